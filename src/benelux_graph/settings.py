@@ -1,0 +1,62 @@
+"""One frozen settings object, read from the environment (BENELUX_*) with defaults. Nothing reads it on import."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+#: The source tree this package was installed from (an editable install, or a clone run in place).
+DEFAULT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = field(default=DEFAULT_ROOT, metadata={"help": "project folder holding ontology/, data/, queries/"})
+    host: str = field(default="127.0.0.1", metadata={"help": "address the server listens on"})
+    port: int = field(default=8000, metadata={"help": "port the server listens on"})
+    query_timeout: float = field(default=10.0, metadata={"help": "seconds a query may run before it is stopped"})
+    max_rows: int = field(default=10_000, metadata={"help": "rows a SELECT answer may hold; more are cut, and said so"})
+    max_query_bytes: int = field(default=64_000, metadata={"help": "largest query text accepted, in bytes"})
+    max_body_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted, in bytes"})
+    workers: int = field(default=2, metadata={"help": "query worker processes (a runaway query is killed with its worker)"})
+    service_allowlist: tuple[str, ...] = field(
+        default=(), metadata={"help": "SERVICE endpoints a query may call, comma-separated (default: none)"}
+    )
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "ontology" / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = env.get("BENELUX_" + f.name.upper())
+            if raw is None:
+                continue
+            if f.name == "root":
+                values[f.name] = Path(raw)
+            elif f.name == "service_allowlist":
+                values[f.name] = tuple(s.strip() for s in raw.split(",") if s.strip())
+            else:
+                values[f.name] = type(f.default)(raw)
+        return replace(cls(**values), **overrides)
+
+
+def documented_settings() -> dict[str, str]:
+    """Environment variable -> help text, for the README and `--help`."""
+    return {"BENELUX_" + f.name.upper(): f.metadata["help"] for f in fields(Settings)}

@@ -1,0 +1,118 @@
+"""Loads ontology/, its shapes and data/ into one store: one named graph per file.
+
+Oxigraph (pyoxigraph) holds the quads and answers SPARQL; rdflib views of the same files are built on demand,
+because rdflib is the API for everything else (validation, networkx projection, dumps).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from . import __version__
+from .errors import DataFileError
+from .namespaces import GRAPH, bind_prefixes
+from .settings import Settings
+
+
+def graph_name(path: Path, settings: Settings) -> str:
+    """The named graph IRI of a source file: graph/ontology, graph/shapes/<stem>, graph/data/<stem>."""
+    path = path.resolve()
+    if path == (settings.ontology_dir / "benelux.ttl").resolve():
+        return str(GRAPH["ontology"])
+    if path.parent == settings.shapes_dir.resolve():
+        return str(GRAPH["shapes/" + path.stem])
+    if path.parent == settings.data_dir.resolve():
+        return str(GRAPH["data/" + path.stem])
+    return str(GRAPH["file/" + path.stem])
+
+
+def project_files(settings: Settings) -> list[Path]:
+    """Every Turtle file of the dataset, in a stable order: ontology, shapes, data."""
+    return (
+        [settings.ontology_dir / "benelux.ttl"]
+        + sorted(settings.shapes_dir.glob("*.ttl"))
+        + sorted(settings.data_dir.glob("*.ttl"))
+    )
+
+
+def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
+    """Parse one Turtle file, raising DataFileError with line and column on a syntax error."""
+    to_graph = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    try:
+        triples = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+        return [ox.Quad(t.subject, t.predicate, t.object, to_graph) for t in triples]
+    except SyntaxError as e:
+        line, column = (e.args[1][1], e.args[1][2]) if len(e.args) > 1 and e.args[1] else (None, None)
+        raise DataFileError(path, str(e.args[0] if e.args else e), line, column) from None
+    except OSError as e:
+        raise DataFileError(path, e.strerror or str(e)) from None
+
+
+@dataclass
+class GraphStore:
+    store: ox.Store
+    files: dict[str, Path] = field(default_factory=dict)  # named graph IRI -> source file
+    release: str = __version__
+
+    @classmethod
+    def load(cls, settings: Settings, paths: list[Path] | None = None) -> "GraphStore":
+        paths = project_files(settings) if paths is None else paths
+        store = ox.Store()
+        files: dict[str, Path] = {}
+        digest = hashlib.sha256()
+        for path in paths:
+            name = graph_name(path, settings)
+            store.extend(parse_file(path, name))
+            files[name] = path
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return cls(store, files, f"{__version__}+{digest.hexdigest()[:12]}")
+
+    def graphs(self, kind: str) -> list[str]:
+        """Named graphs of one kind: 'ontology', 'shapes' or 'data'."""
+        return [g for g in self.files if g == str(GRAPH["ontology"]) and kind == "ontology"
+                or g.startswith(str(GRAPH[kind + "/"]))]
+
+    @property
+    def default_graphs(self) -> list[str]:
+        """What a query sees without FROM or GRAPH: the ontology and the data, not the shapes."""
+        return self.graphs("ontology") + self.graphs("data")
+
+    def query(self, sparql: str, **kwargs):
+        """Run SPARQL on Oxigraph over the default graphs (unless `default_graph` is given)."""
+        kwargs.setdefault("default_graph", [ox.NamedNode(g) for g in self.default_graphs])
+        return self.store.query(sparql, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def rdflib_graph(self, graphs: list[str]) -> rdflib.Graph:
+        """An rdflib Graph holding the union of the given named graphs, parsed from their files."""
+        g = rdflib.Graph()
+        bind_prefixes(g)
+        for name in graphs:
+            g.parse(self.files[name], format="turtle")
+        return g
+
+    @cached_property
+    def data(self) -> rdflib.Graph:
+        """Ontology and data together, as rdflib sees them: what queries and the network projection use."""
+        return self.rdflib_graph(self.default_graphs)
+
+    @cached_property
+    def shapes(self) -> rdflib.Graph:
+        return self.rdflib_graph(self.graphs("shapes"))
+
+    @cached_property
+    def dataset(self) -> rdflib.Dataset:
+        """Every file in its own named graph, as an rdflib Dataset."""
+        ds = rdflib.Dataset()
+        bind_prefixes(ds)
+        for name, path in self.files.items():
+            ds.graph(rdflib.URIRef(name)).parse(path, format="turtle")
+        return ds
