@@ -1,0 +1,153 @@
+"""Saved queries: queries/*.rq files whose `#+` comment lines carry a YAML header (grlc style).
+
+    #+ title: Forums each country takes part in
+    #+ description: ...
+    #+ tags: [energy]
+    #+ params:
+    #+   - name: country        # a variable of the query, bound by substitution, never by pasting text
+    #+     type: iri            # iri | string | integer | year | lang
+    #+     default: bxr:belgium
+    #+     description: the country
+    #+     enum: [bxr:belgium, bxr:netherlands]   # optional closed list
+
+The file stays valid SPARQL; the header becomes the API operation's documentation. A malformed header is an
+error, not a silently skipped query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .errors import ParameterError, QueryError, UnknownQuery
+from .namespaces import PREFIXES, XSD
+
+PARAM_TYPES = ("iri", "string", "integer", "year", "lang")
+NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    description: str
+    default: str | None = None
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    path: Path
+    tags: tuple[str, ...] = ()
+    params: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bindings(self, given: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+        """Typed substitutions for the query's parameters, from strings (defaults fill gaps)."""
+        unknown = set(given) - {p.name for p in self.params}
+        if unknown:
+            raise ParameterError(f"query '{self.name}' has no parameter {', '.join(sorted(unknown))}")
+        out = {}
+        for p in self.params:
+            raw = given.get(p.name, p.default)
+            if raw is None:
+                raise ParameterError(f"query '{self.name}' needs parameter '{p.name}' ({p.description})")
+            out[ox.Variable(p.name)] = to_term(p, raw)
+        return out
+
+
+def expand_iri(text: str) -> str:
+    """A full IRI, or a prefixed name of the project's prefix map."""
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return str(PREFIXES[prefix]) + local
+    return text
+
+
+def to_term(p: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
+    raw = str(raw).strip()
+    if p.enum and raw not in p.enum and expand_iri(raw) not in {expand_iri(e) for e in p.enum}:
+        raise ParameterError(f"parameter '{p.name}' must be one of {', '.join(p.enum)}, not '{raw}'")
+    if p.type == "iri":
+        iri = expand_iri(raw)
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", iri):
+            raise ParameterError(f"parameter '{p.name}' must be an IRI or a prefixed name, not '{raw}'")
+        return ox.NamedNode(iri)
+    if p.type == "integer" or p.type == "year":
+        if not re.fullmatch(r"-?\d{1,9}", raw):
+            raise ParameterError(f"parameter '{p.name}' must be a whole number, not '{raw}'")
+        if p.type == "year":
+            return ox.Literal(f"{int(raw):04d}", datatype=ox.NamedNode(str(XSD.gYear)))
+        return ox.Literal(raw, datatype=ox.NamedNode(str(XSD.integer)))
+    if p.type == "lang":
+        if not re.fullmatch(r"[a-z]{2}", raw):
+            raise ParameterError(f"parameter '{p.name}' must be a two-letter language code, not '{raw}'")
+        return ox.Literal(raw)
+    return ox.Literal(raw)
+
+
+def parse_header(path: Path) -> dict:
+    """The YAML of the `#+` lines at the top of a query file."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    if not lines:
+        raise QueryError(f"{path}: no '#+' header (title, description)")
+    try:
+        header = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError as e:
+        raise QueryError(f"{path}: the '#+' header is not valid YAML: {e}") from None
+    if not isinstance(header, dict):
+        raise QueryError(f"{path}: the '#+' header must be a mapping with title and description")
+    return header
+
+
+def load_query(path: Path) -> NamedQuery:
+    header = parse_header(path)
+    allowed = {"title", "description", "tags", "params"}
+    if set(header) - allowed:
+        raise QueryError(f"{path}: unknown header keys {sorted(set(header) - allowed)}; allowed: {sorted(allowed)}")
+    for key in ("title", "description"):
+        if not isinstance(header.get(key), str) or not header[key].strip():
+            raise QueryError(f"{path}: the header needs a non-empty '{key}'")
+    if not NAME.match(path.stem):
+        raise QueryError(f"{path}: a query file name must be lower-case words joined by hyphens")
+    text = path.read_text(encoding="utf-8")
+    params = []
+    for raw in header.get("params") or []:
+        if not isinstance(raw, dict) or not {"name", "type", "description"} <= set(raw):
+            raise QueryError(f"{path}: each parameter needs name, type and description: {raw!r}")
+        if raw["type"] not in PARAM_TYPES:
+            raise QueryError(f"{path}: parameter '{raw['name']}' has type '{raw['type']}'; use one of {PARAM_TYPES}")
+        if not re.search(r"[?$]" + re.escape(raw["name"]) + r"\b", text):
+            raise QueryError(f"{path}: parameter '{raw['name']}' is not a variable of the query")
+        default = None if raw.get("default") is None else str(raw["default"])
+        params.append(Parameter(raw["name"], raw["type"], raw["description"], default,
+                                tuple(str(e) for e in raw.get("enum") or ())))
+    tags = header.get("tags") or []
+    return NamedQuery(path.stem, header["title"].strip(), header["description"].strip(), text, path,
+                      tuple(str(t) for t in tags), tuple(params))
+
+
+def load_queries(directory: Path) -> dict[str, NamedQuery]:
+    """Every saved query of a folder (not its checks/ subfolder), by name."""
+    return {q.name: q for q in (load_query(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def get_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
+    try:
+        return queries[name]
+    except KeyError:
+        raise UnknownQuery(f"no saved query '{name}'; known: {', '.join(sorted(queries))}") from None
