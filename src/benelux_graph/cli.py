@@ -1,0 +1,109 @@
+"""The `benelux-graph` command.
+
+Exit codes: 0 success (validate: the data conforms), 1 validate: the data does not conform, 2 an error
+(a file that cannot be read, a malformed query, a bad option): the message says what and where.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import BeneluxGraphError
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(error: Exception) -> None:
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(2)
+
+
+def load_store(settings: Settings, files: list[Path] | None = None):
+    from .store import GraphStore
+
+    try:
+        return GraphStore.load(settings, files)
+    except BeneluxGraphError as e:
+        fail(e)
+
+
+@app.command()
+def validate(
+    files: Optional[list[Path]] = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="report as text or JSON"),
+) -> None:
+    """Check data against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
+    from .validation import validate_files
+
+    settings = Settings.from_env()
+    try:
+        report = validate_files(settings, files or None)
+    except BeneluxGraphError as e:
+        fail(e)
+    typer.echo(report.to_json() if format is ReportFormat.json else report.to_text())
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@app.command()
+def stats(format: ReportFormat = typer.Option(ReportFormat.text, "--format")) -> None:
+    """Entities per class, relationships per kind, and the share with provenance and with each language."""
+    from .statistics import compute_stats
+
+    store = load_store(Settings.from_env())
+    result = compute_stats(store)
+    typer.echo(result.to_json() if format is ReportFormat.json else result.to_text())
+
+
+@app.command()
+def query(
+    text: Optional[str] = typer.Argument(None, help="SPARQL text, a path to a .rq file, or the name of a saved query"),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for a saved query's parameter"),
+    format: TableFormat = typer.Option(TableFormat.table, "--format"),
+    list_saved: bool = typer.Option(False, "--list", help="list the saved queries"),
+) -> None:
+    """Run SPARQL over the graph and print a table, CSV or JSON."""
+    from .querying import run_cli_query
+
+    settings = Settings.from_env()
+    try:
+        output = run_cli_query(settings, text, param, format.value, list_saved)
+    except BeneluxGraphError as e:
+        fail(e)
+    typer.echo(output)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="address to listen on (default 127.0.0.1)"),
+    port: Optional[int] = typer.Option(None, help="port to listen on (default 8000)"),
+) -> None:
+    """Serve the SPARQL endpoint, pages and dumps over the embedded store."""
+    import uvicorn
+
+    from .api.app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = Settings.from_env(**overrides)
+    store = load_store(settings)
+    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())
