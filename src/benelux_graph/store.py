@@ -7,6 +7,7 @@ because rdflib is the API for everything else (validation, networkx projection, 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -54,6 +55,23 @@ def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
         raise DataFileError(path, e.strerror or str(e)) from None
 
 
+WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_variables(sparql: str, substitutions: dict) -> str:
+    """Pre-bind variables by a VALUES block at the start of the outermost WHERE group.
+
+    The values are RDF terms serialised by pyoxigraph (escaped, IRIs validated), never text pasted from a
+    request, so a parameter cannot change the query's structure. Oxigraph's own substitution requires the
+    variable in the SELECT projection; a VALUES block binds it before FILTERs and aggregates are evaluated.
+    """
+    match = WHERE_OPEN.search(sparql)
+    if not match:
+        raise ValueError("a parameterised query needs an explicit 'WHERE {'")
+    values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in substitutions.items())
+    return sparql[: match.end()] + " " + values + " " + sparql[match.end():]
+
+
 @dataclass
 class GraphStore:
     store: ox.Store
@@ -83,9 +101,14 @@ class GraphStore:
         """What a query sees without FROM or GRAPH: the ontology and the data, not the shapes."""
         return self.graphs("ontology") + self.graphs("data")
 
-    def query(self, sparql: str, **kwargs):
-        """Run SPARQL on Oxigraph over the default graphs (unless `default_graph` is given)."""
+    def query(self, sparql: str, substitutions: dict | None = None, **kwargs):
+        """Run SPARQL on Oxigraph over the default graphs (unless `default_graph` is given).
+
+        `substitutions` ({Variable: term}) pre-binds variables; see `bind_variables`.
+        """
         kwargs.setdefault("default_graph", [ox.NamedNode(g) for g in self.default_graphs])
+        if substitutions:
+            sparql = bind_variables(sparql, substitutions)
         return self.store.query(sparql, **kwargs)
 
     def __len__(self) -> int:

@@ -1,0 +1,35 @@
+# The README's commands are these targets; .ci/run calls `make test` too, so local runs and CI agree.
+PYTHON ?= python3
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: setup setup-python setup-browser setup-web serve test validate stats bench lint
+
+setup: setup-python setup-web
+
+setup-python:
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+# Debian's Chromium for the real-browser tests (never `playwright install`: it downloads and fails here).
+setup-browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -q --no-install-recommends chromium fonts-liberation; }
+
+# Front-end libraries (YASGUI, Cytoscape.js) from npm, served locally: no CDN at run time.
+setup-web:
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
+
+serve: setup
+	benelux-graph validate
+	benelux-graph serve
+
+test: setup setup-browser
+	$(PYTHON) -m pytest -q
+
+validate:
+	benelux-graph validate
+
+stats:
+	benelux-graph stats
+
+lint:
+	$(PYTHON) -m ruff check src tests

@@ -1,0 +1,80 @@
+"""`benelux-graph query`: run SPARQL text, a .rq file or a saved query, and render a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .queries import get_query, load_queries
+from .settings import Settings
+from .store import GraphStore
+
+RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
+GRAPH_FORMATS = {"csv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD, "table": ox.RdfFormat.TURTLE}
+
+
+def run_sparql(store: GraphStore, text: str, substitutions=None):
+    """Run a query on the store, turning the parser's complaint into a QueryError with line and column."""
+    try:
+        return store.query(text, substitutions=substitutions)
+    except SyntaxError as e:
+        message = str(e.args[0] if e.args else e)
+        at = re.search(r"error at (\d+):(\d+)", message)
+        line, column = (int(at.group(1)), int(at.group(2))) if at else (None, None)
+        raise QueryError(f"malformed query: {message}", line, column) from None
+    except (RuntimeError, OSError, ValueError) as e:
+        raise QueryError(f"the query could not be run: {e}") from None
+
+
+def term_text(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return term.value
+
+
+def render_table(result) -> str:
+    names = [v.value for v in result.variables]
+    rows = [[term_text(s[n]) for n in names] for s in result]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    return "\n".join(out + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+def render(result, fmt: str) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return {"json": '{"head": {}, "boolean": %s}' % str(bool(result)).lower()}.get(fmt, str(bool(result)).lower())
+    if isinstance(result, ox.QuerySolutions):
+        if fmt == "table":
+            return render_table(result)
+        return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8").rstrip("\n")
+    return ox.serialize(list(result), format=GRAPH_FORMATS[fmt]).decode("utf-8").rstrip("\n")
+
+
+def run_cli_query(settings: Settings, text: str | None, params: list[str], fmt: str, list_saved: bool) -> str:
+    saved = load_queries(settings.queries_dir)
+    if list_saved:
+        return "\n".join(f"{q.name:40s} {q.title}" for q in saved.values())
+    if not text:
+        raise QueryError("give SPARQL text, a .rq file or the name of a saved query (see --list)")
+    given = {}
+    for p in params:
+        name, sep, value = p.partition("=")
+        if not sep:
+            raise QueryError(f"--param takes NAME=VALUE, not '{p}'")
+        given[name] = value
+    substitutions = None
+    if text in saved:
+        named = get_query(saved, text)
+        text, substitutions = named.text, named.bindings(given)
+    elif text.endswith(".rq") and Path(text).is_file():
+        text = Path(text).read_text(encoding="utf-8")
+    elif params:
+        raise QueryError("--param applies to saved queries only")
+    store = GraphStore.load(settings)
+    return render(run_sparql(store, text, substitutions), fmt)

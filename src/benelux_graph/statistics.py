@@ -1,0 +1,95 @@
+"""`benelux-graph stats`: what the graph holds, and how much of it is sourced and labelled in each language."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from .namespaces import PREFIXES
+
+LANGUAGES = ("en", "fr", "nl", "de")
+
+#: Subjects that are not entities: relationship nodes, provenance, periods and controlled vocabularies.
+NOT_ENTITY = """
+  FILTER NOT EXISTS { ?e a ?skip . VALUES ?skip { bx:SourcePassage org:Membership bx:Cooperation time:Interval
+      time:Instant vcard:Address skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty
+      owl:DatatypeProperty owl:Ontology owl:AllDisjointClasses } }
+"""
+
+ENTITIES = "SELECT DISTINCT ?e WHERE { ?e a ?c . FILTER(isIRI(?e)) " + NOT_ENTITY + " }"
+
+
+def compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(str(ns)):
+            return f"{prefix}:{iri[len(str(ns)):]}"
+    return iri
+
+
+@dataclass
+class Stats:
+    triples: int
+    entities: int
+    entities_per_class: dict[str, int]
+    relationships_per_kind: dict[str, int]
+    nary_relationships: dict[str, int]
+    source_passages: int
+    with_provenance: float
+    with_label: dict[str, float]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        lines = [f"triples: {self.triples}", f"entities: {self.entities}", "", "entities per class:"]
+        lines += [f"  {n:5d}  {c}" for c, n in self.entities_per_class.items()]
+        lines += ["", "relationships per kind (plain triples between entities):"]
+        lines += [f"  {n:5d}  {p}" for p, n in self.relationships_per_kind.items()]
+        lines += ["", "n-ary relationship nodes:"]
+        lines += [f"  {n:5d}  {k}" for k, n in self.nary_relationships.items()]
+        lines += ["", f"source passages: {self.source_passages}",
+                  f"entities with provenance: {self.with_provenance:.1%}"]
+        lines += [f"entities with a {lang} label: {share:.1%}" for lang, share in self.with_label.items()]
+        return "\n".join(lines)
+
+
+def _rows(store, sparql: str) -> list[tuple]:
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    return [tuple(s[i] for i in range(len(s))) for s in store.query(prologue + sparql)]
+
+
+def _count(store, sparql: str) -> int:
+    return int(_rows(store, sparql)[0][0].value)
+
+
+def compute_stats(store) -> Stats:
+    entity_block = "{ " + ENTITIES + " }"
+    per_class = _rows(store, "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { " + entity_block +
+                      " ?e a ?c . } GROUP BY ?c ORDER BY DESC(?n) ?c")
+    per_kind = _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { " + entity_block + " ?e ?p ?o . "
+                     "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom)) "
+                     "FILTER EXISTS { ?o a ?oc } "
+                     "FILTER NOT EXISTS { ?o a ?skip . VALUES ?skip { vcard:Address skos:ConceptScheme } } "
+                     "} GROUP BY ?p ORDER BY DESC(?n) ?p")
+    nary = _rows(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { { ?r a org:Membership ; org:role ?role . "
+                 "BIND(CONCAT('org:Membership, ', REPLACE(STR(?role), '^.*/', 'role:')) AS ?k) } UNION "
+                 "{ ?r a bx:Cooperation . BIND('bx:Cooperation' AS ?k) } } GROUP BY ?k ORDER BY ?k")
+    total = _count(store, "SELECT (COUNT(*) AS ?n) WHERE " + entity_block)
+    sourced = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block +
+                     " FILTER EXISTS { ?e prov:wasDerivedFrom ?src } }")
+    labelled = {
+        lang: _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block +
+                     f' FILTER EXISTS {{ ?e skos:prefLabel ?l FILTER(lang(?l) = "{lang}") }} }}')
+        for lang in LANGUAGES
+    }
+    share = (lambda n: n / total if total else 0.0)
+    return Stats(
+        triples=_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        entities=total,
+        entities_per_class={compact(c.value): int(n.value) for c, n in per_class},
+        relationships_per_kind={compact(p.value): int(n.value) for p, n in per_kind},
+        nary_relationships={k.value: int(n.value) for k, n in nary},
+        source_passages=_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?p a bx:SourcePassage }"),
+        with_provenance=share(sourced),
+        with_label={lang: share(n) for lang, n in labelled.items()},
+    )

@@ -1,0 +1,76 @@
+"""The `benelux-graph` command as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args: str, root=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if root is not None:
+        env["BENELUX_ROOT"] = str(root)
+    return subprocess.run([sys.executable, "-m", "benelux_graph", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_stats_counts_entities_provenance_and_languages():
+    out = run("stats")
+    assert out.returncode == 0, out.stderr
+    assert "entities per class:" in out.stdout and "bx:Country" in out.stdout
+    assert "entities with provenance: 100.0%" in out.stdout
+    data = json.loads(run("stats", "--format", "json").stdout)
+    assert data["entities_per_class"]["bx:Country"] >= 6
+    assert set(data["with_label"]) == {"en", "fr", "nl", "de"} and data["with_label"]["en"] == 1.0
+
+
+def test_query_runs_a_saved_query_with_a_parameter_as_csv():
+    out = run("query", "secretariat-provider", "--param", "forum=bxr:pentalateral-energy-forum", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["provider"] for r in rows] == ["https://w3id.org/benelux-graph/id/benelux-union"]
+
+
+def test_query_runs_sparql_text_as_json_and_as_a_table():
+    text = "PREFIX bx: <https://w3id.org/benelux-graph/ontology#> SELECT ?c WHERE { ?c a bx:Country } ORDER BY ?c"
+    data = json.loads(run("query", text, "--format", "json").stdout)
+    countries = [b["c"]["value"].rsplit("/", 1)[-1] for b in data["results"]["bindings"]]
+    assert {"belgium", "netherlands", "luxembourg"} <= set(countries)
+    table = run("query", text).stdout
+    assert "belgium" in table and "rows)" in table
+
+
+def test_query_runs_a_file(tmp_path):
+    path = tmp_path / "ask.rq"
+    path.write_text("ASK { <https://w3id.org/benelux-graph/id/benelux-union> ?p ?o }")
+    assert run("query", str(path)).stdout.strip() == "true"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("query", "SELECT ?s WHERE { ?s ?p }"), "line 1, column"),
+    (("query", "no-such-query-name", "--param", "x=1"), "saved queries only"),
+    (("query", "secretariat-provider", "--param", "forum=not an iri"), "must be an IRI"),
+    (("query", "secretariat-provider", "--param", "nope=1"), "has no parameter nope"),
+])
+def test_bad_queries_exit_2_with_a_message_and_no_traceback(args, expected):
+    out = run(*args)
+    assert out.returncode == 2
+    assert expected in out.stderr and "Traceback" not in out.stderr + out.stdout
+
+
+def test_a_broken_data_file_is_reported_with_file_line_and_column(tmp_path, settings):
+    root = tmp_path / "project"
+    shutil.copytree(settings.ontology_dir, root / "ontology")
+    shutil.copytree(settings.data_dir, root / "data")
+    shutil.copytree(settings.queries_dir, root / "queries")
+    (root / "data" / "broken.ttl").write_text('@prefix ex: <http://ex/> .\nex:a ex:b "unterminated .\n')
+    out = run("stats", root=root)
+    assert out.returncode == 2
+    assert "broken.ttl:2:" in out.stderr and "Traceback" not in out.stderr
