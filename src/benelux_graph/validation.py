@@ -1,0 +1,329 @@
+"""SHACL validation of the data against ontology/shapes/*.ttl, with results traced back to the file they concern.
+
+    validate_files(settings, None)      the project's data: ontology/benelux.ttl + data/*.ttl
+    validate_files(settings, [paths])   the given files, checked together with the ontology
+    validate_graph(data, shapes, ontology)   any rdflib graphs (used by the above and by HTTP /validate)
+
+Warnings (sh:Warning) never break conformance: `conforms` is False only when an sh:Violation fires.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+from rdflib import RDF, SH, BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import BeneluxGraphError
+from .namespaces import BASE, bind_prefixes
+from .settings import Settings
+from .store import GraphStore
+
+#: Namespace of the shapes in ontology/shapes/*.ttl (prefix bxsh:).
+SHAPES_NS = BASE + "shapes#"
+SEVERITIES = ("Violation", "Warning", "Info")
+_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    severity: str  # "Violation", "Warning" or "Info"
+    focus_node: str  # compact form: bxr:benelux-union, src:energy-3, _:b0 for a blank node
+    path: (
+        str | None
+    )  # compact SHACL path: skos:prefLabel, ^bx:partyTo, bx:a|bx:b; None for node-level constraints
+    message: str
+    value: str | None  # the offending value in Turtle notation, if the constraint names one
+    source_shape: str  # bxsh:ShapeName, or bxsh:ParentShape[path] for an anonymous property shape
+    file: str | None = (
+        None  # the data file that defines the focus node, relative to the project root if inside it
+    )
+
+    def to_line(self) -> str:
+        where = self.focus_node + (f" {self.path}" if self.path else "")
+        value = f" (value: {self.value})" if self.value is not None and self.value != self.focus_node else ""
+        return f"{self.file or '<no file>'}: {self.severity}: {where}: {self.message}{value}"
+
+
+@dataclass
+class ValidationReport:
+    results: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.severity for r in self.results)
+        return {s.lower() + "s": c.get(s, 0) for s in SEVERITIES}
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def sorted_results(self) -> list[ValidationResult]:
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted(
+            self.results,
+            key=lambda r: (
+                r.file or "~",
+                order.get(r.severity, 9),
+                r.focus_node,
+                r.path or "",
+                r.message,
+                r.value or "",
+            ),
+        )
+
+    def to_text(self) -> str:
+        lines = [r.to_line() for r in self.sorted_results()]
+        c = self.counts
+        files = len({r.file for r in self.results})
+        verdict = "conforms" if self.conforms else "does not conform"
+        summary = (
+            f"{verdict}: {c['violations']} violation{'s' * (c['violations'] != 1)}, "
+            f"{c['warnings']} warning{'s' * (c['warnings'] != 1)}, {c['infos']} info"
+            + (f" in {files} file{'s' * (files != 1)}" if self.results else "")
+        )
+        return "\n".join(lines + [summary])
+
+    def to_dict(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts,
+            "results": [asdict(r) for r in self.sorted_results()],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Validation of rdflib graphs
+# --------------------------------------------------------------------------------------------------------------
+
+
+def validate_graph(
+    data: rdflib.Graph,
+    shapes: rdflib.Graph,
+    ontology: rdflib.Graph,
+    locate: Mapping[rdflib.term.Node, str] | Callable[..., str | None] | None = None,
+) -> ValidationReport:
+    """Validate `data` against `shapes`; the ontology is mixed into the data so sh:class sees subclasses.
+
+    `locate` tells the file of a result (ValidationResult.file): a mapping focus node -> file, or a function
+    (focus, path, value) -> file.
+    """
+    if locate is None:
+        locate = {}
+    if isinstance(locate, Mapping):
+        locate = _by_focus(locate)
+    try:
+        _, results_graph, _ = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            allow_warnings=True,
+            abort_on_first=False,
+            advanced=False,
+        )
+    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as e:
+        raise BeneluxGraphError(f"the SHACL shapes cannot be used: {e}") from None
+    if not isinstance(results_graph, rdflib.Graph):  # pyshacl's ValidationFailure: a shape it cannot run
+        raise BeneluxGraphError(
+            f"the SHACL shapes cannot be used: {getattr(results_graph, 'message', results_graph)}"
+        )
+    names = rdflib.Graph()
+    bind_prefixes(names)
+    names.bind("bxsh", SHAPES_NS)
+    for prefix, ns in list(shapes.namespaces()) + list(data.namespaces()):
+        if prefix and prefix not in dict(names.namespaces()):
+            names.bind(prefix, ns, override=False)
+
+    nested = set(results_graph.objects(None, SH.detail))
+    results = []
+    for r in results_graph.subjects(RDF.type, SH.ValidationResult):
+        if r in nested:
+            continue
+        focus = results_graph.value(r, SH.focusNode)
+        path = results_graph.value(r, SH.resultPath)
+        value = results_graph.value(r, SH.value)
+        shape = results_graph.value(r, SH.sourceShape)
+        messages = list(results_graph.objects(r, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                severity=_SEVERITY_NAMES.get(results_graph.value(r, SH.resultSeverity), "Violation"),
+                focus_node=_show(focus, names),
+                path=_show_path(results_graph, path, names) if path is not None else None,
+                message=_pick_message(messages),
+                value=_show(value, names) if value is not None else None,
+                source_shape=_show_shape(shapes, shape, names),
+                file=locate(focus, path, value),
+            )
+        )
+    # pyshacl may report the same result twice (a shape reached through two targets): keep one
+    return ValidationReport(list(dict.fromkeys(results)))
+
+
+def _by_focus(files: Mapping) -> Callable[..., str | None]:
+    return lambda focus, path, value: files.get(focus)
+
+
+def _pick_message(messages: list) -> str:
+    if not messages:
+        return "does not conform"
+    english = [m for m in messages if isinstance(m, Literal) and m.language in (None, "en")]
+    return str((english or messages)[0])
+
+
+def _show(node, names: rdflib.Graph) -> str:
+    if isinstance(node, URIRef):
+        return names.namespace_manager.normalizeUri(node)
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, Literal):
+        return node.n3(names.namespace_manager)
+    return str(node)
+
+
+def _show_path(g: rdflib.Graph, path, names: rdflib.Graph) -> str:
+    if isinstance(path, URIRef):
+        return _show(path, names)
+    inverse = g.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _show_path(g, inverse, names)
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_show_path(g, p, names) for p in rdflib.collection.Collection(g, alternatives))
+    for prop, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = g.value(path, prop)
+        if inner is not None:
+            return _show_path(g, inner, names) + suffix
+    if g.value(path, RDF.first) is not None:
+        return "/".join(_show_path(g, p, names) for p in rdflib.collection.Collection(g, path))
+    return _show(path, names)
+
+
+def _show_shape(shapes: rdflib.Graph, shape, names: rdflib.Graph) -> str:
+    if shape is None:
+        return ""
+    if isinstance(shape, BNode):
+        parent = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
+        path = shapes.value(shape, SH.path)
+        label = _show_path(shapes, path, names) if path is not None else (shapes.value(shape, SH.name) or "")
+        if parent is not None:
+            return f"{_show(parent, names)}[{label}]"
+    return _show(shape, names)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Validation of files
+# --------------------------------------------------------------------------------------------------------------
+
+
+def validate_files(settings: Settings, files: list[Path] | None = None) -> ValidationReport:
+    """Validate the project's data (files None) or the given Turtle files (with the ontology) against the shapes.
+
+    Files are read through GraphStore.load, so a syntax error raises errors.DataFileError (file, line, column).
+    """
+    ontology_file = settings.ontology_dir / "benelux.ttl"
+    shape_files = sorted(settings.shapes_dir.glob("*.ttl"))
+    if files is None:
+        store = GraphStore.load(settings)
+        data_graphs = store.graphs("data")
+    else:
+        given = _unique_paths(files)
+        fixed = {p.resolve() for p in [ontology_file, *shape_files]}
+        given = [p for p in given if p.resolve() not in fixed]
+        store = GraphStore.load(settings, [ontology_file, *shape_files, *given])
+        wanted = {p.resolve() for p in given}
+        data_graphs = [g for g, p in store.files.items() if p.resolve() in wanted]
+
+    ontology = _to_rdflib(store, store.graphs("ontology"))
+    shapes = _to_rdflib(store, store.graphs("shapes"))
+    data = _to_rdflib(store, data_graphs)
+    return validate_graph(data, shapes, ontology, locate=_Locator(store, data_graphs, settings))
+
+
+def _unique_paths(files: Iterable[Path]) -> list[Path]:
+    seen: dict[Path, Path] = {}
+    for f in files:
+        seen.setdefault(Path(f).resolve(), Path(f))
+    return list(seen.values())
+
+
+def _display_path(path: Path, settings: Settings) -> str:
+    try:
+        return path.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _to_rdflib(store: GraphStore, graphs: list[str]) -> rdflib.Graph:
+    """The union of some named graphs of the store, as an rdflib Graph (no second parse of the files)."""
+    g = rdflib.Graph()
+    bind_prefixes(g)
+    for name in graphs:
+        for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            g.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    return g
+
+
+def _term(t):
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == str(XSD.string):
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    raise TypeError(f"unexpected RDF term {t!r}")  # pragma: no cover - triples in named graphs only
+
+
+class _Locator:
+    """The file of a result: where the offending triple (focus, path, value) is stated, if it is one triple of one
+    file; else the file that defines the focus node (where it is typed, else a subject, else mentioned)."""
+
+    def __init__(self, store: GraphStore, graphs: list[str], settings: Settings):
+        self.nodes: dict = {}
+        self.triples: dict = {}
+        typed: dict = {}
+        subject: dict = {}
+        mentioned: dict = {}
+        rdf_type = ox.NamedNode(str(RDF.type))
+        for name in [*graphs, *store.graphs("ontology")]:
+            shown = _display_path(store.files[name], settings)
+            for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
+                self.triples.setdefault((s, p, o), shown)
+                if quad.predicate == rdf_type:
+                    typed.setdefault(s, shown)
+                subject.setdefault(s, shown)
+                if not isinstance(o, Literal):
+                    mentioned.setdefault(o, shown)
+        self.nodes = {**mentioned, **subject, **typed}
+
+    def __call__(self, focus, path, value) -> str | None:
+        if isinstance(path, URIRef) and value is not None and (focus, path, value) in self.triples:
+            return self.triples[(focus, path, value)]
+        return self.nodes.get(focus)
+
+
+__all__ = ["ValidationReport", "ValidationResult", "validate_files", "validate_graph"]
