@@ -1,0 +1,60 @@
+"""create_app(settings, store): mounts the routers, the static files, the middleware and the error handlers.
+
+The query workers start with the application (lifespan) and stop with it; they also start on first use, for
+callers that do not run the lifespan.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from .. import __version__
+from ..settings import Settings
+from ..store import GraphStore
+from . import errors
+from .editor import STATIC, yasgui_dir
+from .health import health_router
+from .middleware import ServiceHeaders
+from .queries import queries_router
+from .runtime import Runtime
+from .sparql import sparql_router
+
+EXPOSED = ["X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit", "Server-Timing"]
+
+
+def create_app(settings: Settings, store: GraphStore) -> FastAPI:
+    runtime = Runtime.create(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await run_in_threadpool(runtime.engine.start)
+        logging.getLogger("benelux_graph.api").info(
+            "serving release %s: %d triples in %d graphs, %d saved queries, %d query workers",
+            store.release, len(store), len(store.files), len(runtime.queries), runtime.engine.size)
+        try:
+            yield
+        finally:
+            runtime.engine.close()
+
+    app = FastAPI(
+        title="benelux-graph", version=__version__, lifespan=lifespan,
+        description="A SPARQL endpoint and saved queries over the knowledge graph of Benelux Union cooperation "
+                    f"(dataset release {store.release}). Read-only.",
+    )
+    app.state.runtime = runtime
+    errors.install(app)
+    app.include_router(sparql_router(runtime))
+    app.include_router(queries_router(runtime))
+    app.include_router(health_router(runtime))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
+    app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
+                       allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
+    return app

@@ -1,0 +1,69 @@
+"""The query editor page (GET /sparql from a browser): YASGUI from the project's npm install, configured with the
+endpoint, the project's prefixes and the saved queries. Its data goes into the page as JSON, escaped for HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from string import Template
+
+from ..namespaces import PREFIXES
+from .runtime import Runtime
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+TEMPLATES = WEB / "templates"
+STATIC = WEB / "static"
+USED_BY_DEFAULT = ("bx", "bxr", "org", "skos")
+
+DEFAULT_QUERY = """\
+# Organisations and the forums and bodies they are members of, with their role.
+SELECT ?organisationLabel ?member ?memberLabel ?role WHERE {
+  ?membership org:organization ?organisation ;
+              org:member ?member .
+  OPTIONAL { ?membership org:role/skos:prefLabel ?role . FILTER(lang(?role) = "en") }
+  ?organisation skos:prefLabel ?organisationLabel . FILTER(lang(?organisationLabel) = "en")
+  ?member skos:prefLabel ?memberLabel . FILTER(lang(?memberLabel) = "en")
+}
+ORDER BY ?organisationLabel ?memberLabel
+LIMIT 100
+"""
+
+
+def yasgui_dir(root: Path) -> Path:
+    """Where `npm ci` puts YASGUI's browser build."""
+    return root / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def default_query() -> str:
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in USED_BY_DEFAULT)
+    return prologue + "\n" + DEFAULT_QUERY
+
+
+def editor_config(runtime: Runtime, base: str) -> dict:
+    return {
+        "endpoint": base + "/sparql",
+        "apiBase": base + "/api/queries",
+        "prefixes": runtime.prefixes,
+        "defaultQuery": default_query(),
+        "queries": [
+            {"name": q.name, "title": q.title, "description": q.description, "sparql": q.text,
+             "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params]}
+            for q in runtime.queries.values()
+        ],
+    }
+
+
+def script_json(data) -> str:
+    """JSON that is safe inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def editor_page(runtime: Runtime, base: str = "") -> str:
+    template = Template((TEMPLATES / "editor.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        base=html.escape(base), release=html.escape(runtime.store.release),
+        config=script_json(editor_config(runtime, base)),
+    )

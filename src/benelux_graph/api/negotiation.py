@@ -1,0 +1,122 @@
+"""Content negotiation: the Accept header with its q-values, and the `format` parameter for links in a browser.
+
+Each answer kind has its formats in the server's order of preference; the client's q-values pick among them,
+a tie goes to the server's order, a missing Accept header means the first. `format` wins over Accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str  # what the response's Content-Type says
+    also: tuple[str, ...] = ()  # other media types a client may ask for to get it
+    names: tuple[str, ...] = ()  # other values of the `format` parameter
+    extension: str = ""
+
+    @property
+    def content_type(self) -> str:
+        return self.media_type + "; charset=utf-8"  # every format served is text in UTF-8
+
+
+RESULTS = (  # SELECT and ASK
+    Format("json", "application/sparql-results+json", ("application/json",), ("srj",), "srj"),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",), "srx"),
+    Format("csv", "text/csv", (), (), "csv"),
+    Format("tsv", "text/tab-separated-values", (), (), "tsv"),
+)
+GRAPHS = (  # CONSTRUCT and DESCRIBE
+    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+           ("ttl", "n3"), "ttl"),
+    Format("ntriples", "application/n-triples", (), ("nt", "n-triples"), "nt"),
+    Format("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json"), "jsonld"),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml", "rdf+xml", "owl"),
+           "rdf"),
+    Format("trig", "application/trig", (), (), "trig"),
+)
+HTML = Format("html", "text/html", ("application/xhtml+xml",))
+JSON = Format("json", "application/json")
+TEXT = Format("text", "text/plain")
+
+
+@dataclass(frozen=True)
+class Range:
+    type: str
+    subtype: str
+    q: float
+
+    def matches(self, media_type: str) -> int:
+        """How specifically this range matches a media type: 3 exact, 2 type/*, 1 */*, 0 not at all."""
+        t, _, s = media_type.partition("/")
+        if self.type == t and self.subtype == s:
+            return 3
+        if self.type == t and self.subtype == "*":
+            return 2
+        if self.type == "*":
+            return 1
+        return 0
+
+
+def parse_accept(header: str | None) -> list[Range]:
+    ranges = []
+    for part in (header or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if not fields[0] or "/" not in fields[0]:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        t, _, s = fields[0].lower().partition("/")
+        ranges.append(Range(t, s, q))
+    return ranges
+
+
+def quality(ranges: list[Range], fmt: Format) -> float:
+    """The q-value the client gives a format: that of the most specific range matching any of its types."""
+    best = 0.0
+    for media_type in (fmt.media_type, *fmt.also):
+        matches = [(r.matches(media_type), r.q) for r in ranges if r.matches(media_type)]
+        if matches:
+            best = max(best, max(matches)[1])
+    return best
+
+
+def negotiate(accept: str | None, offered: tuple[Format, ...]) -> Format | None:
+    """The format to answer with, or None when the client accepts none of those offered (406)."""
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offered[0]
+    best, best_q = None, 0.0
+    for fmt in offered:
+        q = quality(ranges, fmt)
+        if q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
+def by_name(values: list[str], offered: tuple[Format, ...]) -> Format | None:
+    """The format a `format` parameter names (a short name or a media type); the first recognised value wins."""
+    for value in values:
+        value = value.strip().lower()
+        for fmt in offered:
+            if value in (fmt.name, fmt.media_type, *fmt.names, *fmt.also):
+                return fmt
+    return None
+
+
+def choose(accept: str | None, format_values: list[str], offered: tuple[Format, ...]) -> Format | None:
+    if format_values:
+        return by_name(format_values, offered)
+    return negotiate(accept, offered)
+
+
+def describe(offered: tuple[Format, ...]) -> str:
+    return ", ".join(f"{f.media_type} (format={f.name})" for f in offered)

@@ -1,0 +1,106 @@
+"""/api/queries: the saved queries of queries/ as an API.
+
+GET /api/queries lists them (name, title, description, tags, parameters). Each one gets its own route,
+GET /api/queries/{name}?param=..., generated at startup, so that the OpenAPI documentation shows its
+parameters; values are bound as typed RDF terms by substitution, never pasted into the text. `format` and
+`timeout` are the endpoint's own parameters (a saved query cannot use those names). The answer is negotiated as
+on /sparql. An unknown name is 404, a bad or unknown parameter 400.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from ..errors import ParameterError
+from ..queries import NamedQuery, get_query
+from .execution import QueryRequest, answer
+from .runtime import Runtime
+
+RESERVED = ("format", "timeout")
+SCHEMA_TYPES = {"integer": {"type": "integer"}, "year": {"type": "integer", "format": "year"},
+                "iri": {"type": "string", "format": "iri"}, "lang": {"type": "string", "pattern": "^[a-z]{2}$"},
+                "string": {"type": "string"}}
+
+
+def summary(q: NamedQuery, base: str) -> dict:
+    return {
+        "name": q.name, "title": q.title, "description": q.description, "tags": list(q.tags),
+        "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default,
+                    "enum": list(p.enum)} for p in q.params],
+        "url": f"{base}/api/queries/{q.name}",
+        "sparql": q.text,
+    }
+
+
+async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Response:
+    params = request.query_params
+    given = {}
+    for name in params:
+        if name in RESERVED:
+            continue
+        values = params.getlist(name)
+        if len(values) > 1:
+            raise ParameterError(f"give parameter '{name}' once, not {len(values)} times")
+        given[name] = values[0]
+    req = QueryRequest(
+        text=q.text, accept=request.headers.get("accept"), format_values=tuple(params.getlist("format")),
+        timeout=params.get("timeout"), substitutions=q.bindings(given), via=f"/api/queries/{q.name}",
+    )
+    return await answer(runtime, req)
+
+
+def endpoint_for(runtime: Runtime, q: NamedQuery):
+    """A route function whose signature declares the query's parameters (for OpenAPI); values are read from
+    the request itself, so that every check and message is the saved-query module's."""
+
+    async def endpoint(request: Request, **_: str) -> Response:
+        return await run_saved(runtime, q, request)
+
+    parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for i, p in enumerate(q.params):
+        extra = dict(SCHEMA_TYPES[p.type])
+        if p.enum:
+            extra["enum"] = list(p.enum)
+        description = p.description + (f" ({p.type}" + (f", default {p.default}" if p.default else ", required")
+                                       + ")")
+        parameters.append(inspect.Parameter(
+            f"param_{i}", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
+            default=Query(None, alias=p.name, description=description, json_schema_extra=extra,
+                          examples=[p.default] if p.default else None),
+        ))
+    parameters += [
+        inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
+            None, description="answer format: json, xml, csv, tsv (or turtle, ntriples, jsonld, rdfxml, trig for "
+                              "CONSTRUCT/DESCRIBE); otherwise the Accept header decides")),
+        inspect.Parameter("timeout", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
+            None, description="seconds; may lower the server's time limit, never raise it")),
+    ]
+    endpoint.__signature__ = inspect.Signature(parameters)
+    endpoint.__name__ = "query_" + q.name.replace("-", "_")
+    return endpoint
+
+
+def queries_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(prefix="/api/queries", tags=["saved queries"])
+
+    async def list_queries(request: Request) -> list[dict]:
+        base = request.scope.get("root_path", "")
+        return [summary(q, base) for q in runtime.queries.values()]
+
+    router.add_api_route("", list_queries, methods=["GET", "HEAD"], summary="List the saved queries",
+                         description="Name, title, description, tags, parameters, URL and text of each query.")
+    for q in runtime.queries.values():
+        if any(p.name in RESERVED for p in q.params):
+            continue  # cannot be offered: its parameter would shadow the endpoint's own; see the module doc
+        router.add_api_route(f"/{q.name}", endpoint_for(runtime, q), methods=["GET", "HEAD"], summary=q.title,
+                             description=q.description + f"\n\nSource: `queries/{q.name}.rq`",
+                             response_class=Response)
+
+    async def unknown(name: str, request: Request) -> Response:
+        return await run_saved(runtime, get_query(runtime.queries, name), request)
+
+    router.add_api_route("/{name}", unknown, methods=["GET", "HEAD"], include_in_schema=False)
+    return router

@@ -1,0 +1,48 @@
+"""What the routers share: settings, the loaded store, the query engine, the saved queries, the prefix map.
+
+create_app builds one Runtime and hands it to each router factory; nothing here is a module-level global.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from ..engine import QueryEngine
+from ..namespaces import PREFIXES
+from ..queries import NamedQuery, load_queries
+from ..settings import Settings
+from ..store import GraphStore
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: GraphStore
+    engine: QueryEngine
+    queries: dict[str, NamedQuery] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, store: GraphStore) -> Runtime:
+        return cls(settings, store, QueryEngine(settings, store), load_queries(settings.queries_dir))
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes every query may use without declaring them."""
+        return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+    @cached_property
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples in each named graph of the store."""
+        return {g: sum(1 for _ in self.store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+                for g in self.store.files}
+
+    @cached_property
+    def default_graph_size(self) -> int:
+        triples = set()
+        for g in self.store.default_graphs:
+            triples.update((q.subject, q.predicate, q.object)
+                           for q in self.store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        return len(triples)

@@ -1,0 +1,144 @@
+"""An engine Result as bytes in a negotiated format.
+
+SELECT and ASK answers are written here, following the W3C result formats (JSON, XML, CSV, TSV), because the
+row cap means writing a cut answer, which pyoxigraph's serializer (which consumes the whole iterator) cannot do;
+the JSON form carries a top-level `truncated` flag. Graphs (CONSTRUCT, DESCRIBE) are written by pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from ..engine import Result
+from ..namespaces import PREFIXES
+from .negotiation import Format
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+}
+PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+def serialize(result: Result, fmt: Format) -> bytes:
+    if result.kind == "graph":
+        return graph(result.triples, fmt)
+    if result.kind == "boolean":
+        return boolean(bool(result.boolean), fmt)
+    return {"json": bindings_json, "xml": bindings_xml, "csv": bindings_csv, "tsv": bindings_tsv}[fmt.name](result)
+
+
+def graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+    rdf_format = RDF_FORMATS[fmt.name]
+    items: list = triples
+    if rdf_format is ox.RdfFormat.TRIG:
+        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        return ox.serialize(items, format=rdf_format, prefixes={**PREFIX_MAP, **(prefixes or {})})
+    return ox.serialize(items, format=rdf_format)
+
+
+def boolean(value: bool, fmt: Format) -> bytes:
+    if fmt.name == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt.name == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                f"<boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+    return str(value).lower().encode()  # CSV/TSV have no ASK form; the word, as other stores give it
+
+
+# --- terms ------------------------------------------------------------------------------------------------
+
+def term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": term_json(term.subject),
+                                            "predicate": term_json(term.predicate),
+                                            "object": term_json(term.object)}}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def term_xml(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{term_xml(term.subject)}</subject><predicate>{term_xml(term.predicate)}"
+                f"</predicate><object>{term_xml(term.object)}</object></triple>")
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def term_csv(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Triple):
+        return term_tsv(term)
+    return term.value
+
+
+def term_tsv(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Triple):
+        return f"<< {term_tsv(term.subject)} {term_tsv(term.predicate)} {term_tsv(term.object)} >>"
+    return str(term)  # N-Triples syntax, which is valid Turtle and escapes tabs and line breaks
+
+
+# --- SELECT answers ---------------------------------------------------------------------------------------
+
+def bindings_json(result: Result) -> bytes:
+    rows = [{v: term_json(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    doc = {"head": {"vars": result.variables}, "results": {"bindings": rows}, "truncated": result.truncated}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def bindings_xml(result: Result) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head><results>")
+    for row in result.rows:
+        out.append("<result>")
+        out += [f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
+                for v, t in zip(result.variables, row) if t is not None]
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode()
+
+
+def bindings_csv(result: Result) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    writer.writerows([term_csv(t) for t in row] for row in result.rows)
+    return buffer.getvalue().encode()
+
+
+def bindings_tsv(result: Result) -> bytes:
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(term_tsv(t) for t in row) for row in result.rows]
+    return ("\n".join(lines) + "\n").encode()

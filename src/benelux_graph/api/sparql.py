@@ -1,0 +1,130 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation.
+
+GET ?query=, POST application/x-www-form-urlencoded, POST application/sparql-query (other parameters in the
+URL); `default-graph-uri` and `named-graph-uri` select graphs already in the store (an unknown one is empty;
+nothing is ever fetched); `format` and `timeout` as well. Without a query, GET answers with the Service
+Description (RDF) or, to a browser, with the query editor. SPARQL Update is refused in every form.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+
+from ..errors import QueryRefused
+from .description import PREFIXES as SD_PREFIXES
+from .description import service_description
+from .editor import editor_page
+from .errors import ApiError
+from .execution import QueryRequest, answer
+from .negotiation import GRAPHS, HTML, choose, describe
+from .runtime import Runtime
+from .serialize import graph
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and runs queries only"
+
+DOC = {
+    "summary": "SPARQL 1.1 query endpoint",
+    "description": __doc__,
+    "responses": {200: {"description": "SPARQL results (JSON, XML, CSV, TSV) or RDF (Turtle, N-Triples, JSON-LD, "
+                                       "RDF/XML, TriG), by content negotiation or `format`"},
+                  400: {"description": "malformed or refused query"}, 406: {"description": "no acceptable format"},
+                  413: {"description": "query or body too large"}, 503: {"description": "query timed out"}},
+}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
+    return bytes(body)
+
+
+def decode(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad-request", f"the {what} is not valid UTF-8") from None
+
+
+async def protocol_parameters(request: Request, runtime: Runtime) -> list[tuple[str, str]]:
+    """Every (name, value) of the request: the URL's, and a form body's or a direct query body's."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == UPDATE:
+        raise QueryRefused(READ_ONLY + f" ({UPDATE} is refused)")
+    body = await read_body(request, runtime.settings.max_body_bytes)
+    if media_type == FORM:
+        try:
+            return params + parse_qsl(decode(body, "form body"), keep_blank_values=True, strict_parsing=False)
+        except ValueError as e:
+            raise ApiError(400, "bad-request", f"the form body cannot be read: {e}") from None
+    if media_type == DIRECT:
+        if any(name == "query" for name, _ in params):
+            raise ApiError(400, "bad-request", "a query sent as the body must not also be a URL parameter")
+        return params + [("query", decode(body, "query"))]
+    raise ApiError(415, "unsupported-media-type",
+                   f"POST a query as {FORM} (query=...) or as {DIRECT}, not as '{media_type or 'nothing'}'")
+
+
+def graph_list(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for k, v in params if k == name and v.strip())
+
+
+def sparql_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["SPARQL"])
+
+    async def sparql(request: Request) -> Response:
+        params = await protocol_parameters(request, runtime)
+        names = {name for name, _ in params}
+        if "update" in names:
+            raise QueryRefused(READ_ONLY + " (the `update` parameter is refused)")
+        queries = [v for k, v in params if k == "query"]
+        if len(queries) > 1:
+            raise ApiError(400, "bad-request", "give one `query` parameter, not several")
+        formats = tuple(v for k, v in params if k == "format")
+        timeouts = [v for k, v in params if k == "timeout"]
+        if not queries:
+            if request.method == "POST":
+                raise ApiError(400, "bad-request", "the request has no `query`")
+            return describe_service(request, runtime, formats)
+        graph_params = {"default-graph-uri", "named-graph-uri"} & names
+        req = QueryRequest(
+            text=queries[0],
+            accept=request.headers.get("accept"),
+            format_values=formats,
+            timeout=timeouts[0] if timeouts else None,
+            default_graphs=graph_list(params, "default-graph-uri") if graph_params else None,
+            named_graphs=graph_list(params, "named-graph-uri") if graph_params else None,
+        )
+        return await answer(runtime, req)
+
+    router.add_api_route("/sparql", sparql, methods=["GET", "HEAD", "POST"], **DOC)
+    return router
+
+
+def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...]) -> Response:
+    """The editor for a browser, the Service Description for everything else."""
+    offered = GRAPHS + (HTML,)
+    fmt = choose(request.headers.get("accept"), list(formats), offered)
+    if fmt is None:
+        raise ApiError(406, "not-acceptable", f"the service description can be given as {describe(GRAPHS)}, "
+                                              "the query editor as text/html")
+    if fmt is HTML:
+        return HTMLResponse(editor_page(runtime, request.scope.get("root_path", "")), headers={"Vary": "Accept"})
+    endpoint = str(request.url.replace(query="", fragment=""))
+    body = graph(service_description(runtime, endpoint), fmt, SD_PREFIXES)
+    return Response(body, 200, {"Vary": "Accept"}, media_type=fmt.content_type)

@@ -1,0 +1,320 @@
+"""Query execution in a pool of worker processes, each holding its own copy of the store.
+
+A query runs in a worker; the caller waits at most its time limit. A worker whose query runs past the limit is
+killed (SIGKILL: the work really stops) and replaced by a fresh one, so a runaway query neither keeps a worker
+busy nor slows the other users, who are served by the remaining workers meanwhile.
+
+Each worker loads the same files as the parent's store, warms up, and then, unless SERVICE endpoints are
+allow-listed, seals itself: its open-file limit is lowered to the descriptors it already holds, so nothing a query
+does can open a socket or a file (no SERVICE fetch, no FROM <file:...> read), whatever the query text.
+
+The engine returns Python objects (a `Result`: rows of pyoxigraph terms, a boolean, or triples), cut at
+`max_rows` with the cut recorded; serializing them is the caller's concern.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import re
+import resource
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import BeneluxGraphError, QueryError, QueryTimeout
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: How long a new worker may take to load the store before it is given up.
+START_TIMEOUT = 120.0
+
+
+class EngineError(BeneluxGraphError):
+    """The engine could not run the query: every worker busy, or a worker died."""
+
+    def __init__(self, message: str, status: int = 503):
+        self.message, self.status = message, status
+        super().__init__(message)
+
+
+class EvaluationError(QueryError):
+    """A well-formed query failed while it was evaluated (an error reported by the engine)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run. `default_graphs`/`named_graphs` of None leave the choice to the query (FROM) or the
+    store's default (the ontology and data graphs; every named graph for GRAPH)."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    substitutions: dict | None = None
+    prefixes: dict[str, str] | None = None
+    max_rows: int = 10_000
+    query_has_dataset: bool = False
+
+
+@dataclass
+class Result:
+    kind: str  # "bindings" (SELECT), "boolean" (ASK) or "graph" (CONSTRUCT, DESCRIBE)
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)  # tuples of terms, None for an unbound variable
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+    seconds: float = 0.0  # time the worker spent evaluating
+
+    @property
+    def size(self) -> int:
+        """Rows, triples, or 1 for a boolean."""
+        return {"bindings": len(self.rows), "graph": len(self.triples)}.get(self.kind, 1)
+
+
+SYNTAX_POSITION = re.compile(r"at (\d+):(\d+)")
+
+
+def syntax_error(error: SyntaxError) -> QueryError:
+    """The parser's message, with the line and column it gives ('error at 3:2: expected ...')."""
+    message = str(error.args[0] if error.args else error)
+    m = SYNTAX_POSITION.search(message)
+    return QueryError(message, int(m.group(1)), int(m.group(2))) if m else QueryError(message)
+
+
+def execute(store, job: Job) -> Result:
+    """Run one job on a GraphStore (in a worker, or in-process for tools and tests)."""
+    kwargs: dict = {}
+    if job.prefixes:
+        kwargs["prefixes"] = job.prefixes
+    if job.substitutions:
+        kwargs["substitutions"] = job.substitutions
+    if job.default_graphs is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif not job.query_has_dataset:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in store.default_graphs]
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    start = time.perf_counter()
+    try:
+        answer = store.store.query(job.query, **kwargs)
+        result = collect(answer, job.max_rows)
+    except SyntaxError as e:
+        raise syntax_error(e) from None
+    except (OSError, RuntimeError, ValueError, TypeError) as e:
+        raise EvaluationError(f"the query failed while running: {e}") from None
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def collect(answer, max_rows: int) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("boolean", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows: list[tuple] = []
+        for solution in answer:
+            if len(rows) >= max_rows:
+                return Result("bindings", variables, rows, truncated=True)
+            rows.append(tuple(solution[i] for i in range(len(variables))))
+        return Result("bindings", variables, rows)
+    triples: list[ox.Triple] = []
+    for triple in answer:
+        if len(triples) >= max_rows:
+            return Result("graph", triples=triples, truncated=True)
+        triples.append(triple)
+    return Result("graph", triples=triples)
+
+
+# --- the worker process -----------------------------------------------------------------------------------
+
+WARM_UP = ("SELECT * { ?s ?p ?o } LIMIT 1", "ASK { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
+           "DESCRIBE ?s { ?s ?p ?o } LIMIT 1")
+
+
+def seal() -> None:
+    """Forbid this process to open any new file or socket: fill every free descriptor number below the highest
+    one in use, then set the open-file limit to that number. What is open stays usable."""
+    in_use = [int(fd) for fd in os.listdir("/proc/self/fd")] if os.path.isdir("/proc/self/fd") else [2]
+    top = max(in_use) + 1
+    while True:
+        fd = os.open(os.devnull, os.O_RDONLY)
+        if fd >= top:
+            os.close(fd)
+            break
+    resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
+
+
+def worker_main(conn, settings: Settings, paths: list[str], sealed: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    from .store import GraphStore
+
+    try:
+        store = GraphStore.load(settings, [Path(p) for p in paths])
+        for text in WARM_UP:
+            execute(store, Job(text, max_rows=1))
+        if sealed:
+            seal()
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which would otherwise wait
+        conn.send(("failed", f"{type(e).__name__}: {e}"))
+        return
+    conn.send(("ready", store.release))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            conn.send(("ok", execute(store, job)))
+        except QueryError as e:
+            conn.send(("error", type(e).__name__, e.message, e.line, e.column))
+        except Exception as e:  # noqa: BLE001 - reported to the caller as an evaluation error
+            conn.send(("error", "EvaluationError", f"the query failed while running: {e}", None, None))
+
+
+# --- the pool, in the server process ----------------------------------------------------------------------
+
+@dataclass
+class Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    release: str = ""
+
+
+class QueryEngine:
+    """A pool of `settings.workers` worker processes over the files of `store`."""
+
+    def __init__(self, settings: Settings, store):
+        self.settings = settings
+        self.paths = [str(p) for p in store.files.values()]
+        self.release = store.release
+        self.size = max(1, settings.workers)
+        self.sealed = not settings.service_allowlist
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: set[int] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+
+    # life cycle
+
+    def start(self) -> None:
+        """Start the workers and wait until they are ready (a second call does nothing)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        pending = [self._spawn() for _ in range(self.size)]
+        for worker in pending:
+            self._await_ready(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._stop(worker)
+
+    def __enter__(self) -> QueryEngine:  # noqa: PYI034
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _spawn(self) -> Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=worker_main, args=(child, self.settings, self.paths, self.sealed),
+            name="benelux-query-worker", daemon=True,
+        )
+        process.start()
+        child.close()
+        return Worker(process, parent)
+
+    def _await_ready(self, worker: Worker) -> None:
+        if not worker.conn.poll(START_TIMEOUT):
+            self._stop(worker)
+            raise EngineError("a query worker did not start in time")
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._stop(worker)
+            raise EngineError("a query worker died while starting") from None
+        if message[0] != "ready":
+            self._stop(worker)
+            raise EngineError(f"a query worker could not load the store: {message[1]}")
+        worker.release = message[1]
+        if worker.release != self.release:
+            log.warning("query worker loaded release %s, the server holds %s", worker.release, self.release)
+        if self._closed:
+            self._stop(worker)
+            return
+        self._all.add(worker.process.pid)
+        self._idle.put(worker)
+
+    def _stop(self, worker: Worker) -> None:
+        self._all.discard(worker.process.pid)
+        try:
+            worker.conn.close()
+        except OSError:
+            pass
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill a worker and start its successor in the background."""
+        self._stop(worker)
+        if self._closed:
+            return
+
+        def respawn() -> None:
+            try:
+                self._await_ready(self._spawn())
+            except EngineError as e:
+                log.error("%s", e)
+
+        threading.Thread(target=respawn, name="benelux-worker-respawn", daemon=True).start()
+
+    @property
+    def worker_pids(self) -> set[int]:
+        return set(self._all)
+
+    # running queries
+
+    def run(self, job: Job, timeout: float) -> Result:
+        """Run a job in a worker, waiting at most `timeout` seconds for a free worker and as long again for the
+        answer. Blocking: call it from a thread in async code."""
+        self.start()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout):
+                self._replace(worker)
+                raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
+            message = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise EngineError("the query worker stopped unexpectedly (the query may need too much memory)",
+                              500) from None
+        self._idle.put(worker)
+        if message[0] == "ok":
+            return message[1]
+        _, kind, text, line, column = message
+        raise (EvaluationError if kind == "EvaluationError" else QueryError)(text, line, column)

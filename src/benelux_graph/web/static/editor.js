@@ -1,0 +1,50 @@
+// The query editor: YASGUI (served from the project's own npm install) on this endpoint, with the project's
+// prefixes known to the editor and the saved queries of queries/ in a picker that opens each in a new tab.
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("editor-config").textContent);
+  if (typeof window.Yasgui === "undefined") {
+    document.getElementById("editor-missing").hidden = false;
+    return;
+  }
+  const Yasgui = window.Yasgui;
+  const prefixLines = Object.keys(config.prefixes).map((p) => p + ": <" + config.prefixes[p] + ">");
+
+  // Typing "bx:" adds "PREFIX bx: <...>" from the project's own prefix map; nothing is fetched from elsewhere.
+  Yasgui.Yasqe.forkAutocompleter("prefixes", {
+    name: "project-prefixes",
+    persistenceId: null,
+    get: () => Promise.resolve(prefixLines.slice().sort()),
+  }, false);
+
+  Yasgui.defaults.yasqe.value = config.defaultQuery;
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    persistenceId: null,
+    populateFromUrl: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
+    yasqe: { value: config.defaultQuery, autocompleters: ["project-prefixes", "variables"] },
+  });
+  window.yasgui = yasgui;
+
+  const picker = document.getElementById("saved-queries");
+  const about = document.getElementById("saved-query-description");
+  config.queries.forEach((q) => {
+    const option = document.createElement("option");
+    option.value = q.name;
+    option.textContent = q.title + " (" + q.name + ")";
+    picker.appendChild(option);
+  });
+  picker.addEventListener("change", () => {
+    const q = config.queries.find((item) => item.name === picker.value);
+    if (!q) return;
+    const params = q.params.length
+      ? " Parameters: " + q.params.map((p) => "?" + p.name + " (" + p.type + (p.default ? ", default " + p.default : "") + ")").join(", ") +
+        " — unbound here; bound by " + config.apiBase + "/" + q.name + "?" + q.params[0].name + "=…"
+      : "";
+    about.textContent = q.description + params;
+    yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
+    picker.value = "";
+  });
+})();
