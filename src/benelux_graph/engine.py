@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import BeneluxGraphError, QueryError, QueryTimeout
+from .errors import BeneluxGraphError, QueryError, QueryRefused, QueryTimeout
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,9 @@ def execute(store, job: Job) -> Result:
     except SyntaxError as e:
         raise syntax_error(e) from None
     except (OSError, RuntimeError, ValueError, TypeError) as e:
+        if "os error 24" in str(e) or "Too many open files" in str(e):  # a sealed worker tried to open something
+            raise QueryRefused("the query tried to fetch from the network or read a file, which this endpoint "
+                               "never does (SERVICE is refused)") from None
         raise EvaluationError(f"the query failed while running: {e}") from None
     result.seconds = time.perf_counter() - start
     return result
@@ -295,14 +298,24 @@ class QueryEngine:
 
     # running queries
 
+    def _acquire(self, timeout: float) -> Worker:
+        """An idle live worker; dead ones met on the way are replaced."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+            if worker.process.is_alive():
+                return worker
+            log.warning("query worker %s had died; replacing it", worker.process.pid)
+            self._replace(worker)
+
     def run(self, job: Job, timeout: float) -> Result:
         """Run a job in a worker, waiting at most `timeout` seconds for a free worker and as long again for the
         answer. Blocking: call it from a thread in async code."""
         self.start()
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+        worker = self._acquire(timeout)
         try:
             worker.conn.send(job)
             if not worker.conn.poll(timeout):
@@ -317,4 +330,5 @@ class QueryEngine:
         if message[0] == "ok":
             return message[1]
         _, kind, text, line, column = message
-        raise (EvaluationError if kind == "EvaluationError" else QueryError)(text, line, column)
+        kinds = {"EvaluationError": EvaluationError, "QueryRefused": QueryRefused, "QueryTimeout": QueryTimeout}
+        raise kinds.get(kind, QueryError)(text, line, column)

@@ -19,6 +19,7 @@ from ..settings import Settings
 from ..store import GraphStore
 from . import errors
 from .editor import STATIC, yasgui_dir
+from .graph import graph_router
 from .health import health_router
 from .middleware import ServiceHeaders
 from .queries import queries_router
@@ -52,6 +53,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(sparql_router(runtime))
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
+    app.include_router(graph_router(runtime))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)

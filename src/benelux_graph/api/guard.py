@@ -4,13 +4,18 @@ operations the read-only endpoint refuses (SPARQL Update, LOAD, SERVICE outside 
 The text is split into SPARQL tokens (comments, IRIs, strings, variables, prefixed names and keywords), so a
 keyword inside a string or an IRI is not mistaken for an operation. Two guarantees do not rest on this reading:
 Oxigraph's query parser rejects every update form by itself, and, unless SERVICE endpoints are allow-listed, the
-query workers cannot open a socket or a file at all (see engine.seal). When endpoints are allow-listed, every
-standalone word SERVICE anywhere in the text must be one of the SERVICE calls understood here, or the query is
-refused: a reading that could be fooled errs on the side of refusing.
+query workers cannot open a socket or a file at all (see engine.seal).
+
+A tokenizer cannot always tell an IRI from a less-than sign (`FILTER(1<2)SERVICE:x#>` reads as one IRI
+`<2)SERVICE:x#>` but Oxigraph sees a SERVICE call), so the text is also searched for the standalone word
+SERVICE: one found inside what was read as an IRI is refused, and when endpoints are allow-listed every one
+found anywhere (strings and comments included) must be a SERVICE call understood here. A reading that could be
+fooled errs on the side of refusing.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -118,12 +123,23 @@ def inspect_query(text: str, allowlist: tuple[str, ...] = (), prefixes: dict[str
                 raise refuse(text, tok.offset, "SERVICE is refused: this endpoint does not call other endpoints "
                                                "(an operator may allow some with BENELUX_SERVICE_ALLOWLIST)")
             if iri not in allowlist:
-                raise refuse(text, tok.offset, f"SERVICE <{iri or rest[0].text if rest else ''}> is refused: "
-                                               f"only {', '.join(allowlist)} may be called")
+                named = iri or (rest[0].text if rest else "")
+                raise refuse(text, tok.offset, f"SERVICE {named} is refused: only {', '.join(allowlist)} may be "
+                                               "called")
             info.services.append(iri)
-    if allowlist:
-        for m in LONE_SERVICE.finditer(text):
-            if m.start() not in service_offsets:
-                raise refuse(text, m.start(), "the word SERVICE appears where it cannot be checked against the "
-                                              "allow-list; the query is refused")
+    for m in LONE_SERVICE.finditer(text):
+        if m.start() in service_offsets:
+            continue
+        inside = enclosing(toks, m.start())
+        if allowlist or (inside is not None and inside.kind == "iri"):
+            raise refuse(text, m.start(), "the word SERVICE appears where it cannot be checked (inside what "
+                                          "reads as an IRI, or next to an allow-list); the query is refused")
     return info
+
+
+def enclosing(toks: list[Token], offset: int) -> Token | None:
+    """The significant token covering a text offset, if any."""
+    i = bisect.bisect_right([t.offset for t in toks], offset) - 1
+    if i >= 0 and toks[i].offset <= offset < toks[i].offset + len(toks[i].text):
+        return toks[i]
+    return None

@@ -80,12 +80,13 @@ def parse_accept(header: str | None) -> list[Range]:
 
 
 def quality(ranges: list[Range], fmt: Format) -> float:
-    """The q-value the client gives a format: that of the most specific range matching any of its types."""
-    best = 0.0
-    for media_type in (fmt.media_type, *fmt.also):
-        matches = [(r.matches(media_type), r.q) for r in ranges if r.matches(media_type)]
-        if matches:
-            best = max(best, max(matches)[1])
+    """The q-value the client gives a format: that of the most specific range matching its media type, or of a
+    range naming one of its other media types exactly (wildcards do not reach those: `text/*` is not a request
+    for SPARQL XML just because that may be served as text/xml)."""
+    matches = [(r.matches(fmt.media_type), r.q) for r in ranges if r.matches(fmt.media_type)]
+    best = max(matches)[1] if matches else 0.0
+    for media_type in fmt.also:
+        best = max([best] + [r.q for r in ranges if r.matches(media_type) == 3])
     return best
 
 

@@ -50,7 +50,7 @@ def graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None
 
 def boolean(value: bool, fmt: Format) -> bytes:
     if fmt.name == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
+        return json.dumps({"head": {}, "boolean": value}, separators=(",", ":")).encode()
     if fmt.name == "xml":
         return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
                 f"<boolean>{str(value).lower()}</boolean></sparql>\n").encode()
@@ -113,7 +113,8 @@ def term_tsv(term) -> str:
 
 def bindings_json(result: Result) -> bytes:
     rows = [{v: term_json(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    doc = {"head": {"vars": result.variables}, "results": {"bindings": rows}, "truncated": result.truncated}
+    # the flag before "results": strict streaming parsers (Oxigraph's among them) stop reading after the bindings
+    doc = {"head": {"vars": result.variables}, "truncated": result.truncated, "results": {"bindings": rows}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 

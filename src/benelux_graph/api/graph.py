@@ -1,0 +1,436 @@
+"""The graph API (/api/graph…) and the Benelux+ reference page (/benelux-plus), both over `network.projection`.
+
+    GET /api/graph                      the whole graph, or the part the filters keep (type, theme, country,
+                                        programme, year); format=cytoscape (default) | node-link | graphml | gexf
+    GET /api/graph/benelux-plus         the Benelux+ preset (network.benelux_plus), same filters and formats
+    GET /api/graph/neighbourhood/{id}   a node and everything within `depth` relationships
+    GET /api/graph/path?from=&to=       the shortest path, with the relationships and their sources
+    GET /api/graph/metrics              degree, betweenness, communities (scope=graph | benelux-plus)
+    GET /benelux-plus                   the reference page (Cytoscape.js + fcose, served from node_modules)
+
+Every route takes `lang=en|fr|nl|de` (labels fall back to English where a language has none, and say so in
+`label_lang`). Ids are full IRIs or the slug after /id/. Answers carry an ETag made of the dataset release and
+the request, so a client's If-None-Match gets 304; and `Access-Control-Allow-Origin: *`, so a page on another
+site can use the API. Errors have the endpoint's one JSON shape (api/errors.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+from collections import Counter
+from pathlib import Path
+from string import Template
+from typing import Annotated, Literal
+
+import networkx as nx
+from fastapi import APIRouter, Path as PathParam, Query, Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from .. import analytics
+from ..network import (
+    CATEGORY_NAMES,
+    FilterError,
+    Filters,
+    NetworkError,
+    UnknownNode,
+    benelux_plus,
+    neighbourhood,
+    projection,
+    resolve,
+    select,
+    slug,
+)
+from .errors import ApiError
+from .runtime import Runtime
+
+WEB = Path(__file__).resolve().parents[1] / "web" / "benelux-plus"
+#: URL folder -> the package folder under node_modules/ holding the browser (UMD) build.
+VENDOR = {"cytoscape": "cytoscape/dist", "layout-base": "layout-base", "cose-base": "cose-base",
+          "cytoscape-fcose": "cytoscape-fcose"}
+
+Lang = Literal["en", "fr", "nl", "de"]
+LangParam = Annotated[Lang, Query(description="language of the labels (English where a label is missing)")]
+ListParam = Annotated[list[str] | None, Query()]
+FORMATS = ("cytoscape", "node-link", "graphml", "gexf")
+Format = Literal["cytoscape", "node-link", "graphml", "gexf"]
+ERRORS = {304: {"description": "not modified (If-None-Match matched the ETag)"},
+          400: {"description": "a bad filter or parameter (JSON error shape)"},
+          404: {"description": "an unknown id (JSON error shape)"}}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Elements: nodes and edges as JSON, labels in the asked language
+# ------------------------------------------------------------------------------------------------------------
+
+def pick(labels: dict[str, str], lang: str) -> tuple[str, str]:
+    """(text, its language): the asked language, else English, else any."""
+    for candidate in (lang, "en"):
+        if candidate in labels:
+            return labels[candidate], candidate
+    for candidate, text in sorted(labels.items()):
+        return text, candidate
+    return "", lang
+
+
+class Renderer:
+    """Turns nodes and edges of the projection into JSON for one language."""
+
+    def __init__(self, net: nx.MultiDiGraph, lang: str, base: str = ""):
+        self.net, self.lang, self.base = net, lang, base
+        self.passages = net.graph["passages"]
+        self.themes = net.graph["themes"]
+        self.concepts = net.graph["concepts"]
+        self.labels = net.graph["labels"]
+
+    def label_of(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        if iri in self.net:
+            return pick(self.net.nodes[iri]["label"], self.lang)[0]
+        for table in (self.themes, self.concepts):
+            if iri in table:
+                return pick(table[iri]["label"], self.lang)[0]
+        if iri in self.labels:
+            return pick(self.labels[iri], self.lang)[0]
+        return slug(iri)
+
+    def sources(self, ids: list[str]) -> list[dict]:
+        out = []
+        for p in ids:
+            passage = self.passages.get(p)
+            if passage:
+                out.append({"id": p, "quote": passage["quote"], "section": passage["section"],
+                            "document": passage["document"], "document_label": self.label_of(passage["document"])})
+        return out
+
+    def node(self, n: str) -> dict:
+        d = self.net.nodes[n]
+        label, label_lang = pick(d["label"], self.lang)
+        return {
+            "id": n, "slug": d["slug"], "label": label, "label_lang": label_lang, "labels": d["label"],
+            "alt_labels": d["alt_labels"].get(self.lang, []) or d["alt_labels"].get("en", []),
+            "type": d["type"], "types": d["types"], "category": d["category"],
+            "comment": pick(d["comment"], self.lang)[0] or None,
+            "themes": d["themes"], "theme_labels": [self.label_of(t) for t in d["themes"]],
+            "identifiers": d["identifiers"], "programmes": d["programmes"],
+            "begin": d["begin"], "end": d["end"], "issued": d["issued"], "expected": d["expected"],
+            "sources": self.sources(d["sources"]),
+            "page": f"{self.base}/id/{d['slug']}",
+        }
+
+    def edge(self, u: str, v: str, k: str) -> dict:
+        d = self.net.edges[u, v, k]
+        return {
+            "id": edge_id(u, v, k), "source": u, "target": v, "kind": d["kind"],
+            "label": pick(d["label"], self.lang)[0],
+            "relationship": d["relationship"],
+            "role": d["role"], "role_label": self.label_of(d["role"]),
+            "status": d["status"], "status_label": self.label_of(d["status"]),
+            "instruments": [{"id": i, "label": self.label_of(i)} for i in d["instruments"]],
+            "themes": d["themes"], "theme_labels": [self.label_of(t) for t in d["themes"]],
+            "begin": d["begin"], "end": d["end"],
+            "sources": self.sources(d["sources"]), "sources_basis": d["sources_basis"],
+        }
+
+    def edges(self, net: nx.MultiDiGraph) -> list[dict]:
+        return [self.edge(u, v, k) for u, v, k in sorted(net.edges(keys=True))]
+
+    def meta(self, net: nx.MultiDiGraph, **extra) -> dict:
+        categories = Counter(d["category"] for _, d in net.nodes(data=True))
+        theme_counts = Counter(t for _, d in net.nodes(data=True) for t in d["themes"])
+        theme_counts.update(t for _, _, d in net.edges(data=True) for t in d["themes"])
+        years = sorted({y for _, _, d in net.edges(data=True) for y in (d["begin"], d["end"]) if y is not None}
+                       | {y for _, d in net.nodes(data=True) for y in (d["begin"], d["end"], d["issued"])
+                          if y is not None})
+        return {
+            "release": self.net.graph.get("release"), "lang": self.lang,
+            "nodes": net.number_of_nodes(), "edges": net.number_of_edges(),
+            "legend": [{"category": c, "count": categories[c]} for c in CATEGORY_NAMES if categories[c]],
+            "themes": [{"id": t, "slug": slug(t), "label": self.label_of(t), "count": theme_counts[t],
+                        "broader": self.themes.get(t, {}).get("broader", [])}
+                       for t in sorted(theme_counts, key=lambda t: (self.label_of(t) or "").casefold())],
+            "years": [years[0], years[-1]] if years else None,
+            **extra,
+        }
+
+    def cytoscape(self, net: nx.MultiDiGraph, **meta) -> dict:
+        return {"meta": self.meta(net, **meta),
+                "elements": {"nodes": [{"data": self.node(n)} for n in sorted(net.nodes)],
+                             "edges": [{"data": e} for e in self.edges(net)]}}
+
+    def node_link(self, net: nx.MultiDiGraph, **meta) -> dict:
+        return {"directed": True, "multigraph": True, "meta": self.meta(net, **meta),
+                "nodes": [self.node(n) for n in sorted(net.nodes)], "links": self.edges(net)}
+
+    def flat(self, net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+        """Scalar attributes only, for GraphML and GEXF (lists joined by spaces, missing values left out)."""
+        out = nx.MultiDiGraph()
+        for n in sorted(net.nodes):
+            d = self.node(n)
+            attrs = {"label": d["label"], "slug": d["slug"], "type": d["type"], "category": d["category"],
+                     "themes": " ".join(d["themes"]), "sources": " ".join(s["id"] for s in d["sources"]),
+                     **{f"label_{lang}": text for lang, text in d["labels"].items()},
+                     **{k: v for k, v in d["identifiers"].items()},
+                     **{k: d[k] for k in ("begin", "end", "issued") if d[k] is not None}}
+            out.add_node(n, **attrs)
+        for u, v, k in sorted(net.edges(keys=True)):
+            e = self.edge(u, v, k)
+            attrs = {"kind": e["kind"], "label": e["label"], "themes": " ".join(e["themes"]),
+                     "sources": " ".join(s["id"] for s in e["sources"]),
+                     **{key: e[key] for key in ("relationship", "role", "status", "begin", "end")
+                        if e[key] is not None}}
+            out.add_edge(u, v, key=e["id"], **attrs)
+        return out
+
+
+def edge_id(u: str, v: str, k: str) -> str:
+    """A stable id of an edge: its ends and its key (the relationship IRI or the kind)."""
+    return f"{u} {slug(k)} {v}"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Responses: ETag, 304, CORS, formats
+# ------------------------------------------------------------------------------------------------------------
+
+def etag_for(release: str, request: Request) -> str:
+    key = release + "\0" + request.url.path + "\0" + "&".join(sorted(
+        f"{k}={v}" for k, v in request.query_params.multi_items()))
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def common_headers(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate", "Vary": "Accept",
+            "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, X-Benelux-Release"}
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    sent = request.headers.get("if-none-match", "")
+    return sent.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in sent.split(",")]
+
+
+def json_response(data, headers: dict[str, str]) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, 200, headers, media_type="application/json")
+
+
+def graph_response(net: nx.MultiDiGraph, renderer: Renderer, fmt: str, name: str, headers: dict[str, str],
+                   **meta) -> Response:
+    if fmt == "cytoscape":
+        return json_response(renderer.cytoscape(net, **meta), headers)
+    if fmt == "node-link":
+        return json_response(renderer.node_link(net, **meta), headers)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(renderer.flat(net), buffer, encoding="utf-8")
+        media_type, extension = "application/graphml+xml", "graphml"
+    else:
+        nx.write_gexf(renderer.flat(net), buffer, encoding="utf-8")
+        media_type, extension = "application/gexf+xml", "gexf"
+    headers = {**headers, "Content-Disposition": f'attachment; filename="{name}.{extension}"'}
+    return Response(buffer.getvalue(), 200, headers, media_type=media_type)
+
+
+def split(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated parameters and comma-separated values alike: ?type=forum&type=region or ?type=forum,region."""
+    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+
+def as_api_error(exc: NetworkError) -> ApiError:
+    if isinstance(exc, UnknownNode):
+        return ApiError(404, "unknown-node", str(exc))
+    if isinstance(exc, analytics.NoPath):
+        return ApiError(404, "no-path", str(exc))
+    if isinstance(exc, FilterError):
+        return ApiError(400, "bad-filter", str(exc))
+    return ApiError(400, "bad-request", str(exc))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The router
+# ------------------------------------------------------------------------------------------------------------
+
+def graph_router(runtime: Runtime) -> APIRouter:
+    """The graph API, the Benelux+ page, and the static mounts of the page and its libraries."""
+    router = APIRouter(tags=["Graph"])
+    store = runtime.store
+    node_modules = Path(runtime.settings.root) / "node_modules"
+
+    def network(themes: str = "attributes") -> nx.MultiDiGraph:
+        return projection(store, themes_as_nodes=themes == "nodes")
+
+    def answer(request: Request, build) -> Response:
+        etag = etag_for(store.release, request)
+        headers = common_headers(etag)
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        try:
+            return build(headers)
+        except NetworkError as exc:
+            raise as_api_error(exc) from None
+
+    def filters(type, theme, country, programme, year) -> Filters:
+        return Filters(split(type), split(theme), split(country), split(programme), year)
+
+    def base_of(request: Request) -> str:
+        return request.scope.get("root_path", "")
+
+    TypeQ = Annotated[list[str] | None, Query(
+        description=f"category ({', '.join(CATEGORY_NAMES)}) or class name (Forum, Treaty, …); repeat or "
+                    "separate by commas")]
+    ThemeQ = Annotated[list[str] | None, Query(
+        description="theme slug (energy) or IRI; narrower themes count too; keeps the nodes addressing it, the "
+                    "edges carrying it and their neighbours")]
+    CountryQ = Annotated[list[str] | None, Query(
+        description="country slug, IRI or ISO 3166 code (LU); keeps it, what lies in it and their neighbours")]
+    ProgrammeQ = Annotated[list[str] | None, Query(
+        description="work programme slug or IRI (joint-work-programme-2025-2028, common-work-programme-2021-2024)")]
+    YearQ = Annotated[int | None, Query(ge=1000, le=2999, description=(
+        "relationships active in that year: begin <= year <= end; a relationship without a period is always "
+        "active; nodes dated after the year are left out"))]
+    FormatQ = Annotated[Format, Query(description="cytoscape (elements), node-link (D3), graphml or gexf (files)")]
+    ThemesQ = Annotated[Literal["attributes", "nodes"], Query(
+        description="themes as node and edge attributes only, or also drawn as nodes")]
+
+    @router.get("/api/graph", summary="The graph, whole or filtered", responses=ERRORS)
+    def whole_graph(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
+                    country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
+                    format: FormatQ = "cytoscape", themes: ThemesQ = "attributes") -> Response:
+        """Nodes (entities) and edges (relationships) in the Cytoscape.js elements format (`elements.nodes`,
+        `elements.edges`, each `{data: {...}}`) with a `meta` block (counts, legend, themes, years); filters
+        combine with AND, repeated values of one filter with OR."""
+
+        def build(headers):
+            f = filters(type, theme, country, programme, year)
+            net = select(network(themes), f)
+            return graph_response(net, Renderer(net, lang, base_of(request)), format, "benelux-graph", headers,
+                                  filters=f.__dict__)
+        return answer(request, build)
+
+    @router.get("/api/graph/benelux-plus", summary="The Benelux+ preset", responses=ERRORS)
+    def preset(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
+               country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
+               format: FormatQ = "cytoscape", themes: ThemesQ = "attributes") -> Response:
+        """The Benelux Union, its members and units, every partner region, country, organisation and forum beyond
+        them, and the agreements linking them (rules in network.benelux_plus); the filters of /api/graph apply
+        on top."""
+
+        def build(headers):
+            full = network(themes)
+            part = benelux_plus(full)
+            if themes == "nodes":
+                wanted = set(part) | {t for n in part for t in full.nodes[n]["themes"]}
+                wanted |= {t for _, _, d in part.edges(data=True) for t in d["themes"]}
+                part = full.subgraph(n for n in full if n in wanted).copy()
+            f = filters(type, theme, country, programme, year)
+            net = select(part, f)
+            return graph_response(net, Renderer(net, lang, base_of(request)), format, "benelux-plus", headers,
+                                  preset="benelux-plus", filters=f.__dict__)
+        return answer(request, build)
+
+    @router.get("/api/graph/neighbourhood/{id:path}", summary="A node and its neighbourhood", responses=ERRORS)
+    def around(request: Request, id: Annotated[str, PathParam(description="full IRI or slug after /id/")],
+               lang: LangParam = "en",
+               depth: Annotated[int, Query(ge=1, le=3, description="relationships away (1-3)")] = 1,
+               format: FormatQ = "cytoscape") -> Response:
+        """The node, every node within `depth` relationships of it (either direction) and the edges between
+        them; `meta.center` is the node."""
+
+        def build(headers):
+            net = network()
+            center = resolve(net, id)
+            part = neighbourhood(net, center, depth)
+            return graph_response(part, Renderer(part, lang, base_of(request)), format,
+                                  f"neighbourhood-{slug(center).replace('/', '-')}", headers, center=center,
+                                  depth=depth)
+        return answer(request, build)
+
+    @router.get("/api/graph/path", summary="Shortest path between two nodes", responses=ERRORS)
+    def path(request: Request,
+             from_: Annotated[str, Query(alias="from", description="full IRI or slug")],
+             to: Annotated[str, Query(description="full IRI or slug")],
+             lang: LangParam = "en",
+             scope: Annotated[Literal["graph", "benelux-plus"], Query(
+                 description="search the whole graph or the Benelux+ preset only")] = "graph") -> Response:
+        """The shortest chain of relationships between two nodes, whatever their direction (documents'
+        mentions and programme structure weigh 2, other relationships 1). `steps` lists each relationship with
+        its direction and sources; `elements` is the path in the Cytoscape.js format."""
+
+        def build(headers):
+            full = network()
+            start, end = resolve(full, from_), resolve(full, to)
+            net = benelux_plus(full) if scope == "benelux-plus" else full
+            for node in (start, end):
+                if node not in net:
+                    raise UnknownNode(f"{slug(node)} is not in the {scope} scope")
+            hops = analytics.shortest_path(net, start, end)
+            renderer = Renderer(net, lang, base_of(request))
+            nodes = [start] + [h.target for h in hops]
+            steps = [{"from": h.source, "to": h.target, "direction": "forward" if h.forward else "backward",
+                      "edge": renderer.edge(h.u, h.v, h.key)} for h in hops]
+            return json_response({
+                "meta": {"release": store.release, "lang": lang, "scope": scope},
+                "from": renderer.node(start), "to": renderer.node(end), "length": len(hops),
+                "nodes": [renderer.node(n) for n in nodes], "steps": steps,
+                "elements": {"nodes": [{"data": renderer.node(n)} for n in nodes],
+                             "edges": [{"data": s["edge"]} for s in steps]},
+            }, headers)
+        return answer(request, build)
+
+    @router.get("/api/graph/metrics", summary="Centrality and communities", responses=ERRORS)
+    def metrics(request: Request, lang: LangParam = "en",
+                scope: Annotated[Literal["graph", "benelux-plus"], Query(
+                    description="the whole graph or the Benelux+ preset")] = "graph",
+                type: TypeQ = None, theme: ThemeQ = None, country: CountryQ = None, programme: ProgrammeQ = None,
+                year: YearQ = None,
+                top: Annotated[int | None, Query(ge=1, le=10_000, description="only the first N nodes")] = None
+                ) -> Response:
+        """Degree (distinct neighbours), degree centrality, betweenness centrality and community of each node,
+        sorted by betweenness (the hubs of cooperation first), and the communities (greedy modularity) with
+        their best-connected member. The filters of /api/graph apply first."""
+
+        def build(headers):
+            full = network()
+            net = select(benelux_plus(full) if scope == "benelux-plus" else full,
+                         filters(type, theme, country, programme, year))
+            result = analytics.metrics(net)
+            renderer = Renderer(net, lang, base_of(request))
+            rows = []
+            for n, m in result["nodes"].items():
+                d = net.nodes[n]
+                rows.append({"id": n, "slug": d["slug"], "label": renderer.label_of(n), "type": d["type"],
+                             "category": d["category"], **m})
+            rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["id"]))
+            groups = []
+            for i, members in enumerate(result["communities"]):
+                hub = max(members, key=lambda n: (result["nodes"][n]["betweenness"],
+                                                  result["nodes"][n]["degree"], n))
+                groups.append({"id": i, "size": len(members), "hub": {"id": hub, "label": renderer.label_of(hub)},
+                               "members": members})
+            return json_response({
+                "meta": {"release": store.release, "lang": lang, "scope": scope, "nodes": net.number_of_nodes(),
+                         "edges": net.number_of_edges()},
+                "hub": rows[0] if rows else None,
+                "nodes": rows[:top] if top else rows,
+                "communities": groups,
+            }, headers)
+        return answer(request, build)
+
+    @router.get("/benelux-plus", summary="The Benelux+ page", response_class=Response,
+                responses={200: {"content": {"text/html": {}}}})
+    def page(request: Request) -> Response:
+        """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
+        another server's API."""
+        base = base_of(request)
+        text = Template((WEB / "index.html").read_text(encoding="utf-8")).substitute(
+            base=html.escape(base), release=html.escape(store.release))
+        return Response(text, 200, {"Cache-Control": "no-cache"}, media_type="text/html; charset=utf-8")
+
+    router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
+    for name, folder in VENDOR.items():
+        router.mount(f"/vendor/{name}", StaticFiles(directory=node_modules / folder, check_dir=False),
+                     name=f"vendor-{name}")
+    return router
