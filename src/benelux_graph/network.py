@@ -1,0 +1,612 @@
+"""RDF -> networkx: which resources are nodes, which relations are edges, decided here and nowhere else.
+
+`to_network(graph)` is the one projection. Its rules:
+
+Nodes
+    Every *entity*: an IRI under `…/id/` with an `rdf:type`, except the relationship nodes (`org:Membership`,
+    `bx:Cooperation`), the source passages (`bx:SourcePassage`), periods and years (`time:Interval`,
+    `time:Instant`), the concepts of the vocabularies (themes, roles, statuses: `skos:Concept`, `skos:ConceptScheme`)
+    and addresses (`vcard:Address`). Node key = the full IRI. Attributes: `slug` (the IRI after `/id/`), `type`
+    (the most specific asserted class, e.g. `FederatedEntity`), `types`, `category` (one of `CATEGORIES`, for the
+    legend), `label` and `comment` ({lang: text}, from `skos:prefLabel`/`foaf:name` and `rdfs:comment`),
+    `alt_labels` ({lang: [text]}), `themes` (theme IRIs of `bx:addressesTheme`), `identifiers` (ISO 3166 and
+    NUTS codes, `rdfs:seeAlso`), `sources` (passage IRIs of `prov:wasDerivedFrom`), `programmes` (the work
+    programmes its passages are part of, and its `bx:programme`), `begin`/`end` (years of `dcterms:temporal`),
+    `issued` (year of `dcterms:issued` or `dcterms:created`), `expected` (`bx:expectedSigningYear`).
+
+Edges (kind = the predicate's local name; a MultiDiGraph, so two kinds may join the same pair)
+    * an `org:Membership` becomes one edge in the direction of its plain triple (ontology/README.md, pattern 2):
+      member -memberOf-> organisation, member -participatesIn-> organisation, organisation -presidencyHeldBy->
+      member, organisation -chairedBy-> member, organisation -secretariatProvidedBy-> member; another role gives
+      member -membership-> organisation. Attributes `role`, `relationship` (the membership IRI), `begin`/`end`
+      (the years of `org:memberDuring`), `sources`, and `label` = the role's label in four languages.
+    * a `bx:Cooperation` with partners A, B (, C…) becomes one `cooperatesWith` edge per pair of partners, with
+      `relationship`, `status`, `instruments` (`bx:basedOn`), `themes`, `sources`, and `begin` = the earliest
+      `dcterms:issued` year of its instruments (README: "their dcterms:issued years say since when"; no end).
+    * any other triple between two nodes is a plain edge, except `rdf:type`, `prov:wasDerivedFrom` and the
+      shortcut `bx:programme` (kept as the node attribute `programmes`). Inverse pairs are drawn once, in one
+      direction: `org:unitOf`, `org:siteOf`, `dcterms:isPartOf`, `bx:predecessorOf` (not hasUnit, hasSite,
+      hasPart, successorOf); the symmetric `bx:cooperatesWith` once per pair.
+    * a plain triple that a relationship node already states (`org:memberOf` beside a membership,
+      `bx:cooperatesWith` beside a cooperation, …) is not drawn twice.
+    * a plain triple has no passage of its own: its `sources` are the passages of either end that name the other
+      end (any label, case-insensitive), with `sources_basis = "mention"`; relationship edges have
+      `sources_basis = "relationship"`.
+    * `weight` is 1, except `concerns` and the programme structure (`isPartOf`, `publisher`), weight 2, so that a
+      shortest path prefers organisational links to a document's mentions.
+
+Themes
+    Themes are node and edge attributes (`themes`), and the `theme` filter follows `skos:broader` (a filter on
+    `energy` keeps `energy-transition` too). With `themes_as_nodes=True` the projection also adds every theme as a
+    node (category `theme`) with `addressesTheme` edges from the nodes that address it, for users who want to
+    see topics as hubs; the cooperation edges keep their themes as attributes.
+
+Graph attributes
+    `passages` {IRI: {quote, section, document}}, `themes` {IRI: {label, broader}}, `concepts` {IRI: {label}}
+    for roles and statuses, `labels` {IRI: {lang: text}} for programmes and kinds of edge.
+
+`projection(store)` caches the projection per store release (the release changes when a file does). The
+selections the API serves (`select`, `benelux_plus`, `neighbourhood`) return new graphs and never change it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+import rdflib
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS, TIME
+
+from .errors import BeneluxGraphError
+from .namespaces import BX, BXR, ORG, ROLE, SRC, STATUS, THEME, VCARD
+
+LANGUAGES = ("en", "fr", "nl", "de")
+
+#: Legend categories, in priority order: a node gets the first whose classes include one of its types.
+CATEGORIES: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
+    ("person", (FOAF.Person,)),
+    ("country", (BX.Country, BX.CountryGroup)),
+    ("region", (BX.Region, BX.FederatedEntity, BX.AdministrativeRegion, BX.CrossBorderRegion)),
+    ("forum", (BX.Forum, BX.Body)),
+    ("organisation", (BX.IntergovernmentalOrganisation, ORG.FormalOrganization, ORG.OrganizationalUnit,
+                      ORG.Organization)),
+    ("instrument", (BX.LegalInstrument, BX.Treaty, BX.TreatyProvision, BX.JointDeclaration,
+                    BX.MemorandumOfUnderstanding, BX.ActionPlan, BX.EURegulation, BX.LegislativePackage)),
+    ("programme", (BX.WorkProgramme, BX.ProgrammeComponent, BX.ProgrammeChapter, BX.CentralTheme, BX.SubTheme,
+                   BX.Priority, BX.Action)),
+    ("initiative", (BX.Initiative, BX.Project, BX.Agenda, BX.Platform, BX.Service)),
+    ("place", (BX.City, BX.Port, BX.GeographicFeature, ORG.Site, BX.Territory, DCTERMS.Location)),
+)
+CATEGORY_NAMES = tuple(name for name, _ in CATEGORIES) + ("other", "theme")
+
+#: Types whose instances are never nodes.
+NOT_NODES = {ORG.Membership, BX.Cooperation, BX.SourcePassage, TIME.Interval, TIME.Instant, TIME.TemporalEntity,
+             SKOS.Concept, SKOS.ConceptScheme, BX.Theme, ORG.Role, BX.CooperationStatus, VCARD.Address,
+             OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+#: IRI spaces that never hold nodes (passages, vocabularies).
+NOT_NODE_SPACES = (str(SRC), str(THEME), str(ROLE), str(STATUS))
+
+#: Predicates never drawn as edges.
+NOT_EDGES = {RDF.type, PROV.wasDerivedFrom, BX.programme, BX.partner, BX.basedOn, BX.cooperationStatus,
+             RDFS.seeAlso}
+#: Inverse predicate -> the one drawn (with the ends swapped).
+INVERSES = {ORG.hasUnit: ORG.unitOf, ORG.hasSite: ORG.siteOf, DCTERMS.hasPart: DCTERMS.isPartOf,
+            BX.successorOf: BX.predecessorOf}
+SYMMETRIC = {BX.cooperatesWith}
+#: role -> (plain predicate, True if the plain triple runs organisation -> member)
+ROLE_PLAIN = {ROLE.member: (ORG.memberOf, False), ROLE.participant: (BX.participatesIn, False),
+              ROLE.presidency: (BX.presidencyHeldBy, True), ROLE.chair: (BX.chairedBy, True),
+              ROLE.secretariat: (BX.secretariatProvidedBy, True)}
+HEAVY_KINDS = {"concerns": 2.0, "isPartOf": 2.0, "publisher": 2.0}
+IDENTIFIERS = {BX.iso3166Alpha2: "iso3166Alpha2", BX.iso3166Alpha3: "iso3166Alpha3", BX.nutsCode: "nutsCode"}
+#: Labels of edge kinds that are not ontology properties of their own.
+EXTRA_KIND_LABELS = {"membership": {"en": "membership"}, "addressesTheme": {"en": "addresses theme"}}
+
+
+class NetworkError(BeneluxGraphError):
+    """Base of the errors of graph selections."""
+
+
+class UnknownNode(NetworkError):
+    """No node of that IRI or slug."""
+
+
+class FilterError(NetworkError):
+    """A filter value that names nothing (an unknown type, theme, country or programme)."""
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def slug(iri: str) -> str:
+    """The part of an IRI after `…/id/` (`greater-region`, `theme/energy`), or the IRI itself."""
+    return iri[len(str(BXR)):] if iri.startswith(str(BXR)) else iri
+
+
+def year_of(value) -> int | None:
+    """The year of a gYear, gYearMonth, date or plain literal ("2019", "2025-01"), or None."""
+    if value is None:
+        return None
+    m = re.match(r"^(-?\d{4})", str(value))
+    return int(m.group(1)) if m else None
+
+
+def lang_map(graph: rdflib.Graph, subject, *predicates) -> dict[str, str]:
+    """{lang: text} from the first predicate that gives any; a literal without language counts as English."""
+    for predicate in predicates:
+        out: dict[str, str] = {}
+        for value in sorted(graph.objects(subject, predicate), key=str):
+            if isinstance(value, Literal):
+                out.setdefault(value.language or "en", str(value))
+        if out:
+            return out
+    return {}
+
+
+def superclasses(graph: rdflib.Graph) -> dict[URIRef, set[URIRef]]:
+    """Class -> itself and every superclass, from the ontology's rdfs:subClassOf."""
+    parents: dict[URIRef, set[URIRef]] = {}
+    for c, p in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(c, URIRef) and isinstance(p, URIRef):
+            parents.setdefault(c, set()).add(p)
+    closure: dict[URIRef, set[URIRef]] = {}
+
+    def up(c: URIRef, seen: frozenset = frozenset()) -> set[URIRef]:
+        if c in closure:
+            return closure[c]
+        out = {c}
+        for p in parents.get(c, ()):
+            if p not in seen:
+                out |= up(p, seen | {c})
+        closure[c] = out
+        return out
+
+    for c in list(parents):
+        up(c)
+    return closure
+
+
+def category_of(types: Iterable[URIRef], closure: dict[URIRef, set[URIRef]]) -> str:
+    expanded = set()
+    for t in types:
+        expanded |= closure.get(t, {t})
+    for name, classes in CATEGORIES:
+        if expanded & set(classes):
+            return name
+    return "other"
+
+
+def is_node(graph: rdflib.Graph, iri, closure) -> bool:
+    if not isinstance(iri, URIRef) or not str(iri).startswith(str(BXR)) or str(iri).startswith(NOT_NODE_SPACES):
+        return False
+    types = set(graph.objects(iri, RDF.type))
+    if not types:
+        return False
+    for t in types:
+        if closure.get(t, {t}) & NOT_NODES:
+            return False
+    return True
+
+
+def interval_years(graph: rdflib.Graph, period) -> tuple[int | None, int | None]:
+    """(begin, end) years of a time:Interval, or of a time:Instant (begin = end)."""
+    if period is None:
+        return None, None
+    own = year_of(graph.value(period, TIME.inXSDgYear))
+    if own is not None:
+        return own, own
+    begin = graph.value(period, TIME.hasBeginning)
+    end = graph.value(period, TIME.hasEnd)
+    return (year_of(graph.value(begin, TIME.inXSDgYear)) if begin is not None else None,
+            year_of(graph.value(end, TIME.inXSDgYear)) if end is not None else None)
+
+
+def names_of(node: dict) -> set[str]:
+    names = set(node["label"].values())
+    for values in node["alt_labels"].values():
+        names.update(values)
+    return {n.casefold() for n in names if len(n) >= 3}
+
+
+def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDiGraph:
+    """Project the RDF graph (ontology and data together) onto a networkx MultiDiGraph; see the module doc."""
+    closure = superclasses(graph)
+    net = nx.MultiDiGraph()
+
+    # ---- what the nodes and edges refer to: passages, themes, roles and statuses, programmes ----
+    passages = {}
+    for p in graph.subjects(RDF.type, BX.SourcePassage):
+        quote = lang_map(graph, p, BX.quote)
+        passages[str(p)] = {"quote": quote.get("en") or next(iter(quote.values()), ""),
+                            "section": str(graph.value(p, BX.sectionTitle) or ""),
+                            "document": str(graph.value(p, DCTERMS.isPartOf) or "")}
+    themes = {}
+    for t in set(graph.subjects(RDF.type, BX.Theme)) | set(graph.objects(None, BX.addressesTheme)):
+        themes[str(t)] = {"label": lang_map(graph, t, SKOS.prefLabel) or {"en": local_name(t)},
+                          "broader": sorted(str(b) for b in graph.objects(t, SKOS.broader))}
+    concepts = {str(c): {"label": lang_map(graph, c, SKOS.prefLabel) or {"en": local_name(c)}}
+                for c in set(graph.objects(None, ORG.role)) | set(graph.objects(None, BX.cooperationStatus))}
+    labels: dict[str, dict[str, str]] = {}
+    for doc in {p["document"] for p in passages.values() if p["document"]} | \
+            {str(w) for w in graph.subjects(RDF.type, BX.WorkProgramme)}:
+        labels[doc] = lang_map(graph, URIRef(doc), SKOS.prefLabel, DCTERMS.title) or {"en": slug(doc)}
+    net.graph.update(passages=passages, themes=themes, concepts=concepts, labels=labels)
+
+    # ---- nodes ----
+    for s in sorted(set(graph.subjects(RDF.type, None)), key=str):
+        if not is_node(graph, s, closure):
+            continue
+        types = sorted(set(graph.objects(s, RDF.type)), key=str)
+        most_specific = max(types, key=lambda t: (len(closure.get(t, {t})), str(t)))
+        alt: dict[str, list[str]] = {}
+        for value in sorted(graph.objects(s, SKOS.altLabel), key=str):
+            alt.setdefault(value.language or "en", []).append(str(value))
+        sources = sorted(str(p) for p in graph.objects(s, PROV.wasDerivedFrom))
+        programmes = {passages[p]["document"] for p in sources if p in passages and passages[p]["document"]}
+        programmes |= {str(p) for p in graph.objects(s, BX.programme)}
+        if BX.WorkProgramme in types:
+            programmes.add(str(s))
+        identifiers = {name: str(v) for pred, name in IDENTIFIERS.items() if (v := graph.value(s, pred))}
+        see_also = sorted(str(v) for v in graph.objects(s, RDFS.seeAlso))
+        if see_also:
+            identifiers["seeAlso"] = see_also[0]
+        begin, end = interval_years(graph, graph.value(s, DCTERMS.temporal))
+        net.add_node(
+            str(s), slug=slug(str(s)), type=local_name(most_specific), types=[local_name(t) for t in types],
+            category=category_of(types, closure),
+            label=lang_map(graph, s, SKOS.prefLabel, FOAF.name, DCTERMS.title) or {"en": slug(str(s))},
+            alt_labels=alt, comment=lang_map(graph, s, RDFS.comment),
+            themes=sorted(str(t) for t in graph.objects(s, BX.addressesTheme)),
+            identifiers=identifiers, sources=sources, programmes=sorted(programmes), begin=begin, end=end,
+            issued=year_of(graph.value(s, DCTERMS.issued) or graph.value(s, DCTERMS.created)),
+            expected=year_of(graph.value(s, BX.expectedSigningYear)),
+        )
+
+    kind_labels = {}
+
+    def kind_label(predicate: URIRef) -> dict[str, str]:
+        kind = local_name(predicate)
+        if kind not in kind_labels:
+            kind_labels[kind] = lang_map(graph, predicate, RDFS.label) or EXTRA_KIND_LABELS.get(kind) \
+                or {"en": re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()}
+        return kind_labels[kind]
+
+    stated: set[tuple[str, str, str]] = set()  # (subject, predicate, object) stated by a relationship node
+
+    # ---- memberships ----
+    for m in sorted(graph.subjects(RDF.type, ORG.Membership), key=str):
+        member, organisation = graph.value(m, ORG.member), graph.value(m, ORG.organization)
+        if member is None or organisation is None or str(member) not in net or str(organisation) not in net:
+            continue
+        role = graph.value(m, ORG.role)
+        plain, reverse = ROLE_PLAIN.get(role, (None, False))
+        s, o = (organisation, member) if reverse else (member, organisation)
+        kind = local_name(plain) if plain is not None else "membership"
+        if plain is not None:
+            stated.add((str(s), str(plain), str(o)))
+        begin, end = interval_years(graph, graph.value(m, ORG.memberDuring))
+        net.add_edge(
+            str(s), str(o), key=str(m), kind=kind,
+            label=concepts[str(role)]["label"] if role is not None else kind_label(ORG.Membership),
+            relationship=str(m), role=str(role) if role is not None else None, status=None, instruments=[],
+            themes=sorted(str(t) for t in graph.objects(m, BX.addressesTheme)), begin=begin, end=end,
+            sources=sorted(str(p) for p in graph.objects(m, PROV.wasDerivedFrom)), sources_basis="relationship",
+            weight=1.0,
+        )
+
+    # ---- cooperations ----
+    for c in sorted(graph.subjects(RDF.type, BX.Cooperation), key=str):
+        partners = sorted((str(p) for p in graph.objects(c, BX.partner) if str(p) in net),
+                          key=lambda p: (p != str(BXR["benelux-union"]), p))
+        instruments = sorted(str(i) for i in graph.objects(c, BX.basedOn))
+        since = [y for i in instruments if (y := year_of(graph.value(URIRef(i), DCTERMS.issued))) is not None]
+        begin, end = interval_years(graph, graph.value(c, DCTERMS.temporal))
+        status = graph.value(c, BX.cooperationStatus)
+        for a, b in itertools.combinations(partners, 2):
+            if (URIRef(b), BX.cooperatesWith, URIRef(a)) in graph:
+                a, b = b, a  # keep the direction the plain triple is written in
+            stated.add((a, str(BX.cooperatesWith), b))
+            stated.add((b, str(BX.cooperatesWith), a))
+            net.add_edge(
+                a, b, key=str(c), kind="cooperatesWith", label=kind_label(BX.cooperatesWith), relationship=str(c),
+                role=None, status=str(status) if status is not None else None, instruments=instruments,
+                themes=sorted(str(t) for t in graph.objects(c, BX.addressesTheme)),
+                begin=begin if begin is not None else (min(since) if since else None), end=end,
+                sources=sorted(str(p) for p in graph.objects(c, PROV.wasDerivedFrom)),
+                sources_basis="relationship", weight=1.0,
+            )
+
+    # ---- plain triples ----
+    names = {n: names_of(d) for n, d in net.nodes(data=True)}
+    drawn: set[tuple[str, str, str]] = set()
+    for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        if p in NOT_EDGES or str(s) not in net or str(o) not in net or not isinstance(o, URIRef) or s == o:
+            continue
+        if p in INVERSES:
+            s, p, o = o, INVERSES[p], s
+        s, o = str(s), str(o)
+        triple = (s, str(p), o)
+        if triple in stated or triple in drawn or (p in SYMMETRIC and (o, str(p), s) in drawn | stated):
+            continue
+        drawn.add(triple)
+        kind = local_name(p)
+        sources = [q for q in net.nodes[s]["sources"] if q in passages and any(
+            n in passages[q]["quote"].casefold() for n in names[o])]
+        sources += [q for q in net.nodes[o]["sources"] if q in passages and q not in sources and any(
+            n in passages[q]["quote"].casefold() for n in names[s])]
+        net.add_edge(s, o, key=kind, kind=kind, label=kind_label(p), relationship=None, role=None, status=None,
+                     instruments=[], themes=[], begin=None, end=None, sources=sorted(sources),
+                     sources_basis="mention" if sources else None, weight=HEAVY_KINDS.get(kind, 1.0))
+
+    # ---- themes as nodes (optional) ----
+    if themes_as_nodes:
+        for t, info in themes.items():
+            net.add_node(t, slug=slug(t), type="Theme", types=["Theme"], category="theme", label=info["label"],
+                         alt_labels={}, comment={}, themes=[t], identifiers={}, sources=[], programmes=[],
+                         begin=None, end=None, issued=None, expected=None)
+        for n, data in list(net.nodes(data=True)):
+            for t in data["themes"]:
+                if t != n and t in net:
+                    net.add_edge(n, t, key="addressesTheme", kind="addressesTheme",
+                                 label=kind_label(BX.addressesTheme), relationship=None, role=None, status=None,
+                                 instruments=[], themes=[t], begin=None, end=None, sources=[],
+                                 sources_basis=None, weight=1.0)
+    net.graph["labels"].update({f"kind:{k}": v for k, v in kind_labels.items()})
+    return net
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The projection of a store, cached per release
+# ------------------------------------------------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple[str, bool], nx.MultiDiGraph] = OrderedDict()
+CACHE_SIZE = 4
+
+
+def projection(store, themes_as_nodes: bool = False) -> nx.MultiDiGraph:
+    """The projection of `store.data`, computed once per `store.release` (which changes with any file).
+
+    Keyed by release, so two stores loaded from the same files share it and a changed file gets a new one.
+    Treat the result as read-only.
+    """
+    key = (store.release, themes_as_nodes)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    net = to_network(store.data, themes_as_nodes=themes_as_nodes)
+    net.graph["release"] = store.release
+    _CACHE[key] = net
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return net
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Looking things up
+# ------------------------------------------------------------------------------------------------------------
+
+def resolve(net: nx.MultiDiGraph, ident: str) -> str:
+    """The node IRI of a full IRI or a slug (`greater-region`, `/id/greater-region`); UnknownNode otherwise."""
+    ident = (ident or "").strip()
+    for candidate in (ident, str(BXR) + ident.removeprefix("/id/").lstrip("/")):
+        if candidate in net:
+            return candidate
+    raise UnknownNode(f"no node {ident!r} in the graph: give a full IRI or the slug after /id/ "
+                      f"(e.g. 'greater-region')")
+
+
+def resolve_theme(net: nx.MultiDiGraph, ident: str) -> str:
+    themes = net.graph["themes"]
+    ident = ident.strip()
+    for candidate in (ident, str(THEME) + ident.removeprefix("theme/"), str(BXR) + ident.lstrip("/")):
+        if candidate in themes:
+            return candidate
+    raise FilterError(f"unknown theme {ident!r}: give a theme slug such as 'energy' or its full IRI")
+
+
+def resolve_type(ident: str) -> str:
+    """A category name, or a class local name (e.g. `Forum`, `LegalInstrument`); FilterError otherwise."""
+    if ident.lower() in CATEGORY_NAMES:
+        return ident.lower()
+    name = local_name(ident)
+    known = {local_name(c) for _, classes in CATEGORIES for c in classes} | {"Theme"}
+    if name in known:
+        return name
+    raise FilterError(f"unknown type {ident!r}: give a category ({', '.join(CATEGORY_NAMES)}) or a class "
+                      f"name such as 'Forum' or 'LegalInstrument'")
+
+
+def resolve_country(net: nx.MultiDiGraph, ident: str) -> str:
+    """A country or group of countries: slug, IRI or ISO 3166 code (`LU`, `LUX`)."""
+    try:
+        iri = resolve(net, ident)
+    except UnknownNode:
+        code = ident.strip().upper()
+        matches = [n for n, d in net.nodes(data=True) if code and code in
+                   (d["identifiers"].get("iso3166Alpha2"), d["identifiers"].get("iso3166Alpha3"))]
+        if not matches:
+            raise FilterError(f"unknown country {ident!r}: give a slug ('luxembourg'), an IRI or an ISO 3166 "
+                              f"code ('LU')") from None
+        iri = matches[0]
+    if net.nodes[iri]["category"] != "country":
+        raise FilterError(f"{ident!r} is not a country or group of countries")
+    return iri
+
+
+def resolve_programme(net: nx.MultiDiGraph, ident: str) -> str:
+    ident = ident.strip()
+    programmes = net.graph["labels"]
+    for candidate in (ident, str(BXR) + ident.removeprefix("/id/")):
+        if candidate in programmes and not candidate.startswith("kind:"):
+            return candidate
+    raise FilterError(f"unknown programme {ident!r}: give 'joint-work-programme-2025-2028', "
+                      f"'common-work-programme-2021-2024' or a full IRI")
+
+
+def narrower_closure(net: nx.MultiDiGraph, theme: str) -> set[str]:
+    """The theme and every theme below it (skos:broader, transitively)."""
+    themes = net.graph["themes"]
+    out, todo = {theme}, [theme]
+    while todo:
+        current = todo.pop()
+        for t, info in themes.items():
+            if current in info["broader"] and t not in out:
+                out.add(t)
+                todo.append(t)
+    return out
+
+
+def types_of(data: dict) -> set[str]:
+    return {data["category"], data["type"], *data["types"]}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Selections: each returns a new MultiDiGraph (a copy), never a view of the cached projection
+# ------------------------------------------------------------------------------------------------------------
+
+def active(begin: int | None, end: int | None, year: int) -> bool:
+    """A relationship with a period is active in `year` when begin <= year <= end; no period: always."""
+    return (begin is None or begin <= year) and (end is None or year <= end)
+
+
+def node_active(data: dict, year: int) -> bool:
+    """A node is there in `year` unless its own period excludes it, or it was issued/created after it."""
+    begin = data["begin"] if data["begin"] is not None else data["issued"]
+    return active(begin, data["end"], year)
+
+
+EdgeKey = tuple[str, str, str]
+
+
+def induced(net: nx.MultiDiGraph, nodes: set[str], edges: set[EdgeKey] | None = None) -> nx.MultiDiGraph:
+    """A copy with the given nodes and the edges (all, or only those given) between them."""
+    out = nx.MultiDiGraph()
+    out.graph.update(net.graph)
+    out.add_nodes_from((n, net.nodes[n]) for n in sorted(nodes))
+    for u, v, k, d in net.edges(keys=True, data=True):
+        if u in nodes and v in nodes and (edges is None or (u, v, k) in edges):
+            out.add_edge(u, v, key=k, **d)
+    return out
+
+
+@dataclass
+class Filters:
+    """The filters of GET /api/graph; they combine with AND. Each value list is OR within itself."""
+
+    types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    year: int | None = None
+
+
+def select(net: nx.MultiDiGraph, filters: Filters) -> nx.MultiDiGraph:
+    """The part of the network the filters keep.
+
+    type      nodes of that category or class (a class matches its subclasses' nodes only by category or name)
+    theme     nodes addressing the theme (or a narrower one), edges carrying it, and the other end of any edge
+              that touches such a node or carries the theme
+    country   the country, everything located in it (bx:locatedIn, transitively), and every node one
+              relationship away from those
+    programme nodes with a passage from that programme (or part of it), and the edges between them
+    year      edges active in that year (begin <= year <= end; no period: always), nodes not dated after it
+    """
+    nodes = set(net.nodes)
+    edges = {(u, v, k) for u, v, k in net.edges(keys=True)}
+    if filters.types:
+        wanted = {resolve_type(t) for t in filters.types}
+        nodes &= {n for n, d in net.nodes(data=True) if types_of(d) & wanted}
+    if filters.themes:
+        wanted = set().union(*(narrower_closure(net, resolve_theme(net, t)) for t in filters.themes))
+        core = {n for n, d in net.nodes(data=True) if set(d["themes"]) & wanted or n in wanted}
+        keep_edges = {(u, v, k) for u, v, k, d in net.edges(keys=True, data=True)
+                      if set(d["themes"]) & wanted or u in core or v in core}
+        nodes &= core | {u for u, _, _ in keep_edges} | {v for _, v, _ in keep_edges}
+        edges &= keep_edges
+    if filters.countries:
+        countries = {resolve_country(net, c) for c in filters.countries}
+        located = set(countries)
+        located_in = nx.DiGraph()
+        located_in.add_edges_from((u, v) for u, v, d in net.edges(data=True) if d["kind"] == "locatedIn")
+        for c in countries:
+            if c in located_in:
+                located |= nx.ancestors(located_in, c)
+        keep_edges = {(u, v, k) for u, v, k in net.edges(keys=True) if u in located or v in located}
+        nodes &= located | {u for u, _, _ in keep_edges} | {v for _, v, _ in keep_edges}
+        edges &= keep_edges
+    if filters.programmes:
+        wanted = {resolve_programme(net, p) for p in filters.programmes}
+        nodes &= {n for n, d in net.nodes(data=True) if set(d["programmes"]) & wanted}
+        passages = net.graph["passages"]
+        edges = {(u, v, k) for u, v, k in edges
+                 if not (s := net.edges[u, v, k]["sources"]) or {passages.get(p, {}).get("document") for p in s}
+                 & wanted}
+    if filters.year is not None:
+        nodes &= {n for n, d in net.nodes(data=True) if node_active(d, filters.year)}
+        edges &= {(u, v, k) for u, v, k, d in net.edges(keys=True, data=True)
+                  if active(d["begin"], d["end"], filters.year)}
+    return induced(net, nodes, edges)
+
+
+def neighbourhood(net: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The node and everything within `depth` relationships of it, in either direction."""
+    return induced(net, set(nx.ego_graph(net.to_undirected(as_view=True), node, radius=depth)))
+
+
+UNION = str(BXR["benelux-union"])
+#: Kinds of link by which an agent counts as a partner of the Union (or of one of its units).
+PARTNER_KINDS = {"cooperatesWith", "hosts", "participatesIn", "secretariatProvidedBy", "chairedBy", "advises",
+                 "memberOf", "presidencyHeldBy", "partyTo", "supports"}
+AGENT_CATEGORIES = {"country", "region", "organisation", "forum"}
+
+
+def benelux_plus(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The Benelux+ preset: the Union, its members and every partner beyond, with the agreements linking them.
+
+    1. the Union, its units (org:unitOf) and its members (org:memberOf);
+    2. partners: every country, group of countries, region, organisation, forum or body joined to those by a
+       cooperation, a role (hosts, participates in, secretariat, chair, presidency), advice or membership;
+    3. beyond: the same kinds of link once more from the partners (the Greater Region's presidencies and
+       members, the commission the Scheldt Council advises), and the country each partner region lies in;
+    4. agreements: legal instruments that a cooperation edge is based on and that a selected agent is party to,
+       or that two selected agents are party to or concerned by.
+    Topics stay as `themes` on nodes and edges (use `themes=nodes` in the API to draw them as nodes).
+    """
+    if UNION not in net:
+        return induced(net, set())
+    undirected = net.to_undirected(as_view=True)
+    selected = {UNION}
+    selected |= {u for u, v, d in net.in_edges(UNION, data=True) if d["kind"] in ("unitOf", "memberOf")}
+
+    def linked(frontier: set[str]) -> set[str]:
+        found = set()
+        for n in frontier:
+            for m in undirected.neighbors(n):
+                kinds = {d["kind"] for d in undirected.get_edge_data(n, m).values()}
+                if kinds & PARTNER_KINDS and net.nodes[m]["category"] in AGENT_CATEGORIES:
+                    found.add(m)
+        return found - selected
+
+    partners = linked(set(selected))
+    selected |= partners
+    beyond = linked(partners)
+    selected |= beyond
+    for n in list(partners | beyond):
+        if net.nodes[n]["category"] == "region":
+            selected |= {v for _, v, d in net.out_edges(n, data=True)
+                         if d["kind"] == "locatedIn" and net.nodes[v]["category"] == "country"}
+    bases = {i for _, _, d in net.edges(data=True) if d["kind"] == "cooperatesWith" for i in d["instruments"]}
+    for n, d in net.nodes(data=True):
+        if d["category"] != "instrument":
+            continue
+        links = {m for m in undirected.neighbors(n) if m in selected
+                 and {e["kind"] for e in undirected.get_edge_data(n, m).values()} & {"partyTo", "concerns"}}
+        if (n in bases and links) or len(links) >= 2:
+            selected.add(n)
+    return induced(net, selected)
