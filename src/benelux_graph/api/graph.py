@@ -54,9 +54,26 @@ VENDOR = {"cytoscape": "cytoscape/dist", "layout-base": "layout-base", "cose-bas
 
 Lang = Literal["en", "fr", "nl", "de"]
 LangParam = Annotated[Lang, Query(description="language of the labels (English where a label is missing)")]
-ListParam = Annotated[list[str] | None, Query()]
-FORMATS = ("cytoscape", "node-link", "graphml", "gexf")
 Format = Literal["cytoscape", "node-link", "graphml", "gexf"]
+TypeQ = Annotated[list[str] | None, Query(
+    description=f"category ({', '.join(CATEGORY_NAMES)}) or class name (Forum, Treaty, …); repeat or "
+                "separate by commas")]
+ThemeQ = Annotated[list[str] | None, Query(
+    description="theme slug (energy) or IRI; narrower themes count too; keeps the nodes addressing it, the "
+                "edges carrying it and their neighbours")]
+CountryQ = Annotated[list[str] | None, Query(
+    description="country slug, IRI or ISO 3166 code (LU); keeps it, what lies in it and their neighbours")]
+ProgrammeQ = Annotated[list[str] | None, Query(
+    description="work programme slug or IRI (joint-work-programme-2025-2028, common-work-programme-2021-2024)")]
+YearQ = Annotated[int | None, Query(ge=1000, le=2999, description=(
+    "relationships active in that year: begin <= year <= end; a relationship without a period is always "
+    "active; nodes dated after the year are left out"))]
+FormatQ = Annotated[Format, Query(description="cytoscape (elements), node-link (D3), graphml or gexf (files)")]
+ThemesQ = Annotated[Literal["attributes", "nodes"], Query(
+    description="themes as node and edge attributes only, or also drawn as nodes")]
+ScopeQ = Annotated[Literal["graph", "benelux-plus"], Query(
+    description="the whole graph or the Benelux+ preset only")]
+
 ERRORS = {304: {"description": "not modified (If-None-Match matched the ETag)"},
           400: {"description": "a bad filter or parameter (JSON error shape)"},
           404: {"description": "an unknown id (JSON error shape)"}}
@@ -278,23 +295,6 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def base_of(request: Request) -> str:
         return request.scope.get("root_path", "")
 
-    TypeQ = Annotated[list[str] | None, Query(
-        description=f"category ({', '.join(CATEGORY_NAMES)}) or class name (Forum, Treaty, …); repeat or "
-                    "separate by commas")]
-    ThemeQ = Annotated[list[str] | None, Query(
-        description="theme slug (energy) or IRI; narrower themes count too; keeps the nodes addressing it, the "
-                    "edges carrying it and their neighbours")]
-    CountryQ = Annotated[list[str] | None, Query(
-        description="country slug, IRI or ISO 3166 code (LU); keeps it, what lies in it and their neighbours")]
-    ProgrammeQ = Annotated[list[str] | None, Query(
-        description="work programme slug or IRI (joint-work-programme-2025-2028, common-work-programme-2021-2024)")]
-    YearQ = Annotated[int | None, Query(ge=1000, le=2999, description=(
-        "relationships active in that year: begin <= year <= end; a relationship without a period is always "
-        "active; nodes dated after the year are left out"))]
-    FormatQ = Annotated[Format, Query(description="cytoscape (elements), node-link (D3), graphml or gexf (files)")]
-    ThemesQ = Annotated[Literal["attributes", "nodes"], Query(
-        description="themes as node and edge attributes only, or also drawn as nodes")]
-
     @router.get("/api/graph", summary="The graph, whole or filtered", responses=ERRORS)
     def whole_graph(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
                     country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
@@ -353,8 +353,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
              from_: Annotated[str, Query(alias="from", description="full IRI or slug")],
              to: Annotated[str, Query(description="full IRI or slug")],
              lang: LangParam = "en",
-             scope: Annotated[Literal["graph", "benelux-plus"], Query(
-                 description="search the whole graph or the Benelux+ preset only")] = "graph") -> Response:
+             scope: ScopeQ = "graph") -> Response:
         """The shortest chain of relationships between two nodes, whatever their direction (documents'
         mentions and programme structure weigh 2, other relationships 1). `steps` lists each relationship with
         its direction and sources; `elements` is the path in the Cytoscape.js format."""
@@ -382,8 +381,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/api/graph/metrics", summary="Centrality and communities", responses=ERRORS)
     def metrics(request: Request, lang: LangParam = "en",
-                scope: Annotated[Literal["graph", "benelux-plus"], Query(
-                    description="the whole graph or the Benelux+ preset")] = "graph",
+                scope: ScopeQ = "graph",
                 type: TypeQ = None, theme: ThemeQ = None, country: CountryQ = None, programme: ProgrammeQ = None,
                 year: YearQ = None,
                 top: Annotated[int | None, Query(ge=1, le=10_000, description="only the first N nodes")] = None
