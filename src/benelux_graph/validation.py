@@ -10,6 +10,7 @@ Warnings (sh:Warning) never break conformance: `conforms` is False only when an 
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -125,7 +126,7 @@ def validate_graph(
     """Validate `data` against `shapes`; the ontology is mixed into the data so sh:class sees subclasses.
 
     `locate` tells the file of a result (ValidationResult.file): a mapping focus node -> file, or a function
-    (focus, path, value) -> file.
+    (focus, path, value, results_graph) -> file.
     """
     if locate is None:
         locate = {}
@@ -172,7 +173,7 @@ def validate_graph(
                 message=_pick_message(messages),
                 value=_show(value, names) if value is not None else None,
                 source_shape=_show_shape(shapes, shape, names),
-                file=locate(focus, path, value),
+                file=locate(focus, path, value, results_graph),
             )
         )
     # pyshacl may report the same result twice (a shape reached through two targets): keep one
@@ -180,7 +181,7 @@ def validate_graph(
 
 
 def _by_focus(files: Mapping) -> Callable[..., str | None]:
-    return lambda focus, path, value: files.get(focus)
+    return lambda focus, path, value, graph=None: files.get(focus)
 
 
 def _pick_message(messages: list) -> str:
@@ -277,9 +278,16 @@ def _to_rdflib(store: GraphStore, graphs: list[str]) -> rdflib.Graph:
     """The union of some named graphs of the store, as an rdflib Graph (no second parse of the files)."""
     g = rdflib.Graph()
     bind_prefixes(g)
-    for name in graphs:
-        for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-            g.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    # rdflib logs a traceback for an ill-formed literal ("abc"^^xsd:date); the shapes report it properly
+    term_logger = logging.getLogger("rdflib.term")
+    level = term_logger.level
+    term_logger.setLevel(logging.ERROR)
+    try:
+        for name in graphs:
+            for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                g.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    finally:
+        term_logger.setLevel(level)
     return g
 
 
@@ -320,10 +328,31 @@ class _Locator:
                     mentioned.setdefault(o, shown)
         self.nodes = {**mentioned, **subject, **typed}
 
-    def __call__(self, focus, path, value) -> str | None:
-        if isinstance(path, URIRef) and value is not None and (focus, path, value) in self.triples:
-            return self.triples[(focus, path, value)]
+    def __call__(self, focus, path, value, graph: rdflib.Graph | None = None) -> str | None:
+        if value is not None and path is not None:
+            for triple in _path_triples(focus, path, value, graph):
+                if triple in self.triples:
+                    return self.triples[triple]
         return self.nodes.get(focus)
+
+
+def _path_triples(focus, path, value, graph: rdflib.Graph | None) -> list[tuple]:
+    """The triples a one-step path (p, ^p, or p1|p2|...) could have used between focus and value."""
+    if isinstance(path, URIRef):
+        return [(focus, path, value)]
+    if graph is None:
+        return []
+    inverse = graph.value(path, SH.inversePath)
+    if isinstance(inverse, URIRef):
+        return [(value, inverse, focus)]
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return [
+            t
+            for p in rdflib.collection.Collection(graph, alternatives)
+            for t in _path_triples(focus, p, value, graph)
+        ]
+    return []
 
 
 __all__ = ["ValidationReport", "ValidationResult", "validate_files", "validate_graph"]
