@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from .. import __version__
+from .routes import add_get_and_head
 from .runtime import Runtime
 
 
@@ -16,5 +17,5 @@ def health_router(runtime: Runtime) -> APIRouter:
                 "triples": len(runtime.store), "graphs": len(runtime.store.files),
                 "workers": len(runtime.engine.worker_pids), "saved_queries": len(runtime.queries)}
 
-    router.add_api_route("/healthz", healthz, methods=["GET", "HEAD"], summary="Health check")
+    add_get_and_head(router, "/healthz", healthz, summary="Health check")
     return router

@@ -14,9 +14,10 @@ import inspect
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from ..errors import ParameterError
+from ..errors import ParameterError, QueryRefused
 from ..queries import NamedQuery, get_query
 from .execution import QueryRequest, answer
+from .routes import add_get_and_head
 from .runtime import Runtime
 
 RESERVED = ("format", "timeout")
@@ -37,6 +38,8 @@ def summary(q: NamedQuery, base: str) -> dict:
 
 async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Response:
     params = request.query_params
+    if "update" in params:
+        raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only and runs queries only")
     given = {}
     for name in params:
         if name in RESERVED:
@@ -90,17 +93,17 @@ def queries_router(runtime: Runtime) -> APIRouter:
         base = request.scope.get("root_path", "")
         return [summary(q, base) for q in runtime.queries.values()]
 
-    router.add_api_route("", list_queries, methods=["GET", "HEAD"], summary="List the saved queries",
-                         description="Name, title, description, tags, parameters, URL and text of each query.")
+    add_get_and_head(router, "", list_queries, summary="List the saved queries",
+                     description="Name, title, description, tags, parameters, URL and text of each query.")
     for q in runtime.queries.values():
         if any(p.name in RESERVED for p in q.params):
             continue  # cannot be offered: its parameter would shadow the endpoint's own; see the module doc
-        router.add_api_route(f"/{q.name}", endpoint_for(runtime, q), methods=["GET", "HEAD"], summary=q.title,
-                             description=q.description + f"\n\nSource: `queries/{q.name}.rq`",
-                             response_class=Response)
+        add_get_and_head(router, f"/{q.name}", endpoint_for(runtime, q), summary=q.title,
+                         description=q.description + f"\n\nSource: `queries/{q.name}.rq`", response_class=Response)
 
     async def unknown(name: str, request: Request) -> Response:
         return await run_saved(runtime, get_query(runtime.queries, name), request)
 
     router.add_api_route("/{name}", unknown, methods=["GET", "HEAD"], include_in_schema=False)
     return router
+

@@ -112,7 +112,9 @@ def sparql_router(runtime: Runtime) -> APIRouter:
         )
         return await answer(runtime, req)
 
-    router.add_api_route("/sparql", sparql, methods=["GET", "HEAD", "POST"], **DOC)
+    router.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **DOC)
+    router.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **DOC)
+    router.add_api_route("/sparql", sparql, methods=["HEAD"], include_in_schema=False)
     return router
 
 

@@ -19,11 +19,11 @@
 
   Yasgui.defaults.yasqe.value = config.defaultQuery;
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    requestConfig: { endpoint: new URL(config.endpoint, window.location.href).href, method: "POST" },
     copyEndpointOnNewTab: false,
     persistenceId: null,
     populateFromUrl: true,
-    endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
+    endpointCatalogueOptions: { getData: () => [{ endpoint: new URL(config.endpoint, window.location.href).href }] },
     yasqe: { value: config.defaultQuery, autocompleters: ["project-prefixes", "variables"] },
   });
   window.yasgui = yasgui;

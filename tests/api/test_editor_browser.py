@@ -1,0 +1,52 @@
+"""The query editor in a real browser (Debian's Chromium, headless, driven by Playwright): the example query runs
+and its result table appears; a saved query opens from the picker in its own tab and runs; the page loads
+nothing from any other host. A screenshot is kept in build/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+BUILD = Path(__file__).resolve().parents[2] / "build"
+
+
+@pytest.fixture
+def editor(page, live_server):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+    yield page
+    outside = [u for u in requests if not u.startswith((live_server.url, "data:", "blob:"))]
+    assert outside == [], "the editor must load and ask nothing from other hosts"
+    assert errors == []
+
+
+def run_and_wait_for_table(page) -> list[str]:
+    page.locator(".tabPanel.active .yasqe_queryButton").click()
+    page.wait_for_selector(".tabPanel.active .yasr table tbody tr td", timeout=15_000)
+    return page.locator(".tabPanel.active .yasr table tbody tr").all_inner_texts()
+
+
+def test_the_example_query_shows_a_result_table(editor):
+    rows = run_and_wait_for_table(editor)
+    assert len(rows) > 3
+    assert any("Benelux" in row for row in rows)
+    BUILD.mkdir(exist_ok=True)
+    editor.screenshot(path=str(BUILD / "editor.png"), full_page=True)
+
+
+def test_a_saved_query_opens_in_a_tab_and_runs(editor):
+    editor.select_option("#saved-queries", "secretariat-provider")
+    editor.wait_for_selector(".tabPanel.active .yasqe .CodeMirror")
+    assert "secretariatProvidedBy" in editor.evaluate("window.yasgui.getTab().getQuery()")
+    assert "secretariat" in editor.locator("#saved-query-description").inner_text().lower()
+    rows = run_and_wait_for_table(editor)
+    assert rows
+    BUILD.mkdir(exist_ok=True)
+    editor.screenshot(path=str(BUILD / "editor-saved-query.png"), full_page=True)
