@@ -8,6 +8,7 @@ shortest path only; centrality counts hops. Results are deterministic: ties are 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -87,7 +88,7 @@ def shortest_path(net: nx.MultiDiGraph, source: str, target: str) -> list[Hop]:
     except nx.NetworkXNoPath:
         raise NoPath(f"no path between {source} and {target}: they are not connected") from None
     hops = []
-    for a, b in zip(nodes, nodes[1:]):
+    for a, b in itertools.pairwise(nodes):
         candidates = [(a, b, k, d) for k, d in (net.get_edge_data(a, b) or {}).items()]
         candidates += [(b, a, k, d) for k, d in (net.get_edge_data(b, a) or {}).items()]
         u, v, k, d = min(candidates, key=lambda c: (c[3].get("weight", 1.0), not c[3]["sources"], c[3]["kind"],

@@ -126,7 +126,7 @@ def local_name(iri: str) -> str:
 
 def slug(iri: str) -> str:
     """The part of an IRI after `…/id/` (`greater-region`, `theme/energy`), or the IRI itself."""
-    return iri[len(str(BXR)):] if iri.startswith(str(BXR)) else iri
+    return iri.removeprefix(str(BXR))
 
 
 def year_of(value) -> int | None:
@@ -260,6 +260,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         net.add_node(
             str(s), slug=slug(str(s)), type=local_name(most_specific), types=[local_name(t) for t in types],
             category=category_of(types, closure),
+            classes=sorted({local_name(c) for t in types for c in closure.get(t, {t})}),
             label=lang_map(graph, s, SKOS.prefLabel, FOAF.name, DCTERMS.title) or {"en": slug(str(s))},
             alt_labels=alt, comment=lang_map(graph, s, RDFS.comment),
             themes=sorted(str(t) for t in graph.objects(s, BX.addressesTheme)),
@@ -347,7 +348,8 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
     # ---- themes as nodes (optional) ----
     if themes_as_nodes:
         for t, info in themes.items():
-            net.add_node(t, slug=slug(t), type="Theme", types=["Theme"], category="theme", label=info["label"],
+            net.add_node(t, slug=slug(t), type="Theme", types=["Theme"], classes=["Theme"], category="theme",
+                         label=info["label"],
                          alt_labels={}, comment={}, themes=[t], identifiers={}, sources=[], programmes=[],
                          begin=None, end=None, issued=None, expected=None)
         for n, data in list(net.nodes(data=True)):
@@ -410,12 +412,15 @@ def resolve_theme(net: nx.MultiDiGraph, ident: str) -> str:
     raise FilterError(f"unknown theme {ident!r}: give a theme slug such as 'energy' or its full IRI")
 
 
-def resolve_type(ident: str) -> str:
-    """A category name, or a class local name (e.g. `Forum`, `LegalInstrument`); FilterError otherwise."""
-    if ident.lower() in CATEGORY_NAMES:
-        return ident.lower()
+def resolve_type(ident: str, net: nx.MultiDiGraph | None = None) -> str:
+    """A category (lower case: `forum`) or a class local name (`Forum`, `LegalInstrument`: its nodes and those of
+    its subclasses); FilterError otherwise."""
+    if ident in CATEGORY_NAMES:
+        return ident
     name = local_name(ident)
     known = {local_name(c) for _, classes in CATEGORIES for c in classes} | {"Theme"}
+    if net is not None:
+        known |= {c for _, d in net.nodes(data=True) for c in d.get("classes", ())}
     if name in known:
         return name
     raise FilterError(f"unknown type {ident!r}: give a category ({', '.join(CATEGORY_NAMES)}) or a class "
@@ -463,7 +468,7 @@ def narrower_closure(net: nx.MultiDiGraph, theme: str) -> set[str]:
 
 
 def types_of(data: dict) -> set[str]:
-    return {data["category"], data["type"], *data["types"]}
+    return {data["category"], data["type"], *data["types"], *data.get("classes", ())}
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -520,7 +525,7 @@ def select(net: nx.MultiDiGraph, filters: Filters) -> nx.MultiDiGraph:
     nodes = set(net.nodes)
     edges = {(u, v, k) for u, v, k in net.edges(keys=True)}
     if filters.types:
-        wanted = {resolve_type(t) for t in filters.types}
+        wanted = {resolve_type(t, net) for t in filters.types}
         nodes &= {n for n, d in net.nodes(data=True) if types_of(d) & wanted}
     if filters.themes:
         wanted = set().union(*(narrower_closure(net, resolve_theme(net, t)) for t in filters.themes))

@@ -26,7 +26,8 @@ from string import Template
 from typing import Annotated, Literal
 
 import networkx as nx
-from fastapi import APIRouter, Path as PathParam, Query, Request
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 

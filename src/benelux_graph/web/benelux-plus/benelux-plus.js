@@ -351,8 +351,10 @@
 
   BeneluxPlus.prototype.layoutOptions = function () {
     return { name: typeof cytoscapeFcose === "function" ? "fcose" : "cose", quality: "proof", randomize: true,
-             animate: false, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 95; },
-             nodeSeparation: 90, gravity: 0.3, padding: 30, numIter: 2500 };
+             animate: false, nodeRepulsion: function () { return 25000; },
+             idealEdgeLength: function (edge) { return edge.data("kind") === "cooperatesWith" ? 150 : 110; },
+             edgeElasticity: function () { return 0.3; }, nodeSeparation: 110, gravity: 0.15,
+             gravityRange: 4, padding: 25, numIter: 3000, nodeDimensionsIncludeLabels: true };
   };
 
   BeneluxPlus.prototype.cyStyle = function () {
@@ -364,6 +366,7 @@
         "width": function (node) { return 20 + 5 * Math.sqrt(node.degree(false)); },
         "height": function (node) { return 20 + 5 * Math.sqrt(node.degree(false)); },
         "border-width": 1, "border-color": "#333333" } },
+      { selector: "node[category = 'instrument']", style: { "font-size": 9, "text-max-width": 140 } },
       { selector: "edge", style: {
         "curve-style": "bezier", "width": 1.4, "line-color": "#9aa1a9", "target-arrow-color": "#9aa1a9",
         "target-arrow-shape": "triangle", "arrow-scale": 0.8, "font-size": 9, "text-rotation": "autorotate",
