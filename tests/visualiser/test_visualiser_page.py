@@ -125,7 +125,7 @@ def test_clicking_the_greater_region_shows_its_source_quote(watched, graph_serve
     assert "presidencies of the Greater Region held by Wallonia and the German-speaking Community" in \
         panel.inner_text()
     link = panel.locator("a.bp-link")
-    assert link.get_attribute("href") == graph_server.url + "/id/greater-region"
+    assert link.get_attribute("href") == graph_server.url + "/id/greater-region?lang=en"  # its resource page
     assert "Luxembourg" in panel.inner_text()  # its relationships, with the other ends
 
 

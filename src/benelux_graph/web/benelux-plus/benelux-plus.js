@@ -623,7 +623,8 @@
 
   BeneluxPlus.prototype.resourceLink = function (slug) {
     var path = String(slug).split("/").map(encodeURIComponent).join("/");
-    return el("a", { "class": "bp-link", href: this.api + "/id/" + path, target: "_top", text: this.t("details") });
+    return el("a", { "class": "bp-link", href: this.api + "/id/" + path + "?lang=" + this.lang, target: "_top",
+                     text: this.t("details") });
   };
 
   BeneluxPlus.prototype.nodeButton = function (id, label) {
