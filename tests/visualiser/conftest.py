@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import httpx
@@ -22,10 +23,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 
 
 class AsgiClient:
-    """A synchronous client for an ASGI app, in-process: each call runs one httpx.AsyncClient request."""
+    """A synchronous client for an ASGI app, in-process: each call runs one httpx.AsyncClient request.
+
+    The request runs in a thread of its own, on an event loop of its own: Playwright's synchronous API keeps a
+    loop running in the main thread for the whole session, where asyncio.run() would refuse to start.
+    """
 
     def __init__(self, app):
         self.app = app
+        self.runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asgi-client")
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
         async def go():
@@ -33,7 +39,7 @@ class AsgiClient:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
                 return await client.request(method, url, **kwargs)
 
-        return asyncio.run(go())
+        return self.runner.submit(asyncio.run, go()).result(timeout=60)
 
     def get(self, url: str, **kwargs) -> httpx.Response:
         return self.request("GET", url, **kwargs)
@@ -45,8 +51,10 @@ def app(settings, store):
 
 
 @pytest.fixture(scope="session")
-def api(app) -> AsgiClient:
-    return AsgiClient(app)
+def api(app):
+    client = AsgiClient(app)
+    yield client
+    client.runner.shutdown()
 
 
 def free_port() -> int:
