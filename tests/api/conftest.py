@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import http.server
 import socket
+import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 
 from benelux_graph.api.app import create_app
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests import answers.py, whatever pytest's import mode
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",

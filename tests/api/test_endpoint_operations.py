@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -93,8 +94,8 @@ def test_the_catch_all_answers_500_without_a_traceback(settings, store, caplog):
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
             return await c.get("/boom")
 
-    with caplog.at_level(logging.ERROR, logger="benelux_graph.api"):
-        r = asyncio.run(call())
+    with caplog.at_level(logging.ERROR, logger="benelux_graph.api"), ThreadPoolExecutor(1) as pool:
+        r = pool.submit(asyncio.run, call()).result()  # its own thread: another event loop may be running here
     assert r.status_code == 500
     assert r.json() == {"error": {"status": 500, "type": "internal-error",
                                   "message": "an unexpected error occurred; it has been logged"}}
