@@ -18,15 +18,29 @@ from .. import __version__
 from ..settings import Settings
 from ..store import GraphStore
 from . import errors
+from .downloads import downloads_router
 from .editor import STATIC, yasgui_dir
 from .graph import graph_router
 from .health import health_router
 from .middleware import ServiceHeaders
 from .queries import queries_router
+from .resources import resources_router
 from .runtime import Runtime
 from .sparql import sparql_router
+from .validate import validate_router
 
 EXPOSED = ["X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit", "Server-Timing"]
+
+
+def show_query_log() -> None:
+    """Print the service's log lines (one per query) to stderr, unless logging is configured already."""
+    logger = logging.getLogger("benelux_graph")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def create_app(settings: Settings, store: GraphStore) -> FastAPI:
@@ -34,6 +48,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        show_query_log()
         await run_in_threadpool(runtime.engine.start)
         logging.getLogger("benelux_graph.api").info(
             "serving release %s: %d triples in %d graphs, %d saved queries, %d query workers",
@@ -54,6 +69,9 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
     app.include_router(graph_router(runtime))
+    app.include_router(resources_router(runtime))
+    app.include_router(downloads_router(runtime))
+    app.include_router(validate_router(runtime))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
