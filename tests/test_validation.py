@@ -201,3 +201,17 @@ def test_cli_json_format_project_data():
     doc = json.loads(done.stdout)
     assert doc["conforms"] is (done.returncode == 0)
     assert doc["counts"]["violations"] == 0
+
+
+def test_result_names_the_file_stating_the_offending_triple(settings):
+    """The focus bxr:test-country is defined in base.ttl, but the faulty triples are in the case files."""
+    for case, severity in (
+        ("party-to-non-instrument", "Violation"),
+        ("plain-member-of-without-node", "Warning"),
+    ):
+        path = SHAPES_TESTS / "invalid" / f"{case}.ttl"
+        report = validate_files(settings, [BASE, path])
+        [result] = [
+            r for r in report.results if r.severity == severity and r.focus_node == "bxr:test-country"
+        ]
+        assert result.file == f"tests/shapes/invalid/{case}.ttl"

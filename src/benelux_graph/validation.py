@@ -312,6 +312,7 @@ class _Locator:
     def __init__(self, store: GraphStore, graphs: list[str], settings: Settings):
         self.nodes: dict = {}
         self.triples: dict = {}
+        self.links: dict = {}  # (subject, object) -> files stating some triple between them
         typed: dict = {}
         subject: dict = {}
         mentioned: dict = {}
@@ -321,6 +322,7 @@ class _Locator:
             for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
                 s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
                 self.triples.setdefault((s, p, o), shown)
+                self.links.setdefault((s, o), set()).add(shown)
                 if quad.predicate == rdf_type:
                     typed.setdefault(s, shown)
                 subject.setdefault(s, shown)
@@ -333,6 +335,9 @@ class _Locator:
             for triple in _path_triples(focus, path, value, graph):
                 if triple in self.triples:
                     return self.triples[triple]
+        if value is not None and path is None and len(self.links.get((focus, value), ())) == 1:
+            [file] = self.links[(focus, value)]  # a SPARQL result about one triple of one file
+            return file
         return self.nodes.get(focus)
 
 
