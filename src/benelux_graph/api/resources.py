@@ -1,0 +1,486 @@
+"""Resolvable IRIs: entity pages and descriptions, search, and the ontology and shapes documentation.
+
+Every IRI under the project's base (`https://w3id.org/benelux-graph/`) is mapped onto the server's root:
+`…/id/greater-region` is `/id/greater-region` here. Following the W3C "Cool URIs for the Semantic Web":
+
+- entity IRIs are slash IRIs, answered with **303 See Other** (`Vary: Accept`) to a document about the thing:
+  `/page/<slug>` (HTML, in the reader's language: `?lang=en|fr|nl|de`, else `Accept-Language`, else English)
+  or `/data/<slug>.ttl|.nt|.jsonld|.rdf` (its description; `format=` in the URL overrides `Accept`);
+- the ontology (`…/ontology#Term`) and the shapes (`…/shapes#Shape`) are hash IRIs: `/ontology` and `/shapes`
+  answer by content negotiation directly (`Vary: Accept`), HTML documentation with one anchor per term, or
+  Turtle, N-Triples, JSON-LD, RDF/XML; `/ontology.ttl` etc. name one format;
+- an unknown IRI is a 404: an HTML page with a search box and suggestions, or the JSON error shape.
+
+`/search?q=` looks labels up in the four languages (HTML or JSON). Labels and quotes are data: templates escape
+every value, and only http(s) IRIs become links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import Counter
+from email.utils import formatdate, parsedate_to_datetime
+from functools import cached_property
+from urllib.parse import quote, urlencode
+
+import jinja2
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import RedirectResponse, Response
+
+from ..describe import (
+    LANGUAGES,
+    Index,
+    description,
+    entity_view,
+    ontology_doc,
+    search,
+    shapes_doc,
+    sparql_about,
+)
+from ..dumps import FORMATS as DUMP_FORMATS
+from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
+from ..namespaces import BASE, BXR, ONTOLOGY_IRI
+from .editor import TEMPLATES
+from .errors import ApiError
+from .negotiation import GRAPHS, HTML, JSON, Format, choose
+from .negotiation import describe as describe_formats
+from .runtime import Runtime
+
+#: The formats of a description (an entity, the ontology, the shapes), in the server's order of preference.
+RDF_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPHS if f.name in ("turtle", "ntriples", "jsonld", "rdfxml"))
+DUMP_FORMAT = {f.name: f for f in DUMP_FORMATS}
+BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
+SHAPES_IRI = BASE + "shapes"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
+MAX_QUERY_CHARS = 200
+
+#: The words of the pages, in the four languages of the labels.
+UI = {
+    "en": {"labels": "Labels", "other_labels": "Other labels", "type": "Kind", "relationships": "Relationships",
+           "referenced_by": "Referenced by", "details": "Details", "sources": "Sources", "section": "section",
+           "source": "source", "visualiser": "Show in the network visualiser", "sparql": "Query it in SPARQL",
+           "editor": "open in the query editor", "data": "This description as data", "search": "Search",
+           "search_placeholder": "a name in English, French, Dutch or German", "language": "Language",
+           "not_found": "Not found", "no_results": "Nothing found.", "fallback": "shown in English: no label in this language yet",
+           "iri": "IRI", "in": "in", "results": "results", "suggestions": "Perhaps you meant",
+           "unknown": "The graph has nothing with this IRI.", "as": "as"},
+    "fr": {"labels": "Libellés", "other_labels": "Autres libellés", "type": "Type", "relationships": "Relations",
+           "referenced_by": "Mentionné par", "details": "Détails", "sources": "Sources", "section": "section",
+           "source": "source", "visualiser": "Voir dans le visualiseur de réseau",
+           "sparql": "L’interroger en SPARQL", "editor": "ouvrir dans l’éditeur de requêtes",
+           "data": "Cette description en données", "search": "Rechercher",
+           "search_placeholder": "un nom en anglais, français, néerlandais ou allemand", "language": "Langue",
+           "not_found": "Introuvable", "no_results": "Aucun résultat.",
+           "fallback": "affiché en anglais : pas encore de libellé dans cette langue", "iri": "IRI", "in": "dans",
+           "results": "résultats", "suggestions": "Vouliez-vous dire",
+           "unknown": "Le graphe ne contient rien avec cet IRI.", "as": "comme"},
+    "nl": {"labels": "Labels", "other_labels": "Andere labels", "type": "Soort", "relationships": "Relaties",
+           "referenced_by": "Vermeld door", "details": "Gegevens", "sources": "Bronnen", "section": "sectie",
+           "source": "bron", "visualiser": "Bekijken in de netwerkweergave", "sparql": "Bevragen met SPARQL",
+           "editor": "openen in de query-editor", "data": "Deze beschrijving als data", "search": "Zoeken",
+           "search_placeholder": "een naam in het Engels, Frans, Nederlands of Duits", "language": "Taal",
+           "not_found": "Niet gevonden", "no_results": "Niets gevonden.",
+           "fallback": "in het Engels getoond: nog geen label in deze taal", "iri": "IRI", "in": "in",
+           "results": "resultaten", "suggestions": "Bedoelde u",
+           "unknown": "De graaf bevat niets met deze IRI.", "as": "als"},
+    "de": {"labels": "Bezeichnungen", "other_labels": "Weitere Bezeichnungen", "type": "Art",
+           "relationships": "Beziehungen", "referenced_by": "Erwähnt von", "details": "Angaben",
+           "sources": "Quellen", "section": "Abschnitt", "source": "Quelle",
+           "visualiser": "In der Netzwerkansicht zeigen", "sparql": "Mit SPARQL abfragen",
+           "editor": "im Abfrage-Editor öffnen", "data": "Diese Beschreibung als Daten", "search": "Suchen",
+           "search_placeholder": "ein Name auf Englisch, Französisch, Niederländisch oder Deutsch",
+           "language": "Sprache", "not_found": "Nicht gefunden", "no_results": "Nichts gefunden.",
+           "fallback": "auf Englisch angezeigt: noch keine Bezeichnung in dieser Sprache", "iri": "IRI",
+           "in": "in", "results": "Ergebnisse", "suggestions": "Meinten Sie",
+           "unknown": "Der Graph enthält nichts mit dieser IRI.", "as": "als"},
+}
+
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
+    trim_blocks=True, lstrip_blocks=True))
+
+
+# --- what the routers share ---------------------------------------------------------------------------------
+
+class LinkedData:
+    """The publication of one runtime's store, with the indexes the pages use. Built on first use."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self.publication = Publication(runtime.store, runtime.settings)
+
+    @property
+    def release(self) -> str:
+        return self.publication.release
+
+    @property
+    def index(self) -> Index:
+        return self.publication.index
+
+    @cached_property
+    def ontology_index(self) -> Index:
+        return Index(q for q in self.publication.quads if q.graph_name.value in self.runtime.store.graphs("ontology"))
+
+    @cached_property
+    def shapes_graphs(self) -> list[str]:
+        return self.runtime.store.graphs("shapes")
+
+    @cached_property
+    def shapes_index(self) -> Index:
+        graphs = set(self.shapes_graphs)
+        return Index(q for q in self.publication.quads if q.graph_name.value in graphs)
+
+    @cached_property
+    def class_counts(self) -> dict[str, int]:
+        """Instances per class and statements per property, in the data."""
+        counts: Counter = Counter()
+        rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        for pairs in self.index.out.values():
+            for p, o in pairs:
+                counts[p.value] += 1
+                if p.value == rdf_type and isinstance(o, ox.NamedNode):
+                    counts[o.value] += 1
+        return dict(counts)
+
+    def etag(self, *parts: str) -> str:
+        digest = hashlib.sha256("\0".join((self.release, *parts)).encode()).hexdigest()[:32]
+        return f'W/"{digest}"'
+
+
+_LOCK = threading.Lock()
+
+
+def linked_data(runtime: Runtime) -> LinkedData:
+    """The one LinkedData of a runtime (kept on it, so every router of an app shares it)."""
+    with _LOCK:
+        found = runtime.__dict__.get("linked_data")
+        if found is None:
+            found = runtime.__dict__["linked_data"] = LinkedData(runtime)
+        return found
+
+
+def root(request: Request) -> str:
+    return request.scope.get("root_path", "").rstrip("/")
+
+
+def choose_language(request: Request) -> tuple[str, bool]:
+    """(language, whether the URL chose it): `?lang=`, else the best of Accept-Language, else English."""
+    asked = request.query_params.get("lang", "").strip().lower()
+    if asked in LANGUAGES:
+        return asked, True
+    best, best_q = "en", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        tag = fields[0].lower().split("-")[0]
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if tag in LANGUAGES and q > best_q:
+            best, best_q = tag, q
+    return best, False
+
+
+def href_for(base: str, lang: str | None = None):
+    """A function IRI -> link: IRIs of the project to this server's pages, other http(s) IRIs as they are,
+    anything else (urn:, javascript:, ...) to no link at all."""
+    suffix = f"?lang={lang}" if lang else ""
+
+    def href(iri: str) -> str | None:
+        if iri.startswith(BASE):
+            rest = iri[len(BASE):]
+            if rest.startswith("id/") and len(rest) > 3:
+                return f"{base}/page/{quote(rest[3:], safe='/')}{suffix}"
+            for doc in ("ontology", "shapes"):
+                if rest.startswith(doc + "#"):
+                    return f"{base}/{doc}#{quote(rest[len(doc) + 1:], safe='')}"
+            if rest.startswith("graph/"):
+                return f"{base}/downloads"
+            return f"{base}/{quote(rest, safe='/#')}"
+        if iri.startswith(("http://", "https://")):
+            return iri
+        return None
+
+    return href
+
+
+def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
+    """Render a template with what every page needs (base, release, language, words)."""
+    runtime: Runtime = request.app.state.runtime
+    lang = context.get("lang", "en")
+    full = {"base": root(request), "release": runtime.store.release, "lang": lang, "t": UI[lang],
+            "license": LICENSE, "license_name": LICENSE_NAME, "languages": [], **context}
+    return templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+
+
+def language_links(request: Request, lang: str) -> list[dict]:
+    params = dict(request.query_params)
+    out = []
+    for code in LANGUAGES:
+        params["lang"] = code
+        out.append({"code": code, "name": LANGUAGE_NAMES[code], "href": f"{request.url.path}?{urlencode(params)}",
+                    "current": code == lang})
+    return out
+
+
+def not_modified(request: Request, etag: str, last_modified: float | None = None) -> bool:
+    """Whether a GET or HEAD may be answered 304: If-None-Match (weak comparison) first, else If-Modified-Since."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [t.strip() for t in if_none_match.split(",")]
+        plain = etag.removeprefix("W/")
+        return "*" in tags or any(t.removeprefix("W/") == plain for t in tags)
+    since = request.headers.get("if-modified-since")
+    if since and last_modified is not None:
+        try:
+            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
+
+
+def validators(etag: str, last_modified: float | None = None) -> dict[str, str]:
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if last_modified is not None:
+        headers["Last-Modified"] = formatdate(last_modified, usegmt=True)
+    return headers
+
+
+def rdf_response(request: Request, ld: LinkedData, statements, fmt: Format, key: str, comment: list[str] = (),
+                 extra_headers: dict | None = None) -> Response:
+    etag = ld.etag(key, fmt.name)
+    headers = {**validators(etag, ld.publication.last_modified), **(extra_headers or {})}
+    if not_modified(request, etag, ld.publication.last_modified):
+        return Response(status_code=304, headers=headers)
+    triples = sorted({q.triple if isinstance(q, ox.Quad) else q for q in statements},
+                     key=lambda t: (str(t.subject), str(t.predicate) != f"<{RDF_TYPE}>", str(t.predicate), str(t.object)))
+    body = serialize(triples, DUMP_FORMAT[fmt.name], comment=comment)
+    return Response(body, 200, headers, media_type=fmt.content_type)
+
+
+def not_acceptable(offered: tuple[Format, ...]) -> ApiError:
+    return ApiError(406, "not-acceptable", f"this resource can be given as {describe_formats(offered)}")
+
+
+# --- the router -----------------------------------------------------------------------------------------------
+
+def resources_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["linked data"])
+
+    def ld() -> LinkedData:
+        return linked_data(runtime)
+
+    def entity(path: str) -> ox.NamedNode | None:
+        node = ox.NamedNode(str(BXR) + path) if path and " " not in path else None
+        return node if node is not None and node in ld().index else None
+
+    def unknown(request: Request, iri: str, path: str) -> Response:
+        offered = (HTML, JSON)
+        if choose(request.headers.get("accept"), [], offered) is HTML:
+            lang, explicit = choose_language(request)
+            words = path.replace("-", " ").replace("/", " ")
+            hits = search(ld().index, words, lang, 10) or [
+                h for w in words.split() if len(w) > 3 for h in search(ld().index, w, lang, 5)]
+            return page(request, "ld/not_found.html", {
+                "lang": lang, "iri": iri, "query": words, "hits": list({h.iri: h for h in hits}.values())[:10],
+                "href": href_for(root(request), lang if explicit else None),
+                "languages": language_links(request, lang)}, status=404)
+        raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{iri}>; search labels with "
+                                           f"/search?q=...")
+
+    def resolve(request: Request, path: str) -> Response:
+        node = entity(path)
+        if node is None:
+            return unknown(request, str(BXR) + path, path)
+        offered = (HTML, *RDF_FORMATS)
+        fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
+        if fmt is None:
+            raise not_acceptable(offered)
+        base = root(request)
+        if fmt is HTML:
+            lang = request.query_params.get("lang")
+            target = f"{base}/page/{quote(path, safe='/')}" + (f"?lang={lang}" if lang in LANGUAGES else "")
+        else:
+            target = f"{base}/data/{quote(path, safe='/')}.{fmt.extension}"
+        return RedirectResponse(target, 303, headers={"Vary": "Accept", "Cache-Control": "no-cache"})
+
+    def entity_page(request: Request, path: str) -> Response:
+        node = entity(path)
+        if node is None:
+            return unknown(request, str(BXR) + path, path)
+        lang, explicit = choose_language(request)
+        data = ld()
+        etag = data.etag("page", path, lang)
+        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept-Language",
+                   "Content-Language": lang,
+                   "Link": f'<{node.value}>; rel="canonical"'}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        base = root(request)
+        view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None))
+        sparql = sparql_about(node.value, lang)
+        links = {
+            "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value})}",
+            "sparql": f"{base}/sparql?{urlencode({'query': sparql})}",
+            "editor": f"{base}/sparql#{urlencode({'query': sparql})}",
+            "data": [(f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}",
+                      f.media_type) for f in RDF_FORMATS],
+        }
+        return page(request, "ld/entity.html", {"lang": lang, "view": view, "links": links, "sparql_text": sparql,
+                                                "languages": language_links(request, lang)}, headers=headers)
+
+    def entity_data(request: Request, path: str) -> Response:
+        stem, _, ext = path.rpartition(".")
+        fmt = BY_EXTENSION.get(ext)
+        if fmt is None:
+            if entity(path) is not None:  # /data/<slug> without an extension: pick by Accept
+                chosen = choose(request.headers.get("accept"), request.query_params.getlist("format"), RDF_FORMATS)
+                if chosen is None:
+                    raise not_acceptable(RDF_FORMATS)
+                return RedirectResponse(f"{root(request)}/data/{quote(path, safe='/')}.{chosen.extension}", 303,
+                                        headers={"Vary": "Accept"})
+            raise ApiError(404, "unknown-document", f"no description at /data/{path}: use /data/<slug>."
+                                                    f"{{{','.join(BY_EXTENSION)}}}")
+        node = entity(stem)
+        if node is None:
+            raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{BXR}{stem}>")
+        data = ld()
+        comment = [f"Description of <{node.value}>",
+                   f"from benelux-graph release {data.release}; data licence {LICENSE_NAME} ({LICENSE})"]
+        return rdf_response(request, data, description(data.index, node.value), fmt, "data:" + stem,
+                            comment if fmt.name == "turtle" else (),
+                            {"Link": f'<{node.value}>; rel="describes"'})
+
+    def search_route(request: Request) -> Response:
+        q = request.query_params.get("q", "")
+        if len(q) > MAX_QUERY_CHARS:
+            raise ApiError(400, "bad-parameter", f"q may hold at most {MAX_QUERY_CHARS} characters")
+        lang, explicit = choose_language(request)
+        try:
+            limit = min(max(int(request.query_params.get("limit", "50")), 1), 200)
+        except ValueError:
+            raise ApiError(400, "bad-parameter", "limit must be a whole number") from None
+        fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), (HTML, JSON))
+        if fmt is None:
+            raise not_acceptable((HTML, JSON))
+        hits = search(ld().index, q, lang, limit)
+        base = root(request)
+        href = href_for(base, lang if explicit else None)
+        if fmt is JSON:
+            return Response(
+                json.dumps({"query": q, "lang": lang, "results": [{
+                    "iri": h.iri, "label": h.label, "label_lang": h.label_lang, "matched": h.matched,
+                    "matched_lang": h.matched_lang, "types": h.types, "page": href(h.iri)} for h in hits]},
+                    ensure_ascii=False), media_type="application/json", headers={"Vary": "Accept, Accept-Language"})
+        return page(request, "ld/search.html", {"lang": lang, "query": q, "hits": hits, "href": href,
+                                                "languages": language_links(request, lang)},
+                    headers={"Vary": "Accept, Accept-Language"})
+
+    def document(request: Request, which: str, ext: str | None) -> Response:
+        """/ontology and /shapes: documentation for browsers, RDF for the others (or the named format)."""
+        data = ld()
+        offered = (HTML, *RDF_FORMATS)
+        if ext is not None:
+            fmt = BY_EXTENSION.get(ext) or (HTML if ext == "html" else None)
+            if fmt is None:
+                raise ApiError(404, "unknown-document", f"/{which}.{ext}: use one of "
+                                                        f"{', '.join(['html', *BY_EXTENSION])}")
+        else:
+            fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
+            if fmt is None:
+                raise not_acceptable(offered)
+        graphs = runtime.store.graphs("ontology") if which == "ontology" else data.shapes_graphs
+        vary = {"Vary": "Accept"} if ext is None else {}
+        if fmt is not HTML:
+            if which == "ontology" and fmt.name == "turtle":  # the hand-edited source, comments and all
+                etag = data.etag(which, "source")
+                headers = {**validators(etag, data.publication.last_modified), **vary}
+                if not_modified(request, etag, data.publication.last_modified):
+                    return Response(status_code=304, headers=headers)
+                source = runtime.store.files[graphs[0]].read_bytes()
+                return Response(source, 200, headers, media_type=fmt.content_type)
+            statements = [q for q in data.publication.quads if q.graph_name.value in set(graphs)]
+            return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
+        etag = data.etag(which, "html")
+        headers = {**validators(etag, data.publication.last_modified), **vary}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        base = root(request)
+        href = href_for(base)
+        if which == "ontology":
+            doc = ontology_doc(data.ontology_index, ONTOLOGY_IRI, href, data.class_counts)
+            return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
+        names = {}
+        for g in data.shapes_graphs:
+            path = runtime.store.files[g]
+            for q in data.publication.quads:
+                if q.graph_name.value == g and isinstance(q.subject, ox.NamedNode):
+                    names.setdefault(q.subject, f"{path.parent.name}/{path.name}")
+        shapes = shapes_doc(data.shapes_index, names, href)
+        return page(request, "ld/shapes.html", {"shapes": shapes, "formats": RDF_FORMATS,
+                                                "files": sorted(set(names.values()))}, headers=headers)
+
+    async def id_route(request: Request, path: str) -> Response:
+        return await _threaded(resolve, request, path)
+
+    async def page_route(request: Request, path: str) -> Response:
+        return await _threaded(entity_page, request, path)
+
+    async def data_route(request: Request, path: str) -> Response:
+        return await _threaded(entity_data, request, path)
+
+    async def search_endpoint(request: Request) -> Response:
+        return await _threaded(search_route, request)
+
+    async def ontology(request: Request) -> Response:
+        return await _threaded(document, request, "ontology", None)
+
+    async def ontology_ext(request: Request, ext: str) -> Response:
+        return await _threaded(document, request, "ontology", ext)
+
+    async def ontology_version(request: Request, version: str) -> Response:
+        current = runtime.store.release.split("+")[0]
+        versions = {o.value for o in ld().ontology_index.objects(ox.NamedNode(ONTOLOGY_IRI),
+                                                                   ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"))}
+        if version not in versions | {current}:
+            raise ApiError(404, "unknown-version", f"this server has version {', '.join(sorted(versions))} of the "
+                                                   "ontology only")
+        return await _threaded(document, request, "ontology", None)
+
+    async def shapes(request: Request) -> Response:
+        return await _threaded(document, request, "shapes", None)
+
+    async def shapes_ext(request: Request, ext: str) -> Response:
+        return await _threaded(document, request, "shapes", ext)
+
+    get = ["GET", "HEAD"]
+    router.add_api_route("/id/{path:path}", id_route, methods=get, summary="Resolve an entity IRI (303 to its page "
+                         "or its description, by content negotiation)", status_code=303)
+    router.add_api_route("/page/{path:path}", page_route, methods=get, summary="The HTML page of an entity")
+    router.add_api_route("/data/{path:path}", data_route, methods=get,
+                         summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf")
+    router.add_api_route("/search", search_endpoint, methods=get,
+                         summary="Search labels in English, French, Dutch and German (HTML or JSON)")
+    router.add_api_route("/ontology", ontology, methods=get, summary="The ontology: documentation or RDF")
+    router.add_api_route("/ontology.{ext}", ontology_ext, methods=get, summary="The ontology in one format")
+    router.add_api_route("/ontology/{version}", ontology_version, methods=get, summary="A version of the ontology")
+    router.add_api_route("/shapes", shapes, methods=get, summary="The SHACL shapes: documentation or RDF")
+    router.add_api_route("/shapes.{ext}", shapes_ext, methods=get, summary="The SHACL shapes in one format")
+    return router
+
+
+async def _threaded(function, *args):
+    """Run the (CPU-bound) page building in a worker thread, so the event loop keeps serving."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(function, *args)

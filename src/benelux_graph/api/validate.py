@@ -1,0 +1,269 @@
+"""POST /validate: the SHACL report of a proposed contribution, before anyone sends it.
+
+The body is Turtle (`text/turtle`) or JSON-LD (`application/ld+json`), at most `max_body_bytes` (413 beyond),
+or the form of the `/validate` page (`data=...&syntax=turtle|jsonld`). It is checked together with the
+project's ontology and data, against the project's shapes (validation.validate_graph), and the answer lists
+the results the contribution brings: those the data alone does not give. Non-conformance is a result (200 with
+`"conforms": false`), not an error; a syntax error is a 400 with line and column.
+
+Nothing is stored, and nothing the document points to is fetched: Turtle is parsed by Oxigraph, which reads no
+IRIs; a JSON-LD `@context` must be inline, or the project's own (`https://w3id.org/benelux-graph/context.jsonld`
+or `/context.jsonld`), which is substituted locally; any other remote context is refused (400), and
+Oxigraph's JSON-LD parser has no document loader to fetch one anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+import rdflib
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from ..dumps import CONTEXT_IRI, jsonld_context
+from ..validation import ValidationReport, validate_graph
+from .errors import ApiError
+from .negotiation import HTML, JSON, choose
+from .resources import page
+from .runtime import Runtime
+from .sparql import read_body
+
+SYNTAXES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/ld+json": "jsonld",
+            "application/json": "jsonld"}
+OX = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
+FORM = "application/x-www-form-urlencoded"
+OWN_CONTEXTS = (CONTEXT_IRI, "/context.jsonld")
+RDF_TYPE = rdflib.RDF.type
+
+EXAMPLE = """\
+@prefix bx:      <https://w3id.org/benelux-graph/ontology#> .
+@prefix bxr:     <https://w3id.org/benelux-graph/id/> .
+@prefix src:     <https://w3id.org/benelux-graph/id/source/> .
+@prefix role:    <https://w3id.org/benelux-graph/id/role/> .
+@prefix org:     <http://www.w3.org/ns/org#> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+
+# A proposed membership: who, in what, in which role, from which passage.
+bxr:membership-luxembourg-greater-region-presidency-example a org:Membership ;
+    org:member bxr:luxembourg ;
+    org:organization bxr:greater-region ;
+    org:role role:presidency ;
+    org:memberDuring bxr:period-2027-2028 ;
+    prov:wasDerivedFrom src:benelux-plus-3 .
+"""
+
+
+def line_column(error: SyntaxError) -> tuple[int | None, int | None]:
+    """Oxigraph puts (file, line, column, ...) in the SyntaxError's second argument."""
+    where = error.args[1] if len(error.args) > 1 else None
+    if where and len(where) > 2 and where[1] is not None:
+        return int(where[1]), int(where[2]) if where[2] is not None else None
+    return None, None
+
+
+def inline_contexts(node, path: str = "") -> None:
+    """Replace references to the project's own context by its content; refuse every other remote context."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            inline_contexts(item, f"{path}[{i}]")
+        return
+    if not isinstance(node, dict):
+        return
+    if "@context" in node:
+        ctx = node["@context"]
+        items = ctx if isinstance(ctx, list) else [ctx]
+        resolved = []
+        for item in items:
+            if isinstance(item, str):
+                if item not in OWN_CONTEXTS:
+                    raise ApiError(400, "remote-context",
+                                   f"the JSON-LD @context at {path or 'the top'} names '{item}': this service "
+                                   "never fetches anything, so a context must be inline (or the project's own, "
+                                   f"{CONTEXT_IRI})")
+                resolved.append(jsonld_context()["@context"])
+            else:
+                resolved.append(item)
+        node["@context"] = resolved if isinstance(ctx, list) else resolved[0]
+    for key, value in node.items():
+        if key != "@context":
+            inline_contexts(value, f"{path}.{key}" if path else key)
+        elif isinstance(value, (dict, list)):  # scoped contexts inside term definitions
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    for term in item.values():
+                        if isinstance(term, dict) and isinstance(term.get("@context"), str) \
+                                and term["@context"] not in OWN_CONTEXTS:
+                            raise ApiError(400, "remote-context", f"a scoped @context names '{term['@context']}': "
+                                                                  "contexts must be inline")
+
+
+def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
+    """The triples of a contribution (named graphs flattened), or an ApiError 400 saying where it is wrong."""
+    if syntax == "jsonld":
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ApiError(400, "syntax-error", "the body is not valid UTF-8") from None
+        except json.JSONDecodeError as e:
+            raise ApiError(400, "syntax-error", f"invalid JSON: {e.msg}", e.lineno, e.colno) from None
+        inline_contexts(document)
+        data = json.dumps(document).encode("utf-8")
+    try:
+        parsed = list(ox.parse(data, format=OX[syntax], rename_blank_nodes=True))
+    except SyntaxError as e:
+        line, column = line_column(e)
+        message = str(e.args[0] if e.args else e)
+        raise ApiError(400, "syntax-error", f"the {'Turtle' if syntax == 'turtle' else 'JSON-LD'} cannot be "
+                                            f"read: {message}", line, column) from None
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+
+
+def rdflib_term(t):
+    if isinstance(t, ox.NamedNode):
+        return rdflib.URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return rdflib.BNode(t.value)
+    if t.language:
+        return rdflib.Literal(t.value, lang=t.language)
+    if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return rdflib.Literal(t.value)
+    return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
+
+def key(result) -> tuple:
+    return (result.severity, result.focus_node, result.path, result.message, result.value, result.source_shape)
+
+
+class Validator:
+    """The shapes, the ontology and the data as rdflib graphs; checks one contribution at a time.
+
+    Validating the whole data takes seconds (pySHACL evaluates each SPARQL constraint per focus node), so a
+    contribution is checked with its neighbourhood in the data: every statement about the resources it
+    mentions and about their neighbours, and the types of the next ring. The same neighbourhood is checked
+    without the contribution, and the answer keeps the results on the mentioned resources that only the
+    contribution brings: a result the data already gives is not the contributor's concern.
+    """
+
+    def __init__(self, runtime: Runtime):
+        store = runtime.store
+        self.ontology = self.graph(store, store.graphs("ontology"))
+        self.shapes = self.graph(store, store.graphs("shapes"))
+        self.data = self.graph(store, store.graphs("data"))
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def graph(store, graphs: list[str]) -> rdflib.Graph:
+        g = rdflib.Graph()
+        for name in graphs:
+            for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+        return g
+
+    def neighbours(self, nodes: set, graph: rdflib.Graph) -> set:
+        out = set()
+        for n in nodes:
+            out.update(o for o in graph.objects(n, None) if not isinstance(o, rdflib.Literal))
+            out.update(graph.subjects(None, n))
+        return out
+
+    def neighbourhood(self, contribution: rdflib.Graph, mentioned: set) -> rdflib.Graph:
+        ring1 = self.neighbours(mentioned, self.data) | self.neighbours(mentioned, contribution)
+        ring2 = self.neighbours(ring1, self.data) - ring1 - mentioned
+        out = rdflib.Graph()
+        for n in mentioned | ring1:
+            for p, o in self.data.predicate_objects(n):
+                out.add((n, p, o))
+        for n in ring2:
+            for o in self.data.objects(n, RDF_TYPE):
+                out.add((n, RDF_TYPE, o))
+        return out
+
+    def check(self, triples: list[ox.Triple]) -> ValidationReport:
+        contribution = rdflib.Graph()
+        for t in triples:
+            contribution.add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
+        mentioned = set(contribution.subjects()) | {o for o in contribution.objects()
+                                                    if not isinstance(o, rdflib.Literal)}
+        with self.lock:  # one validation at a time: each takes a second or more of CPU
+            around = self.neighbourhood(contribution, mentioned)
+            before = validate_graph(around, self.shapes, self.ontology)
+            after = validate_graph(around + contribution, self.shapes, self.ontology,
+                                   locate=lambda focus, *rest: "contribution" if focus in mentioned else None)
+        known = {key(r) for r in before.results}
+        return ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
+
+
+_LOCK = threading.Lock()
+
+
+def validator(runtime: Runtime) -> Validator:
+    with _LOCK:
+        found = runtime.__dict__.get("validator")
+        if found is None:
+            found = runtime.__dict__["validator"] = Validator(runtime)
+        return found
+
+
+def validate_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["validation"])
+
+    async def form(request: Request) -> Response:
+        return page(request, "ld/validate.html", {"report": None, "text": EXAMPLE, "syntax": "turtle",
+                                                  "limit": runtime.settings.max_body_bytes, "statements": None})
+
+    async def validate(request: Request) -> Response:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type not in SYNTAXES and media_type != FORM:
+            raise ApiError(415, "unsupported-media-type",
+                           f"send the contribution as text/turtle or application/ld+json (or {FORM} with "
+                           f"data=... and syntax=turtle|jsonld), not as '{media_type or 'nothing'}'")
+        body = await read_body(request, runtime.settings.max_body_bytes)
+        from_form = media_type == FORM
+        if from_form:
+            try:
+                fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+            except (UnicodeDecodeError, ValueError) as e:
+                raise ApiError(400, "bad-request", f"the form cannot be read: {e}") from None
+            syntax = fields.get("syntax", "turtle")
+            if syntax not in OX:
+                raise ApiError(400, "bad-parameter", "syntax must be turtle or jsonld")
+            text = fields.get("data", "")
+            data = text.encode("utf-8")
+        else:
+            syntax = SYNTAXES[media_type]
+            data = body
+            text = body.decode("utf-8", errors="replace")
+        offered = (HTML, JSON) if from_form else (JSON, HTML)
+        fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
+        if fmt is None:
+            raise ApiError(406, "not-acceptable", "the report can be given as application/json or text/html")
+        try:
+            triples = parse_contribution(data, syntax)
+            if not triples:
+                raise ApiError(400, "empty-contribution", "the contribution holds no statements")
+        except ApiError as error:
+            if fmt is HTML:
+                return page(request, "ld/validate.html", {"report": None, "error": error, "text": text,
+                                                          "syntax": syntax, "statements": None,
+                                                          "limit": runtime.settings.max_body_bytes},
+                            status=error.status)
+            raise
+        report = await run_in_threadpool(validator(runtime).check, triples)
+        if fmt is HTML:
+            return page(request, "ld/validate.html", {"report": report, "text": text, "syntax": syntax,
+                                                      "statements": len(triples),
+                                                      "limit": runtime.settings.max_body_bytes})
+        body = {**report.to_dict(), "statements": len(triples), "release": runtime.store.release,
+                "note": "results the contribution brings, checked with the project's ontology, data and shapes"}
+        body["results"] = [asdict(r) for r in report.sorted_results()]
+        return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
+
+    router.add_api_route("/validate", form, methods=["GET", "HEAD"], summary="A page to check a contribution")
+    router.add_api_route("/validate", validate, methods=["POST"],
+                         summary="SHACL report of a Turtle or JSON-LD contribution (nothing stored or fetched)")
+    return router
