@@ -105,5 +105,44 @@ def serve(
     uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
 
 
+@app.command()
+def dump(
+    out: Path = typer.Option(..., "--out", help="folder to write the files into (created if missing)"),
+    base_url: str = typer.Option("https://w3id.org/benelux-graph/", "--base-url",
+                                 help="where the files will be served: void.ttl links <base>downloads/<file>"),
+) -> None:
+    """Write the release in every format (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML, each also .gz),
+    with void.ttl, context.jsonld and SHA256SUMS: the same bytes for the same data. Exit 0, 2 on error."""
+    from .dumps import Publication
+
+    settings = Settings.from_env()
+    store = load_store(settings)
+    try:
+        files = Publication(store, settings).write(out, base_url if base_url.endswith("/") else base_url + "/")
+    except (BeneluxGraphError, OSError, ValueError) as e:
+        fail(e)
+    for f in files:
+        count = f"{f.statements:>7} statements" if f.statements is not None else " " * 18
+        typer.echo(f"{f.size:>10} bytes {count}  {f.sha256[:16]}  {out / f.name}")
+    typer.echo(f"release {store.release}: {len(files)} files in {out}")
+
+
+@app.command(name="diff")
+def diff_command(
+    old: Path = typer.Argument(..., help="the older release: a dump file, a folder of dumps, or a project folder"),
+    new: Path = typer.Argument(..., help="the newer release, likewise"),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="Markdown text or JSON"),
+) -> None:
+    """List added and removed statements grouped by entity, with labels: exit 0 no change, 1 changes, 2 error."""
+    from .diff import diff as release_diff
+
+    try:
+        result = release_diff(old, new)
+    except (BeneluxGraphError, OSError, ValueError) as e:
+        fail(e)
+    typer.echo(result.to_json() if format is ReportFormat.json else result.to_text())
+    raise typer.Exit(1 if result.changed else 0)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
