@@ -1,0 +1,650 @@
+"""A remote SPARQL 1.1 store as the graph's backend: `publish` a release into it, query it like the embedded store.
+
+`publish` copies every named graph of a loaded `GraphStore` into the remote store, one graph at a time, replacing
+graphs of the same name (SPARQL 1.1 Graph Store Protocol PUT, or SPARQL 1.1 Update where that is what the store
+offers), drops graphs the previous release had and this one has not, records the release in the graph
+`…/graph/release`, and checks that every graph holds as many triples as the local one.
+
+`RemoteStore` answers `.query(sparql, substitutions=None, default_graph=None, named_graphs=None)` with the same
+pyoxigraph result objects as `GraphStore.query` (QuerySolutions, QueryBoolean, QueryTriples), through SPARQLWrapper.
+Every query names its dataset by the protocol (`default-graph-uri`, `named-graph-uri`): the default graph is the
+ontology and data graphs, the named graphs are the project's graphs, so a store's own graphs (Virtuoso's system
+graphs) are never seen, and a `FROM` in the query text is overridden, as it is on the embedded store.
+
+Two traps of real stores are checked rather than trusted: an answer cut by the store's own row cap (Virtuoso's
+`ResultSetMaxRows`, 10,000 by default: `check_row_cap` finds it) and a partial "anytime" answer sent when the
+store's time limit is hit (Virtuoso's `X-SQL-State` header: raised as QueryTimeout, never returned as complete).
+
+Credentials: BENELUX_STORE_USER / BENELUX_STORE_PASSWORD (read here until they are Settings fields).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+import pyoxigraph as ox
+import rdflib
+from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import SPARQLExceptions as swe
+
+from . import __version__
+from .errors import BeneluxGraphError, QueryTimeout
+from .namespaces import DCTERMS, GRAPH, OWL, bind_prefixes
+from .store import GraphStore, bind_variables
+
+ENV_USER = "BENELUX_STORE_USER"
+ENV_PASSWORD = "BENELUX_STORE_PASSWORD"
+
+#: The graph recording what was published: the release id and the graphs it holds.
+RELEASE_GRAPH = str(GRAPH["release"])
+#: The ontology and data graphs merged into one graph, published next to them: a query's default graph is this
+#: one graph rather than the fourteen-odd graphs it merges, because Virtuoso 7.2 gives wrong (empty) answers to
+#: some queries (a property path with an OPTIONAL { … FILTER(lang(…)) }) once a query has more than 8 default graphs.
+UNION_GRAPH = str(GRAPH["default"])
+RELEASE_OF = str(OWL.versionInfo)  # <release graph> owl:versionInfo "0.1.0+abcdef123456"
+HAS_GRAPH = str(DCTERMS.hasPart)  # <release graph> dcterms:hasPart <graph> (one per published graph)
+PUBLISHED = str(DCTERMS.modified)  # <release graph> dcterms:modified "…"^^xsd:dateTime
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+
+RESULTS_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
+GRAPH_FORMATS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "text/rdf+n3": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+
+class RemoteStoreError(BeneluxGraphError, OSError):
+    """The remote store cannot be reached, refused the credentials, failed, or holds no published release."""
+
+
+class PublishError(RemoteStoreError):
+    """A release could not be published completely."""
+
+
+def credentials(user: str | None = None, password: str | None = None) -> tuple[str | None, str | None]:
+    """Explicit credentials, else BENELUX_STORE_USER / BENELUX_STORE_PASSWORD from the environment."""
+    return (user if user is not None else os.environ.get(ENV_USER) or None,
+            password if password is not None else os.environ.get(ENV_PASSWORD) or None)
+
+
+# --- the query form, read from the prologue (never by evaluating the query) -------------------------------------
+
+PROLOGUE_TOKEN = re.compile(
+    r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
+FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> tuple[str, int]:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (the first keyword after the BASE/PREFIX prologue and comments), and
+    where it starts."""
+    pos = 0
+    while match := PROLOGUE_TOKEN.match(sparql, pos):
+        if match.end() == pos:
+            break
+        pos = match.end()
+    form = FORM.match(sparql, pos)
+    if not form:
+        raise SyntaxError(f"a query must start with SELECT, ASK, CONSTRUCT or DESCRIBE after its prologue "
+                          f"(at character {pos})")
+    return form.group(1).upper(), pos
+
+
+def check_syntax(sparql: str, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> str:
+    """The query form, after Oxigraph has parsed the query: a malformed query raises Oxigraph's own SyntaxError
+    (with 'error at line:column'), exactly as on GraphStore.
+
+    An empty in-memory store parses the query; SELECT/CONSTRUCT/DESCRIBE answers are lazy and never pulled, so
+    nothing is evaluated. ASK is evaluated eagerly by pyoxigraph, so it is parsed as the SELECT it is a test of.
+    """
+    options = {k: v for k, v in (("base_iri", base_iri), ("prefixes", prefixes)) if v}
+    try:
+        form, at = query_form(sparql)
+    except SyntaxError:
+        ox.Store().query(sparql, **options)  # Oxigraph's own message for what is not a query at all
+        raise
+    if form == "ASK":
+        try:
+            ox.Store().query(sparql[:at] + "SELECT (1 AS ?ask_)" + sparql[at + 3:], **options)
+        except SyntaxError:
+            ox.Store().query(sparql, **options)  # malformed, so never evaluated: the message with its own columns
+            raise
+    else:
+        ox.Store().query(sparql, **options)
+    return form
+
+
+IRIREF = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
+MASKED = re.compile(
+    r'''"""(?:[^"\\]|\\.|"(?!""))*"""'''  # long strings
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
+    r'''|"(?:[^"\\\n]|\\.)*"'''  # strings
+    r"""|'(?:[^'\\\n]|\\.)*'"""
+    r"|" + IRIREF +  # IRIs (a '<' between spaces is a comparison, not an IRI)
+    r"|#[^\n]*")  # comments
+DATASET_CLAUSE = re.compile(
+    r"(?<![?$\w:.-])FROM(?:\s+|(?=<))(?:NAMED(?:\s+|(?=<)))?(?:" + IRIREF + r"|[\w.-]*:[\w.:%-]*)\s*", re.IGNORECASE)
+
+
+def strip_dataset(sparql: str) -> str:
+    """The query without its FROM / FROM NAMED clauses.
+
+    The dataset is always the one the protocol names, as on the embedded store (where `default_graph`
+    overrides FROM). Virtuoso does the opposite of the protocol's rule: a FROM in the text wins over
+    `default-graph-uri` and FROM NAMED adds graphs, which would open its system graphs to any query.
+    Strings, IRIs and comments are masked first, so only real clauses are removed.
+    """
+    masked = MASKED.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">" if m.group(0)[0] == "<"
+                        else " " * len(m.group(0)), sparql)
+    for match in reversed(list(DATASET_CLAUSE.finditer(masked))):
+        sparql = sparql[:match.start()] + sparql[match.end():]
+    return sparql
+
+
+# --- RemoteStore --------------------------------------------------------------------------------------------------
+
+def graph_kind(name: str) -> str | None:
+    if name == str(GRAPH["ontology"]):
+        return "ontology"
+    for kind in ("shapes", "data"):
+        if name.startswith(str(GRAPH[kind + "/"])):
+            return kind
+    return None
+
+
+def ordered_graphs(names) -> list[str]:
+    """The order GraphStore loads files in: the ontology, then shapes, then data, then anything else; by name."""
+    rank = {"ontology": 0, "shapes": 1, "data": 2}
+    return sorted(set(names), key=lambda g: (rank.get(graph_kind(g), 3), g))
+
+
+def as_iris(graphs, what: str) -> list[str]:
+    if graphs is None:
+        return []
+    if isinstance(graphs, (str, ox.NamedNode, ox.BlankNode, ox.DefaultGraph)):
+        graphs = [graphs]
+    out = []
+    for g in graphs:
+        if isinstance(g, ox.NamedNode):
+            out.append(g.value)
+        elif isinstance(g, str):
+            out.append(g)
+        else:
+            raise TypeError(f"{what}: a remote store can only be given named graphs (IRIs), not {g!r}")
+    return out
+
+
+def media_type(headers) -> str:
+    return (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+class RemoteStore:
+    """A SPARQL 1.1 query endpoint holding a published release, queried like GraphStore.
+
+    url       the query endpoint (Virtuoso: http://host:8890/sparql)
+    graphs    the project's named graphs (default: those the release graph lists)
+    timeout   seconds a query may run (sent to Virtuoso as its `timeout`, and the HTTP time-out)
+    user, password  for a store that wants them on queries (default: BENELUX_STORE_USER / _PASSWORD)
+    release   the release id (default: what the release graph records)
+    """
+
+    def __init__(self, url: str, graphs: list[str] | None = None, timeout: float = 30.0,
+                 user: str | None = None, password: str | None = None, release: str | None = None):
+        self.url, self.timeout = url, timeout
+        self.user, self.password = credentials(user, password)
+        self.published = None
+        self.union_graph: str | None = None  # UNION_GRAPH once the release graph says it was published
+        self.graphs_ = ordered_graphs(graphs) if graphs is not None else None
+        self.release_ = release
+        if graphs is None or release is None:
+            info = read_release(self)
+            if info is None:
+                if graphs is None:
+                    raise RemoteStoreError(f"{url} holds no published release (no graph <{RELEASE_GRAPH}>): "
+                                           f"run `benelux-graph publish --to {url}` first")
+            else:
+                self.release_ = self.release_ or info["release"]
+                self.published = info["published"]
+                if UNION_GRAPH in info["graphs"]:
+                    self.union_graph = UNION_GRAPH
+                if self.graphs_ is None:
+                    self.graphs_ = ordered_graphs(g for g in info["graphs"] if g != UNION_GRAPH)
+        if self.release_ is None:
+            self.release_ = __version__
+
+    def refresh(self) -> bool:
+        """Read the release graph again; True if another release was published since (a server then drops its
+        caches and makes a new RemoteStore: the rdflib views here belong to the release they were read from)."""
+        info = read_release(self)
+        if info is None or info["release"] == self.release_:
+            return False
+        self.release_, self.published = info["release"], info["published"]
+        self.union_graph = UNION_GRAPH if UNION_GRAPH in info["graphs"] else None
+        self.graphs_ = ordered_graphs(g for g in info["graphs"] if g != UNION_GRAPH)
+        for name in ("data", "shapes", "dataset"):
+            self.__dict__.pop(name, None)
+        return True
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r}, release={self.release_!r}, graphs={len(self.graphs_ or ())})"
+
+    # GraphStore's interface -----------------------------------------------------------------------------------
+
+    @property
+    def release(self) -> str:
+        return self.release_
+
+    @property
+    def files(self) -> dict[str, None]:
+        """The project's named graphs (GraphStore maps them to source files; a remote store has none)."""
+        return dict.fromkeys(self.graphs_)
+
+    def graphs(self, kind: str) -> list[str]:
+        """Named graphs of one kind: 'ontology', 'shapes' or 'data'."""
+        return [g for g in self.graphs_ if graph_kind(g) == kind]
+
+    @property
+    def default_graphs(self) -> list[str]:
+        """What a query sees without FROM or GRAPH: the ontology and the data, not the shapes."""
+        return self.graphs("ontology") + self.graphs("data")
+
+    def query(self, sparql: str, substitutions: dict | None = None, default_graph=None, named_graphs=None,
+              use_default_graph_as_union: bool = False, base_iri: str | None = None,
+              prefixes: dict[str, str] | None = None):
+        """Run SPARQL on the remote store over the project's graphs; pyoxigraph result objects, as GraphStore.
+
+        `default_graph` (NamedNode(s) or IRIs) replaces the default graph (the ontology and data graphs);
+        `named_graphs` narrows the graphs GRAPH can see (default: every project graph). A malformed query raises
+        SyntaxError before anything is sent; a remote failure RemoteStoreError; a time-out QueryTimeout.
+        """
+        if substitutions:
+            sparql = bind_variables(sparql, substitutions)
+        form = check_syntax(sparql, base_iri=base_iri, prefixes=prefixes)
+        sparql = strip_dataset(sparql)
+        prologue = (f"BASE <{base_iri}>\n" if base_iri else "") + "".join(
+            f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+        if use_default_graph_as_union and default_graph is None:
+            default = list(self.graphs_)
+        else:
+            default = as_iris(default_graph, "default_graph") if default_graph is not None else self.default_graphs
+        if self.union_graph and set(default) == set(self.default_graphs):
+            default = [self.union_graph]
+        named = as_iris(named_graphs, "named_graphs") if named_graphs is not None else list(self.graphs_)
+        body, mime = self._request(prologue + sparql, form, default, named)
+        if form in ("SELECT", "ASK"):
+            fmt = RESULT_FORMATS.get(mime)
+            if fmt is None:
+                raise RemoteStoreError(f"{self.url} answered a {form} query as '{mime}', not SPARQL results")
+            return ox.parse_query_results(body, fmt)
+        fmt = GRAPH_FORMATS.get(mime)
+        if fmt is None:
+            raise RemoteStoreError(f"{self.url} answered a {form} query as '{mime}', not N-Triples or Turtle")
+        return as_query_triples(ox.parse(body, fmt))
+
+    def __len__(self) -> int:
+        """Triples in the project's graphs (the release graph not counted), as len(GraphStore)."""
+        return sum(self.graph_sizes().values())
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per project graph on the remote store (a graph it lacks counts 0)."""
+        rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        sizes = dict.fromkeys(self.graphs_, 0)
+        sizes.update({row["g"].value: int(row["n"].value) for row in rows})
+        return sizes
+
+    def triples(self, graph: str) -> list[ox.Triple]:
+        """Every triple of one project graph (for dumps and the rdflib views)."""
+        return list(self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                               substitutions={ox.Variable("g"): ox.NamedNode(graph)}))
+
+    def rdflib_graph(self, graphs: list[str]) -> rdflib.Graph:
+        """An rdflib Graph holding the union of the given named graphs, fetched from the store."""
+        g = rdflib.Graph()
+        bind_prefixes(g)
+        for name in graphs:
+            g.parse(data=ox.serialize(self.triples(name), format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return g
+
+    @cached_property
+    def data(self) -> rdflib.Graph:
+        """Ontology and data together, as rdflib sees them (fetched once per RemoteStore, as the release is)."""
+        return self.rdflib_graph(self.default_graphs)
+
+    @cached_property
+    def shapes(self) -> rdflib.Graph:
+        return self.rdflib_graph(self.graphs("shapes"))
+
+    @cached_property
+    def dataset(self) -> rdflib.Dataset:
+        ds = rdflib.Dataset()
+        bind_prefixes(ds)
+        for name in self.graphs_:
+            ds.graph(rdflib.URIRef(name)).parse(
+                data=ox.serialize(self.triples(name), format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return ds
+
+    def check_row_cap(self, rows: int) -> int:
+        """Raise RemoteStoreError if the store cuts a SELECT answer of `rows` rows (Virtuoso's ResultSetMaxRows,
+        10,000 by default, cuts silently); return the rows received. A cross join of two VALUES: no data is read."""
+        side = max(1, math.isqrt(max(rows - 1, 0)) + 1)
+        values = " ".join(str(i) for i in range(side))
+        sparql = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }} LIMIT {rows}"
+        got = sum(1 for _ in self.query(sparql))
+        if got != rows:
+            raise RemoteStoreError(f"{self.url} returned {got} rows of an answer of {rows}: the store cuts long "
+                                   f"answers (raise Virtuoso's [SPARQL] ResultSetMaxRows)")
+        return got
+
+    # HTTP -----------------------------------------------------------------------------------------------------
+
+    def _wrapper(self, url: str | None = None) -> SPARQLWrapper:
+        sw = SPARQLWrapper(url or self.url, agent=f"benelux-graph/{__version__}")
+        sw.setMethod(POST)
+        sw.setOnlyConneg(True)
+        sw.setTimeout(max(1, round(self.timeout + 5)))
+        if self.user:
+            sw.setHTTPAuth(DIGEST)
+            sw.setCredentials(self.user, self.password or "")
+        return sw
+
+    def _request(self, sparql: str, form: str, default: list[str], named: list[str]) -> tuple[bytes, str]:
+        sw = self._wrapper()
+        sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
+        sw.addCustomHttpHeader("Accept", RESULTS_ACCEPT if form in ("SELECT", "ASK") else GRAPH_ACCEPT)
+        sw.setQuery(sparql)
+        for g in default:
+            sw.addDefaultGraph(g)
+        for g in named:
+            sw.addNamedGraph(g)
+        # Virtuoso stops a query on the server at this many milliseconds (other stores ignore the parameter).
+        sw.addParameter("timeout", str(int(self.timeout * 1000)))
+        started = time.monotonic()
+        try:
+            response = sw.query().response
+            body = response.read()
+        except swe.QueryBadFormed as e:
+            raise SyntaxError(f"the remote store rejected the query: {remote_message(e)}") from None
+        except (swe.Unauthorized, swe.EndPointNotFound, swe.EndPointInternalError, swe.URITooLong,
+                swe.SPARQLWrapperException) as e:
+            if is_timeout_message(remote_message(e)):
+                raise QueryTimeout(f"the query ran past {self.timeout:g} s on {self.url}") from None
+            raise RemoteStoreError(f"{self.url}: {remote_message(e)}") from None
+        except TimeoutError:
+            raise QueryTimeout(f"no answer from {self.url} within {time.monotonic() - started:.0f} s") from None
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, (TimeoutError, socket.timeout)):
+                raise QueryTimeout(f"no answer from {self.url} within {self.timeout:g} s") from None
+            raise RemoteStoreError(f"cannot reach {self.url}: {e.reason}") from None
+        state = response.headers.get("X-SQL-State")
+        if state:  # Virtuoso's "anytime" answer: partial results when its time limit is hit
+            message = response.headers.get("X-SQL-Message", "")
+            if state == "S1TAT" or is_timeout_message(message):
+                raise QueryTimeout(f"the query ran past the time limit on {self.url}; the store sent a partial "
+                                   f"answer ({state} {message}), refused")
+            raise RemoteStoreError(f"{self.url} sent an incomplete answer: {state} {message}")
+        return body, media_type(response.headers)
+
+
+def remote_message(e: Exception) -> str:
+    """The store's own complaint out of a SPARQLWrapper exception: Virtuoso's "Virtuoso <state> Error …" line
+    (which follows the partial answer when a query is interrupted), else the start of the response."""
+    text = str(e)
+    if "Response:" in text:
+        text = text.split("Response:", 1)[1].strip()
+        if text[:2] in ("b'", 'b"'):
+            text = text[2:-1]
+    virtuoso = re.search(r"Virtuoso \w+ Error .*?(?=\\n|\n|$)", text)
+    if virtuoso:
+        return virtuoso.group(0)[:800]
+    text = text.replace("\\n", "\n").split("SPARQL query:", 1)[0]
+    return " ".join(ln.strip() for ln in text.splitlines() if ln.strip())[:800]
+
+
+def is_timeout_message(text: str) -> bool:
+    return bool(re.search(r"S1TAT|timed out|time-?out|time limit", text, re.IGNORECASE))
+
+
+def as_query_triples(triples) -> ox.QueryTriples:
+    """Triples as a real QueryTriples (what GraphStore returns for CONSTRUCT/DESCRIBE, with its .serialize)."""
+    tmp = ox.Store()
+    tmp.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def read_release(store: RemoteStore) -> dict | None:
+    """What the release graph records, or None if the store holds none."""
+    rows = list(store.query(
+        "SELECT ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } }",
+        substitutions={ox.Variable("g"): ox.NamedNode(RELEASE_GRAPH)},
+        default_graph=[RELEASE_GRAPH], named_graphs=[RELEASE_GRAPH]))
+    if not rows:
+        return None
+    info = {"release": None, "published": None, "graphs": []}
+    for row in rows:
+        p, o = row["p"].value, row["o"]
+        if p == RELEASE_OF:
+            info["release"] = o.value
+        elif p == PUBLISHED:
+            info["published"] = o.value
+        elif p == HAS_GRAPH:
+            info["graphs"].append(o.value)
+    return info
+
+
+# --- publish ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class PublishReport:
+    release: str
+    method: str  # "graph-store" or "update"
+    target: str
+    graphs: dict[str, int]  # graph -> triples, as checked on the remote store after loading
+    dropped: list[str]
+    seconds: float
+
+    def to_text(self) -> str:
+        files = {g: n for g, n in self.graphs.items() if g != UNION_GRAPH}
+        lines = [f"published release {self.release} to {self.target} ({self.method}) in {self.seconds:.1f} s",
+                 f"{len(files)} graphs, {sum(files.values())} triples, checked on the store"]
+        lines += [f"  {n:6d}  {g}" for g, n in self.graphs.items()]
+        lines += [f"  dropped {g} (not in this release)" for g in self.dropped]
+        return "\n".join(lines)
+
+
+class HttpClient:
+    """urllib with digest (or basic) authentication, for Graph Store Protocol requests and SPARQL Update."""
+
+    def __init__(self, url: str, user: str | None, password: str | None, timeout: float):
+        handlers = []
+        if user:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            manager.add_password(None, url, user, password or "")
+            handlers += [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+        self.opener = urllib.request.build_opener(*handlers)
+        self.timeout = timeout
+
+    def send(self, method: str, url: str, data: bytes | None = None, content_type: str | None = None,
+             accept: str | None = None) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(url, data=data, method=method)
+        if content_type:
+            request.add_header("Content-Type", content_type)
+        if accept:
+            request.add_header("Accept", accept)
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode("utf-8", "replace").strip()[:600]
+            raise PublishError(f"{method} {url}: HTTP {e.code} {e.reason}: {detail}") from None
+        except urllib.error.URLError as e:
+            raise PublishError(f"{method} {url}: cannot reach the store: {e.reason}") from None
+        except TimeoutError:
+            raise PublishError(f"{method} {url}: no answer within {self.timeout:g} s") from None
+
+
+def virtuoso_urls(endpoint_url: str, client: HttpClient) -> str | None:
+    """The Graph Store Protocol URL of a Virtuoso server (its /sparql-graph-crud-auth), or None if not Virtuoso."""
+    probe = endpoint_url + ("&" if "?" in endpoint_url else "?") + urllib.parse.urlencode({"query": "ASK {}"})
+    try:
+        _, headers, _ = client.send("GET", probe, accept=RESULTS_ACCEPT)
+    except PublishError:
+        return None
+    if "virtuoso" not in headers.get("Server", "").lower():
+        return None
+    parts = urllib.parse.urlsplit(endpoint_url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/sparql-graph-crud-auth", "", ""))
+
+
+def graph_ntriples(store: GraphStore, graphs: list[str]) -> tuple[bytes, int]:
+    """N-Triples of the merge of some named graphs of the embedded store (each triple once), and their count."""
+    triples = set()
+    for graph in graphs:
+        for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            triples.add(ox.Triple(q.subject, q.predicate, q.object))
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), len(triples)
+
+
+def release_ntriples(release: str, graphs: list[str]) -> bytes:
+    g = ox.NamedNode(RELEASE_GRAPH)
+    now = datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    triples = [ox.Triple(g, ox.NamedNode(RELEASE_OF), ox.Literal(release)),
+               ox.Triple(g, ox.NamedNode(PUBLISHED), ox.Literal(now, datatype=ox.NamedNode(XSD_DATETIME)))]
+    triples += [ox.Triple(g, ox.NamedNode(HAS_GRAPH), ox.NamedNode(name)) for name in graphs]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def gsp_url(base: str, graph: str) -> str:
+    return base + ("&" if "?" in base else "?") + urllib.parse.urlencode({"graph": graph})
+
+
+def update_batches(ntriples: bytes, size: int = 1000) -> tuple[str, list[str]]:
+    """The triples with blank nodes (all together: blank-node labels are scoped to one request) and the others
+    in batches of at most `size`, as N-Triples text."""
+    lines = [ln for ln in ntriples.decode("utf-8").splitlines() if ln.strip()]
+    with_bnodes = [ln for ln in lines if "_:" in ln]  # over-approximates (a literal may hold "_:"): harmless
+    plain = [ln for ln in lines if "_:" not in ln]
+    return "\n".join(with_bnodes), ["\n".join(plain[i:i + size]) for i in range(0, len(plain), size)]
+
+
+def publish(store: GraphStore, endpoint_url: str, user: str | None = None, password: str | None = None,
+            graph_store_url: str | None = None, *, update_url: str | None = None, method: str = "auto",
+            timeout: float = 300.0) -> PublishReport:
+    """Load every named graph of the release into the remote store, replacing graphs of the same name.
+
+    endpoint_url   the store's SPARQL query endpoint (for Virtuoso: http://host:8890/sparql)
+    graph_store_url  its Graph Store Protocol endpoint (Virtuoso: /sparql-graph-crud-auth, found on its own when
+                   endpoint_url is a Virtuoso server); with neither, SPARQL Update is sent to update_url
+                   (default: endpoint_url; for Virtuoso /sparql-auth)
+    method         "auto", "graph-store" or "update"
+    Credentials default to BENELUX_STORE_USER / BENELUX_STORE_PASSWORD. Graphs are replaced one by one (a reader
+    may briefly see a mix of two releases); the release graph is written last, and every graph's triple count is
+    checked on the store afterwards (PublishError if one differs).
+    """
+    started = time.monotonic()
+    user, password = credentials(user, password)
+    client = HttpClient(endpoint_url, user, password, timeout)
+    if method not in ("auto", "graph-store", "update"):
+        raise ValueError(f"method must be auto, graph-store or update, not {method!r}")
+    if method in ("auto", "graph-store") and not graph_store_url:
+        graph_store_url = virtuoso_urls(endpoint_url, client)
+        if method == "graph-store" and not graph_store_url:
+            raise PublishError(f"{endpoint_url} is not a Virtuoso server: give the Graph Store Protocol URL")
+    use_gsp = method != "update" and bool(graph_store_url)
+    target = graph_store_url if use_gsp else (update_url or endpoint_url)
+    if not use_gsp and update_url is None and urllib.parse.urlsplit(endpoint_url).path.rstrip("/") == "/sparql" \
+            and user:
+        # Virtuoso takes authenticated updates at /sparql-auth (its /sparql is anonymous and read-only).
+        parts = urllib.parse.urlsplit(endpoint_url)
+        if virtuoso_urls(endpoint_url, client):
+            target = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/sparql-auth", "", ""))
+    sender = HttpClient(target, user, password, timeout)
+
+    remote = RemoteStore(endpoint_url, graphs=[RELEASE_GRAPH], timeout=timeout, user=user, password=password,
+                         release="")
+    previous = read_release(remote)
+    graphs = ordered_graphs(store.files)
+    payloads = {name: graph_ntriples(store, [name]) for name in graphs}
+    payloads[UNION_GRAPH] = graph_ntriples(store, store.default_graphs)
+    expected = {name: count for name, (_, count) in payloads.items()}
+    for name, (body, _) in payloads.items():
+        if use_gsp:
+            put_graph(sender, target, name, body)
+        else:
+            update_graph(sender, target, name, body)
+    dropped = [g for g in (previous or {}).get("graphs", []) if g not in expected]
+    for name in dropped:
+        if use_gsp:
+            sender.send("DELETE", gsp_url(target, name))
+        else:
+            send_update(sender, target, f"DROP SILENT GRAPH <{name}>")
+    release = release_ntriples(store.release, list(payloads))
+    if use_gsp:
+        put_graph(sender, target, RELEASE_GRAPH, release)
+    else:
+        update_graph(sender, target, RELEASE_GRAPH, release)
+
+    check = RemoteStore(endpoint_url, graphs=list(payloads), timeout=timeout, user=user, password=password,
+                        release=store.release)
+    got = check.graph_sizes()
+    wrong = {g: (n, got.get(g, 0)) for g, n in expected.items() if got.get(g, 0) != n}
+    if wrong:
+        listing = ", ".join(f"<{g}> {n} triples, {m} on the store" for g, (n, m) in wrong.items())
+        raise PublishError(f"the store does not hold what was sent: {listing}")
+    info = read_release(check)
+    if not info or info["release"] != store.release:
+        raise PublishError(f"the release graph on {endpoint_url} does not record release {store.release}")
+    return PublishReport(store.release, "graph-store" if use_gsp else "update", target, got, dropped,
+                         time.monotonic() - started)
+
+
+def put_graph(client: HttpClient, base: str, graph: str, ntriples: bytes) -> None:
+    """Graph Store Protocol PUT: the graph's content replaced by this N-Triples (sent as Turtle, a superset)."""
+    if ntriples.strip():
+        client.send("PUT", gsp_url(base, graph), ntriples, "text/turtle; charset=utf-8")
+    else:
+        try:
+            client.send("DELETE", gsp_url(base, graph))
+        except PublishError as e:
+            if "HTTP 404" not in str(e):
+                raise
+
+
+def send_update(client: HttpClient, url: str, update: str) -> None:
+    client.send("POST", url, urllib.parse.urlencode({"update": update}).encode("utf-8"),
+                "application/x-www-form-urlencoded", accept="*/*")
+
+
+def update_graph(client: HttpClient, url: str, graph: str, ntriples: bytes) -> None:
+    """SPARQL 1.1 Update: DROP SILENT and the triples with blank nodes in one request, then INSERT DATA batches.
+
+    Triples with blank nodes go in an `INSERT { … } WHERE {}` template: Virtuoso refuses blank nodes in
+    INSERT DATA, and one template's labels are one set of new blank nodes, which keeps their links.
+    """
+    bnodes, batches = update_batches(ntriples)
+    first = f"DROP SILENT GRAPH <{graph}>"
+    if bnodes:
+        first += f" ;\nINSERT {{ GRAPH <{graph}> {{\n{bnodes}\n}} }} WHERE {{}}"
+    send_update(client, url, first)
+    for batch in batches:
+        send_update(client, url, f"INSERT DATA {{ GRAPH <{graph}> {{\n{batch}\n}} }}")
