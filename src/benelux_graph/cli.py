@@ -106,6 +106,27 @@ def serve(
 
 
 @app.command()
+def publish(
+    to: str = typer.Option(..., "--to", help="the store's SPARQL endpoint (Virtuoso: http://HOST:8890/sparql)"),
+    user: str | None = typer.Option(None, help="user allowed to write (default: BENELUX_STORE_USER)"),
+    password: str | None = typer.Option(None, help="its password (default: BENELUX_STORE_PASSWORD)"),
+    graph_store: str | None = typer.Option(
+        None, "--graph-store", help="Graph Store Protocol URL (found on its own for Virtuoso)"),
+    update_url: str | None = typer.Option(None, "--update-url", help="SPARQL Update URL (default: --to)"),
+    method: str = typer.Option("auto", help="auto, graph-store or update"),
+) -> None:
+    """Load the release into a SPARQL 1.1 store, one named graph per file, replacing graphs of the same name."""
+    from .remote import publish as publish_release
+
+    store = load_store(Settings.from_env())
+    try:
+        report = publish_release(store, to, user, password, graph_store, update_url=update_url, method=method)
+    except (BeneluxGraphError, ValueError) as e:
+        fail(e)
+    typer.echo(report.to_text())
+
+
+@app.command()
 def dump(
     out: Path = typer.Option(..., "--out", help="folder to write the files into (created if missing)"),
     base_url: str = typer.Option("https://w3id.org/benelux-graph/", "--base-url",
