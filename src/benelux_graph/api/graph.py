@@ -332,7 +332,8 @@ def graph_router(runtime: Runtime) -> APIRouter:
                                   preset="benelux-plus", filters=f.__dict__)
         return answer(request, build)
 
-    @router.get("/api/graph/neighbourhood/{id:path}", summary="A node and its neighbourhood", responses=ERRORS)
+    @router.get("/api/graph/neighbourhood/{id:path}", summary="A node and its neighbourhood",
+                      responses=ERRORS)
     def around(request: Request, id: Annotated[str, PathParam(description="full IRI or slug after /id/")],
                lang: LangParam = "en",
                depth: Annotated[int, Query(ge=1, le=3, description="relationships away (1-3)")] = 1,
@@ -428,6 +429,11 @@ def graph_router(runtime: Runtime) -> APIRouter:
             base=html.escape(base), release=html.escape(store.release))
         return Response(text, 200, {"Cache-Control": "no-cache"}, media_type="text/html; charset=utf-8")
 
+    # HEAD like GET (the app's middleware drops the body), kept out of the OpenAPI document
+    for route in list(router.routes):
+        if getattr(route, "methods", None) == {"GET"}:
+            router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
+                                 name=route.name + "-head")
     router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
     for name, folder in VENDOR.items():
         router.mount(f"/vendor/{name}", StaticFiles(directory=node_modules / folder, check_dir=False),
