@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from benelux_graph.store import bind_variables
 import rdflib
 from rdflib.term import BNode, Literal, URIRef, Variable
 
@@ -92,7 +94,8 @@ def verdict(ox_rows: set, rdflib_rows: set) -> str:
 # --- running ------------------------------------------------------------------------------------------------
 
 def run_oxigraph(store: ox.Store, graphs: list[ox.NamedNode], text: str, substitutions: dict) -> set:
-    solutions = store.query(text, default_graph=graphs, substitutions=substitutions)
+    text = bind_variables(text, substitutions) if substitutions else text
+    solutions = store.query(text, default_graph=graphs)
     names = [v.value for v in solutions.variables]
     return {tuple(norm_ox(s[n]) for n in names) for s in solutions}
 

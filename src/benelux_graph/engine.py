@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from .errors import BeneluxGraphError, QueryError, QueryRefused, QueryTimeout
 from .settings import Settings
+from .store import bind_variables
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,9 @@ def execute(store, job: Job) -> Result:
     kwargs: dict = {}
     if job.prefixes:
         kwargs["prefixes"] = job.prefixes
-    if job.substitutions:
-        kwargs["substitutions"] = job.substitutions
+    # Parameters are bound by a VALUES block first in WHERE (store.bind_variables): Oxigraph's own substitution
+    # does not let the planner use the value, which made parameterised path queries hundreds of times slower.
+    text = bind_variables(job.query, job.substitutions) if job.substitutions else job.query
     if job.default_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif not job.query_has_dataset:
@@ -104,7 +106,7 @@ def execute(store, job: Job) -> Result:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     start = time.perf_counter()
     try:
-        answer = store.store.query(job.query, **kwargs)
+        answer = store.store.query(text, **kwargs)
         result = collect(answer, job.max_rows)
     except SyntaxError as e:
         raise syntax_error(e) from None
