@@ -2,7 +2,7 @@
 PYTHON ?= python3
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup setup-python setup-browser setup-web serve test validate stats bench lint
+.PHONY: setup setup-python setup-browser setup-web setup-virtuoso serve test validate stats bench lint
 
 setup: setup-python setup-web
 
@@ -22,7 +22,11 @@ serve: setup
 	benelux-graph validate
 	benelux-graph serve
 
-test: setup setup-browser
+# Virtuoso Open Source from Debian, for the remote-store tests (the tests start and stop their own instance).
+setup-virtuoso:
+	@scripts/virtuoso.sh install
+
+test: setup setup-browser setup-virtuoso
 	$(PYTHON) -m pytest -q
 
 validate:
