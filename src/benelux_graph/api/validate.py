@@ -14,8 +14,10 @@ Oxigraph's JSON-LD parser has no document loader to fetch one anyway.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from urllib.parse import parse_qsl
 
@@ -135,6 +137,25 @@ def rdflib_term(t):
     return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
 
 
+CACHED = 32
+
+
+def fingerprint(graph: rdflib.Graph) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def remember(cache: OrderedDict, k: str, compute):
+    """The cached value of k, or the computed one, kept among the last CACHED."""
+    if k in cache:
+        cache.move_to_end(k)
+        return cache[k]
+    value = cache[k] = compute()
+    while len(cache) > CACHED:
+        cache.popitem(last=False)
+    return value
+
+
 def key(result) -> tuple:
     return (result.severity, result.focus_node, result.path, result.message, result.value, result.source_shape)
 
@@ -155,6 +176,8 @@ class Validator:
         self.shapes = self.graph(store, store.graphs("shapes"))
         self.data = self.graph(store, store.graphs("data"))
         self.lock = threading.Lock()
+        self.before: OrderedDict = OrderedDict()  # fingerprint of a neighbourhood -> keys of its results
+        self.reports: OrderedDict = OrderedDict()  # fingerprint of a contribution -> its report
 
     @staticmethod
     def graph(store, graphs: list[str]) -> rdflib.Graph:
@@ -184,18 +207,24 @@ class Validator:
         return out
 
     def check(self, triples: list[ox.Triple]) -> ValidationReport:
+        """The results the contribution brings. The store never changes, so answers are kept (a few dozen):
+        the same contribution, or another one with the same neighbourhood, is answered sooner."""
         contribution = rdflib.Graph()
         for t in triples:
             contribution.add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
         mentioned = set(contribution.subjects()) | {o for o in contribution.objects()
                                                     if not isinstance(o, rdflib.Literal)}
         with self.lock:  # one validation at a time: each takes a second or more of CPU
+            asked = fingerprint(contribution)
+            if asked in self.reports:
+                return self.reports[asked]
             around = self.neighbourhood(contribution, mentioned)
-            before = validate_graph(around, self.shapes, self.ontology)
+            known = remember(self.before, fingerprint(around), lambda: frozenset(
+                key(r) for r in validate_graph(around, self.shapes, self.ontology).results))
             after = validate_graph(around + contribution, self.shapes, self.ontology,
                                    locate=lambda focus, *rest: "contribution" if focus in mentioned else None)
-        known = {key(r) for r in before.results}
-        return ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
+            report = ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
+            return remember(self.reports, asked, lambda: report)
 
 
 _LOCK = threading.Lock()

@@ -1,0 +1,108 @@
+"""/downloads: the listing, the files (the same bytes as `dump`), validators and 304, byte ranges, the JSON-LD
+context, and the VoID description with this server's links."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pyoxigraph as ox
+import rdflib
+
+from benelux_graph.dumps import FORMATS, jsonld_context
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DATASET = rdflib.URIRef("https://w3id.org/benelux-graph/dataset")
+
+
+def test_the_listing_shows_sizes_counts_checksums_and_licence(client, dump_dir, store):
+    html = client.get("/downloads", headers={"Accept": "text/html"}).text
+    for path in dump_dir.iterdir():
+        data = path.read_bytes()
+        assert f'href="/downloads/{path.name}"' in html
+        assert hashlib.sha256(data).hexdigest() in html
+        assert f"{len(data):,}" in html
+    assert "CC BY 4.0" in html and store.release in html and "/.well-known/void" in html
+    listing = client.get("/downloads", headers={"Accept": "application/json"}).json()
+    assert listing["release"] == store.release
+    by_name = {f["name"]: f for f in listing["files"]}
+    assert by_name["benelux-graph.nq"]["statements"] == by_name["benelux-graph.trig.gz"]["statements"] > 4000
+    assert by_name["benelux-graph.nq"]["named_graphs"] and not by_name["benelux-graph.ttl"]["named_graphs"]
+
+
+def test_the_files_are_the_dump_commands_bytes(client, dump_dir):
+    for path in dump_dir.iterdir():
+        r = client.get(f"/downloads/{path.name}")
+        assert r.status_code == 200
+        assert r.content == path.read_bytes(), path.name
+        assert r.headers["etag"] == f'"{hashlib.sha256(path.read_bytes()).hexdigest()}"'
+    assert client.get("/downloads/benelux-graph.ttl").headers["content-type"] == "text/turtle; charset=utf-8"
+    gz = client.get("/downloads/benelux-graph.nq.gz")
+    assert gz.headers["content-type"] == "application/gzip" and "content-encoding" not in gz.headers
+    assert client.get("/downloads/nothing.ttl").status_code == 404
+    assert client.get("/downloads/..%2Fsecret").status_code == 404
+
+
+def test_conditional_requests_answer_304(client):
+    first = client.get("/downloads/benelux-graph.nt")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    r = client.get("/downloads/benelux-graph.nt", headers={"If-None-Match": etag})
+    assert r.status_code == 304 and r.content == b"" and r.headers["etag"] == etag
+    assert client.get("/downloads/benelux-graph.nt", headers={"If-None-Match": f'"other", {etag}'}).status_code == 304
+    assert client.get("/downloads/benelux-graph.nt", headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get("/downloads/benelux-graph.nt", headers={"If-Modified-Since": modified}).status_code == 304
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get("/downloads/benelux-graph.nt", headers={"If-Modified-Since": old}).status_code == 200
+    # If-None-Match wins over If-Modified-Since
+    assert client.get("/downloads/benelux-graph.nt",
+                      headers={"If-None-Match": '"other"', "If-Modified-Since": modified}).status_code == 200
+
+
+def test_range_requests(client, dump_dir):
+    whole = (dump_dir / "benelux-graph.nq.gz").read_bytes()
+    r = client.get("/downloads/benelux-graph.nq.gz", headers={"Range": "bytes=100-1099"})
+    assert r.status_code == 206
+    assert r.headers["content-range"] == f"bytes 100-1099/{len(whole)}"
+    assert r.content == whole[100:1100]
+    tail = client.get("/downloads/benelux-graph.nq.gz", headers={"Range": "bytes=-16"})
+    assert tail.status_code == 206 and tail.content == whole[-16:]
+    stale = client.get("/downloads/benelux-graph.nq.gz", headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
+    assert stale.status_code == 200 and stale.content == whole
+    fresh = client.get("/downloads/benelux-graph.nq.gz",
+                       headers={"Range": "bytes=0-9", "If-Range": stale.headers["etag"]})
+    assert fresh.status_code == 206 and fresh.content == whole[:10]
+    beyond = client.get("/downloads/benelux-graph.nq.gz", headers={"Range": f"bytes={len(whole) + 10}-"})
+    assert beyond.status_code == 416
+    head = client.head("/downloads/benelux-graph.nq.gz")
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) == len(whole)
+    assert head.headers["accept-ranges"] == "bytes"
+
+
+def test_the_jsonld_context_is_published(client, dump_dir):
+    r = client.get("/context.jsonld")
+    assert r.headers["content-type"].startswith("application/ld+json")
+    assert r.json() == jsonld_context() == {"@context": json.loads(
+        (dump_dir / "benelux-graph.jsonld").read_text())["@context"]}
+
+
+def test_void_lists_this_servers_dumps_and_endpoint_and_the_stores_counts(client, store, publication):
+    r = client.get("/.well-known/void")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = rdflib.Graph().parse(data=r.content, format="turtle")
+    assert int(g.value(DATASET, VOID.triples)) == len(publication.quads) == len(store) + len(publication.queries)
+    assert str(g.value(DATASET, VOID.sparqlEndpoint)) == "http://testserver/sparql"
+    dumps = {str(o) for o in g.objects(DATASET, VOID.dataDump)}
+    assert len(dumps) == 2 * len(FORMATS) and "http://testserver/downloads/benelux-graph.nq.gz" in dumps
+    for url in dumps:
+        size = int(g.value(rdflib.URIRef(url), DCAT.byteSize))
+        assert size == len(client.get(url.removeprefix("http://testserver")).content)
+    for graph in store.files:
+        n = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        assert int(g.value(rdflib.URIRef(graph), VOID.triples)) == n
+    assert str(g.value(DATASET, rdflib.URIRef("http://www.w3.org/ns/dcat#version"))) == store.release
+    html = client.get("/.well-known/void", headers={"Accept": "text/html"}).text
+    assert "void:Dataset" in html
+    jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert len(rdflib.Graph().parse(data=jsonld.content, format="json-ld")) == len(g)
+    assert client.get("/dataset").status_code == 303
