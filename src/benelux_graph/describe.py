@@ -272,6 +272,7 @@ class Citation:
     lang: str | None
     section: str | None
     document: Link | None
+    others: list[Link] = field(default_factory=list)  # other passages with the same words (another file's)
 
 
 @dataclass
@@ -327,15 +328,23 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
             text = INVERSE_LABELS.get(short, f"{text} (of this)")
         return Link(p.value, text, href(p.value))
 
+    same_text: dict[tuple, Citation] = {}
+
     def cite(passage) -> int:
+        """The number of a passage's citation; passages with the same words in the same section share one."""
         if passage not in citations:
             quote = index.value(passage, QUOTE)
             section = index.value(passage, SECTION)
             document = index.value(passage, IS_PART_OF)
-            citations[passage] = Citation(
-                len(citations) + 1, link(passage), quote.value if quote is not None else "",
-                quote.language if quote is not None else None, section.value if section is not None else None,
-                link(document) if document is not None else None)
+            words = (str(quote), str(section), str(document))
+            if quote is not None and words in same_text:
+                citations[passage] = same_text[words]
+                citations[passage].others.append(link(passage))
+            else:
+                citations[passage] = same_text.setdefault(words, Citation(
+                    len(set(map(id, citations.values()))) + 1, link(passage), quote.value if quote is not None else "",
+                    quote.language if quote is not None else None, section.value if section is not None else None,
+                    link(document) if document is not None else None))
         return citations[passage].number
 
     def value(o) -> Value:
@@ -388,7 +397,8 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
                 if p not in columns:
                     columns.append(p)
             rows.append({"node": link(r), "cells": cells,
-                         "sources": [cite(p) for p in sorted(index.objects(r, DERIVED_FROM), key=lambda n: n.value)]})
+                         "sources": list(dict.fromkeys(cite(p) for p in sorted(index.objects(r, DERIVED_FROM),
+                                                                               key=lambda n: n.value)))})
         columns.sort(key=lambda p: (COLUMN_ORDER.index(p) if p in COLUMN_ORDER else len(COLUMN_ORDER),
                                     p == RDFS_COMMENT, fold(property_link(p).label)))
         for row in rows:
@@ -408,7 +418,8 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
         iri=iri, title=title, title_lang=title_lang if title_lang != lang else None, lang=lang,
         labels=index.labels(node), alt_labels=alt, types=[link(t) for t in index.types(node)],
         comments=comments, details=details, outgoing=outgoing, incoming=incoming, relationships=relationships,
-        citations=sorted(citations.values(), key=lambda c: c.number), sources=sources,
+        citations=sorted({id(c): c for c in citations.values()}.values(), key=lambda c: c.number),
+        sources=sorted(set(sources), key=sources.index),
     )
 
 
