@@ -236,3 +236,11 @@ bxr:evil-passage a bx:SourcePassage ; bx:quote "<img src=x onerror=alert(1)>"@en
     assert 'href="javascript:' not in html  # only http(s) IRIs become links
     assert found["results"][0]["label"] == "<script>alert('label')</script>"
     assert json.dumps(found)  # JSON carries the text as it is
+
+
+@pytest.mark.parametrize("path", ["/id/%3Cscript%3E", "/page/a%20b", "/data/x%7By.ttl", "/id/", "/page/",
+                                  "/id/%22onmouseover%3D", "/data/greater-region.exe"])
+def test_malformed_paths_are_404_never_500(client, path):
+    r = client.get(path, headers={"Accept": BROWSER})
+    assert r.status_code == 404, (path, r.status_code)
+    assert "<script>" not in r.text and '"onmouseover=' not in r.text

@@ -281,7 +281,10 @@ def resources_router(runtime: Runtime) -> APIRouter:
         return linked_data(runtime)
 
     def entity(path: str) -> ox.NamedNode | None:
-        node = ox.NamedNode(str(BXR) + path) if path and " " not in path else None
+        try:
+            node = ox.NamedNode(str(BXR) + path) if path else None
+        except ValueError:  # not an IRI at all (spaces, <, ", {, ...): nothing has it
+            return None
         return node if node is not None and node in ld().index else None
 
     def unknown(request: Request, iri: str, path: str) -> Response:
