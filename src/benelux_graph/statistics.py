@@ -9,14 +9,17 @@ from .namespaces import PREFIXES
 
 LANGUAGES = ("en", "fr", "nl", "de")
 
-#: Subjects that are not entities: relationship nodes, provenance, periods and controlled vocabularies.
-NOT_ENTITY = """
-  FILTER NOT EXISTS { ?e a ?skip . VALUES ?skip { bx:SourcePassage org:Membership bx:Cooperation time:Interval
-      time:Instant vcard:Address skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty
-      owl:DatatypeProperty owl:Ontology owl:AllDisjointClasses } }
-"""
+#: Nodes that are not entities: relationship nodes, provenance, periods, controlled vocabularies, the ontology.
+NOT_ENTITY_TYPES = """bx:SourcePassage org:Membership bx:Cooperation time:Interval time:Instant vcard:Address
+    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
+    owl:AllDisjointClasses"""
 
-ENTITIES = "SELECT DISTINCT ?e WHERE { ?e a ?c . FILTER(isIRI(?e)) " + NOT_ENTITY + " }"
+
+def not_entity(var: str) -> str:
+    return f"FILTER NOT EXISTS {{ ?{var} a ?skip_{var} . VALUES ?skip_{var} {{ {NOT_ENTITY_TYPES} }} }}"
+
+
+ENTITIES = "SELECT DISTINCT ?e WHERE { ?e a ?c . FILTER(isIRI(?e)) " + not_entity("e") + " }"
 
 
 def compact(iri: str) -> str:
@@ -68,8 +71,7 @@ def compute_stats(store) -> Stats:
                       " ?e a ?c . } GROUP BY ?c ORDER BY DESC(?n) ?c")
     per_kind = _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { " + entity_block + " ?e ?p ?o . "
                      "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom)) "
-                     "FILTER EXISTS { ?o a ?oc } "
-                     "FILTER NOT EXISTS { ?o a ?skip . VALUES ?skip { vcard:Address skos:ConceptScheme } } "
+                     "FILTER EXISTS { ?o a ?oc } " + not_entity("o") +
                      "} GROUP BY ?p ORDER BY DESC(?n) ?p")
     nary = _rows(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { { ?r a org:Membership ; org:role ?role . "
                  "BIND(CONCAT('org:Membership, ', REPLACE(STR(?role), '^.*/', 'role:')) AS ?k) } UNION "
