@@ -89,6 +89,9 @@ class GraphStore:
             store.extend(parse_file(path, name))
             files[name] = path
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        # The saved queries are published in the dumps too, so a changed query is a new release.
+        for path in sorted(settings.queries_dir.glob("*.rq")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
         return cls(store, files, f"{__version__}+{digest.hexdigest()[:12]}")
 
     def graphs(self, kind: str) -> list[str]:
