@@ -171,6 +171,8 @@ def test_service_description_for_machines(client, store):
     assert parts == set(store.default_graphs)
     formats = {t.object.value for t in triples if t.predicate.value == sd + "resultFormat"}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_CSV" in formats
+    see_also = {t.object.value for t in triples if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#seeAlso"}
+    assert see_also == {str(client.base_url) + "/.well-known/void"}
     jsonld = client.get("/sparql", headers={"accept": "application/ld+json"})
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert len(list(ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD))) == len(triples)

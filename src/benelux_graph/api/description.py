@@ -53,6 +53,8 @@ def service_description(runtime: Runtime, endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, iri(OWL.versionInfo), literal(f"{__version__}; dataset release {store.release}")),
         ox.Triple(service, iri(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, a, iri(SD + "Dataset")),
+        # The VoID/DCAT description of the same dataset (counts, dumps, licence), served by the linked-data routes.
+        ox.Triple(dataset, iri(RDFS.seeAlso), iri(endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void")),
         ox.Triple(dataset, iri(SD + "defaultGraph"), default),
         ox.Triple(default, a, iri(SD + "Graph")),
         ox.Triple(default, iri(VOID + "triples"), integer(runtime.default_graph_size)),
