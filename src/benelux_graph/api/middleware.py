@@ -3,8 +3,16 @@
 - the headers every response carries: `X-Benelux-Version` (the software), `X-Benelux-Release` (the dataset),
   and a `Server-Timing` total added to what the route measured;
 - HEAD answered like GET without a body (same status and headers);
+- security headers: `X-Content-Type-Options: nosniff` on every answer (a JSON error or an RDF file that echoes
+  a client's text is never sniffed into HTML), and on HTML pages a Content-Security-Policy (scripts, fonts,
+  frames and fetches from this server only; no inline script, no plugin, no framing by other sites) with
+  `Referrer-Policy` and `X-Frame-Options` (see SECURITY.md);
 - the catch-all: an exception no handler took is logged with its traceback and answered 500 in the one error
   shape, never with the traceback.
+
+`document_errors` writes what this layer guarantees into the OpenAPI description: every operation may answer
+an error in the one shape (`default`), 429 when a client is rate limited, 503 when the server is busy; and the
+400 of a bad parameter replaces FastAPI's 422, which this application never sends.
 """
 
 from __future__ import annotations
@@ -15,6 +23,36 @@ import time
 from .errors import error_response
 
 log = logging.getLogger("benelux_graph.api")
+
+#: The policy of every HTML page. Scripts only from this server's own files (the pages keep their data in
+#: <script type="application/json">, which is never run); inline styles are allowed (the linked-data pages carry
+#: one <style> element, and YASGUI and Cytoscape.js set styles from script), images also as data: URLs (the
+#: favicon, exported PNGs).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+#: Pages allowed to read another server's API: the Benelux+ page takes `?api=<base URL>` (embedding, CORS).
+OPEN_CONNECT = ("/benelux-plus",)
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff")]
+HTML_HEADERS = [(b"referrer-policy", b"strict-origin-when-cross-origin"), (b"x-frame-options", b"DENY")]
+
+
+def csp_for(path: str) -> str:
+    if path.rstrip("/") in OPEN_CONNECT:
+        return CSP.replace("connect-src 'self'", "connect-src 'self' http: https:")
+    return CSP
+
+
+def security_headers(headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes, bytes]]:
+    """The headers of an answer with the security headers added (a route's own choice is kept)."""
+    present = {k.lower() for k, _ in headers}
+    extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    if content_type.split(b";")[0].strip().lower() in (b"text/html", b"application/xhtml+xml"):
+        if b"content-security-policy" not in present:
+            extra.append((b"content-security-policy", csp_for(path).encode()))
+        extra += [(k, v) for k, v in HTML_HEADERS if k not in present]
+    return headers + extra
 
 
 class ServiceHeaders:
@@ -38,7 +76,7 @@ class ServiceHeaders:
                 headers += [(b"x-benelux-version", self.version.encode()),
                             (b"x-benelux-release", self.release.encode()),
                             (b"server-timing", ", ".join(timings).encode("latin-1"))]
-                message = {**message, "headers": headers}
+                message = {**message, "headers": security_headers(headers, scope.get("path", ""))}
             elif message["type"] == "http.response.body" and is_head:
                 message = {**message, "body": b""}
             await send(message)
@@ -52,3 +90,60 @@ class ServiceHeaders:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
             response = error_response(headers, exc)
             await response(scope, receive, wrapped_send)
+
+
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {
+        "type": "object", "required": ["status", "type", "message"],
+        "properties": {"status": {"type": "integer"}, "type": {"type": "string"}, "message": {"type": "string"},
+                       "line": {"type": ["integer", "null"]}, "column": {"type": ["integer", "null"]},
+                       "problems": {"type": "array", "items": {"type": "string"}}},
+    }},
+}
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+                 "text/plain": {"schema": {"type": "string"}},
+                 "text/html": {"schema": {"type": "string"}}}  # pages answer browsers in HTML (404, a form's errors)
+GUARANTEED = {
+    "400": "a bad request or parameter (JSON error shape)",
+    "429": "too many requests from this client (rate limit): wait `Retry-After` seconds",
+    "503": "the server is busy or the query ran out of time; try again later",
+    "default": "an error, in the JSON error shape: {\"error\": {\"status\", \"type\", \"message\"}} "
+               "(text/plain for a client that asks for it, an HTML page for a browser on the pages)",
+}
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the error responses every route may give to an OpenAPI document (in place; returned)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schema["components"]["schemas"].pop("HTTPValidationError", None)
+    schema["components"]["schemas"].pop("ValidationError", None)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            responses.pop("422", None)
+            for status, description in GUARANTEED.items():
+                entry = responses.setdefault(status, {"description": description})
+                if status != "304":
+                    entry.setdefault("content", ERROR_CONTENT)
+                    for media in list(entry["content"]):
+                        if media == "application/json" and "schema" not in entry["content"][media]:
+                            entry["content"][media] = ERROR_CONTENT["application/json"]
+            for status, entry in responses.items():
+                if status.startswith(("4", "5")) and "content" not in entry:
+                    entry["content"] = ERROR_CONTENT
+    return schema
+
+
+def install_openapi(app) -> None:
+    """Make `app.openapi()` (and /openapi.json) carry the documented error responses."""
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(original())
+        return app.openapi_schema
+
+    app.openapi = openapi

@@ -23,10 +23,29 @@ class Runtime:
     store: GraphStore
     engine: QueryEngine
     queries: dict[str, NamedQuery] = field(default_factory=dict)
+    releases: object | None = None  # api/admin.Releases, once the application serves (reloads)
 
     @classmethod
     def create(cls, settings: Settings, store: GraphStore) -> Runtime:
         return cls(settings, store, QueryEngine(settings, store), load_queries(settings.queries_dir))
+
+    # Settings of the reliability layer, read with defaults so that a Settings without them still works.
+
+    @property
+    def rate_limit(self) -> float:
+        """Requests per minute and client address (api/ratelimit.py); 0: no limit."""
+        return float(getattr(self.settings, "rate_limit", 0) or 0)
+
+    @property
+    def admin_token(self) -> str:
+        """The bearer token of POST /admin/reload (api/admin.py); empty: the route does not exist."""
+        return str(getattr(self.settings, "admin_token", "") or "")
+
+    @property
+    def reload_signal(self) -> bool:
+        """Whether SIGHUP reloads the release (api/admin.py)."""
+        value = getattr(self.settings, "reload_signal", False)
+        return value.strip().lower() in ("1", "true", "yes", "on") if isinstance(value, str) else bool(value)
 
     @property
     def prefixes(self) -> dict[str, str]:

@@ -1,0 +1,246 @@
+"""Fixtures of the reliability and security tests.
+
+- `ReliabilitySettings`: Settings with the reliability fields (`rate_limit`, `admin_token`, `reload_signal`), so
+  the tests can set them whether or not settings.py declares them yet; the application reads them with defaults
+  (api/runtime.py).
+- `LiveServer`: create_app served by uvicorn in a thread on a free 127.0.0.1 port (real query workers);
+  `ServerProcess`: the same in a subprocess (`serve_app.py`), for load tests (the client's work does not share
+  the server's interpreter) and for signals (SIGHUP reaches the main thread of the server only).
+- `Canary`: an HTTP server on another loopback port that must receive nothing.
+- `project_copy`: a copy of the project's release files (ontology/, data/, queries/, node_modules linked) in a
+  temporary folder, for tests that change, break or reload data.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from benelux_graph.api.app import create_app
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # reliability_settings and helpers, importable by name (query workers too)
+
+from reliability_settings import reliability_settings  # noqa: E402
+ROOT = HERE.parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """create_app(settings, store) served by uvicorn in a thread; its query workers are real processes."""
+
+    def __init__(self, settings, store):
+        self.port = free_port()
+        self.settings = replace(settings, host="127.0.0.1", port=self.port)
+        self.app = create_app(self.settings, store)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def runtime(self):
+        return self.app.state.runtime
+
+    @property
+    def engine(self):
+        """The engine of the release now served (after a reload, the new one's)."""
+        releases = self.runtime.releases
+        return releases.current.runtime.engine if releases is not None else self.runtime.engine
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.server.started:
+                return self
+            if not self.thread.is_alive():
+                break
+            time.sleep(0.05)
+        raise RuntimeError(f"the test server on port {self.port} did not start")
+
+    def wait_for_workers(self, count: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.engine.worker_pids) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.engine.worker_pids) >= count, "the query workers did not come back"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(20)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class ServerProcess:
+    """serve_app.py in a subprocess: uvicorn over create_app with the given settings, on a free port."""
+
+    def __init__(self, root: Path = ROOT, **settings):
+        self.port = free_port()
+        self.settings = {"root": str(root), "host": "127.0.0.1", "port": self.port, **settings}
+        self.process: subprocess.Popen | None = None
+        self.log = b""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> ServerProcess:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen([sys.executable, str(HERE / "serve_app.py"), json.dumps(self.settings)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server process stopped: {self.log.decode(errors='replace')}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the server process did not start")
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.log += line
+
+    def signal(self, sig: int) -> None:
+        self.process.send_signal(sig)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(settings, store):
+    """The project's data, two workers, the default limits."""
+    with LiveServer(reliability_settings(settings, workers=2), store) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def client(live_server):
+    with httpx.Client(base_url=live_server.url, timeout=60) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def capped_server(settings, store):
+    """Small limits: 5 rows, 2 s, 2,000-byte queries, 4,000-byte bodies; one worker."""
+    with LiveServer(reliability_settings(settings, workers=1, max_rows=5, max_query_bytes=2_000,
+                                         max_body_bytes=4_000, query_timeout=2.0), store) as server:
+        yield server
+
+
+class Canary:
+    """An HTTP server on another loopback port that answers anything (redirects on /redirect) and remembers every
+    request it receives."""
+
+    def __init__(self):
+        self.requests: list[str] = []
+        canary = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self):
+                canary.requests.append(f"{self.command} {self.path}")
+                if self.path.startswith("/redirect"):
+                    self.send_response(302)
+                    self.send_header("Location", "file:///etc/passwd")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = (b'{"@context": {"x": "http://canary/x"}}' if self.path.endswith(".jsonld")
+                        else b'<http://canary/s> <http://canary/p> "CANARY-CONTENT" .')
+                self.send_response(200)
+                self.send_header("Content-Type", "application/ld+json" if self.path.endswith(".jsonld")
+                                 else "application/n-triples")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_HEAD = do_PUT = answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def canary():
+    c = Canary()
+    yield c
+    c.close()
+
+
+def copy_project(target: Path) -> Path:
+    """The release files of this checkout in `target` (node_modules linked): a project folder of its own."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, target / name)
+    if (ROOT / "node_modules").exists():
+        (target / "node_modules").symlink_to(ROOT / "node_modules")
+    return target
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
