@@ -18,12 +18,14 @@ from .. import __version__
 from ..settings import Settings
 from ..store import GraphStore
 from . import errors
+from .admin import ReleaseSwitch, admin_router
 from .downloads import downloads_router
 from .editor import STATIC, yasgui_dir
 from .graph import graph_router
 from .health import health_router
-from .middleware import ServiceHeaders
+from .middleware import ServiceHeaders, install_openapi
 from .queries import queries_router
+from .ratelimit import RateLimit
 from .resources import resources_router
 from .runtime import Runtime
 from .sparql import sparql_router
@@ -72,9 +74,13 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(resources_router(runtime))
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))
+    app.include_router(admin_router(runtime))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
+    app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
+    app.add_middleware(RateLimit, limit=runtime.rate_limit, version=__version__)  # outermost: per client
+    install_openapi(app)  # the error shape, 429 and 503 documented on every route
     return app
