@@ -37,8 +37,6 @@ VIRTUOSO_DEFECTS = {
                              "lose their programme components",
     "legal-instruments-by-theme": "Virtuoso fails with SQ156 'Internal Optimized compiler error' on UNION branches "
                                   "with BIND next to a transitive path",
-    "secretariat-general-roles": "Virtuoso fails with SQ156 'Internal Optimized compiler error' on UNION branches "
-                                 "with BIND next to a transitive path (org:unitOf*)",
 }
 
 STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
