@@ -35,8 +35,6 @@ VIRTUOSO_DEFECTS = {
     "initiative-supporters": "Virtuoso loses the matches of an OPTIONAL holding a transitive path "
                              "(a/rdfs:subClassOf*) when the required part holds one too: 8 of 9 initiatives "
                              "lose their programme components",
-    "legal-instruments-by-theme": "Virtuoso fails with SQ156 'Internal Optimized compiler error' on UNION branches "
-                                  "with BIND next to a transitive path",
 }
 
 STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
