@@ -30,9 +30,6 @@ QUERIES = load_queries(Path(__file__).resolve().parents[2] / "queries")
 VIRTUOSO_DEFECTS = {
     "body-roles-by-theme": "Virtuoso returns no rows when one group holds two transitive paths "
                            "(skos:broader* and a/rdfs:subClassOf*)",
-    "initiative-supporters": "Virtuoso loses the matches of an OPTIONAL holding a transitive path "
-                             "(a/rdfs:subClassOf*) when the required part holds one too: 8 of 9 initiatives "
-                             "lose their programme components",
 }
 
 STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
