@@ -93,15 +93,25 @@ def query(
 def serve(
     host: Optional[str] = typer.Option(None, help="address to listen on (default 127.0.0.1)"),
     port: Optional[int] = typer.Option(None, help="port to listen on (default 8000)"),
+    workers: int = typer.Option(1, "--workers", min=1, help="server processes sharing the port, each with its own "
+                                "store, caches and BENELUX_WORKERS query workers (about one per core)"),
 ) -> None:
     """Serve the SPARQL endpoint, pages and dumps over the embedded store."""
+    import os
+
     import uvicorn
 
     from .api.app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = Settings.from_env(**overrides)
-    store = load_store(settings)
+    store = load_store(settings)  # with several processes too: a file that cannot be read stops here, once
+    if workers > 1:
+        del store
+        os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
+        uvicorn.run("benelux_graph.api.app:app_from_env", factory=True, workers=workers, host=settings.host,
+                    port=settings.port, log_level="info")
+        return
     uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
 
 

@@ -84,3 +84,11 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.add_middleware(RateLimit, limit=runtime.rate_limit, version=__version__)  # outermost: per client
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The application for several server processes: `benelux-graph serve --workers N`, or
+    `uvicorn --factory benelux_graph.api.app:app_from_env --workers N`. Settings come from the environment
+    (BENELUX_*); each process loads the store itself and starts its own query workers."""
+    settings = Settings.from_env()
+    return create_app(settings, GraphStore.load(settings))

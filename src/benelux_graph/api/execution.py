@@ -1,8 +1,15 @@
 """Answering one query, for /sparql and the saved-query routes alike: check the text, pick the answer's format,
-run it in the engine within its time limit, serialize, and log one line.
+answer from the result cache or run it in the engine within its time limit (the worker writes the answer in that
+format), and log one line.
+
+Caching (api/cache.py): the guard's reading of a text is kept (parsed-query cache); a complete answer is kept by
+(release, text, bindings, graphs, format, row cap) and a repeated request is answered from the server process
+without a worker. Every cacheable answer carries `ETag` and `Cache-Control: public, max-age=N`; a request whose
+`If-None-Match` names its tag gets 304 (nothing runs). `X-Benelux-Cache` says `hit` or `miss`; a request with
+`Cache-Control: no-cache` is run again (and its answer kept).
 
 Log line (logger `benelux_graph.api`): `query sha256=<hex> status=<code> size=<rows|triples> bytes=<n>
-ms=<total> truncated=<bool> via=<route>`.
+ms=<total> truncated=<bool> via=<route> cache=<hit|miss|off|validated>`.
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ from starlette.responses import Response
 
 from ..engine import Job
 from ..errors import ParameterError
+from .cache import Answer, answer_key, caches_for, etag, matches
 from .errors import ApiError, api_error
-from .guard import inspect_query
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .runtime import Runtime
 from .serialize import serialize
@@ -36,6 +43,8 @@ class QueryRequest:
     named_graphs: tuple[str, ...] | None = None
     substitutions: dict | None = None
     via: str = "/sparql"
+    if_none_match: str | None = None  # the request's If-None-Match header
+    no_cache: bool = False  # the request said Cache-Control: no-cache (or Pragma: no-cache): run it again
 
 
 def time_limit(runtime: Runtime, requested: str | None) -> float:
@@ -65,37 +74,82 @@ def formats(req: QueryRequest, form: str | None) -> tuple[Format | None, Format 
     return results, graphs
 
 
+def answer_format(form: str | None, results: Format | None, graphs: Format | None) -> Format | None:
+    """The format the answer of a query of this form will be written in, when the form tells it."""
+    if form in ("SELECT", "ASK"):
+        return results
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return graphs
+    return None
+
+
+def cached_response(hit: Answer, headers: dict, max_rows: int) -> Response:
+    headers.update({"X-Benelux-Truncated": "true" if hit.truncated else "false",
+                    "Server-Timing": "engine;dur=0.0, cache;desc=hit", "X-Benelux-Cache": "hit"})
+    if hit.truncated:
+        headers["X-Benelux-Row-Limit"] = str(max_rows)
+    return Response(hit.body, 200, headers, media_type=hit.content_type)
+
+
 async def answer(runtime: Runtime, req: QueryRequest) -> Response:
     start = time.perf_counter()
     digest = hashlib.sha256(req.text.encode("utf-8")).hexdigest()
-    status, size, length, truncated = 500, 0, 0, False
+    status, size, length, truncated, cache = 500, 0, 0, False, "off"
     try:
-        if len(req.text.encode("utf-8")) > runtime.settings.max_query_bytes:
+        settings = runtime.settings
+        if len(req.text.encode("utf-8")) > settings.max_query_bytes:
             raise ApiError(413, "query-too-large", f"the query is longer than the limit of "
-                                                   f"{runtime.settings.max_query_bytes} bytes")
-        info = inspect_query(req.text, runtime.settings.service_allowlist, runtime.prefixes)
+                                                   f"{settings.max_query_bytes} bytes")
+        caches = caches_for(runtime)
+        prefixes = runtime.prefixes
+        parsed = caches.parse(req.text, settings.service_allowlist, prefixes)
+        info = parsed.info
         results_format, graph_format = formats(req, info.form)
         limit = time_limit(runtime, req.timeout)
-        job = Job(req.text, req.default_graphs, req.named_graphs, req.substitutions, runtime.prefixes,
-                  runtime.settings.max_rows, info.has_dataset)
-        result = await run_in_threadpool(runtime.engine.run, job, limit)
+        headers = {"Vary": "Accept"}
+        key = None
+        expected = answer_format(info.form, results_format, graph_format)
+        if parsed.cacheable and expected is not None:
+            key = answer_key(runtime.store.release, req.text, req.substitutions, req.default_graphs,
+                             req.named_graphs, expected.name, settings.max_rows)
+            headers["ETag"] = etag(key)
+            headers["Cache-Control"] = f"public, max-age={caches.max_age}"
+            if not req.no_cache and matches(req.if_none_match, headers["ETag"]):
+                status, cache = 304, "validated"
+                return Response(status_code=304, headers=headers)
+            if caches.enabled and not req.no_cache:
+                hit = caches.answers.get(key)
+                if hit is not None:
+                    status, size, length, truncated, cache = 200, hit.size, len(hit.body), hit.truncated, "hit"
+                    return cached_response(hit, headers, settings.max_rows)
+            if caches.enabled:
+                cache = "miss"
+        job = Job(req.text, req.default_graphs, req.named_graphs, req.substitutions, prefixes,
+                  settings.max_rows, info.has_dataset,
+                  (results_format.name if results_format else None, graph_format.name if graph_format else None))
+        result = await runtime.engine.run_async(job, limit)
         fmt = graph_format if result.kind == "graph" else results_format
         if fmt is None:
             raise ApiError(406, "not-acceptable", f"this answer can be given as "
                                                   f"{describe(GRAPHS if result.kind == 'graph' else RESULTS)}")
-        body = await run_in_threadpool(serialize, result, fmt)
+        body = result.body if result.body is not None and result.format == fmt.name \
+            else await run_in_threadpool(serialize, result, fmt)
         status, size, length, truncated = 200, result.size, len(body), result.truncated
-        headers = {
+        if key is not None and caches.enabled and fmt is expected:
+            caches.answers.put(key, Answer(body, fmt.content_type, result.size, result.truncated,
+                                           result.seconds * 1000), len(body) + len(req.text))
+        headers.update({
             "X-Benelux-Truncated": "true" if result.truncated else "false",
             "Server-Timing": f"engine;dur={result.seconds * 1000:.1f}",
-            "Vary": "Accept",
-        }
+        })
+        if cache != "off":
+            headers["X-Benelux-Cache"] = cache
         if result.truncated:
-            headers["X-Benelux-Row-Limit"] = str(runtime.settings.max_rows)
+            headers["X-Benelux-Row-Limit"] = str(settings.max_rows)
         return Response(body, 200, headers, media_type=fmt.content_type)
     except Exception as exc:
         status = api_error(exc).status
         raise
     finally:
-        log.info("query sha256=%s status=%d size=%d bytes=%d ms=%.1f truncated=%s via=%s", digest, status, size,
-                 length, (time.perf_counter() - start) * 1000, str(truncated).lower(), req.via)
+        log.info("query sha256=%s status=%d size=%d bytes=%d ms=%.1f truncated=%s via=%s cache=%s", digest, status,
+                 size, length, (time.perf_counter() - start) * 1000, str(truncated).lower(), req.via, cache)

@@ -80,6 +80,12 @@ async def protocol_parameters(request: Request, runtime: Runtime) -> list[tuple[
                    f"POST a query as {FORM} (query=...) or as {DIRECT}, not as '{media_type or 'nothing'}'")
 
 
+def no_cache(request: Request) -> bool:
+    """Whether the client asks for a fresh answer (Cache-Control: no-cache or no-store, Pragma: no-cache)."""
+    directives = request.headers.get("cache-control", "") + "," + request.headers.get("pragma", "")
+    return any(d.strip().lower() in ("no-cache", "no-store") for d in directives.split(","))
+
+
 def graph_list(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     return tuple(v.strip() for k, v in params if k == name and v.strip())
 
@@ -109,6 +115,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             timeout=timeouts[0] if timeouts else None,
             default_graphs=graph_list(params, "default-graph-uri") if graph_params else None,
             named_graphs=graph_list(params, "named-graph-uri") if graph_params else None,
+            if_none_match=request.headers.get("if-none-match"),
+            no_cache=no_cache(request),
         )
         return await answer(runtime, req)
 
