@@ -1,0 +1,93 @@
+"""Per-client rate limiting (api/ratelimit.py): off by default; when set, a client beyond its allowance gets 429
+in the JSON error shape with Retry-After, other clients and the exempt paths are not affected, and the
+allowance comes back with time."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from conftest import LiveServer
+from reliability_settings import reliability_settings
+
+from benelux_graph.api.ratelimit import TokenBuckets
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_token_buckets_allow_a_minute_then_refill():
+    clock = Clock()
+    buckets = TokenBuckets(60, clock=clock)  # one a second, bursts of 60
+    assert all(buckets.take("a") == 0 for _ in range(60))
+    wait = buckets.take("a")
+    assert 0 < wait <= 1.0
+    assert buckets.take("b") == 0  # another client has its own bucket
+    clock.now += 1.0
+    assert buckets.take("a") == 0 and buckets.take("a") > 0
+    clock.now += 3600
+    assert all(buckets.take("a") == 0 for _ in range(60))  # never more than the burst
+    assert buckets.take("a") > 0
+
+
+def test_token_buckets_forget_the_least_recent_clients():
+    buckets = TokenBuckets(10, clock=Clock(), max_clients=100)
+    for i in range(1_000):
+        buckets.take(f"client-{i}")
+    assert len(buckets.buckets) == 100 and "client-999" in buckets.buckets and "client-0" not in buckets.buckets
+
+
+@pytest.mark.server
+def test_rate_limit_is_off_by_default(client):
+    statuses = {client.get("/sparql", params={"query": "ASK {}"}).status_code for _ in range(150)}
+    assert statuses == {200}
+
+
+@pytest.fixture(scope="module")
+def limited(settings, store):
+    with LiveServer(reliability_settings(settings, workers=1, rate_limit=120), store) as server:
+        yield server
+
+
+@pytest.mark.server
+def test_a_client_beyond_its_allowance_gets_429_with_retry_after(limited):
+    with httpx.Client(base_url=limited.url, timeout=30) as c:
+        answers = [c.get("/sparql", params={"query": "ASK {}"}) for _ in range(125)]
+        statuses = [r.status_code for r in answers]
+        assert statuses[:115].count(200) == 115 and 429 in statuses[115:], statuses[110:]
+        r = next(r for r in answers if r.status_code == 429)
+        error = r.json()["error"]
+        assert error == {"status": 429, "type": "too-many-requests", "message": error["message"]}
+        retry = int(r.headers["retry-after"])
+        assert 1 <= retry <= 60 and r.headers["x-ratelimit-limit"] == "120/minute"
+        assert r.headers["access-control-allow-origin"] == "*"
+        assert "Retry-After" in r.headers["access-control-expose-headers"]
+        # exempt: health checks and the pages' static files
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/static/editor.js").status_code == 200
+        # every route counts, HEAD and POST too
+        assert c.post("/sparql", data={"query": "ASK {}"}).status_code == 429
+        assert c.get("/api/graph").status_code == 429
+        # another client is served
+        other = httpx.Client(base_url=limited.url, timeout=30,
+                             transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        with other:
+            assert other.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        # and the allowance comes back
+        time.sleep(retry + 0.1)
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.mark.server
+def test_429_is_documented_on_every_route(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)
+            assert "422" not in operation["responses"], (method, path)
