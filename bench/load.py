@@ -40,7 +40,7 @@ class Outcome:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        rank = min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+        rank = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
         return ordered[rank] * 1000
 
     @property

@@ -51,9 +51,9 @@ class Request:
     text: str  # the SPARQL text, parameters bound
     key: str  # query name and parameter values: what a result cache would key on
 
-    def path(self, extra: dict[str, str] | None = None) -> str:
+    def path(self, extra: dict[str, str] | None = None, endpoint: str = "/sparql") -> str:
         """GET /sparql?query=... (plus, e.g., default-graph-uri)."""
-        return "/sparql?" + urllib.parse.urlencode({"query": self.text, **(extra or {})})
+        return endpoint + "?" + urllib.parse.urlencode({"query": self.text, **(extra or {})})
 
 
 def parameter_values(store, q: NamedQuery, max_values: int = MAX_VALUES) -> dict[str, list[str]]:

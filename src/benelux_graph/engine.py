@@ -415,7 +415,7 @@ class QueryEngine:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads whole messages
             message = worker.conn.recv()
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):

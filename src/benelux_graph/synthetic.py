@@ -389,7 +389,8 @@ class Generator:
         # two programme components, one in each of the group's programmes
         progs = self.files["programmes"]
         initiative = f"bxr:initiative-{i}" if i % 3 == 0 else None
-        for (programme, tops), (_, _, _, nested_kind) in zip(self.current["programmes"].items(), PROGRAMMES.values()):
+        for (programme, tops), (_, _, _, nested_kind), cited in zip(self.current["programmes"].items(),
+                                                                  PROGRAMMES.values(), (source, second)):
             parent = rng.choice(tops)
             component = f"{programme}-component-{i}"
             progs.add(parent, ("dcterms:hasPart", component))
@@ -398,7 +399,7 @@ class Generator:
                       ("bx:programme", programme), ("dcterms:isPartOf", parent),
                       ("bx:addressesTheme", self.some_themes()),
                       ("bx:concerns", [initiative] if initiative and rng.random() < 0.5 else [self.forum]),
-                      ("prov:wasDerivedFrom", rng.choice(passages)))
+                      ("prov:wasDerivedFrom", cited))
         if initiative:
             ini = self.files["initiatives"]
             ini.add(initiative, ("a", f"bx:{rng.choice(INITIATIVE_KINDS)}"),

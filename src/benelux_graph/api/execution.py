@@ -61,10 +61,24 @@ def time_limit(runtime: Runtime, requested: str | None) -> float:
     return min(value, limit)
 
 
+#: (Accept, format values) -> the negotiated (results, graphs) formats: a few distinct headers answer most requests.
+NEGOTIATED: dict[tuple, tuple[Format | None, Format | None]] = {}
+
+
+def negotiated(accept: str | None, format_values: tuple[str, ...]) -> tuple[Format | None, Format | None]:
+    key = (accept, format_values)
+    found = NEGOTIATED.get(key)
+    if found is None:
+        found = (choose(accept, list(format_values), RESULTS), choose(accept, list(format_values), GRAPHS))
+        if len(NEGOTIATED) >= 512:
+            NEGOTIATED.clear()
+        NEGOTIATED[key] = found
+    return found
+
+
 def formats(req: QueryRequest, form: str | None) -> tuple[Format | None, Format | None]:
     """The results format and the graph format the client would get; 406 if neither fits the query's form."""
-    results = choose(req.accept, list(req.format_values), RESULTS)
-    graphs = choose(req.accept, list(req.format_values), GRAPHS)
+    results, graphs = negotiated(req.accept, tuple(req.format_values))
     if form in ("SELECT", "ASK") and results is None:
         raise ApiError(406, "not-acceptable", f"a {form} answer can be given as {describe(RESULTS)}")
     if form in ("CONSTRUCT", "DESCRIBE") and graphs is None:

@@ -1,0 +1,319 @@
+"""The benchmark: this project's endpoint against rdflib-endpoint and Virtuoso, on the same data and queries.
+
+    python bench/run.py                  everything (about 6 minutes on 2 cores): table printed and in build/bench.md
+    python bench/run.py --smoke          a few seconds: every server that is installed, tiny runs, 2k-triple scale
+    python bench/run.py --no-scale       the HTTP part only;   --only-scale   the scale part only
+
+Servers, each its own process on 127.0.0.1 and a free port:
+- benelux-graph: `benelux-graph serve --workers N` (N = cores by default) over the project's data;
+- benelux-graph, no result cache: the same with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
+- rdflib-endpoint (PyPI, the closest peer): its CLI serving the same Turtle files (ontology and data);
+- Virtuoso 7 (Debian's virtuoso-opensource, scripts/virtuoso.sh), loaded with the release by remote.publish and
+  queried with the published union of the ontology and data graphs as default graph;
+- a trivial FastAPI route under the same uvicorn settings: the ceiling of the HTTP stack on this machine.
+
+Load: bench/load.py, asyncio tasks on keep-alive connections, bounded in requests and seconds, at concurrency 1,
+8 and 32, GET /sparql?query=... with the same texts for every server. Mixes (bench/mix.py): "varied", every
+saved query in turn with its parameters rotating over the data's entities and years (a result cache meets a
+text again only after a rotation; the share of cache hits is printed), and "repeated", the saved queries at
+their defaults. A query that some server cannot answer is left out of the mixes of all (listed). Cold start:
+process start to the first answer over the data; memory: peak RSS of the server's processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import load
+import scale
+import servers
+from mix import Mix
+
+from benelux_graph.queries import load_queries
+from benelux_graph.settings import Settings
+from benelux_graph.store import GraphStore
+
+OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = ("benelux-graph", "benelux-graph (no result cache)", "rdflib-endpoint",
+                                           "virtuoso", "trivial-route")
+CONCURRENCY = (1, 8, 32)
+
+
+@dataclass
+class Row:
+    server: str
+    mix: str
+    concurrency: int
+    outcome: load.Outcome
+
+
+def installed_rdflib_endpoint() -> bool:
+    try:
+        import click  # noqa: F401
+        import rdflib_endpoint  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def installed_virtuoso() -> bool:
+    return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
+
+
+def rows_of(body: bytes) -> int | None:
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    if "boolean" in doc:
+        return 1
+    return len(doc.get("results", {}).get("bindings", []))
+
+
+def check_answers(server: servers.Server, mix: Mix) -> dict[str, int | str]:
+    """Each saved query once at its defaults: rows answered, or the error status (also warms the server up)."""
+    out: dict[str, int | str] = {}
+    for request in mix.defaults():
+        status, body = servers.get(server.url + request.path(server.extra, server.endpoint), timeout=120)
+        out[request.query] = rows_of(body) if status == 200 else f"HTTP {status}"
+    return out
+
+
+def measure(server: servers.Server, mix: Mix, mixes: tuple[str, ...], args) -> list[Row]:
+    rows = []
+    for kind in mixes:
+        first = 0
+        paths: dict[int, str] = {}  # made once: the client's own work stays small
+
+        def path(k: int, kind=kind, paths=paths) -> str:
+            found = paths.get(k)
+            if found is None:
+                request = mix.varied(k) if kind == "varied" else mix.repeated(k)
+                found = paths[k] = request.path(server.extra, server.endpoint)
+            return found
+
+        for k in range(min(args.requests * len(CONCURRENCY), 20_000)):
+            path(k)
+        for c in CONCURRENCY:
+
+            outcome = load.run(server.port, path, c, args.requests, args.seconds, client=args.client, first=first)
+            first += outcome.requests
+            rows.append(Row(server.name, kind, c, outcome))
+            print(f"  {server.name:32s} {kind:8s} c={c:<3d} {outcome.rps:9.1f} req/s  p50 {outcome.p50:8.2f} ms  "
+                  f"p99 {outcome.p99:8.2f} ms  hits {outcome.cache_hits}/{outcome.requests}  "
+                  f"errors {outcome.errors}{'  ' + outcome.first_error if outcome.errors else ''}",
+                  file=sys.stderr, flush=True)
+    return rows
+
+
+def ratio(a: float, b: float | None) -> str:
+    if not b or math.isnan(b) or math.isnan(a):
+        return "-"
+    r = a / b
+    return f"{r:.0f}x" if r >= 10 else f"{r:.1f}x"
+
+
+def table(rows: list[Row]) -> str:
+    by = {(r.server, r.mix, r.concurrency): r.outcome for r in rows}
+    lines = [("| server | mix | concurrency | requests/s | p50 ms | p99 ms | p99/p50 | vs rdflib-endpoint | "
+             "vs Virtuoso | cache hits | errors |"),
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        o = r.outcome
+        peer = by.get((RDFLIB, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
+        virt = by.get((VIRTUOSO, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
+        hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and r.server in (OURS, NOCACHE) else "-"
+        lines.append(f"| {r.server} | {r.mix} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
+                     f"{o.p99 / o.p50:.1f} | {ratio(o.rps, peer.rps if peer else None)} | "
+                     f"{ratio(o.rps, virt.rps if virt else None)} | {hits} | {o.errors} |")
+    return "\n".join(lines)
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("holds" if ok else "DOES NOT HOLD")
+
+
+def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
+    by = {(r.server, r.mix, r.concurrency): r.outcome for r in rows}
+    out = ["| target | measured | verdict |", "| --- | --- | --- |"]
+
+    def rps(server, mix, c):
+        o = by.get((server, mix, c))
+        return o.rps if o else None
+
+    ours8 = rps(OURS, "varied", 8)
+    peer8, virt8 = rps(RDFLIB, "varied", 8), rps(VIRTUOSO, "varied", 8)
+    nocache8 = rps(NOCACHE, "varied", 8)
+    hits = by.get((OURS, "varied", 8))
+    hit_share = f"{100 * hits.cache_hits / hits.requests:.0f}% cache hits" if hits and hits.requests else ""
+    if ours8 is not None and peer8:
+        out.append(f"| varied mix, c=8: >= 50x rdflib-endpoint | {ours8:.0f} vs {peer8:.1f} req/s = "
+                   f"{ours8 / peer8:.0f}x ({hit_share}; without the result cache "
+                   f"{(nocache8 or 0) / peer8:.0f}x) | {verdict(ours8 >= 50 * peer8)} |")
+    else:
+        out.append("| varied mix, c=8: >= 50x rdflib-endpoint | rdflib-endpoint not measured | n/a |")
+    if ours8 is not None and virt8:
+        out.append(f"| varied mix, c=8: >= 2x Virtuoso | {ours8:.0f} vs {virt8:.0f} req/s = {ours8 / virt8:.1f}x "
+                   f"(without the result cache {(nocache8 or 0) / virt8:.1f}x) | {verdict(ours8 >= 2 * virt8)} |")
+    else:
+        out.append("| varied mix, c=8: >= 2x Virtuoso | Virtuoso not measured | n/a |")
+    for c in CONCURRENCY:
+        rep, triv = rps(OURS, "repeated", c), rps(TRIVIAL, "repeated", c)
+        if rep and triv:
+            out.append(f"| repeated queries, c={c}: within 3x of the trivial route | {rep:.0f} vs {triv:.0f} req/s "
+                       f"({triv / rep:.1f}x slower) | {verdict(rep * 3 >= triv)} |")
+    for mix in ("varied", "repeated"):
+        o = by.get((OURS, mix, 32))
+        if o and o.latencies:
+            out.append(f"| {mix} mix, c=32: p99 <= 5x p50 | p50 {o.p50:.1f} ms, p99 {o.p99:.1f} ms "
+                       f"({o.p99 / o.p50:.1f}x) | {verdict(o.p99 <= 5 * o.p50)} |")
+    if scale_figures:
+        f = scale_figures
+        big = f"{f['size']:,} triples"
+        out.append(f"| {big}: load < 10 s | GraphStore.load {f['load_s']:.1f} s (+{f['merge_s']:.1f} s merging the "
+                   f"default graph in each query worker; pyoxigraph's bulk Store.load: {f['bulk_load_s']:.1f} s) | "
+                   f"{verdict(f['load_s'] < 10)} |")
+        out.append(f"| {big}: memory < 1 GB | {f['load_rss'] / 2**20:.0f} MB after loading | "
+                   f"{verdict(f['load_rss'] < 2**30)} |")
+        out.append(f"| {big}: median saved query < 50 ms | {f['median_ms']:.1f} ms | {verdict(f['median_ms'] < 50)} |")
+        out.append(f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
+                   f"{verdict(f['slowest_ms'] < 1000)} |")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="a few seconds: tiny runs, 2k-triple scale")
+    parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--only-scale", action="store_true")
+    parser.add_argument("--sizes", default=None, help="scale sizes, comma-separated (default 10000,100000,1000000)")
+    parser.add_argument("--seconds", type=float, default=None, help="longest run (default 6, smoke 0.5)")
+    parser.add_argument("--requests", type=int, default=None, help="most requests in a run (default 3000)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes of benelux-graph and of the trivial route (default: cores)")
+    parser.add_argument("--engine-workers", type=int, default=2, help="query workers per process (BENELUX_WORKERS)")
+    parser.add_argument("--servers", default="benelux-graph,no-cache,rdflib-endpoint,virtuoso,trivial",
+                        help="which servers, comma-separated")
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
+    args = parser.parse_args(argv)
+    args.seconds = args.seconds or (0.5 if args.smoke else 6.0)
+    args.requests = args.requests or (100 if args.smoke else 3000)
+    wanted = set(args.servers.split(","))
+    if args.smoke:
+        wanted.discard("virtuoso")  # starting and loading it takes longer than the smoke run
+    build = ROOT / "build"
+    logs = build / "bench-logs"
+    started = time.monotonic()
+    notes: list[str] = []
+    rows: list[Row] = []
+    cold: list[tuple[str, float, int]] = []
+
+    settings = Settings.from_env(root=ROOT)
+    store = GraphStore.load(settings)
+    queries = load_queries(settings.queries_dir)
+    if not args.only_scale:
+        if "rdflib-endpoint" in wanted and not installed_rdflib_endpoint():
+            notes.append("rdflib-endpoint is not installed (pip install 'rdflib-endpoint[cli]'): not measured.")
+            wanted.discard("rdflib-endpoint")
+        if "virtuoso" in wanted and not installed_virtuoso():
+            notes.append("Virtuoso is not installed (scripts/virtuoso.sh install): not measured.")
+            wanted.discard("virtuoso")
+        full = Mix(store, queries)
+        files = [settings.ontology_dir / "benelux.ttl"] + sorted(settings.data_dir.glob("*.ttl"))
+        plan = [(OURS, "benelux-graph", lambda: servers.project(logs, args.workers, args.engine_workers)),
+                (NOCACHE, "no-cache", lambda: servers.project(logs, args.workers, args.engine_workers, 0,
+                                                              name="benelux-graph-no-cache")),
+                (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
+                (VIRTUOSO, "virtuoso", lambda: servers.virtuoso(logs, Path(tempfile.mkdtemp(prefix="bench-virt-")),
+                                                                store)),
+                (TRIVIAL, "trivial", lambda: servers.trivial(logs, args.workers))]
+        running: dict[str, servers.Server] = {}
+        answers: dict[str, dict] = {}
+        # first every server once, to learn which queries all of them answer
+        skip: set[str] = set()
+        for name, key, start in plan:
+            if key not in wanted or name == TRIVIAL:
+                continue
+            print(f"starting {name} ...", file=sys.stderr, flush=True)
+            try:
+                server = start()
+            except Exception as e:  # noqa: BLE001 - reported in the table's notes
+                notes.append(f"{name} could not be started: {e}")
+                continue
+            server.name = name
+            answers[name] = check_answers(server, full)
+            skip |= {q for q, a in answers[name].items() if isinstance(a, str)}
+            running[name] = server
+        mix = Mix(store, queries, skip=tuple(sorted(skip)))
+        if skip:
+            notes.append("Left out of every mix, because a server answered them with an error: "
+                         + ", ".join(f"{q} ({', '.join(f'{s}: {a[q]}' for s, a in answers.items() if isinstance(a[q], str))})"
+                                     for q in sorted(skip)) + ".")
+        differ = [q for q in full.defaults() if q.query not in skip
+                  and len({a[q.query] for a in answers.values()}) > 1]
+        if differ:
+            notes.append("Rows answered at the defaults differ between servers for: " + "; ".join(
+                f"{q.query} ({', '.join(f'{s} {a[q.query]}' for s, a in answers.items())})" for q in differ) + ".")
+        notes.append(f"Mix: {len(mix)} saved queries; the varied mix holds {mix.distinct()} different texts.")
+        for name, key, start in plan:
+            if key not in wanted:
+                continue
+            server = running.get(name)
+            if server is None and name == TRIVIAL:
+                print(f"starting {name} ...", file=sys.stderr, flush=True)
+                server = start()
+                server.name = name
+            if server is None:
+                continue
+            mixes = ("repeated",) if name == TRIVIAL else ("varied",) if name == NOCACHE else ("varied", "repeated")
+            rows += measure(server, mix, mixes, args)
+            server.stop()
+            cold.append((name, server.cold_start, server.peak_memory()))
+    scale_text, scale_figures = "", None
+    if not args.no_scale:
+        sizes = [int(s) for s in (args.sizes or ("2000" if args.smoke else "10000,100000,1000000")).split(",")]
+        results = []
+        for size in sizes:
+            print(f"scale: {size:,} triples ...", file=sys.stderr, flush=True)
+            results.append(scale.run_size(size, build / "scale", 1 if args.smoke else 3))
+        scale_text, scale_figures = scale.report(results)
+
+    elapsed = time.monotonic() - started
+    out = [(f"# Benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+           f"{elapsed / 60:.1f} minutes{', smoke run' if args.smoke else ''})"), ""]
+    if rows:
+        out += ["## Throughput and latency", "",
+                (f"GET /sparql, {args.client} asyncio client, at most {args.requests} requests or {args.seconds:g} s "
+                f"per line; benelux-graph with `serve --workers {args.workers}` and {args.engine_workers} query "
+                "workers per process; the trivial route's mix is one constant answer."), "", table(rows), "",
+                "## Cold start and memory", "", "| server | process start to first answer | peak RSS |",
+                "| --- | ---: | ---: |"]
+        out += [f"| {n} | {c:.2f} s | {m / 2**20:.0f} MB |" for n, c, m in cold]
+        out.append("")
+    if scale_text:
+        out += [scale_text, ""]
+    out += ["## Targets", ""] + targets(rows, scale_figures) + [""]
+    if notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    text = "\n".join(out)
+    print(text)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

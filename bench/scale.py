@@ -1,0 +1,165 @@
+"""Scale: the embedded engine on synthetic graphs of 10k, 100k and 1M triples (src/benelux_graph/synthetic.py).
+
+    python bench/scale.py [--sizes 10000,100000,1000000] [--runs 3]
+
+For each size, in a fresh process (so that its memory is its own): the load as the server does it
+(GraphStore.load of every file, then the query workers' merged default graph), the peak resident memory, and
+the latency of every saved query at its default parameters as a query worker runs it (engine.execute, answers
+cut at the row cap), median of `--runs` runs (one when a run takes more than two seconds). For comparison it
+also times pyoxigraph's own bulk parser (Store.load of the same files), which GraphStore.load does not use.
+Prints one table per size and one of how each query grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+SLOW = 2.0  # seconds: a query this slow is run once
+
+
+def measure(folder: Path, runs: int) -> dict:
+    """In this process: load the synthetic project in `folder` and time every saved query."""
+    import pyoxigraph as ox
+    from mix import Mix
+
+    from benelux_graph.engine import Job, execute, merge_default_graph
+    from benelux_graph.queries import load_queries
+    from benelux_graph.settings import Settings
+    from benelux_graph.store import GraphStore, graph_name, project_files
+
+    settings = Settings(root=folder)
+    started = time.perf_counter()
+    store = GraphStore.load(settings)
+    loaded = time.perf_counter() - started
+    triples = len(store)
+    data_triples = sum(1 for g in store.graphs("data")
+                       for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    load_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    started = time.perf_counter()
+    merge_default_graph(store)
+    merged = time.perf_counter() - started
+    merged_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    started = time.perf_counter()
+    bulk = ox.Store()
+    for path in project_files(settings):
+        bulk.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph_name(path, settings)))
+    bulk_seconds = time.perf_counter() - started
+    del bulk
+
+    mix = Mix(store, load_queries(settings.queries_dir))
+    queries = {}
+    for request in mix.defaults():
+        job = Job(request.text, max_rows=settings.max_rows)
+        times, result = [], None
+        for _ in range(runs):
+            t = time.perf_counter()
+            result = execute(store, job)
+            times.append(time.perf_counter() - t)
+            if times[-1] > SLOW:
+                break
+        queries[request.query] = {"ms": statistics.median(times) * 1000, "rows": result.size,
+                                  "truncated": result.truncated}
+    return {"triples": triples, "data_triples": data_triples, "load_s": loaded, "merge_s": merged,
+            "bulk_load_s": bulk_seconds, "load_rss": load_rss,
+            "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "merged_rss": merged_rss,
+            "queries": queries}
+
+
+def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
+    """Generate the synthetic project of `size` triples and measure it in a fresh process."""
+    from benelux_graph.synthetic import write_project
+
+    folder = workdir / f"synthetic-{size}"
+    started = time.perf_counter()
+    write_project(folder, size, seed=seed, source_root=ROOT)
+    generated = time.perf_counter() - started
+    done = subprocess.run([sys.executable, __file__, "--measure", str(folder), "--runs", str(runs)],
+                          capture_output=True, text=True, timeout=1800, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring {size} triples failed:\n{done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["size"], result["generate_s"] = size, generated
+    return result
+
+
+def mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def report(results: list[dict]) -> tuple[str, dict]:
+    """Markdown tables, and the figures the targets need (for the largest size)."""
+    lines = ["## Scale: the embedded engine on synthetic graphs", "",
+             ("| size | data triples | store triples | GraphStore.load | + merged default graph | pyoxigraph bulk "
+             "load (not used) | memory after load | peak memory | median query | p90 query | slowest query |"),
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for r in results:
+        times = sorted(q["ms"] for q in r["queries"].values())
+        slowest = max(r["queries"].items(), key=lambda kv: kv[1]["ms"])
+        p90 = times[min(len(times) - 1, int(0.9 * len(times)))]
+        lines.append(f"| {r['size']:,} | {r['data_triples']:,} | {r['triples']:,} | {r['load_s']:.2f} s | "
+                     f"{r['merge_s']:.2f} s | {r['bulk_load_s']:.2f} s | {mb(r['load_rss'])} | {mb(r['peak_rss'])} | "
+                     f"{statistics.median(times):.1f} ms | {p90:.1f} ms | {slowest[1]['ms']:.0f} ms "
+                     f"({slowest[0]}) |")
+    lines += ["", ("Latency of each saved query (default parameters; median ms, rows in brackets; * cut at the "
+              "row cap) and its growth from the smallest to the largest size:"), "",
+              "| query | " + " | ".join(f"{r['size']:,}" for r in results) + " | growth |",
+              "| --- | " + " | ".join("---:" for _ in results) + " | ---: |"]
+    for name in results[0]["queries"]:
+        cells = []
+        for r in results:
+            q = r["queries"][name]
+            cells.append(f"{q['ms']:.1f} ({q['rows']}{'*' if q['truncated'] else ''})")
+        first, last = results[0]["queries"][name]["ms"], results[-1]["queries"][name]["ms"]
+        growth = f"{last / first:.0f}x" if first > 0 else "-"
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} |")
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        factor = b["data_triples"] / a["data_triples"]
+        ta = statistics.median(q["ms"] for q in a["queries"].values())
+        tb = statistics.median(q["ms"] for q in b["queries"].values())
+        lines += ["", (f"From {a['size']:,} to {b['size']:,} triples ({factor:.0f}x the data): load time x"
+                  f"{b['load_s'] / a['load_s']:.0f}, memory x{b['load_rss'] / a['load_rss']:.1f}, median query "
+                  f"x{tb / ta:.0f}.")]
+    last = results[-1]
+    times = [q["ms"] for q in last["queries"].values()]
+    figures = {"size": last["size"], "load_s": last["load_s"], "load_rss": last["load_rss"],
+               "median_ms": statistics.median(times), "slowest_ms": max(times),
+               "slowest": max(last["queries"], key=lambda n: last["queries"][n]["ms"]),
+               "bulk_load_s": last["bulk_load_s"], "merge_s": last["merge_s"]}
+    return "\n".join(lines), figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workdir", default=str(ROOT / "build" / "scale"))
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: measure one folder, print JSON
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure), args.runs)))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results = []
+    for size in sizes:
+        print(f"scale: {size:,} triples ...", file=sys.stderr, flush=True)
+        results.append(run_size(size, Path(args.workdir), args.runs))
+    text, _ = report(results)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The synthetic graph generator: deterministic, of the asked size, conforming to the SHACL shapes."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+import rdflib
+
+from benelux_graph.engine import Job, execute
+from benelux_graph.queries import load_queries
+from benelux_graph.settings import Settings
+from benelux_graph.store import GraphStore, bind_variables
+from benelux_graph.synthetic import Generator, generate, write_project
+from benelux_graph.validation import validate_graph
+
+
+def digest(files: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{name}\n{text}" for name, text in sorted(files.items())).encode()).hexdigest()
+
+
+def test_same_seed_same_bytes():
+    assert digest(generate(5_000, seed=7)) == digest(generate(5_000, seed=7))
+    assert digest(generate(5_000, seed=7)) != digest(generate(5_000, seed=8))
+
+
+def test_the_size_is_the_one_asked_for():
+    for size in (3_000, 20_000):
+        files = generate(size)
+        triples = sum(len(list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))) for text in files.values())
+        assert size <= triples < size + 200
+
+
+def test_a_small_graph_conforms_to_the_shapes(settings):
+    data = rdflib.Graph()
+    for text in Generator(units=6, seed=3).run().values():  # six units: every kind of unit appears
+        data.parse(data=text, format="turtle")
+    shapes = rdflib.Graph()
+    for path in sorted(settings.shapes_dir.glob("*.ttl")):
+        shapes.parse(path)
+    ontology = rdflib.Graph().parse(settings.ontology_dir / "benelux.ttl")
+    report = validate_graph(data, shapes, ontology)
+    assert report.conforms, report.to_text()
+    assert {r.source_shape for r in report.warnings} <= {"bxsh:prefLabel-fr", "bxsh:prefLabel-nl", "bxsh:prefLabel-de"}
+
+
+def test_the_saved_queries_find_something_in_a_synthetic_project(tmp_path, settings):
+    root = write_project(tmp_path / "synthetic", 4_000, source_root=settings.root)
+    store = GraphStore.load(Settings(root=root))
+    queries = load_queries(root / "queries")
+    empty = []
+    for q in queries.values():
+        text = bind_variables(q.text, q.bindings({})) if q.params else q.text
+        if execute(store, Job(text)).size == 0:
+            empty.append(q.name)
+    assert len(empty) <= len(queries) // 5, empty
