@@ -35,7 +35,8 @@ from benelux_graph.api.app import create_app
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # reliability_settings and helpers, importable by name (query workers too)
 
-from reliability_settings import reliability_settings  # noqa: E402
+from reliability_settings import reliability_settings
+
 ROOT = HERE.parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -94,7 +95,7 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(20)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> LiveServer:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -149,7 +150,7 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait(10)
 
-    def __enter__(self) -> ServerProcess:
+    def __enter__(self) -> ServerProcess:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -8,10 +8,10 @@ import socket
 
 import httpx
 import pytest
-from conftest import LiveServer
 from reliability_settings import reliability_settings
 
 from benelux_graph.store import GraphStore
+from conftest import LiveServer
 
 pytestmark = pytest.mark.server
 

@@ -8,10 +8,10 @@ import time
 
 import httpx
 import pytest
-from conftest import LiveServer
 from reliability_settings import reliability_settings
 
 from benelux_graph.api.ratelimit import TokenBuckets
+from conftest import LiveServer
 
 
 class Clock:

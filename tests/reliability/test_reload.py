@@ -11,10 +11,10 @@ import time
 
 import httpx
 import pytest
-from conftest import LiveServer, ServerProcess
 from reliability_settings import reliability_settings
 
 from benelux_graph.store import GraphStore
+from conftest import LiveServer, ServerProcess
 
 pytestmark = pytest.mark.server
 
@@ -181,23 +181,23 @@ def test_a_bad_release_is_refused_and_the_old_one_keeps_serving(reloadable, proj
 
 
 def test_sighup_reloads_when_enabled(project_copy):
-    with ServerProcess(root=project_copy, workers=1, reload_signal=True) as server:
-        with httpx.Client(base_url=server.url, timeout=60) as c:
-            release_a, label = served(c)
-            assert label == LABEL_A
-            relabel(project_copy, LABEL_B)
-            server.signal(signal.SIGHUP)
-            deadline = time.monotonic() + 60
-            while served(c)[0] == release_a and time.monotonic() < deadline:
-                time.sleep(0.2)
-            release_b, label = served(c)
-            assert release_b != release_a and label == LABEL_B
-            # a broken release on SIGHUP: refused, logged, the server goes on
-            with open(project_copy / UNION_FILE, "a", encoding="utf-8") as f:
-                f.write("\nthis is not turtle\n")
-            server.signal(signal.SIGHUP)
-            deadline = time.monotonic() + 60
-            while b"reload refused" not in server.log and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert b"reload refused" in server.log and b"data/benelux-union.ttl:" in server.log
-            assert served(c) == (release_b, LABEL_B)
+    server = ServerProcess(root=project_copy, workers=1, reload_signal=True)
+    with server, httpx.Client(base_url=server.url, timeout=60) as c:
+        release_a, label = served(c)
+        assert label == LABEL_A
+        relabel(project_copy, LABEL_B)
+        server.signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while served(c)[0] == release_a and time.monotonic() < deadline:
+            time.sleep(0.2)
+        release_b, label = served(c)
+        assert release_b != release_a and label == LABEL_B
+        # a broken release on SIGHUP: refused, logged, the server goes on
+        with open(project_copy / UNION_FILE, "a", encoding="utf-8") as f:
+            f.write("\nthis is not turtle\n")
+        server.signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while b"reload refused" not in server.log and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert b"reload refused" in server.log and b"data/benelux-union.ttl:" in server.log
+        assert served(c) == (release_b, LABEL_B)
