@@ -2,7 +2,8 @@
 unpickle their settings by module name, so the class lives in a top-level module on sys.path, not in conftest).
 
 The fields are those the application reads with defaults (api/runtime.py) until settings.py declares them:
-`rate_limit` (requests per minute and client, 0 off), `admin_token` (POST /admin/reload, empty off) and
+`rate_limit` (requests per minute and client, 0 off), `query_budget` (seconds of query time per minute and
+client, 0 off), `admin_token` (POST /admin/reload, empty off) and
 `reload_signal` (SIGHUP reloads).
 """
 
@@ -16,6 +17,7 @@ from benelux_graph.settings import Settings
 @dataclass(frozen=True)
 class ReliabilitySettings(Settings):
     rate_limit: float = 0
+    query_budget: float = 0
     admin_token: str = ""
     reload_signal: bool = False
 

@@ -91,3 +91,43 @@ def test_429_is_documented_on_every_route(client):
         for method, operation in operations.items():
             assert "429" in operation["responses"], (method, path)
             assert "422" not in operation["responses"], (method, path)
+
+
+def test_query_time_budget_admits_while_positive_and_charges_after():
+    clock = Clock()
+    budget = TokenBuckets(12, clock=clock, capacity=2)  # 12 s a minute: 0.2 s back each second, 2 s at most
+    assert budget.wait("a") == 0
+    budget.charge("a", 5.0)  # a 5 s query: 3 s in debt
+    wait = budget.wait("a")
+    assert 14 < wait < 16  # 3 s of debt at 0.2 s a second
+    assert budget.wait("b") == 0  # another client is not concerned
+    clock.now += wait
+    assert budget.wait("a") == 0
+    clock.now += 3600
+    assert budget.balance("a") == 2  # never more than the burst
+
+
+@pytest.fixture(scope="module")
+def budgeted(settings, store):
+    with LiveServer(reliability_settings(settings, workers=2, query_budget=6, query_timeout=10.0), store) as server:
+        yield server
+
+
+@pytest.mark.server
+def test_a_client_whose_queries_run_away_waits_while_others_are_served(budgeted):
+    runaway = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with httpx.Client(base_url=budgeted.url, timeout=30) as c:
+        first = c.get("/sparql", params={"query": runaway, "timeout": "1.5"})
+        assert first.status_code == 503  # ran to its limit: 1.5 s charged against a balance of 1 s
+        refused = c.get("/sparql", params={"query": runaway, "timeout": "1.5"})
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["error"]["type"] == "query-time-exhausted"
+        assert 1 <= int(refused.headers["retry-after"]) <= 10 and refused.headers["x-ratelimit-limit"] == "6s/minute"
+        assert c.get("/api/queries/advisory-bodies").status_code == 429  # every query route
+        assert c.get("/healthz").status_code == 200 and c.get("/api/graph").status_code == 200  # not queries
+        other = httpx.Client(base_url=budgeted.url, timeout=30,
+                             transport=httpx.HTTPTransport(local_address="127.0.0.3"))
+        with other:
+            assert other.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        time.sleep(int(refused.headers["retry-after"]) + 0.2)
+        assert c.get("/sparql", params={"query": "ASK { bxr:benelux-union ?p ?o } # again"}).status_code == 200

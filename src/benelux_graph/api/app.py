@@ -81,7 +81,8 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
-    app.add_middleware(RateLimit, limit=runtime.rate_limit, version=__version__)  # outermost: per client
+    app.add_middleware(RateLimit, limit=runtime.rate_limit, query_budget=runtime.query_budget,
+                       version=__version__)  # outermost: per client
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     return app
 

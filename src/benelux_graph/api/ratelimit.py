@@ -1,10 +1,19 @@
-"""Per-client rate limiting: a token bucket per client address, answered 429 with `Retry-After` when empty.
+"""Per-client rate limiting: a token bucket per client address, answered 429 with `Retry-After` when empty; and a
+per-client budget of query time, so that one client's runaway queries cannot take the workers from the others.
 
 `rate_limit` (requests per minute and client; 0, the default, turns it off) fills each client's bucket at that
 rate, up to as many requests at once (a burst of a minute's allowance). A request takes one token; a client
 whose bucket is empty gets `429 Too Many Requests` in the endpoint's JSON error shape, with `Retry-After` (whole
 seconds until a token is back) and `X-RateLimit-Limit`. Static files (page scripts, styles) and /healthz are not
 counted: a page load is one request, and a monitor is not a client.
+
+`query_budget` (seconds of query time per minute and client; 0, the default, turns it off) charges each query
+on /sparql and /api/queries/... with the time a worker spent on it (the route's `Server-Timing: engine;dur=`),
+or, for a query stopped at the time limit (503 `query-timeout`), the time it held its worker. A query is admitted while the
+client's balance is positive; the balance may go below zero when a query ends, and then the client waits until
+it is positive again (`429 query-time-exhausted` with `Retry-After`). The balance holds at most a sixth of a
+minute's budget, so that a client cannot save up for a burst of runaway queries. Answers from a cache cost
+nothing.
 
 The client is the connection's peer address (`scope["client"]`). Behind a reverse proxy, run uvicorn with
 `--proxy-headers --forwarded-allow-ips=<the proxy>` so that this is the real client, not the proxy. The table of
@@ -14,6 +23,7 @@ buckets is bounded (`MAX_CLIENTS`, least recently seen forgotten first): many ad
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -25,6 +35,9 @@ MAX_CLIENTS = 100_000
 #: Paths that are not counted.
 EXEMPT_PREFIXES = ("/static/", "/vendor/", "/benelux-plus/static/")
 EXEMPT_PATHS = ("/healthz",)
+#: Routes whose requests run queries (charged to the query budget).
+QUERY_PREFIXES = ("/sparql", "/api/queries/")
+ENGINE_TIMING = re.compile(rb"engine;dur=([0-9.]+)")
 #: The scope key that tells an inner application (after a reload) that the request was counted already.
 COUNTED = "benelux.rate_limited"
 
@@ -32,13 +45,36 @@ COUNTED = "benelux.rate_limited"
 class TokenBuckets:
     """Buckets of `per_minute` tokens, one per client key, refilled continuously. Thread-safe."""
 
-    def __init__(self, per_minute: float, clock=time.monotonic, max_clients: int = MAX_CLIENTS):
-        self.capacity = float(per_minute)
+    def __init__(self, per_minute: float, clock=time.monotonic, max_clients: int = MAX_CLIENTS,
+                 capacity: float | None = None):
+        self.capacity = float(per_minute if capacity is None else capacity)
         self.rate = per_minute / 60.0  # tokens per second
         self.clock = clock
         self.max_clients = max_clients
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, when)
         self.lock = threading.Lock()
+
+    def balance(self, key: str) -> float:
+        """The tokens `key` holds now (negative when in debt)."""
+        now = self.clock()
+        with self.lock:
+            tokens, then = self.buckets.get(key, (self.capacity, now))
+            return min(self.capacity, tokens + (now - then) * self.rate)
+
+    def wait(self, key: str) -> float:
+        """Seconds until `key` holds a positive balance (0.0 if it does)."""
+        tokens = self.balance(key)
+        return 0.0 if tokens > 0 else (-tokens + 1e-3) / self.rate
+
+    def charge(self, key: str, amount: float) -> None:
+        """Take `amount` tokens from `key`, into debt if need be."""
+        now = self.clock()
+        with self.lock:
+            tokens, then = self.buckets.pop(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - then) * self.rate)
+            self.buckets[key] = (tokens - amount, now)
+            while len(self.buckets) > self.max_clients:
+                self.buckets.popitem(last=False)
 
     def take(self, key: str) -> float:
         """Take a token for `key`: 0.0 when allowed, else the seconds until one is available."""
@@ -62,28 +98,64 @@ def exempt(path: str) -> bool:
 
 
 class RateLimit:
-    """ASGI middleware: `limit` requests per minute and client address (0: no limit, the middleware passes)."""
+    """ASGI middleware: `limit` requests per minute and client address, `query_budget` seconds of query time per
+    minute and client (each 0: off; with both off the middleware passes everything through)."""
 
-    def __init__(self, app, limit: float = 0, version: str = ""):
+    def __init__(self, app, limit: float = 0, version: str = "", query_budget: float = 0):
         self.app = app
         self.limit = float(limit or 0)
+        self.budget = float(query_budget or 0)
         self.version = version
         self.buckets = TokenBuckets(self.limit) if self.limit > 0 else None
+        self.query_time = TokenBuckets(self.budget, capacity=self.budget / 6) if self.budget > 0 else None
 
     async def __call__(self, scope, receive, send):
-        if self.buckets is None or scope["type"] != "http" or scope.get(COUNTED) or exempt(scope.get("path", "")):
+        if (self.buckets is None and self.query_time is None) or scope["type"] != "http" or scope.get(COUNTED) \
+                or exempt(scope.get("path", "")):
             return await self.app(scope, receive, send)
         scope = {**scope, COUNTED: True}
         client = scope.get("client")
         key = client[0] if client else "unknown"
-        wait = self.buckets.take(key)
-        if wait <= 0:
+        if self.buckets is not None:
+            wait = self.buckets.take(key)
+            if wait > 0:
+                return await self.refuse(scope, receive, send, wait, "too-many-requests",
+                                         f"this client sent more than {self.limit:g} requests in a minute")
+        path = scope.get("path", "")
+        if self.query_time is None or not (path == "/sparql" or path.startswith(QUERY_PREFIXES[1])):
             return await self.app(scope, receive, send)
+        wait = self.query_time.wait(key)
+        if wait > 0:
+            return await self.refuse(scope, receive, send, wait, "query-time-exhausted",
+                                     f"this client's queries used more than {self.budget:g} s of query time in "
+                                     "a minute")
+        start = time.monotonic()
+        unavailable = False
+
+        async def charging_send(message):
+            nonlocal unavailable
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                timing = ENGINE_TIMING.search(headers.get(b"server-timing", b""))
+                if timing and float(timing.group(1)) > 0:
+                    self.query_time.charge(key, float(timing.group(1)) / 1000)
+                unavailable = message["status"] == 503
+            elif message["type"] == "http.response.body" and unavailable:
+                unavailable = False
+                if b"query-timeout" in message.get("body", b"")[:200]:
+                    # stopped at the time limit: it held its worker from start to end (a wait for a busy
+                    # server is not the client's doing, and not charged)
+                    self.query_time.charge(key, time.monotonic() - start)
+            await send(message)
+
+        await self.app(scope, receive, charging_send)
+
+    async def refuse(self, scope, receive, send, wait: float, kind: str, why: str) -> None:
         retry = max(1, math.ceil(wait))
+        limit = f"{self.limit:g}/minute" if kind == "too-many-requests" else f"{self.budget:g}s/minute"
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        error = ApiError(429, "too-many-requests",
-                         f"this client sent more than {self.limit:g} requests in a minute; try again in {retry} s",
-                         headers={"Retry-After": str(retry), "X-RateLimit-Limit": f"{self.limit:g}/minute",
+        error = ApiError(429, kind, f"{why}; try again in {retry} s",
+                         headers={"Retry-After": str(retry), "X-RateLimit-Limit": limit,
                                   "Access-Control-Allow-Origin": "*",
                                   "Access-Control-Expose-Headers": "Retry-After, X-RateLimit-Limit",
                                   "X-Content-Type-Options": "nosniff",

@@ -37,6 +37,11 @@ class Runtime:
         return float(getattr(self.settings, "rate_limit", 0) or 0)
 
     @property
+    def query_budget(self) -> float:
+        """Seconds of query time per minute and client (api/ratelimit.py); 0: no budget."""
+        return float(getattr(self.settings, "query_budget", 0) or 0)
+
+    @property
     def admin_token(self) -> str:
         """The bearer token of POST /admin/reload (api/admin.py); empty: the route does not exist."""
         return str(getattr(self.settings, "admin_token", "") or "")
