@@ -229,7 +229,7 @@ class Releases:
             except ApiError as e:
                 log.error("SIGHUP: reload refused: %s%s", e.message,
                           "".join("\n  " + p for p in getattr(e, "problems", [])))
-            except Exception:  # noqa: BLE001 - a signal handler must not take the server down
+            except Exception:
                 log.exception("SIGHUP: reload failed")
 
         threading.Thread(target=run, name="benelux-reload", daemon=True).start()
