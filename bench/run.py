@@ -5,8 +5,11 @@
     python bench/run.py --no-scale       the HTTP part only;   --only-scale   the scale part only
 
 Servers, each its own process on 127.0.0.1 and a free port:
-- benelux-graph: `benelux-graph serve --workers N` (N = cores by default) over the project's data;
-- benelux-graph, no result cache: the same with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
+- benelux-graph: `benelux-graph serve` over the project's data, one server process with 6 query workers
+  (BENELUX_WORKERS=6: on 2 cores this beat several server processes, and fewer query workers left the misses
+  of the result cache waiting for CPU behind the server process answering the hits);
+- benelux-graph, 2 processes: the same with `serve --workers 2` (each process its own caches and query workers);
+- benelux-graph, no result cache: the first with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
 - rdflib-endpoint (PyPI, the closest peer): its CLI serving the same Turtle files (ontology and data);
 - Virtuoso 7 (Debian's virtuoso-opensource, scripts/virtuoso.sh), loaded with the release by remote.publish and
   queried with the published union of the ontology and data graphs as default graph;
@@ -48,6 +51,7 @@ from benelux_graph.store import GraphStore
 
 OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = ("benelux-graph", "benelux-graph (no result cache)", "rdflib-endpoint",
                                            "virtuoso", "trivial-route")
+MULTI = "benelux-graph (2 processes)"
 CONCURRENCY = (1, 8, 32)
 
 
@@ -134,7 +138,7 @@ def table(rows: list[Row]) -> str:
         o = r.outcome
         peer = by.get((RDFLIB, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
         virt = by.get((VIRTUOSO, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
-        hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and r.server in (OURS, NOCACHE) else "-"
+        hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and r.server in (OURS, MULTI, NOCACHE) else "-"
         lines.append(f"| {r.server} | {r.mix} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
                      f"{o.p99 / o.p50:.1f} | {ratio(o.rps, peer.rps if peer else None)} | "
                      f"{ratio(o.rps, virt.rps if virt else None)} | {hits} | {o.errors} |")
@@ -201,10 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=None, help="scale sizes, comma-separated (default 10000,100000,1000000)")
     parser.add_argument("--seconds", type=float, default=None, help="longest run (default 6, smoke 0.5)")
     parser.add_argument("--requests", type=int, default=None, help="most requests in a run (default 3000)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="server processes of benelux-graph and of the trivial route (default: cores)")
-    parser.add_argument("--engine-workers", type=int, default=2, help="query workers per process (BENELUX_WORKERS)")
-    parser.add_argument("--servers", default="benelux-graph,no-cache,rdflib-endpoint,virtuoso,trivial",
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes of benelux-graph and of the trivial route (default 1)")
+    parser.add_argument("--engine-workers", type=int, default=6,
+                        help="query workers per server process (BENELUX_WORKERS; default 6)")
+    parser.add_argument("--servers", default="benelux-graph,multi,no-cache,rdflib-endpoint,virtuoso,trivial",
                         help="which servers, comma-separated")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
@@ -213,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args.requests = args.requests or (100 if args.smoke else 3000)
     wanted = set(args.servers.split(","))
     if args.smoke:
-        wanted.discard("virtuoso")  # starting and loading it takes longer than the smoke run
+        wanted -= {"virtuoso", "multi"}  # starting and loading Virtuoso takes longer than the smoke run
     build = ROOT / "build"
     logs = build / "bench-logs"
     started = time.monotonic()
@@ -234,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         full = Mix(store, queries)
         files = [settings.ontology_dir / "benelux.ttl"] + sorted(settings.data_dir.glob("*.ttl"))
         plan = [(OURS, "benelux-graph", lambda: servers.project(logs, args.workers, args.engine_workers)),
+                (MULTI, "multi", lambda: servers.project(logs, 2, max(1, args.engine_workers // 2),
+                                                         name="benelux-graph-2-processes")),
                 (NOCACHE, "no-cache", lambda: servers.project(logs, args.workers, args.engine_workers, 0,
                                                               name="benelux-graph-no-cache")),
                 (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
@@ -297,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     if rows:
         out += ["## Throughput and latency", "",
                 (f"GET /sparql, {args.client} asyncio client, at most {args.requests} requests or {args.seconds:g} s "
-                f"per line; benelux-graph with `serve --workers {args.workers}` and {args.engine_workers} query "
-                "workers per process; the trivial route's mix is one constant answer."), "", table(rows), "",
+                f"per line; benelux-graph: `serve --workers {args.workers}` with {args.engine_workers} query "
+                f"workers per process (the 2-process line: 2 x {max(1, args.engine_workers // 2)}); the trivial "
+                "route, under the same uvicorn settings, answers one constant body."), "", table(rows), "",
                 "## Cold start and memory", "", "| server | process start to first answer | peak RSS |",
                 "| --- | ---: | ---: |"]
         out += [f"| {n} | {c:.2f} s | {m / 2**20:.0f} MB |" for n, c, m in cold]

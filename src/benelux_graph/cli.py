@@ -97,6 +97,7 @@ def serve(
                                 "store, caches and BENELUX_WORKERS query workers (about one per core)"),
 ) -> None:
     """Serve the SPARQL endpoint, pages and dumps over the embedded store."""
+    import gc
     import os
 
     import uvicorn
@@ -112,7 +113,9 @@ def serve(
         uvicorn.run("benelux_graph.api.app:app_from_env", factory=True, workers=workers, host=settings.host,
                     port=settings.port, log_level="info")
         return
-    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
+    application = create_app(settings, store)
+    gc.freeze()  # what startup made lives as long as the server: kept out of the garbage collector's full passes
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
 
 
 @app.command()

@@ -16,13 +16,17 @@ The engine returns Python objects (a `Result`: rows of pyoxigraph terms, a boole
 then writes the answer itself (api/serialize.py) and sends back only its bytes (`Result.body`), so the server
 process neither unpickles terms nor serializes them, and several answers are written in parallel.
 
-`run` blocks (call it from a thread); `run_async` waits for the worker's answer on the event loop itself (no
-thread), when a worker is idle.
+`run` blocks (call it from a thread); `run_async` waits on the event loop itself, with no thread: for a free
+worker (first come, first served: a worker given back goes to the longest-waiting caller) and for its answer
+(the worker's pipe is watched with add_reader). Threads waking up under a busy event loop would wait for the
+interpreter lock, which is what made the slowest answers several times slower than the typical one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import gc
 import logging
 import multiprocessing
 import os
@@ -88,6 +92,8 @@ class Result:
     body: bytes | None = None  # the answer written in `format` (Job.formats), rows and triples then left out
     format: str | None = None
     count: int | None = None  # rows or triples of a written answer
+    waited: float = 0.0  # seconds the caller waited for a free worker (run_async)
+    round_trip: float = 0.0  # seconds from sending the job to reading the answer (run_async)
 
     @property
     def size(self) -> int:
@@ -212,6 +218,7 @@ def worker_main(conn, settings: Settings, paths: list[str], sealed: bool) -> Non
         merge_default_graph(store)
         for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
             written(execute(store, Job(text, max_rows=1)), ("json", "turtle"))
+        gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
         if sealed:
             seal()
     except Exception as e:  # noqa: BLE001 - reported to the parent, which would otherwise wait
@@ -250,7 +257,7 @@ class QueryEngine:
         self.paths = [str(p) for p in store.files.values()]
         self.release = store.release
         self.size = max(1, settings.workers)
-        self._waiting = 0  # callers waiting in a thread for a worker: run_async then queues behind them (FIFO)
+        self._async_waiters: collections.deque = collections.deque()  # (loop, future) of run_async callers
         self.sealed = not settings.service_allowlist
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -316,7 +323,7 @@ class QueryEngine:
             self._stop(worker)
             return
         self._all.add(worker.process.pid)
-        self._idle.put(worker)
+        self._release(worker)
 
     def _stop(self, worker: Worker) -> None:
         self._all.discard(worker.process.pid)
@@ -351,21 +358,15 @@ class QueryEngine:
     def _acquire(self, timeout: float) -> Worker:
         """An idle live worker; dead ones met on the way are replaced."""
         deadline = time.monotonic() + timeout
-        with self._lock:
-            self._waiting += 1
-        try:
-            while True:
-                try:
-                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
-                if worker.process.is_alive():
-                    return worker
-                log.warning("query worker %s had died; replacing it", worker.process.pid)
-                self._replace(worker)
-        finally:
-            with self._lock:
-                self._waiting -= 1
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+            if worker.process.is_alive():
+                return worker
+            log.warning("query worker %s had died; replacing it", worker.process.pid)
+            self._replace(worker)
 
     def run(self, job: Job, timeout: float) -> Result:
         """Run a job in a worker, waiting at most `timeout` seconds for a free worker and as long again for the
@@ -382,27 +383,71 @@ class QueryEngine:
             self._replace(worker)
             raise EngineError("the query worker stopped unexpectedly (the query may need too much memory)",
                               500) from None
-        self._idle.put(worker)
+        self._release(worker)
         return outcome(message)
 
-    async def run_async(self, job: Job, timeout: float) -> Result:
-        """As `run`, but the answer is awaited on the event loop (the worker's pipe is watched with add_reader):
-        no thread per query. When no worker is idle, the wait for one happens in a thread, as in `run`."""
-        from starlette.concurrency import run_in_threadpool
+    def _release(self, worker: Worker) -> None:
+        """Give a worker back: to the caller that has waited longest on an event loop, else to the idle queue."""
+        with self._lock:
+            while self._async_waiters:
+                loop, waiter = self._async_waiters.popleft()
+                if waiter.done():  # gave up (time limit, cancelled)
+                    continue
+                try:
+                    loop.call_soon_threadsafe(self._hand, waiter, worker)
+                    return
+                except RuntimeError:  # that loop is closed
+                    continue
+            self._idle.put(worker)
 
+    def _hand(self, waiter: asyncio.Future, worker: Worker) -> None:
+        if waiter.done():
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
+
+    async def _acquire_async(self, timeout: float) -> Worker:
+        """An idle live worker, waited for on the event loop (FIFO with the other run_async callers)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            worker = None
+            with self._lock:
+                while self._async_waiters and self._async_waiters[0][1].done():
+                    self._async_waiters.popleft()
+                if not self._async_waiters:  # nobody waiting before this caller
+                    try:
+                        worker = self._idle.get_nowait()
+                    except queue.Empty:
+                        pass
+                if worker is None:
+                    waiter = loop.create_future()
+                    self._async_waiters.append((loop, waiter))
+            if worker is None:
+                try:
+                    worker = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+                except TimeoutError:
+                    if waiter.done() and not waiter.cancelled():  # handed over just as the time ran out
+                        self._release(waiter.result())
+                    raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+                except BaseException:
+                    if waiter.done() and not waiter.cancelled():
+                        self._release(waiter.result())
+                    raise
+            if worker.process.is_alive():
+                return worker
+            log.warning("query worker %s had died; replacing it", worker.process.pid)
+            self._replace(worker)
+
+    async def run_async(self, job: Job, timeout: float) -> Result:
+        """As `run`, waiting on the event loop (for a worker, then for its answer): no thread per query."""
         if not self._started:
+            from starlette.concurrency import run_in_threadpool
+
             await run_in_threadpool(self.start)
-        worker = None
-        if not self._waiting:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                pass
-        if worker is None or not worker.process.is_alive():
-            if worker is not None:
-                log.warning("query worker %s had died; replacing it", worker.process.pid)
-                self._replace(worker)
-            return await run_in_threadpool(self.run, job, timeout)
+        asked = time.perf_counter()
+        worker = await self._acquire_async(timeout)
+        sent = time.perf_counter()
         loop = asyncio.get_running_loop()
         answered = loop.create_future()
         fd = worker.conn.fileno()
@@ -425,8 +470,10 @@ class QueryEngine:
         except BaseException:  # cancelled while the worker runs: its answer would come to the next caller
             self._replace(worker)
             raise
-        self._idle.put(worker)
-        return outcome(message)
+        self._release(worker)
+        result = outcome(message)
+        result.waited, result.round_trip = sent - asked, time.perf_counter() - sent
+        return result
 
 
 def outcome(message: tuple) -> Result:

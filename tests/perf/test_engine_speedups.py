@@ -62,3 +62,30 @@ def test_an_answer_written_in_the_worker_is_the_one_written_by_the_server(stores
     for fmt in GRAPHS:
         assert written(graph, (None, fmt.name)).body == serialize(graph, fmt)
     assert written(select, (None, "turtle")).body is None  # no format for its kind: the terms come back
+
+
+def test_run_async_waits_its_turn_for_a_worker(settings, store):
+    """More queries than workers: each waits on the event loop for a free worker, first come first served; one
+    that cannot get a worker in its time is told so."""
+    import asyncio
+    from dataclasses import replace
+
+    from benelux_graph.engine import EngineError, QueryEngine
+
+    engine = QueryEngine(replace(settings, workers=1), store)
+    heavy = Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+
+    async def scenario():
+        answers = await asyncio.gather(*(engine.run_async(Job(f"SELECT ({i} AS ?i) WHERE {{}}"), 10)
+                                         for i in range(5)))
+        assert [a.rows[0][0].value for a in answers] == ["0", "1", "2", "3", "4"]
+        busy = asyncio.ensure_future(engine.run_async(heavy, 1.5))
+        await asyncio.sleep(0.2)
+        with pytest.raises(EngineError, match="busy"):
+            await engine.run_async(Job("ASK {}"), 0.3)
+        with pytest.raises(Exception, match="time limit"):
+            await busy
+        assert (await engine.run_async(Job("ASK {}"), 30)).boolean is True  # after the replacement worker
+
+    with engine:
+        asyncio.run(scenario())

@@ -91,5 +91,9 @@ def app_from_env() -> FastAPI:
     """The application for several server processes: `benelux-graph serve --workers N`, or
     `uvicorn --factory benelux_graph.api.app:app_from_env --workers N`. Settings come from the environment
     (BENELUX_*); each process loads the store itself and starts its own query workers."""
+    import gc
+
     settings = Settings.from_env()
-    return create_app(settings, GraphStore.load(settings))
+    app = create_app(settings, GraphStore.load(settings))
+    gc.freeze()  # what startup made lives as long as the process: kept out of the collector's full passes
+    return app

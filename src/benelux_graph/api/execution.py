@@ -154,7 +154,8 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
                                            result.seconds * 1000), len(body) + len(req.text))
         headers.update({
             "X-Benelux-Truncated": "true" if result.truncated else "false",
-            "Server-Timing": f"engine;dur={result.seconds * 1000:.1f}",
+            "Server-Timing": f"engine;dur={result.seconds * 1000:.1f}, queue;dur={result.waited * 1000:.1f}, "
+                             f"worker;dur={result.round_trip * 1000:.1f}",
         })
         if cache != "off":
             headers["X-Benelux-Cache"] = cache
