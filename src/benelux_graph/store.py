@@ -55,6 +55,20 @@ def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
         raise DataFileError(path, e.strerror or str(e)) from None
 
 
+def to_rdflib(term):
+    """An rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
+
+
 WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -118,11 +132,13 @@ class GraphStore:
         return len(self.store)
 
     def rdflib_graph(self, graphs: list[str]) -> rdflib.Graph:
-        """An rdflib Graph holding the union of the given named graphs, parsed from their files."""
+        """An rdflib Graph holding the union of the given named graphs, as loaded (never re-read from disk:
+        the files may have changed since, and the views must be those of this release)."""
         g = rdflib.Graph()
         bind_prefixes(g)
         for name in graphs:
-            g.parse(self.files[name], format="turtle")
+            for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                g.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return g
 
     @cached_property
@@ -139,6 +155,8 @@ class GraphStore:
         """Every file in its own named graph, as an rdflib Dataset."""
         ds = rdflib.Dataset()
         bind_prefixes(ds)
-        for name, path in self.files.items():
-            ds.graph(rdflib.URIRef(name)).parse(path, format="turtle")
+        for name in self.files:
+            graph = ds.graph(rdflib.URIRef(name))
+            for triple in self.rdflib_graph([name]):
+                graph.add(triple)
         return ds

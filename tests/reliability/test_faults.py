@@ -118,8 +118,6 @@ def test_a_replaced_worker_serves_the_release_it_was_started_for(settings, proje
         assert r.json() == first  # the release named in X-Benelux-Release
 
 
-@pytest.mark.xfail(strict=True, reason="store.py: GraphStore.data/.shapes/.dataset parse the files again at first "
-                                       "use (the graph API and pages), not the loaded release")
 def test_rdflib_views_are_those_of_the_loaded_release(settings, project_copy):
     from rdflib import Literal, URIRef
     from rdflib.namespace import SKOS
