@@ -23,6 +23,10 @@ class Settings:
     store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store to serve from (default: the embedded store)"})
     store_user: str = field(default="", metadata={"help": "user for publishing to the remote store"})
     store_password: str = field(default="", metadata={"help": "password for publishing to the remote store"})
+    rate_limit: float = field(default=0.0, metadata={"help": "requests per minute per client address; 0 is off (429 with Retry-After beyond)"})
+    query_budget: float = field(default=0.0, metadata={"help": "seconds of query time per minute per client address; 0 is off"})
+    admin_token: str = field(default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"})
+    reload_signal: bool = field(default=False, metadata={"help": "reload the release on SIGHUP (1/true/yes to turn on)"})
     service_allowlist: tuple[str, ...] = field(
         default=(), metadata={"help": "SERVICE endpoints a query may call, comma-separated (default: none)"}
     )
@@ -55,6 +59,8 @@ class Settings:
                 values[f.name] = Path(raw)
             elif f.name == "service_allowlist":
                 values[f.name] = tuple(s.strip() for s in raw.split(",") if s.strip())
+            elif isinstance(f.default, bool):  # bool("0") is True: read the words people write
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:
                 values[f.name] = type(f.default)(raw)
         return replace(cls(**values), **overrides)

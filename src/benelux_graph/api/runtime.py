@@ -29,28 +29,23 @@ class Runtime:
     def create(cls, settings: Settings, store: GraphStore) -> Runtime:
         return cls(settings, store, QueryEngine(settings, store), load_queries(settings.queries_dir))
 
-    # Settings of the reliability layer, read with defaults so that a Settings without them still works.
+    # The reliability layer's settings, named here for the modules that use them (ratelimit.py, admin.py).
 
     @property
     def rate_limit(self) -> float:
-        """Requests per minute and client address (api/ratelimit.py); 0: no limit."""
-        return float(getattr(self.settings, "rate_limit", 0) or 0)
+        return self.settings.rate_limit
 
     @property
     def query_budget(self) -> float:
-        """Seconds of query time per minute and client (api/ratelimit.py); 0: no budget."""
-        return float(getattr(self.settings, "query_budget", 0) or 0)
+        return self.settings.query_budget
 
     @property
     def admin_token(self) -> str:
-        """The bearer token of POST /admin/reload (api/admin.py); empty: the route does not exist."""
-        return str(getattr(self.settings, "admin_token", "") or "")
+        return self.settings.admin_token
 
     @property
     def reload_signal(self) -> bool:
-        """Whether SIGHUP reloads the release (api/admin.py)."""
-        value = getattr(self.settings, "reload_signal", False)
-        return value.strip().lower() in ("1", "true", "yes", "on") if isinstance(value, str) else bool(value)
+        return self.settings.reload_signal
 
     @property
     def prefixes(self) -> dict[str, str]:
