@@ -97,6 +97,13 @@ def graph_server(settings, store):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Playwright's wait_for_function evaluates its predicate inside the page, which the page's CSP (no eval)
+    # rightly forbids; the CSP itself is tested in tests/reliability.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: run `make setup-browser`"
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}

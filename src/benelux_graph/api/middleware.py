@@ -33,10 +33,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'")
 #: Pages allowed to read another server's API: the Benelux+ page takes `?api=<base URL>` (embedding, CORS).
 OPEN_CONNECT = ("/benelux-plus",)
-#: Pages that allow eval(): none of the page's own scripts needs it, but the visualiser's browser tests poll with
-#: Playwright's wait_for_function, which evaluates its predicate inside the page. To be emptied once those tests
-#: open their browser context with bypass_csp=True (reported).
-EVAL_ALLOWED = ("/benelux-plus",)
+#: Pages made to be embedded in other sites (an iframe on the Benelux+ page): any site may frame them.
+EMBEDDABLE = ("/benelux-plus",)
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff")]
 HTML_HEADERS = [(b"referrer-policy", b"strict-origin-when-cross-origin"), (b"x-frame-options", b"DENY")]
 
@@ -45,8 +43,8 @@ def csp_for(path: str) -> str:
     policy = CSP
     if path.rstrip("/") in OPEN_CONNECT:
         policy = policy.replace("connect-src 'self'", "connect-src 'self' http: https:")
-    if path.rstrip("/") in EVAL_ALLOWED:
-        policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'")
+    if path.rstrip("/") in EMBEDDABLE:
+        policy = policy.replace("frame-ancestors 'none'", "frame-ancestors *")
     return policy
 
 
@@ -58,7 +56,8 @@ def security_headers(headers: list[tuple[bytes, bytes]], path: str) -> list[tupl
     if content_type.split(b";")[0].strip().lower() in (b"text/html", b"application/xhtml+xml"):
         if b"content-security-policy" not in present:
             extra.append((b"content-security-policy", csp_for(path).encode()))
-        extra += [(k, v) for k, v in HTML_HEADERS if k not in present]
+        embeddable = path.rstrip("/") in EMBEDDABLE
+        extra += [(k, v) for k, v in HTML_HEADERS if k not in present and not (embeddable and k == b"x-frame-options")]
     return headers + extra
 
 
