@@ -2,7 +2,7 @@
 PYTHON ?= python3
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup setup-python setup-browser setup-web setup-virtuoso serve test validate stats bench lint
+.PHONY: setup setup-python setup-browser setup-web setup-virtuoso fuzz load bench serve test validate stats bench lint
 
 setup: setup-python setup-web
 
@@ -31,6 +31,17 @@ test: setup setup-browser setup-virtuoso
 
 validate:
 	benelux-graph validate
+
+# Long forms of the reliability tests, and the benchmark: by command, not part of `make test`.
+fuzz:
+	FUZZ_EXAMPLES=500 $(PYTHON) -m pytest -q tests/reliability/test_fuzz_openapi.py tests/reliability/test_fuzz_inputs.py
+
+load:
+	$(PYTHON) tests/reliability/test_load.py --seconds 60 --clients 64
+
+bench: setup setup-virtuoso
+	$(PYTHON) -m pip install -q -e '.[test,bench]'
+	$(PYTHON) bench/run.py
 
 stats:
 	benelux-graph stats

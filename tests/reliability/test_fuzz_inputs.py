@@ -11,7 +11,6 @@ import os
 import httpx
 import pytest
 
-pytest.importorskip("hypothesis", reason="pip install hypothesis (the project's test extra)")
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
