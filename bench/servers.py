@@ -6,6 +6,7 @@ its processes (the server and every child: uvicorn workers, query workers; Virtu
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -208,8 +209,12 @@ def virtuoso(logs: Path, folder: Path, store) -> Server:
     server = Server("virtuoso", port, {"default-graph-uri": UNION_GRAPH})
     server.pid = int(values["VIRTUOSO_PID"])
     server.watch = MemoryWatch(server.pid)
-    server.stopper = lambda: subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop", str(folder)],
-                                            capture_output=True, timeout=60, check=False)
+    def stop() -> None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop", str(folder)], capture_output=True,
+                       timeout=60, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    server.stopper = stop
     try:
         publish(store, server.url + "/sparql", user, password)
         server.wait_ready(started)
