@@ -51,6 +51,11 @@ log = logging.getLogger(__name__)
 START_TIMEOUT = 120.0
 
 
+#: A lost worker is the server's passing trouble, not the client's error: 503, and a fresh worker replaces it.
+WORKER_LOST = ("the query worker stopped unexpectedly (the query may need too much memory); a fresh worker is "
+               "starting: try again")
+
+
 class EngineError(BeneluxGraphError):
     """The engine could not run the query: every worker busy, or a worker died."""
 
@@ -209,12 +214,12 @@ def seal() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
 
 
-def worker_main(conn, settings: Settings, paths: list[str], sealed: bool) -> None:
+def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     from .store import GraphStore
 
     try:
-        store = GraphStore.load(settings, [Path(p) for p in paths])
+        store = GraphStore.from_snapshot(Path(snapshot), {g: Path(p) for g, p in files.items()}, release)
         merge_default_graph(store)
         for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
             written(execute(store, Job(text, max_rows=1)), ("json", "turtle"))
@@ -254,7 +259,10 @@ class QueryEngine:
 
     def __init__(self, settings: Settings, store):
         self.settings = settings
-        self.paths = [str(p) for p in store.files.values()]
+        # Workers, replacements included, load this snapshot of the store: the release the server holds, even
+        # if the files on disk have changed since.
+        self.snapshot = str(store.snapshot())
+        self.files = {g: str(p) for g, p in store.files.items()}
         self.release = store.release
         self.size = max(1, settings.workers)
         self._async_waiters: collections.deque = collections.deque()  # (loop, future) of run_async callers
@@ -297,7 +305,7 @@ class QueryEngine:
     def _spawn(self) -> Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=worker_main, args=(child, self.settings, self.paths, self.sealed),
+            target=worker_main, args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed),
             name="benelux-query-worker", daemon=True,
         )
         process.start()
@@ -381,8 +389,7 @@ class QueryEngine:
             message = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise EngineError("the query worker stopped unexpectedly (the query may need too much memory)",
-                              500) from None
+            raise EngineError(WORKER_LOST) from None
         self._release(worker)
         return outcome(message)
 
@@ -465,8 +472,7 @@ class QueryEngine:
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise EngineError("the query worker stopped unexpectedly (the query may need too much memory)",
-                              500) from None
+            raise EngineError(WORKER_LOST) from None
         except BaseException:  # cancelled while the worker runs: its answer would come to the next caller
             self._replace(worker)
             raise

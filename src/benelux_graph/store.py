@@ -7,7 +7,9 @@ because rdflib is the API for everything else (validation, networkx projection, 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -107,6 +109,25 @@ class GraphStore:
         for path in sorted(settings.queries_dir.glob("*.rq")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         return cls(store, files, f"{__version__}+{digest.hexdigest()[:12]}")
+
+    @classmethod
+    def from_snapshot(cls, path: Path, files: dict[str, Path], release: str) -> "GraphStore":
+        """A store from an N-Quads snapshot written by `snapshot()`."""
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        return cls(store, files, release)
+
+    def snapshot(self) -> Path:
+        """The store's quads as an N-Quads file, written once per release (atomically) in the temp folder."""
+        folder = Path(tempfile.gettempdir()) / "benelux-graph-snapshots"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{self.release}-{len(self.store)}.nq"
+        if not path.exists():
+            handle, part = tempfile.mkstemp(dir=folder, suffix=".part")
+            os.close(handle)
+            self.store.dump(output=part, format=ox.RdfFormat.N_QUADS)
+            os.replace(part, path)
+        return path
 
     def graphs(self, kind: str) -> list[str]:
         """Named graphs of one kind: 'ontology', 'shapes' or 'data'."""

@@ -14,7 +14,7 @@ import pytest
 from reliability_settings import reliability_settings
 
 from benelux_graph.store import GraphStore
-from conftest import LiveServer, free_port
+from reliability_support import LiveServer, free_port
 
 pytestmark = pytest.mark.server
 
@@ -70,8 +70,6 @@ def test_a_killed_worker_fails_its_request_cleanly_and_is_replaced(one_worker):
     assert httpx.get(one_worker.url + "/healthz").json()["workers"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="engine.py answers a worker that died mid-query with status 500; a lost "
-                                       "worker is the server's temporary trouble, 503 (retry), not an error")
 def test_a_killed_worker_is_answered_503(one_worker):
     r, _ = kill_mid_query(one_worker)
     is_error_shape(r, 503)
@@ -100,8 +98,6 @@ def test_serve_refuses_a_broken_data_file_with_file_line_and_reason(project_copy
 
 # --- defects of other modules, shown by failing tests (xfail until fixed) ---------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="engine.py: a replacement worker loads the files from disk, so after the "
-                                       "files changed it serves another release's data under the old release name")
 def test_a_replaced_worker_serves_the_release_it_was_started_for(settings, project_copy):
     s = reliability_settings(settings, root=project_copy, workers=1, query_timeout=30.0)
     with LiveServer(s, GraphStore.load(s)) as server:
