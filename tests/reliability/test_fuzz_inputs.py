@@ -135,8 +135,6 @@ def test_graph_api_parameters(http, data):
     check(r)
 
 
-@pytest.mark.xfail(strict=True, reason="negotiation.py/execution.py: an empty `format=` (what a form with an empty "
-                                       "field sends) is answered 406 instead of being ignored")
 @pytest.mark.parametrize("url", ["/sparql?query=ASK%20%7B%7D&format=", "/api/queries/advisory-bodies?format="])
 def test_an_empty_format_is_no_format(http, url):
     r = http.get(url)

@@ -114,6 +114,7 @@ def by_name(values: list[str], offered: tuple[Format, ...]) -> Format | None:
 
 
 def choose(accept: str | None, format_values: list[str], offered: tuple[Format, ...]) -> Format | None:
+    format_values = [v for v in format_values if v.strip()]  # an empty field of a form names no format
     if format_values:
         return by_name(format_values, offered)
     return negotiate(accept, offered)
