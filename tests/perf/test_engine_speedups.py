@@ -87,5 +87,8 @@ def test_run_async_waits_its_turn_for_a_worker(settings, store):
             await busy
         assert (await engine.run_async(Job("ASK {}"), 30)).boolean is True  # after the replacement worker
 
-    with engine:
-        asyncio.run(scenario())
+    # On a thread of its own: Playwright's session (browser tests) keeps an event loop running in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with engine, ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()

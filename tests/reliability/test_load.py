@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import os
 import random
 import statistics
@@ -125,11 +126,18 @@ async def run_load(url: str, seconds: float, clients: int, runaway: bool = False
     return stats
 
 
+def run(coroutine):
+    """asyncio.run on a thread of its own: in a pytest session with browser tests, Playwright keeps an event
+    loop running on the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def load_report(url: str, seconds: float, clients: int) -> tuple[Stats, Stats]:
-    asyncio.run(run_load(url, 2, min(clients, 8)))  # warm up: workers, caches, pages
-    normal = asyncio.run(run_load(url, seconds, clients))
+    run(run_load(url, 2, min(clients, 8)))  # warm up: workers, caches, pages
+    normal = run(run_load(url, seconds, clients))
     print("\n" + normal.line(f"normal, {clients} clients", seconds))
-    hammered = asyncio.run(run_load(url, seconds, clients, runaway=True))
+    hammered = run(run_load(url, seconds, clients, runaway=True))
     print(hammered.line(f"with a runaway client, {clients} clients", seconds))
     print(f"p99 ratio {hammered.p(0.99) / normal.p(0.99):.2f} (median latency {statistics.median(normal.latencies) * 1000:.1f}"
           f" ms -> {statistics.median(hammered.latencies) * 1000:.1f} ms)")
@@ -138,7 +146,7 @@ def load_report(url: str, seconds: float, clients: int) -> tuple[Stats, Stats]:
 
 @pytest.mark.server
 def test_load_without_failures_and_runaway_clients_do_not_hurt_others():
-    from conftest import ServerProcess
+    from reliability_support import ServerProcess
 
     with ServerProcess(workers=2, query_timeout=10.0, query_budget=BUDGET) as server:
         normal, hammered = load_report(server.url, SECONDS, CLIENTS)
@@ -163,7 +171,7 @@ def main() -> int:
     if args.url:
         normal, hammered = load_report(args.url, args.seconds, args.clients)
     else:
-        from conftest import ServerProcess
+        from reliability_support import ServerProcess
 
         with ServerProcess(workers=args.workers, query_timeout=10.0, query_budget=args.query_budget) as server:
             normal, hammered = load_report(server.url, args.seconds, args.clients)

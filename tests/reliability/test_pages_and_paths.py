@@ -11,7 +11,7 @@ import pytest
 from reliability_settings import reliability_settings
 
 from benelux_graph.store import GraphStore
-from conftest import LiveServer
+from reliability_support import LiveServer
 
 pytestmark = pytest.mark.server
 
@@ -24,7 +24,7 @@ UNION = "https://w3id.org/benelux-graph/id/benelux-union"
 @pytest.fixture(scope="module")
 def xss_server(settings, tmp_path_factory):
     """The project's data with the Benelux Union's English label holding markup."""
-    from conftest import copy_project
+    from reliability_support import copy_project
 
     root = copy_project(tmp_path_factory.mktemp("xss") / "project")
     path = root / "data" / "benelux-union.ttl"

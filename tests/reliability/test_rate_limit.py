@@ -11,7 +11,7 @@ import pytest
 from reliability_settings import reliability_settings
 
 from benelux_graph.api.ratelimit import TokenBuckets
-from conftest import LiveServer
+from reliability_support import LiveServer
 
 
 class Clock:

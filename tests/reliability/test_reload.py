@@ -14,7 +14,7 @@ import pytest
 from reliability_settings import reliability_settings
 
 from benelux_graph.store import GraphStore
-from conftest import LiveServer, ServerProcess
+from reliability_support import LiveServer, ServerProcess
 
 pytestmark = pytest.mark.server
 
