@@ -23,6 +23,8 @@ class Settings:
     store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store to serve from (default: the embedded store)"})
     store_user: str = field(default="", metadata={"help": "user for publishing to the remote store"})
     store_password: str = field(default="", metadata={"help": "password for publishing to the remote store"})
+    cache_bytes: int = field(default=64_000_000, metadata={"help": "memory for cached query answers, in bytes; 0 turns caching off"})
+    cache_max_age: int = field(default=300, metadata={"help": "seconds a client or CDN may reuse a query answer (Cache-Control max-age)"})
     rate_limit: float = field(default=0.0, metadata={"help": "requests per minute per client address; 0 is off (429 with Retry-After beyond)"})
     query_budget: float = field(default=0.0, metadata={"help": "seconds of query time per minute per client address; 0 is off"})
     admin_token: str = field(default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"})

@@ -31,7 +31,7 @@ from .runtime import Runtime
 from .sparql import sparql_router
 from .validate import validate_router
 
-EXPOSED = ["ETag", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit", "Server-Timing"]
+EXPOSED = ["ETag", "X-Benelux-Cache", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit", "Server-Timing"]
 
 
 def show_query_log() -> None:

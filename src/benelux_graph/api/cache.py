@@ -36,12 +36,8 @@ OVERHEAD = 200
 
 
 def setting(settings, name: str, default: int) -> int:
-    """A cache setting: the Settings field if it exists, else BENELUX_<NAME> from the environment, else default."""
-    value = getattr(settings, name, None)
-    if value is None:
-        raw = os.environ.get("BENELUX_" + name.upper(), "").strip()
-        value = int(raw) if raw else default
-    return max(0, int(value))
+    """A cache setting (cache_bytes, cache_max_age), never negative."""
+    return max(0, int(getattr(settings, name, default)))
 
 
 class LRU:

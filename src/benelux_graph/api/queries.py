@@ -19,6 +19,7 @@ from ..queries import NamedQuery, get_query
 from .execution import QueryRequest, answer
 from .routes import add_get_and_head
 from .runtime import Runtime
+from .sparql import no_cache
 
 RESERVED = ("format", "timeout")
 SCHEMA_TYPES = {"integer": {"type": "integer"}, "year": {"type": "integer", "format": "year"},
@@ -51,6 +52,7 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
     req = QueryRequest(
         text=q.text, accept=request.headers.get("accept"), format_values=tuple(params.getlist("format")),
         timeout=params.get("timeout"), substitutions=q.bindings(given), via=f"/api/queries/{q.name}",
+        if_none_match=request.headers.get("if-none-match"), no_cache=no_cache(request),
     )
     return await answer(runtime, req)
 
