@@ -104,3 +104,15 @@ def test_typed_parameters_are_checked(client, saved):
     r = client.get(f"/api/queries/{year_query.name}", params={param.name: "twenty"})
     assert r.status_code == 400 and r.json()["error"]["type"] == "bad-parameter"
     assert client.get(f"/api/queries/{year_query.name}", params={param.name: "2026"}).status_code == 200
+
+
+def test_a_saved_query_answers_304_to_its_etag_and_runs_again_on_no_cache(client):
+    url = "/api/queries/secretariat-provider?forum=bxr:pentalateral-energy-forum"
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["etag"]
+    again = client.get(url, headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    fresh = client.get(url, headers={"if-none-match": first.headers["etag"], "cache-control": "no-cache"})
+    assert fresh.status_code == 200 and fresh.content == first.content
+    other = client.get("/api/queries/secretariat-provider?forum=bxr:scheldt-council")
+    assert other.headers["etag"] != first.headers["etag"]
