@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from benelux_graph.store import bind_variables
 import rdflib
 from rdflib.term import BNode, Literal, URIRef, Variable
+
+from benelux_graph.store import bind_variables
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))

@@ -66,7 +66,7 @@ def test_every_data_file_uses_the_configured_base(settings):
 
 
 def test_entities_are_never_blank_nodes(store):
-    for s, p, o in store.data.triples((None, PROV.wasDerivedFrom, None)):
+    for s, _p, o in store.data.triples((None, PROV.wasDerivedFrom, None)):
         assert isinstance(s, rdflib.URIRef), f"a blank node carries provenance: {s} {o}"
     for s in store.data.subjects(RDF.type, None):
         if isinstance(s, rdflib.BNode):

@@ -7,9 +7,8 @@ Exit codes: 0 success (validate: the data conforms), 1 validate: the data does n
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -19,12 +18,12 @@ from .settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -46,7 +45,7 @@ def load_store(settings: Settings, files: list[Path] | None = None):
 
 @app.command()
 def validate(
-    files: Optional[list[Path]] = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
+    files: list[Path] | None = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="report as text or JSON"),
 ) -> None:
     """Check data against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
@@ -73,7 +72,7 @@ def stats(format: ReportFormat = typer.Option(ReportFormat.text, "--format")) ->
 
 @app.command()
 def query(
-    text: Optional[str] = typer.Argument(None, help="SPARQL text, a path to a .rq file, or the name of a saved query"),
+    text: str | None = typer.Argument(None, help="SPARQL text, a path to a .rq file, or the name of a saved query"),
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for a saved query's parameter"),
     format: TableFormat = typer.Option(TableFormat.table, "--format"),
     list_saved: bool = typer.Option(False, "--list", help="list the saved queries"),
@@ -91,8 +90,8 @@ def query(
 
 @app.command()
 def serve(
-    host: Optional[str] = typer.Option(None, help="address to listen on (default 127.0.0.1)"),
-    port: Optional[int] = typer.Option(None, help="port to listen on (default 8000)"),
+    host: str | None = typer.Option(None, help="address to listen on (default 127.0.0.1)"),
+    port: int | None = typer.Option(None, help="port to listen on (default 8000)"),
     workers: int = typer.Option(1, "--workers", min=1, help="server processes sharing the port, each with its own "
                                 "store, caches and BENELUX_WORKERS query workers (about one per core)"),
 ) -> None:

@@ -63,14 +63,16 @@ class ReleaseDiff:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
 
     def to_text(self) -> str:
-        name = lambda release, path: release or path
+        def name(release, path):
+            return release or path
         lines = [f"# Changes from {name(self.old_release, self.old)} to {name(self.new_release, self.new)}", ""]
         if not self.changed:
             return "\n".join(lines + ["No change: the two releases hold the same statements."])
         counts = defaultdict(int)
         for e in self.entities:
             counts[e.status] += 1
-        plural = lambda n, word: f"{n} {word}" + ("s" if n != 1 else "")
+        def plural(n, word):
+            return f"{n} {word}" + ("s" if n != 1 else "")
         lines.append(f"{plural(self.added, 'statement')} added, {self.removed} removed; "
                      f"{plural(len(self.entities), 'entity').replace('entitys', 'entities')} touched "
                      f"({counts['added']} new, {counts['removed']} removed, {counts['changed']} changed).")

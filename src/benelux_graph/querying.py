@@ -41,14 +41,15 @@ def render_table(result) -> str:
     names = [v.value for v in result.variables]
     rows = [[term_text(s[n]) for n in names] for s in result]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    def line(cells):
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     return "\n".join(out + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
 
 
 def render(result, fmt: str) -> str:
     if isinstance(result, ox.QueryBoolean):
-        return {"json": '{"head": {}, "boolean": %s}' % str(bool(result)).lower()}.get(fmt, str(bool(result)).lower())
+        return {"json": f'{{"head": {{}}, "boolean": {str(bool(result)).lower()}}}'}.get(fmt, str(bool(result)).lower())
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             return render_table(result)

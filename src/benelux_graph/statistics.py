@@ -84,7 +84,8 @@ def compute_stats(store) -> Stats:
                      f' FILTER EXISTS {{ ?e skos:prefLabel ?l FILTER(lang(?l) = "{lang}") }} }}')
         for lang in LANGUAGES
     }
-    share = (lambda n: n / total if total else 0.0)
+    def share(n):
+        return (n / total if total else 0.0)
     return Stats(
         triples=_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
         entities=total,

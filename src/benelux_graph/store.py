@@ -95,7 +95,7 @@ class GraphStore:
     release: str = __version__
 
     @classmethod
-    def load(cls, settings: Settings, paths: list[Path] | None = None) -> "GraphStore":
+    def load(cls, settings: Settings, paths: list[Path] | None = None) -> GraphStore:
         paths = project_files(settings) if paths is None else paths
         store = ox.Store()
         files: dict[str, Path] = {}
@@ -111,7 +111,7 @@ class GraphStore:
         return cls(store, files, f"{__version__}+{digest.hexdigest()[:12]}")
 
     @classmethod
-    def from_snapshot(cls, path: Path, files: dict[str, Path], release: str) -> "GraphStore":
+    def from_snapshot(cls, path: Path, files: dict[str, Path], release: str) -> GraphStore:
         """A store from an N-Quads snapshot written by `snapshot()`."""
         store = ox.Store()
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)

@@ -261,7 +261,7 @@ class Generator:
         for country in self.rng.sample(self.countries, 3) if g else self.countries[:3]:
             self.membership("memberships", country, union, "member", None, source)
         tops: dict[str, list[str]] = {}
-        for name, (period, issued, top_kind, _) in zip(names, PROGRAMMES.values()):
+        for name, (period, issued, top_kind, _) in zip(names, PROGRAMMES.values(), strict=False):
             programme = f"bxr:{name}"
             source = self.passage(programme=name) if g == 0 else source
             tops[programme] = [f"bxr:{name}-part-{k}" for k in range(4)]
@@ -390,7 +390,7 @@ class Generator:
         progs = self.files["programmes"]
         initiative = f"bxr:initiative-{i}" if i % 3 == 0 else None
         for (programme, tops), (_, _, _, nested_kind), cited in zip(self.current["programmes"].items(),
-                                                                  PROGRAMMES.values(), (source, second)):
+                                                                  PROGRAMMES.values(), (source, second), strict=False):
             parent = rng.choice(tops)
             component = f"{programme}-component-{i}"
             progs.add(parent, ("dcterms:hasPart", component))

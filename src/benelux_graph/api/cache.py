@@ -20,7 +20,6 @@ format: known before the query runs) and `Cache-Control: public, max-age=N` (BEN
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field

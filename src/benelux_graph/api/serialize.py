@@ -112,7 +112,7 @@ def term_tsv(term) -> str:
 # --- SELECT answers ---------------------------------------------------------------------------------------
 
 def bindings_json(result: Result) -> bytes:
-    rows = [{v: term_json(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    rows = [{v: term_json(t) for v, t in zip(result.variables, row, strict=False) if t is not None} for row in result.rows]
     # the flag before "results": strict streaming parsers (Oxigraph's among them) stop reading after the bindings
     doc = {"head": {"vars": result.variables}, "truncated": result.truncated, "results": {"bindings": rows}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
@@ -125,7 +125,7 @@ def bindings_xml(result: Result) -> bytes:
     for row in result.rows:
         out.append("<result>")
         out += [f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
-                for v, t in zip(result.variables, row) if t is not None]
+                for v, t in zip(result.variables, row, strict=False) if t is not None]
         out.append("</result>")
     out.append("</results></sparql>\n")
     return "".join(out).encode()
