@@ -30,7 +30,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
@@ -40,7 +39,7 @@ from SPARQLWrapper import SPARQLExceptions as swe
 from . import __version__
 from .errors import BeneluxGraphError, QueryTimeout
 from .namespaces import DCTERMS, GRAPH, OWL, bind_prefixes
-from .store import GraphStore, bind_variables
+from .store import GraphStore, RdflibViews, bind_variables
 
 ENV_USER = "BENELUX_STORE_USER"
 ENV_PASSWORD = "BENELUX_STORE_PASSWORD"
@@ -199,7 +198,7 @@ def media_type(headers) -> str:
     return (headers.get("Content-Type") or "").split(";")[0].strip().lower()
 
 
-class RemoteStore:
+class RemoteStore(RdflibViews):
     """A SPARQL 1.1 query endpoint holding a published release, queried like GraphStore.
 
     url       the query endpoint (Virtuoso: http://host:8890/sparql)
@@ -326,23 +325,6 @@ class RemoteStore:
             g.parse(data=ox.serialize(self.triples(name), format=ox.RdfFormat.N_TRIPLES), format="nt")
         return g
 
-    @cached_property
-    def data(self) -> rdflib.Graph:
-        """Ontology and data together, as rdflib sees them (fetched once per RemoteStore, as the release is)."""
-        return self.rdflib_graph(self.default_graphs)
-
-    @cached_property
-    def shapes(self) -> rdflib.Graph:
-        return self.rdflib_graph(self.graphs("shapes"))
-
-    @cached_property
-    def dataset(self) -> rdflib.Dataset:
-        ds = rdflib.Dataset()
-        bind_prefixes(ds)
-        for name in self.graphs_:
-            ds.graph(rdflib.URIRef(name)).parse(
-                data=ox.serialize(self.triples(name), format=ox.RdfFormat.N_TRIPLES), format="nt")
-        return ds
 
     def check_row_cap(self, rows: int) -> int:
         """Raise RemoteStoreError if the store cuts a SELECT answer of `rows` rows (Virtuoso's ResultSetMaxRows,

@@ -88,8 +88,33 @@ def bind_variables(sparql: str, substitutions: dict) -> str:
     return sparql[: match.end()] + " " + values + " " + sparql[match.end():]
 
 
+class RdflibViews:
+    """rdflib views of a store (embedded or remote) that has `rdflib_graph(graphs)`, `default_graphs`,
+    `graphs(kind)` and `files` (named graph -> source); each view is built once."""
+
+    @cached_property
+    def data(self) -> rdflib.Graph:
+        """Ontology and data together, as rdflib sees them: what validation and the network projection use."""
+        return self.rdflib_graph(self.default_graphs)
+
+    @cached_property
+    def shapes(self) -> rdflib.Graph:
+        return self.rdflib_graph(self.graphs("shapes"))
+
+    @cached_property
+    def dataset(self) -> rdflib.Dataset:
+        """Every named graph of the store, as an rdflib Dataset."""
+        ds = rdflib.Dataset()
+        bind_prefixes(ds)
+        for name in self.files:
+            graph = ds.graph(rdflib.URIRef(name))
+            for triple in self.rdflib_graph([name]):
+                graph.add(triple)
+        return ds
+
+
 @dataclass
-class GraphStore:
+class GraphStore(RdflibViews):
     store: ox.Store
     files: dict[str, Path] = field(default_factory=dict)  # named graph IRI -> source file
     release: str = __version__
@@ -162,22 +187,4 @@ class GraphStore:
                 g.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return g
 
-    @cached_property
-    def data(self) -> rdflib.Graph:
-        """Ontology and data together, as rdflib sees them: what queries and the network projection use."""
-        return self.rdflib_graph(self.default_graphs)
 
-    @cached_property
-    def shapes(self) -> rdflib.Graph:
-        return self.rdflib_graph(self.graphs("shapes"))
-
-    @cached_property
-    def dataset(self) -> rdflib.Dataset:
-        """Every file in its own named graph, as an rdflib Dataset."""
-        ds = rdflib.Dataset()
-        bind_prefixes(ds)
-        for name in self.files:
-            graph = ds.graph(rdflib.URIRef(name))
-            for triple in self.rdflib_graph([name]):
-                graph.add(triple)
-        return ds
