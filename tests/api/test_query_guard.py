@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from benelux_graph.api.guard import inspect_query
+from benelux_graph.api.guard import MAX_DEPTH, inspect_query, tokens
 from benelux_graph.errors import QueryRefused
 
 ALLOW = ("http://127.0.0.1:9/sparql",)
@@ -83,3 +85,95 @@ def test_allow_listed_service_is_accepted_by_iri_or_prefixed_name():
 def test_allow_list_refuses_everything_else(text):
     with pytest.raises(QueryRefused):
         inspect_query(text, ALLOW)
+
+
+# --- linear time ---------------------------------------------------------------------------------------------
+
+HOSTILE = {  # each about 60 KB (the size limit is 64 KB); a quadratic reading took 1 to 20 s on these
+    "dotted-names": "SELECT * { " + "a." * 30_000 + " }",
+    "dashed-names": "SELECT * { " + "a-" * 30_000 + " }",
+    "open-strings": "SELECT * { " + "'\\" * 30_000 + " }",
+    "open-double-strings": "SELECT * { " + '"\\' * 30_000 + " }",
+    "open-long-strings": "SELECT * { " + "'''\\" * 15_000 + " }",
+    "open-iris": "SELECT * { " + "<a" * 30_000 + " }",
+    "service-in-strings": "SELECT * { ?s ?p " + "'service' , " * 5_000 + "1 }",
+    "nesting": "ASK { FILTER(" + "(" * 30_000 + "1" + ")" * 30_000 + ") }",
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_the_guard_reads_any_text_in_linear_time(kind):
+    start = time.perf_counter()
+    try:
+        inspect_query(HOSTILE[kind])
+    except QueryRefused:
+        pass
+    assert time.perf_counter() - start < 1.0  # linear: ~50 ms
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a.b-c:d.e f.g-h", [("pname", "a.b-c:d.e"), ("word", "f"), ("other", "."), ("word", "g"), ("other", "-"),
+                         ("word", "h")]),
+    ("x.1y:z", [("pname", "x.1y:z")]),
+    ("'a\\'b' \"c'd\" '''e''f'''", [("string", "'a\\'b'"), ("string", "\"c'd\""), ("string", "'''e''f'''")]),
+    ("'a\\' INSERT", [("other", "'"), ("word", "a"), ("other", "\\"), ("other", "'"), ("word", "INSERT")]),
+    ("'''a ''", [("string", "''"), ("string", "'a '"), ("other", "'")]),  # a long string never closed
+    ("<http://x/\\u0041#b> <a b>", [("iri", "<http://x/\\u0041#b>"), ("other", "<"), ("word", "a"), ("word", "b"),
+                                   ("other", ">")]),
+])
+def test_tokens(text, expected):
+    assert [(t.kind, t.text) for t in tokens(text)] == expected
+
+
+# --- nesting -------------------------------------------------------------------------------------------------
+
+def test_nesting_up_to_the_limit_is_accepted():
+    assert inspect_query("ASK { FILTER(" + "(" * (MAX_DEPTH - 2) + "1" + ")" * (MAX_DEPTH - 2) + ") }").form
+    assert inspect_query("ASK { FILTER(" + "!" * (MAX_DEPTH - 2) + "true) }").form
+    brackets = "(" * 100 + "[" * 100 + "{" * 100
+    assert inspect_query(f'ASK {{ ?s ?p "{brackets}" }} # {brackets}\n').form  # strings and comments: no levels
+
+
+@pytest.mark.parametrize("text, depth, column", [
+    ("ASK { FILTER(" + "(" * MAX_DEPTH + "1" + ")" * MAX_DEPTH + ") }", MAX_DEPTH + 2, 13 + MAX_DEPTH - 1),
+    ("SELECT * {\n" + "{ " * MAX_DEPTH + "}" * MAX_DEPTH + " }", MAX_DEPTH + 1, 2 * MAX_DEPTH - 1),
+    ("ASK { FILTER(" + "!" * 500 + "true) }", 502, 13 + MAX_DEPTH - 1),
+    ("ASK { FILTER(" + "!(" * 40 + "true" + ")" * 41 + " }", 82, 13 + MAX_DEPTH - 1),
+    ("SELECT * { ?s ?p " + "[ ?p " * 100 + "1" + " ]" * 100 + " }", 101, 18 + 5 * (MAX_DEPTH - 1)),
+    # a less-than sign that reads as an IRI's start: what is inside counts
+    ("ASK { FILTER(?a<" + "(" * 100 + "1" + ")" * 100 + ">0) }", 102, 16 + MAX_DEPTH - 1),
+])
+def test_deeper_nesting_is_refused_with_the_depth_and_the_limit(text, depth, column):
+    with pytest.raises(QueryRefused) as e:
+        inspect_query(text)
+    assert f"nested {depth} levels deep" in e.value.message and f"at most {MAX_DEPTH}" in e.value.message
+    assert e.value.column == column
+
+
+# --- readings that part --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # a codepoint escape in an IRI: once read as a backslash, `#` hid the rest of the line
+    "SELECT * { <http://x/\\u0041#> ?p ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    # `<2)'>` read as an IRI: the quote then opened a string that hid SERVICE, where Oxigraph read `'>'`
+    "SELECT * { FILTER(1<2)'>' ?p ?o . SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c } ?x ?y '' }",
+    # ... or hid a nesting that overflows Oxigraph's stack
+    "SELECT * { FILTER(1<2)'>' <http://x/p> " + "(" * 9_000 + "1" + ")" * 9_000 + " . ?x ?y '' }",
+    "SELECT * { FILTER(?a<b#>\n SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+])
+def test_a_text_read_two_ways_is_refused(text):
+    with pytest.raises(QueryRefused) as e:
+        inspect_query(text)
+    assert e.value.line is not None
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { VALUES (?a ?b) { (<http://x/#a> <http://x/#b>) } }",
+    "SELECT * { ?s ?p (?a <http://x/#b> 'c') . ?s (<http://x/#p>/<http://x/#q>)* ?o }",
+    "SELECT (COUNT(DISTINCT <http://x/#a>) AS ?n) { ?s ?p ?o } ORDER BY ?n <http://x/#f>(?n)",
+    "SELECT * { BIND(<<( <http://x/#a> <http://x/#b> <http://x/#c> )>> AS ?t) }",
+    "SELECT * { ?s <http://x/#p> ?o FILTER(?o < 'b#' && ?o > 'a' && ?o IN (<http://x/#a>, <http://x/#b>)) }",
+    "SELECT * { { SELECT ?s (COUNT(?o) AS ?n) { ?s <http://x/#p> ?o } GROUP BY ?s HAVING (?n > 1) } }",
+])
+def test_iris_with_quotes_or_hashes_elsewhere_are_accepted(text):
+    assert inspect_query(text).form == "SELECT"
