@@ -27,6 +27,7 @@ setup-virtuoso:
 	@scripts/virtuoso.sh install
 
 test: setup setup-browser setup-virtuoso
+	$(PYTHON) -m ruff check src tests bench
 	$(PYTHON) -m pytest -q
 
 validate:

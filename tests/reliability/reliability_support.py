@@ -35,7 +35,7 @@ from benelux_graph.api.app import create_app
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # reliability_settings and helpers, importable by name (query workers too)
 
-from reliability_settings import reliability_settings
+from reliability_settings import reliability_settings  # noqa: E402 - after the sys.path line above
 
 ROOT = HERE.parents[1]
 CHROMIUM = "/usr/bin/chromium"

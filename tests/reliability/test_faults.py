@@ -12,9 +12,9 @@ import time
 import httpx
 import pytest
 from reliability_settings import reliability_settings
+from reliability_support import LiveServer, free_port
 
 from benelux_graph.store import GraphStore
-from reliability_support import LiveServer, free_port
 
 pytestmark = pytest.mark.server
 

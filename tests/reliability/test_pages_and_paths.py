@@ -9,9 +9,9 @@ import socket
 import httpx
 import pytest
 from reliability_settings import reliability_settings
+from reliability_support import LiveServer
 
 from benelux_graph.store import GraphStore
-from reliability_support import LiveServer
 
 pytestmark = pytest.mark.server
 

@@ -9,9 +9,9 @@ import time
 import httpx
 import pytest
 from reliability_settings import reliability_settings
+from reliability_support import LiveServer
 
 from benelux_graph.api.ratelimit import TokenBuckets
-from reliability_support import LiveServer
 
 
 class Clock:

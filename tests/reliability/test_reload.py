@@ -12,9 +12,9 @@ import time
 import httpx
 import pytest
 from reliability_settings import reliability_settings
+from reliability_support import LiveServer, ServerProcess
 
 from benelux_graph.store import GraphStore
-from reliability_support import LiveServer, ServerProcess
 
 pytestmark = pytest.mark.server
 
