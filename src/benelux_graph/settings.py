@@ -20,7 +20,7 @@ class Settings:
     max_query_bytes: int = field(default=64_000, metadata={"help": "largest query text accepted, in bytes"})
     max_body_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted, in bytes"})
     workers: int = field(default=2, metadata={"help": "query worker processes (a runaway query is killed with its worker)"})
-    store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store to serve from (default: the embedded store)"})
+    store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store for `publish` (serving from it is not built yet)"})
     store_user: str = field(default="", metadata={"help": "user for publishing to the remote store"})
     store_password: str = field(default="", metadata={"help": "password for publishing to the remote store"})
     cache_bytes: int = field(default=64_000_000, metadata={"help": "memory for cached query answers, in bytes; 0 turns caching off"})
