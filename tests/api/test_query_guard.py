@@ -108,7 +108,7 @@ def test_the_guard_reads_any_text_in_linear_time(kind):
         inspect_query(HOSTILE[kind])
     except QueryRefused:
         pass
-    assert time.perf_counter() - start < 1.0  # linear: ~50 ms
+    assert time.perf_counter() - start < 3.0  # linear: ~50 ms; quadratic: 9-15 s; room for a busy machine
 
 
 @pytest.mark.parametrize("text, expected", [

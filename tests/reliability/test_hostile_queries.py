@@ -118,9 +118,9 @@ def test_deeply_nested_query_fails_cleanly_and_the_server_recovers(client, live_
 # --- the guard reads any text in linear time -------------------------------------------------------------------
 
 GUARD_HOSTILE = {
-    "dotted-names": "SELECT * { " + "a." * 10_000 + " }",
-    "dashed-names": "SELECT * { " + "a-" * 10_000 + " }",
-    "open-strings": "SELECT * { " + "'\\" * 10_000 + " }",
+    "dotted-names": "SELECT * { " + "a." * 30_000 + " }",
+    "dashed-names": "SELECT * { " + "a-" * 30_000 + " }",
+    "open-strings": "SELECT * { " + "'\\" * 30_000 + " }",
 }
 
 
@@ -131,7 +131,8 @@ def test_the_guard_reads_a_hostile_text_in_linear_time(kind):
         inspect_query(GUARD_HOSTILE[kind])
     except QueryRefused:
         pass
-    assert time.perf_counter() - start < 0.3  # linear: ~10 ms; quadratic: seconds
+    # 60 KB: linear ~50 ms, the old quadratic reader 9-15 s; the bound leaves room for a busy machine
+    assert time.perf_counter() - start < 3.0
 
 
 def test_a_hostile_text_does_not_stall_the_server(live_server):
