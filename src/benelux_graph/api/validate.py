@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..dumps import CONTEXT_IRI, jsonld_context
+from ..store import to_rdflib
 from ..validation import ValidationReport, validate_graph
 from .errors import ApiError
 from .negotiation import HTML, JSON, choose
@@ -125,18 +126,6 @@ def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
 
 
-def rdflib_term(t):
-    if isinstance(t, ox.NamedNode):
-        return rdflib.URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return rdflib.BNode(t.value)
-    if t.language:
-        return rdflib.Literal(t.value, lang=t.language)
-    if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return rdflib.Literal(t.value)
-    return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-
-
 CACHED = 32
 
 
@@ -184,7 +173,7 @@ class Validator:
         g = rdflib.Graph()
         for name in graphs:
             for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-                g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return g
 
     def neighbours(self, nodes: set, graph: rdflib.Graph) -> set:
@@ -211,7 +200,7 @@ class Validator:
         the same contribution, or another one with the same neighbourhood, is answered sooner."""
         contribution = rdflib.Graph()
         for t in triples:
-            contribution.add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
+            contribution.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         mentioned = set(contribution.subjects()) | {o for o in contribution.objects()
                                                     if not isinstance(o, rdflib.Literal)}
         with self.lock:  # one validation at a time: each takes a second or more of CPU
