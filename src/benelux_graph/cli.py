@@ -119,7 +119,8 @@ def serve(
 
 @app.command()
 def publish(
-    to: str = typer.Option(..., "--to", help="the store's SPARQL endpoint (Virtuoso: http://HOST:8890/sparql)"),
+    to: str | None = typer.Option(
+        None, "--to", help="the store's SPARQL endpoint (Virtuoso: http://HOST:8890/sparql; default: BENELUX_STORE_URL)"),
     user: str | None = typer.Option(None, help="user allowed to write (default: BENELUX_STORE_USER)"),
     password: str | None = typer.Option(None, help="its password (default: BENELUX_STORE_PASSWORD)"),
     graph_store: str | None = typer.Option(
@@ -130,7 +131,13 @@ def publish(
     """Load the release into a SPARQL 1.1 store, one named graph per file, replacing graphs of the same name."""
     from .remote import publish as publish_release
 
-    store = load_store(Settings.from_env())
+    settings = Settings.from_env()
+    to = to or settings.store_url
+    if not to:
+        fail(ValueError("say where to publish: --to URL, or BENELUX_STORE_URL"))
+    user = user if user is not None else settings.store_user or None
+    password = password if password is not None else settings.store_password or None
+    store = load_store(settings)
     try:
         report = publish_release(store, to, user, password, graph_store, update_url=update_url, method=method)
     except (BeneluxGraphError, ValueError) as e:
