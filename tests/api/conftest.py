@@ -5,70 +5,18 @@ store), a canary HTTP server that records every request it receives, and Debian'
 from __future__ import annotations
 
 import http.server
-import socket
 import sys
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-
-from benelux_graph.api.app import create_app
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests import answers.py, whatever pytest's import mode
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # live_server.py
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """create_app(settings, store) served by uvicorn in a thread; its query workers are real processes."""
-
-    def __init__(self, settings, store):
-        self.port = free_port()
-        self.settings = replace(settings, host="127.0.0.1", port=self.port)
-        self.app = create_app(self.settings, store)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def engine(self):
-        return self.app.state.runtime.engine
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.server.started:
-                return self
-            if not self.thread.is_alive():
-                break
-            time.sleep(0.05)
-        raise RuntimeError(f"the test server on port {self.port} did not start")
-
-    def wait_for_workers(self, count: int, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.engine.worker_pids) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
+from live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,12 @@ where rdflib's own isomorphism check takes seconds on graphs with hundreds of bl
 from __future__ import annotations
 
 import asyncio
-import socket
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -25,9 +26,10 @@ import uvicorn
 from benelux_graph.api.app import create_app
 from benelux_graph.dumps import Publication, queries_quads
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # live_server.py
+
+from live_server import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+
 DEFAULT = "urn:x-rdflib:default"
 
 
@@ -115,12 +117,6 @@ def client(ld_app):
     c = AsgiClient(ld_app)
     yield c
     c.runner.shutdown()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

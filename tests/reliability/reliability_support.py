@@ -18,88 +18,23 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-
-from benelux_graph.api.app import create_app
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # reliability_settings and helpers, importable by name (query workers too)
+sys.path.insert(0, str(HERE.parent))  # live_server.py
 
 from reliability_settings import reliability_settings  # noqa: E402 - after the sys.path line above
 
 ROOT = HERE.parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """create_app(settings, store) served by uvicorn in a thread; its query workers are real processes."""
-
-    def __init__(self, settings, store):
-        self.port = free_port()
-        self.settings = replace(settings, host="127.0.0.1", port=self.port)
-        self.app = create_app(self.settings, store)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def runtime(self):
-        return self.app.state.runtime
-
-    @property
-    def engine(self):
-        """The engine of the release now served (after a reload, the new one's)."""
-        releases = self.runtime.releases
-        return releases.current.runtime.engine if releases is not None else self.runtime.engine
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.server.started:
-                return self
-            if not self.thread.is_alive():
-                break
-            time.sleep(0.05)
-        raise RuntimeError(f"the test server on port {self.port} did not start")
-
-    def wait_for_workers(self, count: int, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.engine.worker_pids) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(self.engine.worker_pids) >= count, "the query workers did not come back"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(20)
-
-    def __enter__(self) -> LiveServer:  # noqa: PYI034
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+from live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer, free_port  # noqa: E402,F401 - re-exported
 
 
 class ServerProcess:

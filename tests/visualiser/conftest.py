@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
-import threading
-import time
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from benelux_graph.api.app import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # live_server.py
+
+from live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 
 class AsgiClient:
@@ -57,41 +55,9 @@ def api(app):
     client.runner.shutdown()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    def __init__(self, settings, store):
-        self.port = free_port()
-        self.app = create_app(replace(settings, host="127.0.0.1", port=self.port, workers=1), store)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.thread.is_alive():
-            if self.server.started:
-                return self
-            time.sleep(0.05)
-        raise RuntimeError(f"the test server on port {self.port} did not start")
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
-
-
 @pytest.fixture(scope="session")
 def graph_server(settings, store):
-    server = LiveServer(settings, store).start()
+    server = LiveServer(replace(settings, workers=1), store).start()
     yield server
     server.stop()
 
