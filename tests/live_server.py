@@ -6,6 +6,7 @@ sys.path; the module has a unique name so that pytest's importlib mode finds thi
 
 from __future__ import annotations
 
+import http.server
 import socket
 import threading
 import time
@@ -77,3 +78,35 @@ class LiveServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class Canary:
+    """An HTTP server on another loopback port that answers anything and remembers every request."""
+
+    def __init__(self):
+        self.requests: list[str] = []
+        canary = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self):
+                canary.requests.append(f"{self.command} {self.path}")
+                body = b"<http://canary/s> <http://canary/p> \"CANARY-CONTENT\" ."
+                self.send_response(200)
+                self.send_header("Content-Type", "application/n-triples")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_HEAD = answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -43,6 +43,18 @@ def load_store(settings: Settings, files: list[Path] | None = None):
         fail(e)
 
 
+def open_store(settings: Settings):
+    """The store a server serves: the embedded one, or the remote one when BENELUX_SERVE_FROM_STORE is set."""
+    if not settings.serve_from_store:
+        return load_store(settings)
+    from .remote import served_store
+
+    try:
+        return served_store(settings)
+    except BeneluxGraphError as e:
+        fail(e)
+
+
 @app.command()
 def validate(
     files: list[Path] | None = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
@@ -94,8 +106,11 @@ def serve(
     port: int | None = typer.Option(None, help="port to listen on (default 8000)"),
     workers: int = typer.Option(1, "--workers", min=1, help="server processes sharing the port, each with its own "
                                 "store, caches and BENELUX_WORKERS query workers (about one per core)"),
+    store: str | None = typer.Option(
+        None, "--store", help="serve over this remote SPARQL store (a release published there with `publish --to`) "
+                              "instead of the embedded one; sets BENELUX_STORE_URL and BENELUX_SERVE_FROM_STORE"),
 ) -> None:
-    """Serve the SPARQL endpoint, pages and dumps over the embedded store."""
+    """Serve the SPARQL endpoint, pages and dumps over the embedded store (or a remote one: --store URL)."""
     import gc
     import os
 
@@ -103,9 +118,12 @@ def serve(
 
     from .api.app import create_app
 
-    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    overrides = {k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None}
+    if store is not None:
+        overrides["serve_from_store"] = True
     settings = Settings.from_env(**overrides)
-    store = load_store(settings)  # with several processes too: a file that cannot be read stops here, once
+    # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once
+    store = open_store(settings)
     if workers > 1:
         del store
         os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})

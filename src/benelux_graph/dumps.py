@@ -325,7 +325,7 @@ class Publication:
     @cached_property
     def quads(self) -> list[ox.Quad]:
         """Every published quad, with canonical blank-node labels, sorted."""
-        return canonical(list(self.store.store.quads_for_pattern(None, None, None, None)) + self.queries)
+        return canonical(self.store.quads() + self.queries)
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
@@ -346,8 +346,10 @@ class Publication:
 
     @cached_property
     def last_modified(self) -> float:
-        """The newest modification time of the files the publication is made of (seconds since the epoch)."""
-        paths = list(self.store.files.values()) + sorted(self.settings.queries_dir.glob("*.rq"))
+        """The newest modification time of the files the publication is made of (seconds since the epoch; a
+        remote store's graphs have no file: the queries' files count)."""
+        paths = [p for p in self.store.files.values() if p is not None]
+        paths += sorted(self.settings.queries_dir.glob("*.rq"))
         return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
 
     def comment(self) -> list[str]:

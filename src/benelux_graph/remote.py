@@ -161,6 +161,34 @@ def strip_dataset(sparql: str) -> str:
     return sparql
 
 
+PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w.-]*):\s*(" + IRIREF + ")", re.IGNORECASE)
+CLAUSE_GRAPH = re.compile(IRIREF + r"|[\w.-]*:[\w.:%-]*")
+
+
+def dataset_clauses(sparql: str, prefixes: dict[str, str] | None = None) -> tuple[list[str], list[str]] | None:
+    """The graphs a query's own FROM and FROM NAMED clauses name, as (default, named) IRIs, or None if it has
+    none (strip_dataset removes them from the text: the protocol then names them to the store)."""
+    masked = MASKED.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">" if m.group(0)[0] == "<"
+                        else " " * len(m.group(0)), sparql)
+    clauses = list(DATASET_CLAUSE.finditer(masked))
+    if not clauses:
+        return None
+    known = dict(prefixes or {})
+    known.update({m.group(1): sparql[m.start(2) + 1:m.end(2) - 1] for m in PREFIX_DECLARATION.finditer(masked)})
+    default: list[str] = []
+    named: list[str] = []
+    for clause in clauses:
+        target = CLAUSE_GRAPH.search(masked, clause.start() + 4)  # after FROM (NAMED holds no '<' nor ':')
+        text = sparql[target.start():target.end()]
+        if text.startswith("<"):
+            iri = text[1:-1]
+        else:
+            prefix, _, local = text.partition(":")
+            iri = known.get(prefix, "urn:x-benelux-graph:unknown-prefix:") + local
+        (named if "NAMED" in clause.group(0).upper() else default).append(iri)
+    return default, named
+
+
 # --- RemoteStore --------------------------------------------------------------------------------------------------
 
 def graph_kind(name: str) -> str | None:
@@ -213,6 +241,7 @@ class RemoteStore(RdflibViews):
         self.url, self.timeout = url, timeout
         self.user, self.password = credentials(user, password)
         self.published = None
+        self._sizes: dict[str, int] | None = None
         self.union_graph: str | None = None  # UNION_GRAPH once the release graph says it was published
         self.graphs_ = ordered_graphs(graphs) if graphs is not None else None
         self.release_ = release
@@ -241,6 +270,7 @@ class RemoteStore(RdflibViews):
         self.release_, self.published = info["release"], info["published"]
         self.union_graph = UNION_GRAPH if UNION_GRAPH in info["graphs"] else None
         self.graphs_ = ordered_graphs(g for g in info["graphs"] if g != UNION_GRAPH)
+        self._sizes = None
         for name in ("data", "shapes", "dataset"):
             self.__dict__.pop(name, None)
         return True
@@ -270,12 +300,13 @@ class RemoteStore(RdflibViews):
 
     def query(self, sparql: str, substitutions: dict | None = None, default_graph=None, named_graphs=None,
               use_default_graph_as_union: bool = False, base_iri: str | None = None,
-              prefixes: dict[str, str] | None = None):
+              prefixes: dict[str, str] | None = None, timeout: float | None = None):
         """Run SPARQL on the remote store over the project's graphs; pyoxigraph result objects, as GraphStore.
 
         `default_graph` (NamedNode(s) or IRIs) replaces the default graph (the ontology and data graphs);
         `named_graphs` narrows the graphs GRAPH can see (default: every project graph). A malformed query raises
-        SyntaxError before anything is sent; a remote failure RemoteStoreError; a time-out QueryTimeout.
+        SyntaxError before anything is sent; a remote failure RemoteStoreError; a time-out QueryTimeout (after
+        `timeout` seconds when given and shorter than the store's).
         """
         if substitutions:
             sparql = bind_variables(sparql, substitutions)
@@ -290,7 +321,8 @@ class RemoteStore(RdflibViews):
         if self.union_graph and set(default) == set(self.default_graphs):
             default = [self.union_graph]
         named = as_iris(named_graphs, "named_graphs") if named_graphs is not None else list(self.graphs_)
-        body, mime = self._request(prologue + sparql, form, default, named)
+        body, mime = self._request(prologue + sparql, form, default, named,
+                                   self.timeout if timeout is None else min(timeout, self.timeout))
         if form in ("SELECT", "ASK"):
             fmt = RESULT_FORMATS.get(mime)
             if fmt is None:
@@ -306,11 +338,32 @@ class RemoteStore(RdflibViews):
         return sum(self.graph_sizes().values())
 
     def graph_sizes(self) -> dict[str, int]:
-        """Triples per project graph on the remote store (a graph it lacks counts 0)."""
-        rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        sizes = dict.fromkeys(self.graphs_, 0)
-        sizes.update({row["g"].value: int(row["n"].value) for row in rows})
-        return sizes
+        """Triples per project graph on the remote store (a graph it lacks counts 0); counted once per release."""
+        if self._sizes is None:
+            rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            sizes = dict.fromkeys(self.graphs_, 0)
+            sizes.update({row["g"].value: int(row["n"].value) for row in rows})
+            self._sizes = sizes
+        return dict(self._sizes)
+
+    def default_graph_size(self) -> int:
+        """Distinct triples in the default graphs merged, as GraphStore.default_graph_size."""
+        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"))
+        return int(rows[0]["n"].value)
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """Every quad of one project graph, or of all of them (as GraphStore.quads); an answer the store cut
+        short (its own row cap on CONSTRUCT) raises RemoteStoreError rather than being served as complete."""
+        out: list[ox.Quad] = []
+        for name in self.graphs_ if graph is None else [graph]:
+            triples = self.triples(name)
+            expected = self.graph_sizes().get(name, 0)
+            if len(triples) != expected:
+                raise RemoteStoreError(f"{self.url} returned {len(triples)} of the {expected} triples of <{name}>: "
+                                       f"the store cuts long answers (raise Virtuoso's [SPARQL] ResultSetMaxRows)")
+            g = ox.NamedNode(name)
+            out.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+        return out
 
     def triples(self, graph: str) -> list[ox.Triple]:
         """Every triple of one project graph (for dumps and the rdflib views)."""
@@ -340,18 +393,19 @@ class RemoteStore(RdflibViews):
 
     # HTTP -----------------------------------------------------------------------------------------------------
 
-    def _wrapper(self, url: str | None = None) -> SPARQLWrapper:
+    def _wrapper(self, url: str | None = None, timeout: float | None = None) -> SPARQLWrapper:
         sw = SPARQLWrapper(url or self.url, agent=f"benelux-graph/{__version__}")
         sw.setMethod(POST)
         sw.setOnlyConneg(True)
-        sw.setTimeout(max(1, round(self.timeout + 5)))
+        sw.setTimeout(max(1, round((self.timeout if timeout is None else timeout) + 5)))
         if self.user:
             sw.setHTTPAuth(DIGEST)
             sw.setCredentials(self.user, self.password or "")
         return sw
 
-    def _request(self, sparql: str, form: str, default: list[str], named: list[str]) -> tuple[bytes, str]:
-        sw = self._wrapper()
+    def _request(self, sparql: str, form: str, default: list[str], named: list[str],
+                 timeout: float) -> tuple[bytes, str]:
+        sw = self._wrapper(timeout=timeout)
         sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
         sw.addCustomHttpHeader("Accept", RESULTS_ACCEPT if form in ("SELECT", "ASK") else GRAPH_ACCEPT)
         sw.setQuery(sparql)
@@ -360,7 +414,7 @@ class RemoteStore(RdflibViews):
         for g in named:
             sw.addNamedGraph(g)
         # Virtuoso stops a query on the server at this many milliseconds (other stores ignore the parameter).
-        sw.addParameter("timeout", str(int(self.timeout * 1000)))
+        sw.addParameter("timeout", str(max(1, int(timeout * 1000))))
         started = time.monotonic()
         try:
             response = sw.query().response
@@ -370,13 +424,13 @@ class RemoteStore(RdflibViews):
         except (swe.Unauthorized, swe.EndPointNotFound, swe.EndPointInternalError, swe.URITooLong,
                 swe.SPARQLWrapperException) as e:
             if is_timeout_message(remote_message(e)):
-                raise QueryTimeout(f"the query ran past {self.timeout:g} s on {self.url}") from None
+                raise QueryTimeout(f"the query ran past {timeout:g} s on {self.url}") from None
             raise RemoteStoreError(f"{self.url}: {remote_message(e)}") from None
         except TimeoutError:
             raise QueryTimeout(f"no answer from {self.url} within {time.monotonic() - started:.0f} s") from None
         except urllib.error.URLError as e:
             if isinstance(e.reason, (TimeoutError, socket.timeout)):
-                raise QueryTimeout(f"no answer from {self.url} within {self.timeout:g} s") from None
+                raise QueryTimeout(f"no answer from {self.url} within {timeout:g} s") from None
             raise RemoteStoreError(f"cannot reach {self.url}: {e.reason}") from None
         state = response.headers.get("X-SQL-State")
         if state:  # Virtuoso's "anytime" answer: partial results when its time limit is hit
@@ -386,6 +440,18 @@ class RemoteStore(RdflibViews):
                                    f"answer ({state} {message}), refused")
             raise RemoteStoreError(f"{self.url} sent an incomplete answer: {state} {message}")
         return body, media_type(response.headers)
+
+
+def served_store(settings) -> RemoteStore:
+    """The remote store a server serves (`serve --store URL`), checked before it serves: it holds a published
+    release, and it does not cut an answer of the row cap plus one (else a cut answer would pass as complete)."""
+    if not settings.store_url:
+        raise RemoteStoreError("no store to serve from: give `serve --store URL` or set BENELUX_STORE_URL")
+    store = RemoteStore(settings.store_url, timeout=max(settings.query_timeout, 30.0),
+                        user=settings.store_user or None, password=settings.store_password or None)
+    store.check_row_cap(settings.max_rows + 1)
+    store.graph_sizes()
+    return store
 
 
 def remote_message(e: Exception) -> str:

@@ -177,6 +177,18 @@ class GraphStore(RdflibViews):
     def __len__(self) -> int:
         return len(self.store)
 
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """Every quad of one named graph, or of the whole store."""
+        return list(self.store.quads_for_pattern(None, None, None, None if graph is None else ox.NamedNode(graph)))
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples in each named graph."""
+        return {g: sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in self.files}
+
+    def default_graph_size(self) -> int:
+        """Distinct triples in the default graphs merged (a triple in two files counts once)."""
+        return len({(q.subject, q.predicate, q.object) for g in self.default_graphs for q in self.quads(g)})
+
     def rdflib_graph(self, graphs: list[str]) -> rdflib.Graph:
         """An rdflib Graph holding the union of the given named graphs, as loaded (never re-read from disk:
         the files may have changed since, and the views must be those of this release)."""

@@ -4,9 +4,7 @@ store), a canary HTTP server that records every request it receives, and Debian'
 
 from __future__ import annotations
 
-import http.server
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # the tests import answers.py, whatever pytest's import mode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # live_server.py
 
-from live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
+from live_server import CHROMIUM, CHROMIUM_ARGS, Canary, LiveServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -40,38 +38,6 @@ def capped_server(settings, store):
 def client(live_server):
     with httpx.Client(base_url=live_server.url, timeout=30) as c:
         yield c
-
-
-class Canary:
-    """An HTTP server on another loopback port that answers anything and remembers every request."""
-
-    def __init__(self):
-        self.requests: list[str] = []
-        canary = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def answer(self):
-                canary.requests.append(f"{self.command} {self.path}")
-                body = b"<http://canary/s> <http://canary/p> \"CANARY-CONTENT\" ."
-                self.send_response(200)
-                self.send_header("Content-Type", "application/n-triples")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_HEAD = answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

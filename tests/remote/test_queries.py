@@ -9,8 +9,7 @@ in VIRTUOSO_DEFECTS with what it does: an expected failure that must keep failin
 
 from __future__ import annotations
 
-import ast
-import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,6 +20,9 @@ import pytest
 from benelux_graph.errors import QueryTimeout
 from benelux_graph.queries import load_queries
 from benelux_graph.remote import RemoteStore, RemoteStoreError
+
+sys.path.insert(0, str(Path(__file__).parent))  # remote_answers.py, whatever pytest's import mode
+from remote_answers import answer, concat_columns  # noqa: E402
 
 pytestmark = pytest.mark.remote
 
@@ -33,48 +35,6 @@ QUERIES = load_queries(Path(__file__).resolve().parents[2] / "queries")
 #: fails with SQ156 on UNION branches that BIND a constant next to a transitive path, so branches tag their rows
 #: with VALUES instead.
 VIRTUOSO_DEFECTS: dict[str, str] = {}
-
-STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
-GROUP_CONCAT = re.compile(
-    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?(?:;\s*SEPARATOR\s*=\s*(" + STRING + r"))?\s*\)\s*AS\s+\?(\w+)",
-    re.IGNORECASE | re.DOTALL)
-
-
-def concat_columns(sparql: str) -> dict[str, str]:
-    """Variable -> separator of every GROUP_CONCAT(…) AS ?var in the query."""
-    return {m.group(2): ast.literal_eval(m.group(1)) if m.group(1) else " " for m in GROUP_CONCAT.finditer(sparql)}
-
-
-def term_key(term):
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return ("bnode",)
-    if isinstance(term, ox.Literal):
-        return ("literal", term.value, term.datatype.value, term.language)
-    return ("iri", term.value)
-
-
-def answer(result, concat: dict[str, str] | None = None):
-    """A query answer as something to compare: a bool, or a Counter of rows (tuples of (variable, term key))."""
-    concat = concat or {}
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows = Counter()
-        for solution in result:
-            row = []
-            for name in names:
-                term = solution[name]
-                if name in concat:  # order undefined; type differs (see test_differences.py)
-                    row.append((name, tuple(sorted(term.value.split(concat[name]))) if term and term.value else ()))
-                else:
-                    row.append((name, term_key(term)))
-            rows[tuple(row)] += 1
-        return rows
-    return Counter((term_key(t.subject), term_key(t.predicate), term_key(t.object)) for t in result)
-
 
 def saved_query_cases():
     for name in QUERIES:

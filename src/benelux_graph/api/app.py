@@ -94,6 +94,12 @@ def app_from_env() -> FastAPI:
     import gc
 
     settings = Settings.from_env()
-    app = create_app(settings, GraphStore.load(settings))
+    if settings.serve_from_store:
+        from ..remote import served_store
+
+        store = served_store(settings)
+    else:
+        store = GraphStore.load(settings)
+    app = create_app(settings, store)
     gc.freeze()  # what startup made lives as long as the process: kept out of the collector's full passes
     return app

@@ -405,12 +405,13 @@ def resources_router(runtime: Runtime) -> APIRouter:
         graphs = runtime.store.graphs("ontology") if which == "ontology" else data.shapes_graphs
         vary = {"Vary": "Accept"} if ext is None else {}
         if fmt is not HTML:
-            if which == "ontology" and fmt.name == "turtle":  # the hand-edited source, comments and all
+            source_file = runtime.store.files[graphs[0]] if which == "ontology" and graphs else None
+            if source_file is not None and fmt.name == "turtle":  # the hand-edited source, comments and all
                 etag = data.etag(which, "source")
                 headers = {**validators(etag, data.publication.last_modified), **vary}
                 if not_modified(request, etag, data.publication.last_modified):
                     return Response(status_code=304, headers=headers)
-                source = runtime.store.files[graphs[0]].read_bytes()
+                source = source_file.read_bytes()
                 return Response(source, 200, headers, media_type=fmt.content_type)
             statements = [q for q in data.publication.quads if q.graph_name.value in set(graphs)]
             return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
@@ -425,10 +426,11 @@ def resources_router(runtime: Runtime) -> APIRouter:
             return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
         names = {}
         for g in data.shapes_graphs:
-            path = runtime.store.files[g]
+            path = runtime.store.files[g]  # None on a remote store: the graph's name says which file it was
+            name = f"{path.parent.name}/{path.name}" if path is not None else "/".join(g.rsplit("/", 2)[-2:]) + ".ttl"
             for q in data.publication.quads:
                 if q.graph_name.value == g and isinstance(q.subject, ox.NamedNode):
-                    names.setdefault(q.subject, f"{path.parent.name}/{path.name}")
+                    names.setdefault(q.subject, name)
         shapes = shapes_doc(data.shapes_index, names, href)
         return page(request, "ld/shapes.html", {"shapes": shapes, "formats": RDF_FORMATS,
                                                 "files": sorted(set(names.values()))}, headers=headers)

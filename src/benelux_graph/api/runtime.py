@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import pyoxigraph as ox
-
 from ..engine import QueryEngine
 from ..namespaces import PREFIXES
 from ..queries import NamedQuery, load_queries
+from ..remote import RemoteStore
+from ..remote_engine import RemoteEngine
 from ..settings import Settings
 from ..store import GraphStore
 
@@ -20,14 +20,16 @@ from ..store import GraphStore
 @dataclass
 class Runtime:
     settings: Settings
-    store: GraphStore
+    store: GraphStore | RemoteStore
     engine: QueryEngine
     queries: dict[str, NamedQuery] = field(default_factory=dict)
     releases: object | None = None  # api/admin.Releases, once the application serves (reloads)
 
     @classmethod
-    def create(cls, settings: Settings, store: GraphStore) -> Runtime:
-        return cls(settings, store, QueryEngine(settings, store), load_queries(settings.queries_dir))
+    def create(cls, settings: Settings, store: GraphStore | RemoteStore) -> Runtime:
+        """The runtime of an embedded store (query worker processes) or a remote one (`serve --store URL`)."""
+        engine = RemoteEngine(settings, store) if isinstance(store, RemoteStore) else QueryEngine(settings, store)
+        return cls(settings, store, engine, load_queries(settings.queries_dir))
 
     # The reliability layer's settings, named here for the modules that use them (ratelimit.py, admin.py).
 
@@ -55,13 +57,8 @@ class Runtime:
     @cached_property
     def graph_sizes(self) -> dict[str, int]:
         """Triples in each named graph of the store."""
-        return {g: sum(1 for _ in self.store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                for g in self.store.files}
+        return self.store.graph_sizes()
 
     @cached_property
     def default_graph_size(self) -> int:
-        triples = set()
-        for g in self.store.default_graphs:
-            triples.update((q.subject, q.predicate, q.object)
-                           for q in self.store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-        return len(triples)
+        return self.store.default_graph_size()

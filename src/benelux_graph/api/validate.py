@@ -172,7 +172,7 @@ class Validator:
     def graph(store, graphs: list[str]) -> rdflib.Graph:
         g = rdflib.Graph()
         for name in graphs:
-            for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            for q in store.quads(name):
                 g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return g
 
