@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..settings import Settings
 from ..store import GraphStore
-from . import errors
+from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
 from .downloads import downloads_router
 from .editor import STATIC, yasgui_dir
@@ -84,6 +84,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.add_middleware(RateLimit, limit=runtime.rate_limit, query_budget=runtime.query_budget,
                        version=__version__)  # outermost: per client
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
+    openapi.install(app)  # the schemas of the answers (api/openapi.py)
     return app
 
 

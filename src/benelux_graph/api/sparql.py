@@ -22,6 +22,7 @@ from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
 from .negotiation import GRAPHS, HTML, choose, describe
+from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .runtime import Runtime
 from .serialize import graph
 
@@ -30,14 +31,19 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and runs queries only"
 
-DOC = {
-    "summary": "SPARQL 1.1 query endpoint",
-    "description": __doc__,
-    "responses": {200: {"description": "SPARQL results (JSON, XML, CSV, TSV) or RDF (Turtle, N-Triples, JSON-LD, "
-                                       "RDF/XML, TriG), by content negotiation or `format`"},
-                  400: {"description": "malformed or refused query"}, 406: {"description": "no acceptable format"},
-                  413: {"description": "query or body too large"}, 503: {"description": "query timed out"}},
-}
+ERRORS = {400: {"description": "malformed or refused query"}, 406: {"description": "no acceptable format"},
+          413: {"description": "query or body too large"}, 503: {"description": "query timed out"}}
+DOC = {"summary": "SPARQL 1.1 query endpoint", "description": __doc__, "response_class": Response}
+RESULTS_DESCRIPTION = ("SPARQL results (JSON, XML, CSV, TSV) for SELECT and ASK, RDF (Turtle, N-Triples, JSON-LD, "
+                       "RDF/XML, TriG) for CONSTRUCT and DESCRIBE, by content negotiation or `format`")
+GET_DOC = {**DOC, "operation_id": "sparql_get", "openapi_extra": {"parameters": sparql_parameters(with_query=True)},
+           "responses": {**answers(SPARQL_ANSWERS + (HTML,), RESULTS_DESCRIPTION + "; without a query, the Service "
+                                   "Description (RDF), or the query editor (HTML) to a browser"),
+                         **NOT_MODIFIED, **ERRORS}}
+POST_DOC = {**DOC, "operation_id": "sparql_post",
+            "openapi_extra": {"parameters": sparql_parameters(with_query=False), "requestBody": SPARQL_REQUEST_BODY},
+            "responses": {**answers(SPARQL_ANSWERS, RESULTS_DESCRIPTION), **NOT_MODIFIED, **ERRORS,
+                          415: {"description": "a body that is neither a form nor application/sparql-query"}}}
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -125,8 +131,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
     # than answering from the result cache. The FastAPI routes after it are never reached; they document the
     # endpoint in the OpenAPI description.
     router.routes.append(Route("/sparql", sparql, methods=["GET", "HEAD", "POST"], include_in_schema=False))
-    router.add_api_route("/sparql", sparql, methods=["GET"], operation_id="sparql_get", **DOC)
-    router.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post", **DOC)
+    router.add_api_route("/sparql", sparql, methods=["GET"], **GET_DOC)
+    router.add_api_route("/sparql", sparql, methods=["POST"], **POST_DOC)
     router.add_api_route("/sparql", sparql, methods=["HEAD"], include_in_schema=False)
     return router
 
