@@ -46,6 +46,8 @@ from ..network import (
     slug,
 )
 from .errors import ApiError
+from .negotiation import HTML, JSON
+from .openapi import answers, media, ref
 from .runtime import Runtime
 
 WEB = Path(__file__).resolve().parents[1] / "web" / "benelux-plus"
@@ -78,6 +80,12 @@ ScopeQ = Annotated[Literal["graph", "benelux-plus"], Query(
 ERRORS = {304: {"description": "not modified (If-None-Match matched the ETag)"},
           400: {"description": "a bad filter or parameter (JSON error shape)"},
           404: {"description": "an unknown id (JSON error shape)"}}
+#: The answers of the routes taking `format`: JSON (cytoscape or node-link), or a GraphML or GEXF file.
+GRAPH_ANSWERS = {200: {
+    "description": "format=cytoscape (the default): Cytoscape.js elements; node-link: D3 node-link data; graphml, "
+                   "gexf: the file (Content-Disposition: attachment)",
+    "content": {"application/json": {"schema": {"anyOf": [ref("GraphElements"), ref("GraphNodeLink")]}},
+                **media("application/graphml+xml", "application/gexf+xml")}}}
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -296,7 +304,8 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def base_of(request: Request) -> str:
         return request.scope.get("root_path", "")
 
-    @router.get("/api/graph", summary="The graph, whole or filtered", responses=ERRORS)
+    @router.get("/api/graph", summary="The graph, whole or filtered", response_class=Response,
+                responses={**GRAPH_ANSWERS, **ERRORS})
     def whole_graph(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
                     country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
                     format: FormatQ = "cytoscape", themes: ThemesQ = "attributes") -> Response:
@@ -311,7 +320,8 @@ def graph_router(runtime: Runtime) -> APIRouter:
                                   filters=f.__dict__)
         return answer(request, build)
 
-    @router.get("/api/graph/benelux-plus", summary="The Benelux+ preset", responses=ERRORS)
+    @router.get("/api/graph/benelux-plus", summary="The Benelux+ preset", response_class=Response,
+                responses={**GRAPH_ANSWERS, **ERRORS})
     def preset(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
                country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
                format: FormatQ = "cytoscape", themes: ThemesQ = "attributes") -> Response:
@@ -333,7 +343,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
         return answer(request, build)
 
     @router.get("/api/graph/neighbourhood/{id:path}", summary="A node and its neighbourhood",
-                      responses=ERRORS)
+                response_class=Response, responses={**GRAPH_ANSWERS, **ERRORS})
     def around(request: Request, id: Annotated[str, PathParam(description="full IRI or slug after /id/")],
                lang: LangParam = "en",
                depth: Annotated[int, Query(ge=1, le=3, description="relationships away (1-3)")] = 1,
@@ -350,7 +360,8 @@ def graph_router(runtime: Runtime) -> APIRouter:
                                   depth=depth)
         return answer(request, build)
 
-    @router.get("/api/graph/path", summary="Shortest path between two nodes", responses=ERRORS)
+    @router.get("/api/graph/path", summary="Shortest path between two nodes", response_class=Response,
+                responses={**answers((JSON,), "the path", ref("GraphPath")), **ERRORS})
     def path(request: Request,
              from_: Annotated[str, Query(alias="from", description="full IRI or slug")],
              to: Annotated[str, Query(description="full IRI or slug")],
@@ -381,7 +392,8 @@ def graph_router(runtime: Runtime) -> APIRouter:
             }, headers)
         return answer(request, build)
 
-    @router.get("/api/graph/metrics", summary="Centrality and communities", responses=ERRORS)
+    @router.get("/api/graph/metrics", summary="Centrality and communities", response_class=Response,
+                responses={**answers((JSON,), "the metrics", ref("GraphMetrics")), **ERRORS})
     def metrics(request: Request, lang: LangParam = "en",
                 scope: ScopeQ = "graph",
                 type: TypeQ = None, theme: ThemeQ = None, country: CountryQ = None, programme: ProgrammeQ = None,
@@ -420,7 +432,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
         return answer(request, build)
 
     @router.get("/benelux-plus", summary="The Benelux+ page", response_class=Response,
-                responses={200: {"content": {"text/html": {}}}})
+                responses=answers((HTML,), "the page"))
     def page(request: Request) -> Response:
         """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
         another server's API."""
