@@ -243,6 +243,23 @@ SPARQL_REQUEST_BODY = {
 }
 
 
+def query_formats(form: str | None) -> tuple[Format, ...]:
+    """The formats a query of this form (SELECT, ASK, CONSTRUCT, DESCRIBE; None if unknown) is answered in."""
+    if form in ("SELECT", "ASK"):
+        return RESULTS
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPHS
+    return SPARQL_ANSWERS
+
+
+def query_answers(form: str | None) -> dict:
+    """The `responses` of a route running a query of this form."""
+    kind = {"SELECT": "SPARQL results", "ASK": "SPARQL results", "CONSTRUCT": "RDF", "DESCRIBE": "RDF"}
+    what = f"{form} query: {kind[form]}" if form in kind else "SPARQL results or RDF"
+    return {**answers(query_formats(form), f"the answer of the {what}, by content negotiation or `format`"),
+            **NOT_MODIFIED}
+
+
 # --- the document -------------------------------------------------------------------------------------------
 
 def add_schemas(document: dict) -> dict:

@@ -17,6 +17,8 @@ from starlette.responses import Response
 from ..errors import ParameterError, QueryRefused
 from ..queries import NamedQuery, get_query
 from .execution import QueryRequest, answer
+from .guard import inspect_query
+from .openapi import format_values, query_answers, query_formats
 from .routes import add_get_and_head
 from .runtime import Runtime
 from .sparql import no_cache
@@ -57,6 +59,14 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
     return await answer(runtime, req)
 
 
+def form_of(q: NamedQuery) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (for the documentation of the answers); None if it cannot be read."""
+    try:
+        return inspect_query(q.text).form
+    except QueryRefused:
+        return None
+
+
 def endpoint_for(runtime: Runtime, q: NamedQuery):
     """A route function whose signature declares the query's parameters (for OpenAPI); values are read from
     the request itself, so that every check and message is the saved-query module's."""
@@ -79,7 +89,8 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
     parameters += [
         inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
             None, description="answer format: json, xml, csv, tsv (or turtle, ntriples, jsonld, rdfxml, trig for "
-                              "CONSTRUCT/DESCRIBE); otherwise the Accept header decides")),
+                              "CONSTRUCT/DESCRIBE); otherwise the Accept header decides",
+            json_schema_extra={"enum": format_values(query_formats(form_of(q)))})),
         inspect.Parameter("timeout", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
             None, description="seconds; may lower the server's time limit, never raise it")),
     ]
@@ -101,7 +112,8 @@ def queries_router(runtime: Runtime) -> APIRouter:
         if any(p.name in RESERVED for p in q.params):
             continue  # cannot be offered: its parameter would shadow the endpoint's own; see the module doc
         add_get_and_head(router, f"/{q.name}", endpoint_for(runtime, q), summary=q.title,
-                         description=q.description + f"\n\nSource: `queries/{q.name}.rq`", response_class=Response)
+                         description=q.description + f"\n\nSource: `queries/{q.name}.rq`", response_class=Response,
+                         responses=query_answers(form_of(q)))
 
     async def unknown(name: str, request: Request) -> Response:
         return await run_saved(runtime, get_query(runtime.queries, name), request)
