@@ -23,11 +23,13 @@ import threading
 from collections import Counter
 from email.utils import formatdate, parsedate_to_datetime
 from functools import cached_property
+from typing import Annotated
 from urllib.parse import quote, urlencode
 
 import jinja2
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
@@ -48,6 +50,8 @@ from .editor import TEMPLATES
 from .errors import ApiError
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
+from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other
+from .routes import add_get_and_head
 from .runtime import Runtime
 
 #: The formats of a description (an entity, the ontology, the shapes), in the server's order of preference.
@@ -435,13 +439,13 @@ def resources_router(runtime: Runtime) -> APIRouter:
         return page(request, "ld/shapes.html", {"shapes": shapes, "formats": RDF_FORMATS,
                                                 "files": sorted(set(names.values()))}, headers=headers)
 
-    async def id_route(request: Request, path: str) -> Response:
+    async def id_route(request: Request, path: Annotated[str, PathParam(examples=["brussels"])]) -> Response:
         return await _threaded(resolve, request, path)
 
-    async def page_route(request: Request, path: str) -> Response:
+    async def page_route(request: Request, path: Annotated[str, PathParam(examples=["brussels"])]) -> Response:
         return await _threaded(entity_page, request, path)
 
-    async def data_route(request: Request, path: str) -> Response:
+    async def data_route(request: Request, path: Annotated[str, PathParam(examples=["brussels.ttl"])]) -> Response:
         return await _threaded(entity_data, request, path)
 
     async def search_endpoint(request: Request) -> Response:
@@ -450,10 +454,11 @@ def resources_router(runtime: Runtime) -> APIRouter:
     async def ontology(request: Request) -> Response:
         return await _threaded(document, request, "ontology", None)
 
-    async def ontology_ext(request: Request, ext: str) -> Response:
+    async def ontology_ext(request: Request, ext: Annotated[str, PathParam(json_schema_extra={
+            "enum": ["html", *BY_EXTENSION]})]) -> Response:
         return await _threaded(document, request, "ontology", ext)
 
-    async def ontology_version(request: Request, version: str) -> Response:
+    async def ontology_version(request: Request, version: Annotated[str, PathParam(examples=["0.1.0"])]) -> Response:
         current = runtime.store.release.split("+")[0]
         versions = {o.value for o in ld().ontology_index.objects(ox.NamedNode(ONTOLOGY_IRI),
                                                                    ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"))}
@@ -465,22 +470,49 @@ def resources_router(runtime: Runtime) -> APIRouter:
     async def shapes(request: Request) -> Response:
         return await _threaded(document, request, "shapes", None)
 
-    async def shapes_ext(request: Request, ext: str) -> Response:
+    async def shapes_ext(request: Request, ext: Annotated[str, PathParam(json_schema_extra={
+            "enum": ["html", *BY_EXTENSION]})]) -> Response:
         return await _threaded(document, request, "shapes", ext)
 
-    get = ["GET", "HEAD"]
-    router.add_api_route("/id/{path:path}", id_route, methods=get, summary="Resolve an entity IRI (303 to its page "
-                         "or its description, by content negotiation)", status_code=303)
-    router.add_api_route("/page/{path:path}", page_route, methods=get, summary="The HTML page of an entity")
-    router.add_api_route("/data/{path:path}", data_route, methods=get,
-                         summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf")
-    router.add_api_route("/search", search_endpoint, methods=get,
-                         summary="Search labels in English, French, Dutch and German (HTML or JSON)")
-    router.add_api_route("/ontology", ontology, methods=get, summary="The ontology: documentation or RDF")
-    router.add_api_route("/ontology.{ext}", ontology_ext, methods=get, summary="The ontology in one format")
-    router.add_api_route("/ontology/{version}", ontology_version, methods=get, summary="A version of the ontology")
-    router.add_api_route("/shapes", shapes, methods=get, summary="The SHACL shapes: documentation or RDF")
-    router.add_api_route("/shapes.{ext}", shapes_ext, methods=get, summary="The SHACL shapes in one format")
+    # GET documented, HEAD answered alike (routes.add_get_and_head); what each answers: api/openapi.py
+    documents = (HTML, *RDF_FORMATS)
+    by_format = {"parameters": [format_parameter(documents)]}
+    described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}
+    add_get_and_head(router, "/id/{path:path}", id_route, status_code=303, response_class=Response,
+                     summary="Resolve an entity IRI (303 to its page or its description, by content negotiation)",
+                     responses=see_other("to /page/<slug> for a browser, /data/<slug>.<ext> otherwise"),
+                     openapi_extra={"parameters": [format_parameter(documents), lang_parameter(
+                         "the language of the page to send a browser to")]})
+    add_get_and_head(router, "/page/{path:path}", page_route, summary="The HTML page of an entity",
+                     response_class=Response, responses={**answers((HTML,), "the page"), **NOT_MODIFIED},
+                     openapi_extra={"parameters": [lang_parameter(
+                         "the language of the page (else Accept-Language, else English)")]})
+    add_get_and_head(router, "/data/{path:path}", data_route, response_class=Response,
+                     summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf",
+                     responses={**answers(RDF_FORMATS, "the description, in the format its extension names"),
+                                **see_other("/data/<slug> without an extension: to the format Accept or `format` "
+                                            "chooses"), **NOT_MODIFIED},
+                     openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]})
+    add_get_and_head(router, "/search", search_endpoint, response_class=Response,
+                     summary="Search labels in English, French, Dutch and German (HTML or JSON)",
+                     responses=answers((HTML, JSON), "the labels found: a page, or JSON", ref("SearchResults")),
+                     openapi_extra={"parameters": [
+                         {"name": "q", "in": "query", "required": False, "description": "the words to look for",
+                          "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+                         lang_parameter("the language to show labels in (else Accept-Language, else English)"),
+                         {"name": "limit", "in": "query", "required": False, "description": "at most this many "
+                          "results (1 to 200; 50 unless given)", "schema": {"type": "integer"}},
+                         format_parameter((HTML, JSON))]})
+    add_get_and_head(router, "/ontology", ontology, summary="The ontology: documentation or RDF",
+                     response_class=Response, responses=described, openapi_extra=by_format)
+    add_get_and_head(router, "/ontology.{ext}", ontology_ext, summary="The ontology in one format",
+                     response_class=Response, responses=described)
+    add_get_and_head(router, "/ontology/{version}", ontology_version, summary="A version of the ontology",
+                     response_class=Response, responses=described, openapi_extra=by_format)
+    add_get_and_head(router, "/shapes", shapes, summary="The SHACL shapes: documentation or RDF",
+                     response_class=Response, responses=described, openapi_extra=by_format)
+    add_get_and_head(router, "/shapes.{ext}", shapes_ext, summary="The SHACL shapes in one format",
+                     response_class=Response, responses=described)
     return router
 
 
