@@ -156,6 +156,16 @@ def publish(
     user = user if user is not None else settings.store_user or None
     password = password if password is not None else settings.store_password or None
     store = load_store(settings)
+    from .validation import validate_files
+
+    try:
+        validation = validate_files(settings)
+    except BeneluxGraphError as e:
+        fail(e)
+    if not validation.conforms:  # servers over the store would serve it as it is: refuse it here
+        typer.echo(validation.to_text(), err=True)
+        fail(ValueError(f"the release does not conform to the shapes ({len(validation.violations)} violations): "
+                        "not published"))
     try:
         report = publish_release(store, to, user, password, graph_store, update_url=update_url, method=method)
     except (BeneluxGraphError, ValueError) as e:

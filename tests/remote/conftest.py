@@ -41,6 +41,9 @@ class Virtuoso:
     def endpoint(self) -> str:
         return self.http + "/sparql"
 
+    def stop(self) -> None:
+        stop_virtuoso(self)
+
 
 def installed() -> bool:
     return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None

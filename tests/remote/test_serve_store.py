@@ -7,6 +7,7 @@ published into Virtuoso (tests/remote/conftest.py). Answers are compared as in t
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,8 @@ from typer.testing import CliRunner
 from benelux_graph.cli import app as cli
 from benelux_graph.queries import load_queries
 from benelux_graph.remote import RemoteStoreError, publish, served_store
+from benelux_graph.settings import Settings
+from benelux_graph.store import GraphStore
 
 sys.path.insert(0, str(Path(__file__).parent))  # remote_answers.py
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # live_server.py
@@ -188,11 +191,24 @@ def test_a_query_past_the_time_limit_is_stopped_by_the_store(servers):
                          headers={"Accept": RESULTS_JSON}, timeout=30)
     assert response.status_code == 503, response.text
     assert response.json()["error"]["type"] == "query-timeout"
-    quick = httpx.get(over_store.url + "/api/queries/countries", headers={"Accept": RESULTS_JSON})
+    quick = httpx.get(over_store.url + "/api/queries/legal-instruments", headers={"Accept": RESULTS_JSON})
     assert quick.status_code == 200
 
 
-def test_a_store_that_goes_away_gives_a_clear_error_and_serve_refuses_a_store_without_a_release(
+MARKER = ('<https://w3id.org/benelux-graph/id/belgium> <http://www.w3.org/2000/01/rdf-schema#comment> '
+          '"a statement only the second release has"@en .\n')
+
+
+def changed_release(root: Path, folder: Path) -> GraphStore:
+    """A copy of the project with one statement more: another release."""
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(root / name, folder / name)
+    with open(folder / "data" / "countries.ttl", "a", encoding="utf-8") as f:
+        f.write("\n" + MARKER)
+    return GraphStore.load(Settings(root=folder))
+
+
+def test_serve_refuses_a_store_without_a_release_reloads_a_new_one_and_says_when_the_store_is_gone(
         start_virtuoso, tmp_path, settings, store):
     instance = start_virtuoso(tmp_path / "second")
     runner = CliRunner()
@@ -202,17 +218,30 @@ def test_a_store_that_goes_away_gives_a_clear_error_and_serve_refuses_a_store_wi
     assert unreachable.exit_code == 2 and "cannot reach" in unreachable.output, unreachable.output
 
     publish(store, instance.endpoint, instance.user, instance.password)
-    remote_settings = over_store_settings(settings, instance.endpoint)
-    with LiveServer(remote_settings, served_store(remote_settings)) as server:
-        assert httpx.get(server.url + "/api/queries/countries", headers={"Accept": RESULTS_JSON}).status_code == 200
-        from conftest import stop_virtuoso
+    remote_settings = over_store_settings(settings, instance.endpoint, admin_token="reload-token")
+    marker = {"query": "ASK { ?s <http://www.w3.org/2000/01/rdf-schema#comment> "
+                       '"a statement only the second release has"@en }'}
+    with LiveServer(remote_settings, served_store(remote_settings)) as server, \
+            httpx.Client(base_url=server.url, headers={"Accept": RESULTS_JSON}, timeout=60) as client:
+        assert client.get("/api/queries/legal-instruments").status_code == 200
+        assert client.get("/sparql", params=marker).json()["boolean"] is False
 
-        stop_virtuoso(instance)
-        response = httpx.get(server.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"},
-                             headers={"Accept": RESULTS_JSON}, timeout=30)
+        second = changed_release(settings.root, tmp_path / "second-release")
+        publish(second, instance.endpoint, instance.user, instance.password)
+        reloaded = client.post("/admin/reload", headers={"Authorization": "Bearer reload-token"})
+        assert reloaded.status_code == 200, reloaded.text
+        assert reloaded.json()["release"] == second.release != store.release
+        assert client.get("/healthz").json()["release"] == second.release
+        assert client.get("/sparql", params=marker).json()["boolean"] is True
+
+        instance.stop()
+        response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"})
         assert response.status_code == 502, response.text
         error = response.json()["error"]
         assert "graph store did not answer" in error["message"] and instance.endpoint in error["message"]
+        refused = client.post("/admin/reload", headers={"Authorization": "Bearer reload-token"})
+        assert refused.status_code in (409, 422, 503) and "cannot serve" in refused.text, refused.text
+        assert client.get("/healthz").json()["release"] == second.release  # the old one keeps serving
 
 
 def test_served_store_needs_a_url(settings):

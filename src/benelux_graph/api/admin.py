@@ -136,6 +136,8 @@ class Releases:
         from ..validation import validate_files
 
         settings = replace(self.settings, root=folder)
+        if settings.serve_from_store:  # the release now on the store (`publish` validated it)
+            return self.start(settings, self.remote_store(settings))
         try:
             store = GraphStore.load(settings)
         except DataFileError as e:
@@ -150,6 +152,19 @@ class Releases:
             violations = report.violations
             raise ReleaseRefused(f"the new release does not conform to the shapes: {len(violations)} violation"
                                  f"{'s' * (len(violations) != 1)}", [r.to_line() for r in violations[:SHOWN]])
+        return self.start(settings, store)
+
+    @staticmethod
+    def remote_store(settings):
+        from ..remote import served_store
+
+        try:
+            return served_store(settings)
+        except BeneluxGraphError as e:
+            raise ReleaseRefused(f"the store cannot serve: {e}") from None
+
+    def start(self, settings, store):
+        """The application and runtime of a loaded release, its query engine started."""
         if self.factory is None:
             from .app import create_app as factory
         else:
