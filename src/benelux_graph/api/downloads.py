@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Annotated
 
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, RedirectResponse, Response
 
@@ -24,7 +26,9 @@ from ..dumps import DESCRIPTION, FORMATS, NAME, TITLE, VOID_PREFIXES, jsonld_con
 from ..dumps import FORMAT_BY_EXTENSION as DUMP_BY_EXTENSION
 from .errors import ApiError
 from .negotiation import HTML, JSON, choose
+from .openapi import NOT_MODIFIED, answers, dump_file_answers, dump_file_names, format_parameter, ref, see_other
 from .resources import RDF_FORMATS, linked_data, not_modified, page, root, validators
+from .routes import add_get_and_head
 from .runtime import Runtime
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -60,7 +64,7 @@ def downloads_router(runtime: Runtime) -> APIRouter:
             "files": {g: runtime.store.files.get(g) for g in pub.graph_counts}, "release": pub.release,
             "name": NAME, "citation": citation(pub.release, base_url(request))}, headers={"Vary": "Accept"})
 
-    async def download(request: Request, name: str) -> Response:
+    async def download(request: Request, name: Annotated[str, PathParam(examples=dump_file_names())]) -> Response:
         if not FILE_NAME.match(name):
             raise ApiError(404, "unknown-file", f"no file '{name}' in the downloads")
         folder, files = await run_in_threadpool(served)
@@ -115,14 +119,21 @@ def downloads_router(runtime: Runtime) -> APIRouter:
     async def dataset(request: Request) -> Response:
         return RedirectResponse(f"{root(request)}/.well-known/void", 303)
 
-    get = ["GET", "HEAD"]
-    router.add_api_route("/downloads", listing, methods=get, summary="The dump files of the release")
-    router.add_api_route("/downloads/{name}", download, methods=get,
-                         summary="One dump file (ETag, Last-Modified, 304, Range)")
-    router.add_api_route("/context.jsonld", context, methods=get, summary="The JSON-LD context of the dumps")
-    router.add_api_route("/.well-known/void", void, methods=get, summary="VoID and DCAT description of the dataset")
-    router.add_api_route("/dataset", dataset, methods=get, summary="The dataset's IRI: 303 to its description",
-                         status_code=303)
+    # GET documented, HEAD answered alike (routes.add_get_and_head); what each answers: api/openapi.py
+    add_get_and_head(router, "/downloads", listing, summary="The dump files of the release", response_class=Response,
+                     responses=answers((HTML, JSON), "the list of files: a page, or JSON", ref("Downloads")),
+                     openapi_extra={"parameters": [format_parameter((HTML, JSON))]})
+    add_get_and_head(router, "/downloads/{name}", download, response_class=Response,
+                     summary="One dump file (ETag, Last-Modified, 304, Range)", responses=dump_file_answers())
+    add_get_and_head(router, "/context.jsonld", context, summary="The JSON-LD context of the dumps",
+                     response_class=Response, responses={200: {"description": "the context", "content": {
+                         "application/ld+json": {"schema": ref("JsonLdContext")}}}, **NOT_MODIFIED})
+    add_get_and_head(router, "/.well-known/void", void, summary="VoID and DCAT description of the dataset",
+                     response_class=Response, responses={**answers((*RDF_FORMATS, HTML), "the description: RDF, or "
+                                                                   "a page to a browser"), **NOT_MODIFIED},
+                     openapi_extra={"parameters": [format_parameter((*RDF_FORMATS, HTML))]})
+    add_get_and_head(router, "/dataset", dataset, summary="The dataset's IRI: 303 to its description",
+                     status_code=303, response_class=Response, responses=see_other("to /.well-known/void"))
     return router
 
 

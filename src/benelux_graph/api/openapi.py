@@ -16,6 +16,8 @@ HEAD is answered like GET on every GET route, without a body, and is not listed 
 
 from __future__ import annotations
 
+from ..dumps import FORMATS as DUMP_FORMATS
+from ..dumps import NAME
 from .negotiation import GRAPHS, HTML, JSON, RESULTS, Format
 
 LANGUAGES = ("en", "fr", "nl", "de")
@@ -152,9 +154,9 @@ def answers(formats: tuple[Format, ...], description: str, json: dict | None = N
     return {status: {"description": description, "content": content(formats, json)}}
 
 
-def media(*media_types: str, schema: dict | None = None) -> dict:
+def media(*media_types: str) -> dict:
     """`content` for media types that are not negotiated formats (files, XML exports)."""
-    return {m: {"schema": schema if schema is not None else STRING} for m in media_types}
+    return {m: {"schema": BY_MEDIA_TYPE.get(m, STRING)} for m in media_types}
 
 
 NOT_MODIFIED = {304: {"description": "not modified: the request's `If-None-Match` names the answer's `ETag` (or its "
@@ -164,6 +166,26 @@ LOCATION = {"Location": {"description": "the document to follow", "schema": STRI
 
 def see_other(description: str) -> dict:
     return {303: {"description": description + " (303 See Other, no body)", "headers": LOCATION}}
+
+
+def dump_file_names() -> list[str]:
+    """The names of the files /downloads serves (dumps.Publication.build)."""
+    names = [f"{NAME}.{fmt.extension}{gz}" for fmt in DUMP_FORMATS for gz in ("", ".gz")]
+    return names + ["context.jsonld", "void.ttl", "SHA256SUMS"]
+
+
+def dump_file_answers() -> dict:
+    """The answers of /downloads/<file>: the file (whole, or the ranges asked for), 304, 416."""
+    files = {**media(*dict.fromkeys(f.media_type for f in DUMP_FORMATS), "text/plain"),
+             "application/gzip": {"schema": BINARY}}
+    return {200: {"description": "the file: the dump in its format, gzipped (.gz), or the checksums (text/plain)",
+                  "content": files},
+            206: {"description": "the byte range asked for (Range), or several as multipart/byteranges: a part of "
+                                 "the file, which need not parse in its format (so no schema)",
+                  "content": {m: {} for m in [*files, "multipart/byteranges"]}},
+            **NOT_MODIFIED,
+            416: {"description": "a Range beyond the end of the file (no body)",
+                  "content": {"text/plain": {"schema": {"type": "string", "maxLength": 0}}}}}
 
 
 # --- parameters -----------------------------------------------------------------------------------------------
