@@ -282,6 +282,18 @@ def query_answers(form: str | None) -> dict:
             **NOT_MODIFIED}
 
 
+# --- /validate ------------------------------------------------------------------------------------------------
+
+def validate_request_body(syntaxes: dict[str, str], form: str) -> dict:
+    """The bodies POST /validate takes: {media type: syntax} of the contribution itself, or the page's form."""
+    bodies = {m: {"schema": ref("JsonLd") if syntax == "jsonld" else STRING} for m, syntax in syntaxes.items()}
+    bodies[form] = {"schema": {"type": "object", "properties": {
+        "data": {"type": "string", "description": "the contribution"},
+        "syntax": {"type": "string", "enum": sorted(set(syntaxes.values())), "default": "turtle"}}}}
+    return {"required": True, "description": "the contribution, in Turtle or JSON-LD (at most `max_body_bytes`), "
+                                             "or the form of the /validate page", "content": bodies}
+
+
 # --- the document -------------------------------------------------------------------------------------------
 
 def add_schemas(document: dict) -> dict:

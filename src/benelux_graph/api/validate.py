@@ -32,7 +32,9 @@ from ..store import to_rdflib
 from ..validation import ValidationReport, validate_graph
 from .errors import ApiError
 from .negotiation import HTML, JSON, choose
+from .openapi import answers, format_parameter, ref, validate_request_body
 from .resources import page
+from .routes import add_get_and_head
 from .runtime import Runtime
 from .sparql import read_body
 
@@ -281,7 +283,14 @@ def validate_router(runtime: Runtime) -> APIRouter:
         body["results"] = [asdict(r) for r in report.sorted_results()]
         return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
 
-    router.add_api_route("/validate", form, methods=["GET", "HEAD"], summary="A page to check a contribution")
-    router.add_api_route("/validate", validate, methods=["POST"],
-                         summary="SHACL report of a Turtle or JSON-LD contribution (nothing stored or fetched)")
+    add_get_and_head(router, "/validate", form, summary="A page to check a contribution", response_class=Response,
+                     responses=answers((HTML,), "the form"))
+    router.add_api_route("/validate", validate, methods=["POST"], response_class=Response,
+                         summary="SHACL report of a Turtle or JSON-LD contribution (nothing stored or fetched)",
+                         responses={**answers((JSON, HTML), "the report: JSON, or the page with the report when the "
+                                              "page's form sent the contribution", ref("ValidationReport")),
+                                    413: {"description": "a body over the limit"},
+                                    415: {"description": "a body in another media type"}},
+                         openapi_extra={"requestBody": validate_request_body(SYNTAXES, FORM),
+                                        "parameters": [format_parameter((JSON, HTML))]})
     return router
