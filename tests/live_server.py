@@ -81,7 +81,8 @@ class LiveServer:
 
 
 class Canary:
-    """An HTTP server on another loopback port that answers anything and remembers every request."""
+    """An HTTP server on another loopback port that answers anything (redirects on /redirect) and remembers every
+    request it receives."""
 
     def __init__(self):
         self.requests: list[str] = []
@@ -90,20 +91,29 @@ class Canary:
         class Handler(http.server.BaseHTTPRequestHandler):
             def answer(self):
                 canary.requests.append(f"{self.command} {self.path}")
-                body = b"<http://canary/s> <http://canary/p> \"CANARY-CONTENT\" ."
+                if self.path.startswith("/redirect"):
+                    self.send_response(302)
+                    self.send_header("Location", "file:///etc/passwd")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = (b'{"@context": {"x": "http://canary/x"}}' if self.path.endswith(".jsonld")
+                        else b'<http://canary/s> <http://canary/p> "CANARY-CONTENT" .')
                 self.send_response(200)
-                self.send_header("Content-Type", "application/n-triples")
+                self.send_header("Content-Type", "application/ld+json" if self.path.endswith(".jsonld")
+                                 else "application/n-triples")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = do_POST = do_HEAD = answer
+            do_GET = do_POST = do_HEAD = do_PUT = answer
 
             def log_message(self, *args):
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

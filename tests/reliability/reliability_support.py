@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
@@ -34,7 +33,7 @@ sys.path.insert(0, str(HERE.parent))  # live_server.py
 from reliability_settings import reliability_settings  # noqa: E402 - after the sys.path line above
 
 ROOT = HERE.parents[1]
-from live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer, free_port  # noqa: E402,F401 - re-exported
+from live_server import CHROMIUM, CHROMIUM_ARGS, Canary, LiveServer, free_port  # noqa: E402,F401 - re-exported
 
 
 class ServerProcess:
@@ -111,48 +110,6 @@ def capped_server(settings, store):
     with LiveServer(reliability_settings(settings, workers=1, max_rows=5, max_query_bytes=2_000,
                                          max_body_bytes=4_000, query_timeout=2.0), store) as server:
         yield server
-
-
-class Canary:
-    """An HTTP server on another loopback port that answers anything (redirects on /redirect) and remembers every
-    request it receives."""
-
-    def __init__(self):
-        self.requests: list[str] = []
-        canary = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def answer(self):
-                canary.requests.append(f"{self.command} {self.path}")
-                if self.path.startswith("/redirect"):
-                    self.send_response(302)
-                    self.send_header("Location", "file:///etc/passwd")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                body = (b'{"@context": {"x": "http://canary/x"}}' if self.path.endswith(".jsonld")
-                        else b'<http://canary/s> <http://canary/p> "CANARY-CONTENT" .')
-                self.send_response(200)
-                self.send_header("Content-Type", "application/ld+json" if self.path.endswith(".jsonld")
-                                 else "application/n-triples")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_HEAD = do_PUT = answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
