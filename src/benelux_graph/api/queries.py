@@ -18,7 +18,7 @@ from ..errors import ParameterError, QueryRefused
 from ..queries import NamedQuery, get_query
 from .execution import QueryRequest, answer
 from .guard import inspect_query
-from .openapi import format_values, query_answers, query_formats
+from .openapi import query_answers
 from .routes import add_get_and_head
 from .runtime import Runtime
 from .sparql import no_cache
@@ -55,6 +55,7 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
         text=q.text, accept=request.headers.get("accept"), format_values=tuple(params.getlist("format")),
         timeout=params.get("timeout"), substitutions=q.bindings(given), via=f"/api/queries/{q.name}",
         if_none_match=request.headers.get("if-none-match"), no_cache=no_cache(request),
+        client=request.client,
     )
     return await answer(runtime, req)
 
@@ -89,8 +90,7 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
     parameters += [
         inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
             None, description="answer format: json, xml, csv, tsv (or turtle, ntriples, jsonld, rdfxml, trig for "
-                              "CONSTRUCT/DESCRIBE); otherwise the Accept header decides",
-            json_schema_extra={"enum": format_values(query_formats(form_of(q)))})),
+                              "CONSTRUCT/DESCRIBE); otherwise the Accept header decides")),
         inspect.Parameter("timeout", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
             None, description="seconds; may lower the server's time limit, never raise it")),
     ]
