@@ -1,17 +1,16 @@
 """Schemathesis against the application's own OpenAPI description (/openapi.json), every documented route, on a
 real server: no 5xx, every status documented, and the body, content type and headers of each response as
-documented.
+documented. Every check runs on every route: the routes document each answer's status, media types and schema
+(api/openapi.py builds them from the formats they negotiate), and POST /sparql and POST /validate their bodies.
 
-CI form: FUZZ_EXAMPLES examples per route (default 25, about a minute in all). Long form:
+CI form: FUZZ_EXAMPLES examples per route (default 25, about half a minute in all). Long form:
 `FUZZ_EXAMPLES=500 python -m pytest tests/reliability/test_fuzz_openapi.py` (or `make fuzz`).
-Survey form: `FUZZ_SURVEY=1 ...` records every failing (route, check) instead of failing, and prints them: the
-way KNOWN below was made.
+Survey form: `FUZZ_SURVEY=1 ...` records every failing (route, check) instead of failing, and prints them.
 
-KNOWN lists the documentation defects of routes this suite does not own (reported; see SECURITY.md): each entry
-turns off one check on one route, never `not_a_server_error`. The check `positive_data_acceptance` (a request
-valid by the schema must get 2xx) is off everywhere: most parameters accept only the graph's own slugs and IRIs,
-which a schema cannot list; the one real defect it found (an empty `format=` answered 406) has its own test in
-test_fuzz_inputs.py.
+The check `positive_data_acceptance` (a request valid by the schema must get 2xx) is not run: most parameters
+accept only the graph's own slugs and IRIs, which a schema cannot list; the one real defect it found (an empty
+`format=` answered 406) has its own test in test_fuzz_inputs.py. HEAD is answered like GET on every GET route and
+is not listed in the document (one operation, one id); test_head_answers_like_get covers it.
 """
 
 from __future__ import annotations
@@ -40,21 +39,9 @@ SURVEY = os.environ.get("FUZZ_SURVEY") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 
-_CT = "content_type_conformance"
-_HTML = "answers text/html (to a browser) or RDF, documented as application/json only"
-#: (route) -> {check name: why it is off}: documentation defects of routes owned elsewhere (reported).
-KNOWN: dict[str, dict[str, str]] = {
-    "GET /sparql": {_CT: "sparql.py: SPARQL results and RDF formats, and the editor page, documented as JSON"},
-    "GET /api/graph": {_CT: "graph.py: format=graphml|gexf answers XML, documented as JSON"},
-    "GET /api/graph/benelux-plus": {_CT: "graph.py: format=graphml|gexf answers XML, documented as JSON"},
-    **{f"{method} {path}": {_CT: f"{module}: {_HTML}"} for method in ("GET", "HEAD") for path, module in (
-        ("/.well-known/void", "downloads.py"), ("/context.jsonld", "downloads.py"), ("/downloads", "downloads.py"),
-        ("/ontology", "resources.py"), ("/search", "resources.py"), ("/shapes", "resources.py"),
-        ("/validate", "validate.py"))},
-    "GET /dataset": {_CT: "downloads.py: the 303 has no body, documented as JSON",
-                     "response_schema_conformance": "downloads.py: the 303 has no body, documented as JSON"},
-    "HEAD /dataset": {_CT: "downloads.py: the 303 has no body, documented as JSON"},
-}
+# A SPARQL query sent as the body itself (POST /sparql, application/sparql-query) is text on the wire.
+schemathesis.serializer.alias("application/sparql-query", "text/plain")
+
 SURVEYED: dict[str, set[str]] = defaultdict(set)
 
 
@@ -69,11 +56,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_route_conforms(case):
-    known = KNOWN.get(case.operation.label, {})
-    checks = [c for c in CHECKS if c.__name__ not in known]
     response = case.call(timeout=60)
     if not SURVEY:
-        case.validate_response(response, checks=checks)
+        case.validate_response(response, checks=CHECKS)
         return
     not_a_server_error_only = [not_a_server_error]
     case.validate_response(response, checks=not_a_server_error_only)
@@ -82,6 +67,25 @@ def test_every_route_conforms(case):
             case.validate_response(response, checks=[check])
         except (FailureGroup, AssertionError):
             SURVEYED[case.operation.label].add(check.__name__)
+
+
+def test_operation_ids_are_unique(client):
+    spec = client.get("/openapi.json").json()
+    ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values() if isinstance(op, dict)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert not [path for path, ops in spec["paths"].items() if "head" in ops]
+
+
+def test_head_answers_like_get(client):
+    """Every documented GET route without path parameters: HEAD gives GET's status and headers, and no body."""
+    spec = client.get("/openapi.json").json()
+    paths = [path for path, ops in spec["paths"].items() if "get" in ops and "{" not in path]
+    assert len(paths) > 20
+    for path in paths:
+        get, head = client.get(path), client.head(path)
+        assert (head.status_code, head.headers.get("content-type")) == (get.status_code, get.headers.get(
+            "content-type")), path
+        assert head.content == b"", path
 
 
 def teardown_module():
