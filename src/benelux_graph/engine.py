@@ -16,10 +16,16 @@ The engine returns Python objects (a `Result`: rows of pyoxigraph terms, a boole
 then writes the answer itself (api/serialize.py) and sends back only its bytes (`Result.body`), so the server
 process neither unpickles terms nor serializes them, and several answers are written in parallel.
 
-`run` blocks (call it from a thread); `run_async` waits on the event loop itself, with no thread: for a free
-worker (first come, first served: a worker given back goes to the longest-waiting caller) and for its answer
-(the worker's pipe is watched with add_reader). Threads waking up under a busy event loop would wait for the
-interpreter lock, which is what made the slowest answers several times slower than the typical one.
+`run_async` waits on the event loop itself, with no thread: for a free worker and for its answer (the worker's
+pipe is watched with add_reader). Threads waking up under a busy event loop would wait for the interpreter lock,
+which is what made the slowest answers several times slower than the typical one. `run` (tools, tests) is
+`run_async` on an event loop of its own, in a thread, and blocks its caller.
+
+The workers are shared fairly between clients (`Job.client`, the rate limiter's client key: the peer address).
+A worker given back goes to the waiting caller whose client holds the fewest workers at that moment (among
+equals, the one that has waited longest), and a client holds at most `cap` = max(1, workers - 1) workers at
+once: its further queries wait even when a worker is free, so that one client, however many queries it sends
+at once, never holds every worker, and someone else's query finds one within the time of a normal query.
 """
 
 from __future__ import annotations
@@ -30,12 +36,12 @@ import gc
 import logging
 import multiprocessing
 import os
-import queue
 import re
 import resource
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +89,8 @@ class Job:
     #: (results format, graph format) by api.negotiation name: the worker writes the answer in the one that fits
     #: its kind and returns the bytes; None (or None for that kind) returns the terms.
     formats: tuple[str | None, str | None] | None = None
+    #: who asks (the rate limiter's client key): the workers are shared fairly between clients (QueryEngine)
+    client: str | None = None
 
 
 @dataclass
@@ -254,6 +262,24 @@ class Worker:
     release: str = ""
 
 
+def alive(worker: Worker) -> bool:
+    """Whether an idle worker lives: its process runs and its pipe has not come to its end. (A process reaped by
+    another thread first, as Process.start does with the finished ones, still looks alive to is_alive.)"""
+    try:
+        return worker.process.is_alive() and not worker.conn.poll()
+    except OSError:
+        return False
+
+
+@dataclass(eq=False)
+class Waiter:
+    """A run_async caller waiting for a worker, on its event loop."""
+
+    client: str | None
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+
+
 class QueryEngine:
     """A pool of `settings.workers` worker processes over the files of `store`."""
 
@@ -265,10 +291,14 @@ class QueryEngine:
         self.files = {g: str(p) for g, p in store.files.items()}
         self.release = store.release
         self.size = max(1, settings.workers)
-        self._async_waiters: collections.deque = collections.deque()  # (loop, future) of run_async callers
+        #: the most workers one client holds at once: one is always left for the others
+        self.cap = max(1, self.size - 1)
         self.sealed = not settings.service_allowlist
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # All under self._lock (workers are given back from respawn threads too):
+        self._idle: list[Worker] = []
+        self._waiters: list[Waiter] = []  # in the order they came
+        self._held: collections.Counter = collections.Counter()  # client -> workers it holds now
         self._all: set[int] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -288,11 +318,9 @@ class QueryEngine:
 
     def close(self) -> None:
         self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                break
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
             self._stop(worker)
 
     def __enter__(self) -> QueryEngine:  # noqa: PYI034
@@ -343,8 +371,11 @@ class QueryEngine:
             worker.process.kill()
         worker.process.join(5)
 
-    def _replace(self, worker: Worker) -> None:
-        """Kill a worker and start its successor in the background."""
+    def _replace(self, worker: Worker, client: str | None) -> None:
+        """Kill a worker that `client` held and start its successor in the background."""
+        with self._lock:
+            self._unhold(client)
+            self._dispatch()
         self._stop(worker)
         if self._closed:
             return
@@ -361,99 +392,89 @@ class QueryEngine:
     def worker_pids(self) -> set[int]:
         return set(self._all)
 
-    # running queries
+    # handing workers out (_unhold, _next_waiter and _dispatch are called with self._lock held)
 
-    def _acquire(self, timeout: float) -> Worker:
-        """An idle live worker; dead ones met on the way are replaced."""
-        deadline = time.monotonic() + timeout
-        while True:
+    def _unhold(self, client: str | None) -> None:
+        self._held[client] -= 1
+        if self._held[client] <= 0:
+            del self._held[client]
+
+    def _next_waiter(self) -> Waiter | None:
+        """The waiter whose client holds fewest workers (first come among equals), of those below the cap."""
+        self._waiters = [w for w in self._waiters if not w.future.done()]  # gave up: time limit, cancelled
+        eligible = [w for w in self._waiters if self._held[w.client] < self.cap]
+        return min(eligible, key=lambda w: self._held[w.client]) if eligible else None
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiters, fairest first."""
+        while self._idle and (waiter := self._next_waiter()) is not None:
+            self._waiters.remove(waiter)
+            worker = self._idle.pop()
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
-            if worker.process.is_alive():
-                return worker
-            log.warning("query worker %s had died; replacing it", worker.process.pid)
-            self._replace(worker)
+                waiter.loop.call_soon_threadsafe(self._hand, waiter, worker)
+            except RuntimeError:  # that loop is closed
+                self._idle.append(worker)
+                continue
+            self._held[waiter.client] += 1
 
-    def run(self, job: Job, timeout: float) -> Result:
-        """Run a job in a worker, waiting at most `timeout` seconds for a free worker and as long again for the
-        answer. Blocking: call it from a thread in async code."""
-        self.start()
-        worker = self._acquire(timeout)
-        try:
-            worker.conn.send(job)
-            if not worker.conn.poll(timeout):
-                self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
-            message = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            raise EngineError(WORKER_LOST) from None
-        self._release(worker)
-        return outcome(message)
-
-    def _release(self, worker: Worker) -> None:
-        """Give a worker back: to the caller that has waited longest on an event loop, else to the idle queue."""
+    def _release(self, worker: Worker, client: str | None = None, held: bool = False) -> None:
+        """Give a worker back (held by `client`, when `held`) and hand the idle ones to the waiting callers."""
         with self._lock:
-            while self._async_waiters:
-                loop, waiter = self._async_waiters.popleft()
-                if waiter.done():  # gave up (time limit, cancelled)
-                    continue
-                try:
-                    loop.call_soon_threadsafe(self._hand, waiter, worker)
-                    return
-                except RuntimeError:  # that loop is closed
-                    continue
-            self._idle.put(worker)
+            if held:
+                self._unhold(client)
+            self._idle.append(worker)
+            self._dispatch()
 
-    def _hand(self, waiter: asyncio.Future, worker: Worker) -> None:
-        if waiter.done():
-            self._release(worker)
+    def _hand(self, waiter: Waiter, worker: Worker) -> None:
+        """On the waiter's loop: its worker, unless it gave up meanwhile."""
+        if waiter.future.done():
+            self._release(worker, waiter.client, held=True)
         else:
-            waiter.set_result(worker)
+            waiter.future.set_result(worker)
 
-    async def _acquire_async(self, timeout: float) -> Worker:
-        """An idle live worker, waited for on the event loop (FIFO with the other run_async callers)."""
+    async def _acquire(self, timeout: float, client: str | None) -> Worker:
+        """A live worker for `client`, waited for on the event loop (its turn: see the module's docstring)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            worker = None
+            worker = waiter = None
             with self._lock:
-                while self._async_waiters and self._async_waiters[0][1].done():
-                    self._async_waiters.popleft()
-                if not self._async_waiters:  # nobody waiting before this caller
-                    try:
-                        worker = self._idle.get_nowait()
-                    except queue.Empty:
-                        pass
-                if worker is None:
-                    waiter = loop.create_future()
-                    self._async_waiters.append((loop, waiter))
-            if worker is None:
+                if self._idle and self._held[client] < self.cap and self._next_waiter() is None:
+                    worker = self._idle.pop()  # nobody before this caller: no hop through the loop
+                    self._held[client] += 1
+                else:
+                    waiter = Waiter(client, loop, loop.create_future())
+                    self._waiters.append(waiter)
+            if waiter is not None:
                 try:
-                    worker = await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+                    worker = await asyncio.wait_for(waiter.future, max(0.0, deadline - loop.time()))
                 except TimeoutError:
-                    if waiter.done() and not waiter.cancelled():  # handed over just as the time ran out
-                        self._release(waiter.result())
                     raise EngineError(f"every query worker stayed busy for {timeout:g} s; try again later") from None
-                except BaseException:
-                    if waiter.done() and not waiter.cancelled():
-                        self._release(waiter.result())
-                    raise
-            if worker.process.is_alive():
+                finally:
+                    if waiter.future.done() and not waiter.future.cancelled() and worker is None:
+                        self._release(waiter.future.result(), client, held=True)  # handed over too late
+            if alive(worker):
                 return worker
             log.warning("query worker %s had died; replacing it", worker.process.pid)
-            self._replace(worker)
+            self._replace(worker, client)
+
+    # running queries
+
+    def run(self, job: Job, timeout: float) -> Result:
+        """As `run_async`, for a caller with no event loop (tools, tests): blocks its thread."""
+        self.start()
+        with ThreadPoolExecutor(1, thread_name_prefix="benelux-engine-run") as pool:
+            return pool.submit(asyncio.run, self.run_async(job, timeout)).result()
 
     async def run_async(self, job: Job, timeout: float) -> Result:
-        """As `run`, waiting on the event loop (for a worker, then for its answer): no thread per query."""
+        """Run a job in a worker, waiting on the event loop at most `timeout` seconds for a free worker and as
+        long again for the answer: no thread per query."""
         if not self._started:
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(self.start)
         asked = time.perf_counter()
-        worker = await self._acquire_async(timeout)
+        worker = await self._acquire(timeout, job.client)
         sent = time.perf_counter()
         loop = asyncio.get_running_loop()
         answered = loop.create_future()
@@ -468,15 +489,15 @@ class QueryEngine:
                 os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads whole messages
             message = worker.conn.recv()
         except TimeoutError:
-            self._replace(worker)
+            self._replace(worker, job.client)
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            self._replace(worker, job.client)
             raise EngineError(WORKER_LOST) from None
         except BaseException:  # cancelled while the worker runs: its answer would come to the next caller
-            self._replace(worker)
+            self._replace(worker, job.client)
             raise
-        self._release(worker)
+        self._release(worker, job.client, held=True)
         result = outcome(message)
         result.waited, result.round_trip = sent - asked, time.perf_counter() - sent
         return result

@@ -38,6 +38,7 @@ SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "32"))
 FACTOR = float(os.environ.get("LOAD_FACTOR", "6"))
 BUDGET = float(os.environ.get("LOAD_BUDGET", "12"))
+RUNAWAY_QUERIES = int(os.environ.get("LOAD_RUNAWAY_QUERIES", "4"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 DIRECT = [
     "SELECT ?l { bxr:benelux-union skos:prefLabel ?l }",
@@ -86,7 +87,9 @@ def address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{2 + n % 250}"
 
 
-async def run_load(url: str, seconds: float, clients: int, runaway: bool = False, seed: int = 7) -> Stats:
+async def run_load(url: str, seconds: float, clients: int, runaway: int = 0, seed: int = 7) -> Stats:
+    """`clients` clients sending the query mix one request after another, each from its own address, and with
+    `runaway` > 0 one more client sending that many runaway queries at once, all from one address."""
     stats = Stats()
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         mix = query_mix((await http.get("/api/queries")).json())
@@ -109,20 +112,20 @@ async def run_load(url: str, seconds: float, clients: int, runaway: bool = False
                 if not ok:
                     stats.failures.append(why)
 
-    async def hammer() -> None:
-        transport = httpx.AsyncHTTPTransport(local_address="127.0.99.99")
-        async with httpx.AsyncClient(base_url=url, timeout=60, transport=transport) as http:
-            while time.monotonic() < deadline:
-                try:
-                    r = await http.get("/sparql", params={"query": RUNAWAY, "timeout": "1"})
-                    stats.runaway[r.status_code] = stats.runaway.get(r.status_code, 0) + 1
-                    if r.status_code == 429:
-                        await asyncio.sleep(0.05)  # a hostile client does not wait the Retry-After
-                except httpx.HTTPError:
-                    stats.runaway[0] = stats.runaway.get(0, 0) + 1
+    async def hammer(http: httpx.AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            try:
+                r = await http.get("/sparql", params={"query": RUNAWAY, "timeout": "1"})
+                stats.runaway[r.status_code] = stats.runaway.get(r.status_code, 0) + 1
+                if r.status_code == 429:
+                    await asyncio.sleep(0.05)  # a hostile client does not wait the Retry-After
+            except httpx.HTTPError:
+                stats.runaway[0] = stats.runaway.get(0, 0) + 1
 
-    tasks = [client(n) for n in range(clients)] + ([hammer()] if runaway else [])
-    await asyncio.gather(*tasks)
+    limits = httpx.Limits(max_connections=max(1, runaway))
+    transport = httpx.AsyncHTTPTransport(local_address="127.0.99.99", limits=limits)
+    async with httpx.AsyncClient(base_url=url, timeout=60, transport=transport) as hostile:
+        await asyncio.gather(*(client(n) for n in range(clients)), *(hammer(hostile) for _ in range(runaway)))
     return stats
 
 
@@ -133,12 +136,12 @@ def run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def load_report(url: str, seconds: float, clients: int) -> tuple[Stats, Stats]:
+def load_report(url: str, seconds: float, clients: int, runaway: int = RUNAWAY_QUERIES) -> tuple[Stats, Stats]:
     run(run_load(url, 2, min(clients, 8)))  # warm up: workers, caches, pages
     normal = run(run_load(url, seconds, clients))
     print("\n" + normal.line(f"normal, {clients} clients", seconds))
-    hammered = run(run_load(url, seconds, clients, runaway=True))
-    print(hammered.line(f"with a runaway client, {clients} clients", seconds))
+    hammered = run(run_load(url, seconds, clients, runaway=runaway))
+    print(hammered.line(f"with a runaway client ({runaway} at once), {clients} clients", seconds))
     print(f"p99 ratio {hammered.p(0.99) / normal.p(0.99):.2f} (median latency {statistics.median(normal.latencies) * 1000:.1f}"
           f" ms -> {statistics.median(hammered.latencies) * 1000:.1f} ms)")
     return normal, hammered
@@ -164,17 +167,19 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
     parser.add_argument("--factor", type=float, default=2.0, help="allowed p99 growth under a runaway client")
-    parser.add_argument("--query-budget", type=float, default=12.0,
+    parser.add_argument("--query-budget", type=float, default=BUDGET,
                         help="the server's query_budget (seconds per minute and client; 0: none)")
+    parser.add_argument("--runaway-queries", type=int, default=RUNAWAY_QUERIES,
+                        help="runaway queries the hostile client sends at once")
     parser.add_argument("--url", help="an already running server (default: start one on a free port)")
     args = parser.parse_args()
     if args.url:
-        normal, hammered = load_report(args.url, args.seconds, args.clients)
+        normal, hammered = load_report(args.url, args.seconds, args.clients, args.runaway_queries)
     else:
         from reliability_support import ServerProcess
 
         with ServerProcess(workers=args.workers, query_timeout=10.0, query_budget=args.query_budget) as server:
-            normal, hammered = load_report(server.url, args.seconds, args.clients)
+            normal, hammered = load_report(server.url, args.seconds, args.clients, args.runaway_queries)
     bad = normal.failures + hammered.failures
     for line in bad[:10]:
         print("failed:", line)

@@ -55,6 +55,7 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
         text=q.text, accept=request.headers.get("accept"), format_values=tuple(params.getlist("format")),
         timeout=params.get("timeout"), substitutions=q.bindings(given), via=f"/api/queries/{q.name}",
         if_none_match=request.headers.get("if-none-match"), no_cache=no_cache(request),
+        client=request.client,
     )
     return await answer(runtime, req)
 

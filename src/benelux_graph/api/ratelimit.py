@@ -93,6 +93,12 @@ class TokenBuckets:
             return wait
 
 
+def client_key(peer) -> str:
+    """The key a client is known by: its peer address (`scope["client"]`, a (host, port) pair or None). The
+    query engine shares its workers between clients by the same key."""
+    return peer[0] if peer else "unknown"
+
+
 def exempt(path: str) -> bool:
     return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
 
@@ -114,8 +120,7 @@ class RateLimit:
                 or exempt(scope.get("path", "")):
             return await self.app(scope, receive, send)
         scope = {**scope, COUNTED: True}
-        client = scope.get("client")
-        key = client[0] if client else "unknown"
+        key = client_key(scope.get("client"))
         if self.buckets is not None:
             wait = self.buckets.take(key)
             if wait > 0:

@@ -124,6 +124,7 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             named_graphs=graph_list(params, "named-graph-uri") if graph_params else None,
             if_none_match=request.headers.get("if-none-match"),
             no_cache=no_cache(request),
+            client=request.client,
         )
         return await answer(runtime, req)
 
