@@ -5,7 +5,7 @@ in step: a format added to RESULTS, GRAPHS or a route's offer appears in its doc
 - `answers(formats, ...)`: the 200 of a route, one media type per format (`Format.media_type`, the Content-Type
   without its charset), each with its schema: the JSON schemas below for JSON answers, a string otherwise;
 - `NOT_MODIFIED` (304) and `see_other(...)` (303): answers without a body, so with no media type;
-- `format_parameter(formats)`: the `format` parameter of a negotiating route, every value it recognises;
+- `format_parameter(formats)`: the `format` parameter of a negotiating route (the formats' names);
 - `install(app)`: the schemas the answers refer to, under `components/schemas`.
 
 Routes answer by content negotiation on `Accept` as well, which OpenAPI cannot describe as a parameter (it
@@ -184,8 +184,8 @@ def dump_file_answers() -> dict:
                                  "the file, which need not parse in its format (so no schema)",
                   "content": {m: {} for m in [*files, "multipart/byteranges"]}},
             **NOT_MODIFIED,
-            416: {"description": "a Range beyond the end of the file (no body)",
-                  "content": {"text/plain": {"schema": {"type": "string", "maxLength": 0}}}}}
+            416: {"description": "a Range beyond the end of the file: `Content-Range: */<size>`, an empty body",
+                  "content": {"text/plain": {"schema": STRING}}}}
 
 
 # --- parameters -----------------------------------------------------------------------------------------------
@@ -219,7 +219,6 @@ SPARQL_EXAMPLES = {
     "construct": {"summary": "CONSTRUCT", "value": "CONSTRUCT WHERE { bxr:brussels ?p ?o }"},
 }
 _GRAPH_URI = {"type": "array", "items": STRING}
-
 
 
 def sparql_parameters(with_query: bool) -> list[dict]:

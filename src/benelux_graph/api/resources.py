@@ -33,6 +33,7 @@ from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
+from .. import __version__
 from ..describe import (
     LANGUAGES,
     Index,
@@ -458,7 +459,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
             "enum": ["html", *BY_EXTENSION]})]) -> Response:
         return await _threaded(document, request, "ontology", ext)
 
-    async def ontology_version(request: Request, version: Annotated[str, PathParam(examples=["0.1.0"])]) -> Response:
+    async def ontology_version(request: Request, version: Annotated[str, PathParam(examples=[__version__])]) -> Response:
         current = runtime.store.release.split("+")[0]
         versions = {o.value for o in ld().ontology_index.objects(ox.NamedNode(ONTOLOGY_IRI),
                                                                    ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"))}
