@@ -8,6 +8,14 @@ the latency of every saved query at its default parameters as a query worker run
 cut at the row cap), median of `--runs` runs (one when a run takes more than two seconds). For comparison it
 also times pyoxigraph's own bulk parser (Store.load of the same files), which GraphStore.load does not use.
 Prints one table per size and one of how each query grows.
+
+The times are wall-clock: on a two-core machine that is running other work they can be twice as long, so compare
+runs made under the same load (`uptime`). What made saved queries slow on Oxigraph 0.5 (see the comments in
+queries/*.rq): a UNION, an OPTIONAL of more than one pattern, or a sub-SELECT next to a parameter's VALUES is
+evaluated on its own, over the whole graph, and then hash-joined; a FILTER on a parameter applies only after the
+group's patterns are all joined; a BIND in a UNION branch to a variable bound outside it keeps the branch from
+running per row; a path with neither end bound visits every node. ORDER BY decodes both IRIs or strings at every comparison, so sorting
+tens of thousands of rows takes a few hundred milliseconds by itself.
 """
 
 from __future__ import annotations
