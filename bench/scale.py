@@ -14,8 +14,8 @@ runs made under the same load (`uptime`). What made saved queries slow on Oxigra
 queries/*.rq): a UNION, an OPTIONAL of more than one pattern, or a sub-SELECT next to a parameter's VALUES is
 evaluated on its own, over the whole graph, and then hash-joined; a FILTER on a parameter applies only after the
 group's patterns are all joined; a BIND in a UNION branch to a variable bound outside it keeps the branch from
-running per row; a path with neither end bound visits every node. ORDER BY decodes both IRIs or strings at every comparison, so sorting
-tens of thousands of rows takes a few hundred milliseconds by itself.
+running per row; a path with neither end bound visits every node. ORDER BY decodes both IRIs or strings at every
+comparison, so sorting tens of thousands of rows takes a few hundred milliseconds by itself.
 """
 
 from __future__ import annotations
