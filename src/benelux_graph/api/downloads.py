@@ -26,9 +26,17 @@ from ..dumps import DESCRIPTION, FORMATS, NAME, TITLE, VOID_PREFIXES, jsonld_con
 from ..dumps import FORMAT_BY_EXTENSION as DUMP_BY_EXTENSION
 from .errors import ApiError
 from .negotiation import HTML, JSON, choose
-from .openapi import NOT_MODIFIED, answers, dump_file_answers, dump_file_names, format_parameter, ref, see_other
+from .openapi import (
+    NOT_MODIFIED,
+    answers,
+    dump_file_answers,
+    dump_file_names,
+    format_parameter,
+    ref,
+    see_other,
+    serve_get_and_head,
+)
 from .resources import RDF_FORMATS, linked_data, not_modified, page, root, validators
-from .routes import add_get_and_head
 from .runtime import Runtime
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -119,21 +127,21 @@ def downloads_router(runtime: Runtime) -> APIRouter:
     async def dataset(request: Request) -> Response:
         return RedirectResponse(f"{root(request)}/.well-known/void", 303)
 
-    # GET documented, HEAD answered alike (routes.add_get_and_head); what each answers: api/openapi.py
-    add_get_and_head(router, "/downloads", listing, summary="The dump files of the release", response_class=Response,
-                     responses=answers((HTML, JSON), "the list of files: a page, or JSON", ref("Downloads")),
-                     openapi_extra={"parameters": [format_parameter((HTML, JSON))]})
-    add_get_and_head(router, "/downloads/{name}", download, response_class=Response,
-                     summary="One dump file (ETag, Last-Modified, 304, Range)", responses=dump_file_answers())
-    add_get_and_head(router, "/context.jsonld", context, summary="The JSON-LD context of the dumps",
-                     response_class=Response, responses={200: {"description": "the context", "content": {
-                         "application/ld+json": {"schema": ref("JsonLdContext")}}}, **NOT_MODIFIED})
-    add_get_and_head(router, "/.well-known/void", void, summary="VoID and DCAT description of the dataset",
-                     response_class=Response, responses={**answers((*RDF_FORMATS, HTML), "the description: RDF, or "
-                                                                   "a page to a browser"), **NOT_MODIFIED},
-                     openapi_extra={"parameters": [format_parameter((*RDF_FORMATS, HTML))]})
-    add_get_and_head(router, "/dataset", dataset, summary="The dataset's IRI: 303 to its description",
-                     status_code=303, response_class=Response, responses=see_other("to /.well-known/void"))
+    # GET documented, HEAD answered alike (openapi.serve_get_and_head); what each answers: api/openapi.py
+    serve_get_and_head(router, "/downloads", listing, summary="The dump files of the release", response_class=Response,
+                       responses=answers((HTML, JSON), "the list of files: a page, or JSON", ref("Downloads")),
+                       openapi_extra={"parameters": [format_parameter((HTML, JSON))]})
+    serve_get_and_head(router, "/downloads/{name}", download, response_class=Response,
+                       summary="One dump file (ETag, Last-Modified, 304, Range)", responses=dump_file_answers())
+    serve_get_and_head(router, "/context.jsonld", context, summary="The JSON-LD context of the dumps",
+                       response_class=Response, responses={200: {"description": "the context", "content": {
+                           "application/ld+json": {"schema": ref("JsonLdContext")}}}, **NOT_MODIFIED})
+    serve_get_and_head(router, "/.well-known/void", void, summary="VoID and DCAT description of the dataset",
+                       response_class=Response, responses={**answers((*RDF_FORMATS, HTML), "the description: RDF, or "
+                                                                     "a page to a browser"), **NOT_MODIFIED},
+                       openapi_extra={"parameters": [format_parameter((*RDF_FORMATS, HTML))]})
+    serve_get_and_head(router, "/dataset", dataset, summary="The dataset's IRI: 303 to its description",
+                       status_code=303, response_class=Response, responses=see_other("to /.well-known/void"))
     return router
 
 

@@ -51,8 +51,7 @@ from .editor import TEMPLATES
 from .errors import ApiError
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
-from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other
-from .routes import add_get_and_head
+from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
 from .runtime import Runtime
 
 #: The formats of a description (an entity, the ontology, the shapes), in the server's order of preference.
@@ -475,45 +474,45 @@ def resources_router(runtime: Runtime) -> APIRouter:
             "enum": ["html", *BY_EXTENSION]})]) -> Response:
         return await _threaded(document, request, "shapes", ext)
 
-    # GET documented, HEAD answered alike (routes.add_get_and_head); what each answers: api/openapi.py
+    # GET documented, HEAD answered alike (openapi.serve_get_and_head); what each answers: api/openapi.py
     documents = (HTML, *RDF_FORMATS)
     by_format = {"parameters": [format_parameter(documents)]}
     described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}
-    add_get_and_head(router, "/id/{path:path}", id_route, status_code=303, response_class=Response,
-                     summary="Resolve an entity IRI (303 to its page or its description, by content negotiation)",
-                     responses=see_other("to /page/<slug> for a browser, /data/<slug>.<ext> otherwise"),
-                     openapi_extra={"parameters": [format_parameter(documents), lang_parameter(
-                         "the language of the page to send a browser to")]})
-    add_get_and_head(router, "/page/{path:path}", page_route, summary="The HTML page of an entity",
-                     response_class=Response, responses={**answers((HTML,), "the page"), **NOT_MODIFIED},
-                     openapi_extra={"parameters": [lang_parameter(
-                         "the language of the page (else Accept-Language, else English)")]})
-    add_get_and_head(router, "/data/{path:path}", data_route, response_class=Response,
-                     summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf",
-                     responses={**answers(RDF_FORMATS, "the description, in the format its extension names"),
-                                **see_other("/data/<slug> without an extension: to the format Accept or `format` "
-                                            "chooses"), **NOT_MODIFIED},
-                     openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]})
-    add_get_and_head(router, "/search", search_endpoint, response_class=Response,
-                     summary="Search labels in English, French, Dutch and German (HTML or JSON)",
-                     responses=answers((HTML, JSON), "the labels found: a page, or JSON", ref("SearchResults")),
-                     openapi_extra={"parameters": [
-                         {"name": "q", "in": "query", "required": False, "description": "the words to look for",
-                          "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-                         lang_parameter("the language to show labels in (else Accept-Language, else English)"),
-                         {"name": "limit", "in": "query", "required": False, "description": "at most this many "
-                          "results (1 to 200; 50 unless given)", "schema": {"type": "integer"}},
-                         format_parameter((HTML, JSON))]})
-    add_get_and_head(router, "/ontology", ontology, summary="The ontology: documentation or RDF",
-                     response_class=Response, responses=described, openapi_extra=by_format)
-    add_get_and_head(router, "/ontology.{ext}", ontology_ext, summary="The ontology in one format",
-                     response_class=Response, responses=described)
-    add_get_and_head(router, "/ontology/{version}", ontology_version, summary="A version of the ontology",
-                     response_class=Response, responses=described, openapi_extra=by_format)
-    add_get_and_head(router, "/shapes", shapes, summary="The SHACL shapes: documentation or RDF",
-                     response_class=Response, responses=described, openapi_extra=by_format)
-    add_get_and_head(router, "/shapes.{ext}", shapes_ext, summary="The SHACL shapes in one format",
-                     response_class=Response, responses=described)
+    serve_get_and_head(router, "/id/{path:path}", id_route, status_code=303, response_class=Response,
+                       summary="Resolve an entity IRI (303 to its page or its description, by content negotiation)",
+                       responses=see_other("to /page/<slug> for a browser, /data/<slug>.<ext> otherwise"),
+                       openapi_extra={"parameters": [format_parameter(documents), lang_parameter(
+                           "the language of the page to send a browser to")]})
+    serve_get_and_head(router, "/page/{path:path}", page_route, summary="The HTML page of an entity",
+                       response_class=Response, responses={**answers((HTML,), "the page"), **NOT_MODIFIED},
+                       openapi_extra={"parameters": [lang_parameter(
+                           "the language of the page (else Accept-Language, else English)")]})
+    serve_get_and_head(router, "/data/{path:path}", data_route, response_class=Response,
+                       summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf",
+                       responses={**answers(RDF_FORMATS, "the description, in the format its extension names"),
+                                  **see_other("/data/<slug> without an extension: to the format Accept or `format` "
+                                              "chooses"), **NOT_MODIFIED},
+                       openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]})
+    serve_get_and_head(router, "/search", search_endpoint, response_class=Response,
+                       summary="Search labels in English, French, Dutch and German (HTML or JSON)",
+                       responses=answers((HTML, JSON), "the labels found: a page, or JSON", ref("SearchResults")),
+                       openapi_extra={"parameters": [
+                           {"name": "q", "in": "query", "required": False, "description": "the words to look for",
+                            "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+                           lang_parameter("the language to show labels in (else Accept-Language, else English)"),
+                           {"name": "limit", "in": "query", "required": False, "description": "at most this many "
+                            "results (1 to 200; 50 unless given)", "schema": {"type": "integer"}},
+                           format_parameter((HTML, JSON))]})
+    serve_get_and_head(router, "/ontology", ontology, summary="The ontology: documentation or RDF",
+                       response_class=Response, responses=described, openapi_extra=by_format)
+    serve_get_and_head(router, "/ontology.{ext}", ontology_ext, summary="The ontology in one format",
+                       response_class=Response, responses=described)
+    serve_get_and_head(router, "/ontology/{version}", ontology_version, summary="A version of the ontology",
+                       response_class=Response, responses=described, openapi_extra=by_format)
+    serve_get_and_head(router, "/shapes", shapes, summary="The SHACL shapes: documentation or RDF",
+                       response_class=Response, responses=described, openapi_extra=by_format)
+    serve_get_and_head(router, "/shapes.{ext}", shapes_ext, summary="The SHACL shapes in one format",
+                       response_class=Response, responses=described)
     return router
 
 

@@ -32,9 +32,8 @@ from ..store import to_rdflib
 from ..validation import ValidationReport, validate_graph
 from .errors import ApiError
 from .negotiation import HTML, JSON, choose
-from .openapi import answers, format_parameter, ref, validate_request_body
+from .openapi import answers, format_parameter, ref, serve_get_and_head, validate_request_body
 from .resources import page
-from .routes import add_get_and_head
 from .runtime import Runtime
 from .sparql import read_body
 
@@ -283,8 +282,8 @@ def validate_router(runtime: Runtime) -> APIRouter:
         body["results"] = [asdict(r) for r in report.sorted_results()]
         return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
 
-    add_get_and_head(router, "/validate", form, summary="A page to check a contribution", response_class=Response,
-                     responses=answers((HTML,), "the form"))
+    serve_get_and_head(router, "/validate", form, summary="A page to check a contribution", response_class=Response,
+                       responses=answers((HTML,), "the form"))
     router.add_api_route("/validate", validate, methods=["POST"], response_class=Response,
                          summary="SHACL report of a Turtle or JSON-LD contribution (nothing stored or fetched)",
                          responses={**answers((JSON, HTML), "the report: JSON, or the page with the report when the "
