@@ -6,7 +6,9 @@ about a tenth of what httpx costs per request, so on a small machine the client 
 servers (httpx topped out near 1,200 requests/s here, below a trivial FastAPI route). `client="httpx"` runs
 the same loop with one httpx.AsyncClient per task instead.
 
-Only 127.0.0.1 is ever a target: `run` refuses any other host.
+Only 127.0.0.1 is ever a target: `run` refuses any other host. Each task connects from a loopback address of
+its own (127.0.x.y), as clients on a network would: the server shares its query workers fairly between client
+addresses, so that from one address all the tasks would be one client, given at most all workers but one.
 """
 
 from __future__ import annotations
@@ -52,16 +54,23 @@ class Outcome:
         return self.percentile(99)
 
 
+def address(n: int) -> str:
+    """A loopback address of its own for task n."""
+    return f"127.0.{1 + n // 250}.{2 + n % 250}"
+
+
 class Connection:
     """One keep-alive HTTP/1.1 connection: GET, read the status, headers and body (Content-Length or chunked)."""
 
-    def __init__(self, port: int, headers: dict[str, str]):
+    def __init__(self, port: int, headers: dict[str, str], local: str | None = None):
         self.port = port
+        self.local = local
         self.extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         self.reader = self.writer = None
 
     async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        self.reader, self.writer = await asyncio.open_connection(
+            HOST, self.port, local_addr=(self.local, 0) if self.local else None)
 
     def close(self) -> None:
         if self.writer is not None:
@@ -97,10 +106,11 @@ class Connection:
 
 
 class HttpxConnection:
-    def __init__(self, port: int, headers: dict[str, str]):
+    def __init__(self, port: int, headers: dict[str, str], local: str | None = None):
         import httpx
 
-        self.client = httpx.AsyncClient(base_url=f"http://{HOST}:{port}", headers=headers, timeout=60)
+        self.client = httpx.AsyncClient(base_url=f"http://{HOST}:{port}", headers=headers, timeout=60,
+                                        transport=httpx.AsyncHTTPTransport(local_address=local))
 
     async def get(self, path: str) -> tuple[int, dict[bytes, bytes], bytes]:
         r = await self.client.get(path)
@@ -123,9 +133,10 @@ async def load(port: int, paths: Callable[[int], str], concurrency: int, max_req
     deadline = time.perf_counter() + max_seconds
     sent = 0
 
-    async def worker() -> None:
+    async def worker(n: int) -> None:
         nonlocal counter, sent
-        conn = HttpxConnection(port, headers) if client == "httpx" else Connection(port, headers)
+        local = address(n)
+        conn = HttpxConnection(port, headers, local) if client == "httpx" else Connection(port, headers, local)
         try:
             while sent < max_requests and time.perf_counter() < deadline:
                 sent += 1
@@ -137,7 +148,7 @@ async def load(port: int, paths: Callable[[int], str], concurrency: int, max_req
                 except (OSError, asyncio.IncompleteReadError, ValueError) as e:
                     conn.close()
                     if client != "httpx":
-                        conn = Connection(port, headers)
+                        conn = Connection(port, headers, local)
                     out.requests += 1
                     out.errors += 1
                     out.first_error = out.first_error or f"{type(e).__name__}: {e}"
@@ -159,7 +170,7 @@ async def load(port: int, paths: Callable[[int], str], concurrency: int, max_req
                 conn.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
     out.seconds = time.perf_counter() - started
     return out
 

@@ -3,13 +3,21 @@ queries (and a few direct SPARQL queries) at a fixed number of concurrent client
 
 - zero failed requests;
 - while one more client hammers runaway queries (cross joins that run into the time limit, each killing its
-  worker), the other clients' p99 stays within a factor of its normal value (twice in the full form; CI asserts
-  a generous LOAD_FACTOR, default 6, since timings wobble) — the numbers are printed. The server runs with a
-  query budget (`query_budget`, LOAD_BUDGET seconds of query time per minute and client, default 12): without
-  it, on a machine of two CPUs, the runaway query takes one CPU of two and the others' p99 grows about fourfold.
+  worker; LOAD_RUNAWAY_QUERIES of them at once, default 4), the other clients' p99 stays within a factor of its
+  normal value (twice in the full form; CI asserts LOAD_FACTOR, default 4, since timings wobble on a shared
+  machine) — the numbers are printed. The server runs with a query budget (`query_budget`, LOAD_BUDGET seconds
+  of query time per minute and client, default 12).
 
-Each client has its own loopback address (127.0.x.y), as clients on a network would: the rate limit and the
-query budget are per address.
+The engine shares its workers fairly between client addresses (one holds at most all but one), so the hostile
+client's queries run one at a time on the default two workers, however many it sends. What fairness cannot
+share is the CPU: a runaway query keeps one of two CPUs busy for its whole time limit, and this client process
+needs about one itself, so without a budget the others' p99 still grows two- to fourfold here.
+
+Most requests of the mix are answered from the result cache, without a worker; `--uncached` sends every request
+with `Cache-Control: no-cache`, so that each runs in a worker and competes with the runaway ones for the workers.
+
+Each client has its own loopback address (127.0.x.y), as clients on a network would: the rate limit, the query
+budget and the engine's fair sharing are per address.
 
 CI form: LOAD_SECONDS=10, LOAD_CLIENTS=32 (the defaults). Full form (the issue's 60 s at 64 clients):
 `python tests/reliability/test_load.py --seconds 60 --clients 64` (or `make load`), which prints the same report
@@ -36,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "32"))
-FACTOR = float(os.environ.get("LOAD_FACTOR", "6"))
+FACTOR = float(os.environ.get("LOAD_FACTOR", "4"))
 BUDGET = float(os.environ.get("LOAD_BUDGET", "12"))
 RUNAWAY_QUERIES = int(os.environ.get("LOAD_RUNAWAY_QUERIES", "4"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -87,9 +95,13 @@ def address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{2 + n % 250}"
 
 
-async def run_load(url: str, seconds: float, clients: int, runaway: int = 0, seed: int = 7) -> Stats:
+async def run_load(url: str, seconds: float, clients: int, runaway: int = 0, seed: int = 7,
+                   uncached: bool = False) -> Stats:
     """`clients` clients sending the query mix one request after another, each from its own address, and with
-    `runaway` > 0 one more client sending that many runaway queries at once, all from one address."""
+    `runaway` > 0 one more client sending that many runaway queries at once, all from one address. `uncached`:
+    every request says `Cache-Control: no-cache`, so that each runs in a worker (otherwise most are answered
+    from the result cache, and a runaway client competes with them for the CPU only)."""
+    headers = {"Cache-Control": "no-cache"} if uncached else {}
     stats = Stats()
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         mix = query_mix((await http.get("/api/queries")).json())
@@ -103,7 +115,7 @@ async def run_load(url: str, seconds: float, clients: int, runaway: int = 0, see
                 path, params = rng.choice(mix)
                 start = time.perf_counter()
                 try:
-                    r = await http.get(path, params=params)
+                    r = await http.get(path, params=params, headers=headers)
                     ok = r.status_code == 200
                     why = f"{r.status_code} {path} {params}: {r.text[:200]}"
                 except httpx.HTTPError as e:
@@ -136,11 +148,12 @@ def run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def load_report(url: str, seconds: float, clients: int, runaway: int = RUNAWAY_QUERIES) -> tuple[Stats, Stats]:
+def load_report(url: str, seconds: float, clients: int, runaway: int = RUNAWAY_QUERIES,
+                uncached: bool = False) -> tuple[Stats, Stats]:
     run(run_load(url, 2, min(clients, 8)))  # warm up: workers, caches, pages
-    normal = run(run_load(url, seconds, clients))
+    normal = run(run_load(url, seconds, clients, uncached=uncached))
     print("\n" + normal.line(f"normal, {clients} clients", seconds))
-    hammered = run(run_load(url, seconds, clients, runaway=runaway))
+    hammered = run(run_load(url, seconds, clients, runaway=runaway, uncached=uncached))
     print(hammered.line(f"with a runaway client ({runaway} at once), {clients} clients", seconds))
     print(f"p99 ratio {hammered.p(0.99) / normal.p(0.99):.2f} (median latency {statistics.median(normal.latencies) * 1000:.1f}"
           f" ms -> {statistics.median(hammered.latencies) * 1000:.1f} ms)")
@@ -157,7 +170,9 @@ def test_load_without_failures_and_runaway_clients_do_not_hurt_others():
         assert not hammered.failures, hammered.failures[:5]
         assert len(normal.latencies) > SECONDS * 10  # it did run
         assert hammered.runaway.get(503, 0) >= 1  # the runaway queries did run into the limit
-        assert hammered.p(0.99) <= FACTOR * max(normal.p(0.99), 0.05), (hammered.p(0.99), normal.p(0.99))
+        # normal p99 taken as at least 0.1 s: in 10 s on a shared machine it is 0.06 s in one run and 0.17 s in
+        # the next, which alone would move the ratio threefold
+        assert hammered.p(0.99) <= FACTOR * max(normal.p(0.99), 0.1), (hammered.p(0.99), normal.p(0.99))
         assert httpx.get(server.url + "/healthz", timeout=30).json()["status"] == "ok"
 
 
@@ -171,15 +186,18 @@ def main() -> int:
                         help="the server's query_budget (seconds per minute and client; 0: none)")
     parser.add_argument("--runaway-queries", type=int, default=RUNAWAY_QUERIES,
                         help="runaway queries the hostile client sends at once")
+    parser.add_argument("--uncached", action="store_true",
+                        help="every request with Cache-Control: no-cache (each runs in a worker)")
     parser.add_argument("--url", help="an already running server (default: start one on a free port)")
     args = parser.parse_args()
     if args.url:
-        normal, hammered = load_report(args.url, args.seconds, args.clients, args.runaway_queries)
+        normal, hammered = load_report(args.url, args.seconds, args.clients, args.runaway_queries, args.uncached)
     else:
         from reliability_support import ServerProcess
 
         with ServerProcess(workers=args.workers, query_timeout=10.0, query_budget=args.query_budget) as server:
-            normal, hammered = load_report(server.url, args.seconds, args.clients, args.runaway_queries)
+            normal, hammered = load_report(server.url, args.seconds, args.clients, args.runaway_queries,
+                                           args.uncached)
     bad = normal.failures + hammered.failures
     for line in bad[:10]:
         print("failed:", line)
