@@ -19,7 +19,7 @@ class Settings:
     max_rows: int = field(default=10_000, metadata={"help": "rows a SELECT answer may hold; more are cut, and said so"})
     max_query_bytes: int = field(default=64_000, metadata={"help": "largest query text accepted, in bytes"})
     max_body_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted, in bytes"})
-    workers: int = field(default=2, metadata={"help": "query worker processes (a runaway query is killed with its worker)"})
+    workers: int = field(default=2, metadata={"help": "query worker processes (a runaway query is killed with its worker; shared fairly between client addresses, each holding at most all but one)"})
     store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store: where `publish` loads a release, and what `serve --store` serves"})
     store_user: str = field(default="", metadata={"help": "user for the remote store (publishing, and queries if it wants one)"})
     store_password: str = field(default="", metadata={"help": "password for the remote store"})
