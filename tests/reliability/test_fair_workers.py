@@ -41,6 +41,13 @@ async def runaway(engine: QueryEngine, client: str, timeout: float) -> None:
         await engine.run_async(Job(CROSS_JOIN, client=client), timeout)
 
 
+async def cancel(tasks) -> None:
+    """Stop running queries (their workers are replaced) and wait until they have stopped."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def quick(engine: QueryEngine, client: str, log: list, name: str):
     result = await engine.run_async(Job("ASK {}", client=client), 60)
     log.append(name)
@@ -68,9 +75,7 @@ def test_one_client_never_holds_every_worker(two_workers):
         elapsed = time.monotonic() - start
         assert answer.boolean is True
         assert elapsed < 1.5 and answer.waited < 1.0, (elapsed, answer.waited)  # first come: about 3 s
-        for task in hog:
-            task.cancel()
-        await asyncio.gather(*hog, return_exceptions=True)
+        await cancel(hog)
 
     run(scenario())
     wait_for_workers(engine, 2)
@@ -94,9 +99,7 @@ def test_a_freed_worker_goes_to_the_client_holding_fewest(settings, store):
                 await asyncio.sleep(0.1)
             await first
             await asyncio.wait_for(asyncio.gather(*waiting), 60)
-            for task in held:
-                task.cancel()
-            await asyncio.gather(*held, return_exceptions=True)
+            await cancel(held)
 
         run(scenario())
         assert order == ["d", "a", "c"]  # first come, first served would give ["a", "c", "d"]
@@ -111,9 +114,7 @@ def test_a_client_alone_waits_for_its_own_queries(two_workers):
         hog = [asyncio.ensure_future(runaway(engine, "a", 2.0)) for _ in range(2)]
         await asyncio.sleep(0.5)
         assert len(engine._idle) == 1 and engine._held["a"] == 1
-        for task in hog:
-            task.cancel()
-        await asyncio.gather(*hog, return_exceptions=True)
+        await cancel(hog)
 
     run(scenario())
     wait_for_workers(engine, 2)
