@@ -1,13 +1,31 @@
 # The README's commands are these targets; .ci/run calls `make test` too, so local runs and CI agree.
+# Everything runs in a virtual environment of the project's own (.venv), installed from requirements.lock, so
+# Debian's Python (externally managed) and a user's own Python both work; it is reinstalled only when the lock or
+# pyproject.toml changes.
 PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup setup-python setup-browser setup-web setup-virtuoso fuzz load bench serve test validate stats bench lint
+.PHONY: setup setup-python setup-browser setup-web setup-virtuoso fuzz load bench serve test validate stats lint lock
 
 setup: setup-python setup-web
 
-setup-python:
-	$(PYTHON) -m pip install -q -e '.[test]'
+setup-python: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	@touch $@
+
+# Resolve pyproject.toml's ranges afresh (newest versions) in a throw-away venv and pin them in requirements.lock.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install -q -e '.[test,bench]'
+	{ sed -n '1,2p' requirements.lock; $(VENV)-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf $(VENV)-lock
 
 # Debian's Chromium for the real-browser tests (never `playwright install`: it downloads and fails here).
 setup-browser:
@@ -15,8 +33,11 @@ setup-browser:
 	  apt-get install -y -q --no-install-recommends chromium fonts-liberation; }
 
 # Front-end libraries (YASGUI, Cytoscape.js) from npm, served locally: no CDN at run time.
-setup-web:
-	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
+setup-web: node_modules/.installed
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 serve: setup
 	benelux-graph validate
@@ -27,25 +48,24 @@ setup-virtuoso:
 	@scripts/virtuoso.sh install
 
 test: setup setup-browser setup-virtuoso
-	$(PYTHON) -m ruff check src tests bench
-	$(PYTHON) -m pytest -q
+	$(PY) -m ruff check src tests bench
+	$(PY) -m pytest -q
 
 validate:
 	benelux-graph validate
 
 # Long forms of the reliability tests, and the benchmark: by command, not part of `make test`.
 fuzz:
-	FUZZ_EXAMPLES=500 $(PYTHON) -m pytest -q tests/reliability/test_fuzz_openapi.py tests/reliability/test_fuzz_inputs.py
+	FUZZ_EXAMPLES=500 $(PY) -m pytest -q tests/reliability/test_fuzz_openapi.py tests/reliability/test_fuzz_inputs.py
 
 load:
-	$(PYTHON) tests/reliability/test_load.py --seconds 60 --clients 64
+	$(PY) tests/reliability/test_load.py --seconds 60 --clients 64
 
 bench: setup setup-virtuoso
-	$(PYTHON) -m pip install -q -e '.[test,bench]'
-	$(PYTHON) bench/run.py
+	$(PY) bench/run.py
 
 stats:
 	benelux-graph stats
 
 lint:
-	$(PYTHON) -m ruff check src tests
+	$(PY) -m ruff check src tests
