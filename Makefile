@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup setup-python setup-browser setup-web setup-virtuoso fuzz load bench serve test validate stats lint lock
+.PHONY: check setup setup-python setup-browser setup-web setup-virtuoso fuzz load bench serve test validate stats lint lock
 
 setup: setup-python setup-web
 
@@ -50,6 +50,12 @@ setup-virtuoso:
 test: setup setup-browser setup-virtuoso
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest -q
+
+# The fast loop while working: lint, then every test but the browser, remote-store, reliability and performance
+# ones (`make test` runs them all).
+check: setup
+	$(PY) -m ruff check src tests bench
+	$(PY) -m pytest -q -x -m 'not browser and not remote' --ignore=tests/reliability --ignore=tests/perf
 
 validate:
 	benelux-graph validate
