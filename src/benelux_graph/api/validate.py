@@ -252,6 +252,10 @@ def fingerprint(graph: rdflib.Graph) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def fingerprint_nodes(nodes: set) -> str:
+    return hashlib.sha256("\n".join(sorted(n.n3() for n in nodes)).encode("utf-8")).hexdigest()
+
+
 def remember(cache: OrderedDict, k: str, compute):
     """The cached value of k, or the computed one, kept among the last CACHED."""
     if k in cache:
@@ -325,9 +329,10 @@ class Validator:
         if asked in self.reports:
             return self.reports[asked]
         around = self.neighbourhood(contribution, mentioned)
-        known = remember(self.before, fingerprint(around), lambda: frozenset(
-            key(r) for r in validate_graph(around, self.shapes, self.ontology).results))
-        after = validate_graph(around + contribution, self.shapes, self.ontology,
+        # Only the results on the mentioned resources are kept: the shapes check those alone (focus=mentioned).
+        known = remember(self.before, fingerprint(around) + fingerprint_nodes(mentioned), lambda: frozenset(
+            key(r) for r in validate_graph(around, self.shapes, self.ontology, focus=mentioned).results))
+        after = validate_graph(around + contribution, self.shapes, self.ontology, focus=mentioned,
                                locate=lambda focus, *rest: "contribution" if focus in mentioned else None)
         report = ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
         return remember(self.reports, asked, lambda: report)
