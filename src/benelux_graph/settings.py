@@ -30,6 +30,10 @@ class Settings:
     query_budget: float = field(default=0.0, metadata={"help": "seconds of query time per minute per client address; 0 is off"})
     admin_token: str = field(default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"})
     reload_signal: bool = field(default=False, metadata={"help": "reload the release on SIGHUP (1/true/yes to turn on)"})
+    validate_timeout: float = field(default=15.0, metadata={"help": "seconds POST /validate may take to read and check one contribution before its worker is stopped (503)"})
+    validate_memory_bytes: int = field(default=500_000_000, metadata={"help": "memory a validation worker may take beyond what it holds when loaded, in bytes (RLIMIT_AS; 0 is no limit)"})
+    validate_workers: int = field(default=1, metadata={"help": "validation worker processes (contributions checked at once, each killed and replaced past its limits)"})
+    validate_queue: int = field(default=4, metadata={"help": "contributions that may wait for a validation worker; more are refused (503 with Retry-After)"})
     service_allowlist: tuple[str, ...] = field(
         default=(), metadata={"help": "SERVICE endpoints a query may call, comma-separated (default: none)"}
     )

@@ -9,10 +9,12 @@ Warnings (sh:Warning) never break conformance: `conforms` is False only when an 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -122,12 +124,24 @@ def validate_graph(
     shapes: rdflib.Graph,
     ontology: rdflib.Graph,
     locate: Mapping[rdflib.term.Node, str] | Callable[..., str | None] | None = None,
+    focus: Collection | None = None,
 ) -> ValidationReport:
     """Validate `data` against `shapes`; the ontology is mixed into the data so sh:class sees subclasses.
 
     `locate` tells the file of a result (ValidationResult.file): a mapping focus node -> file, or a function
-    (focus, path, value, results_graph) -> file.
+    (focus, path, value, results_graph) -> file. `focus` keeps, of each shape's targets, those among these nodes
+    (the results on them are the same: a shape evaluates each focus node on its own, with the whole data).
     """
+    _reuse_parsed_queries()
+    _targets_among_focus()
+    token = _FOCUS.set(frozenset(focus) if focus is not None else None)
+    try:
+        return _validate_graph(data, shapes, ontology, locate)
+    finally:
+        _FOCUS.reset(token)
+
+
+def _validate_graph(data, shapes, ontology, locate) -> ValidationReport:
     if locate is None:
         locate = {}
     if isinstance(locate, Mapping):
@@ -178,6 +192,49 @@ def validate_graph(
         )
     # pyshacl may report the same result twice (a shape reached through two targets): keep one
     return ValidationReport(list(dict.fromkeys(results)))
+
+
+@functools.cache
+def _reuse_parsed_queries() -> None:
+    """Let rdflib parse each SPARQL text once. pySHACL runs a SPARQL constraint's text once per focus node, and
+    rdflib parses it again every time (pyparsing: two thirds of the time of a contribution's check). The parsed
+    and translated query is what rdflib's own prepareQuery makes to be reused; keyed on the text, base and
+    prefixes, it is the same query."""
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    original = processor.SPARQLProcessor.query
+
+    @functools.lru_cache(maxsize=512)
+    def prepared(text: str, base, namespaces: tuple):
+        return translateQuery(parseQuery(text), base, dict(namespaces))
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's
+        if isinstance(strOrQuery, str):
+            strOrQuery = prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+
+
+_FOCUS: ContextVar[frozenset | None] = ContextVar("benelux_graph_focus", default=None)
+
+
+@functools.cache
+def _targets_among_focus() -> None:
+    """Let validate_graph(focus=...) narrow the shapes' targets (pySHACL's own focus_nodes option would also
+    skip the value nodes that sh:node, sh:or, ... check, and so miss results on the focus nodes)."""
+    from pyshacl.shape import Shape
+
+    original = Shape.focus_nodes
+
+    def focus_nodes(self, data_graph, debug=False):
+        found = original(self, data_graph, debug)
+        only = _FOCUS.get()
+        return found if only is None else found & only
+
+    Shape.focus_nodes = focus_nodes
 
 
 def _by_focus(files: Mapping) -> Callable[..., str | None]:

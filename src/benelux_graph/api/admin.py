@@ -175,7 +175,7 @@ class Releases:
         try:
             runtime.engine.start()
         except BeneluxGraphError as e:
-            runtime.engine.close()
+            runtime.close()
             raise ReleaseRefused(f"the new release's query workers cannot start: {e}") from None
         return app, runtime
 
@@ -216,7 +216,7 @@ class Releases:
             self.reloading.release()
 
     def _close(self, generation: Generation) -> None:
-        generation.runtime.engine.close()
+        generation.runtime.close()
         if generation.folder is not None:
             shutil.rmtree(generation.folder, ignore_errors=True)
         with self.lock:

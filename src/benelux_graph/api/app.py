@@ -52,13 +52,14 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     async def lifespan(app: FastAPI):
         show_query_log()
         await run_in_threadpool(runtime.engine.start)
+        runtime.checker.start()  # in the background: the validation workers load while the server serves
         logging.getLogger("benelux_graph.api").info(
             "serving release %s: %d triples in %d graphs, %d saved queries, %d query workers",
             store.release, len(store), len(store.files), len(runtime.queries), runtime.engine.size)
         try:
             yield
         finally:
-            runtime.engine.close()
+            runtime.close()
 
     app = FastAPI(
         title="benelux-graph", version=__version__, lifespan=lifespan,

@@ -15,6 +15,7 @@ from ..remote import RemoteStore
 from ..remote_engine import RemoteEngine
 from ..settings import Settings
 from ..store import GraphStore
+from .contributions import ContributionChecker
 
 
 @dataclass
@@ -48,6 +49,17 @@ class Runtime:
     @property
     def reload_signal(self) -> bool:
         return self.settings.reload_signal
+
+    @cached_property
+    def checker(self) -> ContributionChecker:
+        """The validation workers of POST /validate (api/contributions.py), started on first use or by the app."""
+        return ContributionChecker(self.settings, self.store)
+
+    def close(self) -> None:
+        """Stop the query workers, and the validation workers if they were started."""
+        self.engine.close()
+        if "checker" in self.__dict__:
+            self.checker.close()
 
     @property
     def prefixes(self) -> dict[str, str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
+import re
 from collections import OrderedDict
 from dataclasses import asdict
 from urllib.parse import parse_qsl
@@ -24,7 +24,6 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 import rdflib
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..dumps import CONTEXT_IRI, jsonld_context
@@ -106,17 +105,116 @@ def inline_contexts(node, path: str = "") -> None:
                                                                   "contexts must be inline")
 
 
+#: Deepest nesting of brackets (Turtle collections and blank nodes, JSON arrays and objects) a contribution may
+#: have, and longest chain of JSON-LD terms each defined by the next: far beyond what a contribution needs, far
+#: below what overflows a parser's stack (10,000 chained terms crash Oxigraph's JSON-LD context processing).
+MAX_NESTING = 64
+MAX_CHAIN = 64
+#: What the bracket count skips: strings, IRIs and comments of Turtle; strings of JSON.
+TURTLE_SKIPPED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                            r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+JSON_SKIPPED = re.compile(r'"(?:[^"\\]|\\.)*"')
+RDF_REIFIES = "http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies"
+
+
+def too_deep(text: str, skipped: re.Pattern, opening: str) -> int | None:
+    """Where the brackets of `text` first nest deeper than MAX_NESTING (an offset), or None."""
+    blank = skipped.sub(lambda m: " " * len(m.group()), text)
+    depth = 0
+    for m in re.finditer(r"[()\[\]{}]", blank):
+        if m.group() in opening:
+            depth += 1
+            if depth > MAX_NESTING:
+                return m.start()
+        elif depth:
+            depth -= 1
+    return None
+
+
+def check_nesting(text: str, syntax: str) -> None:
+    """A 400 saying where, if the contribution nests deeper than MAX_NESTING."""
+    at = too_deep(text, TURTLE_SKIPPED, "([") if syntax == "turtle" else too_deep(text, JSON_SKIPPED, "[{")
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        what = "collections and blank nodes" if syntax == "turtle" else "arrays and objects"
+        raise ApiError(400, "nested-too-deep", f"the contribution nests {what} more than {MAX_NESTING} levels "
+                                               f"deep (at line {line}, column {column})", line, column)
+
+
+def contexts(document):
+    """Every @context value in a JSON document (walked without recursion)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if k == "@context":
+                    yield v
+                stack.append(v)
+
+
+def longest_chain(terms: dict) -> int:
+    """The longest run of terms each defined by the next ("t0": "t1:x", "t1": "t2:x", ...), cycles included."""
+    def target(definition):
+        iri = definition.get("@id") if isinstance(definition, dict) else definition
+        if not isinstance(iri, str) or iri.startswith("@"):
+            return None
+        prefix = iri.split(":", 1)[0] if ":" in iri else iri
+        return prefix if prefix in terms else None
+
+    after = {t: target(d) for t, d in terms.items()}
+    length: dict = {}
+    for start in terms:
+        path, on_path, t = [], set(), start
+        while t is not None and t not in length and t not in on_path:
+            path.append(t)
+            on_path.add(t)
+            t = after[t] if after[t] != t else None
+        n = length.get(t, 0) if t is not None and t not in on_path else 0
+        for u in reversed(path):
+            n += 1
+            length[u] = n
+    return max(length.values(), default=0)
+
+
+def check_contexts(document) -> None:
+    for context in contexts(document):
+        terms: dict = {}
+        for item in context if isinstance(context, list) else [context]:
+            if isinstance(item, dict):
+                terms.update(item)
+        chain = longest_chain(terms)
+        if chain > MAX_CHAIN:
+            raise ApiError(400, "context-too-deep", f"a JSON-LD @context defines a chain of {chain} terms, each "
+                                                    f"through the next; at most {MAX_CHAIN} are accepted")
+
+
 def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
-    """The triples of a contribution (named graphs flattened), or an ApiError 400 saying where it is wrong."""
+    """The triples of a contribution (named graphs flattened), or an ApiError 400 saying where it is wrong.
+
+    Runs in a validation worker (api/contributions.py): the checks first refuse, cheaply and saying where, what
+    would make the parser recurse too deep; what slips through can crash only that worker."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        if syntax == "jsonld":
+            raise ApiError(400, "syntax-error", "the body is not valid UTF-8") from None
+        text = data.decode("utf-8", errors="replace")  # Oxigraph says where
+    check_nesting(text, syntax)
     if syntax == "jsonld":
         try:
-            document = json.loads(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ApiError(400, "syntax-error", "the body is not valid UTF-8") from None
+            document = json.loads(text)
         except json.JSONDecodeError as e:
             raise ApiError(400, "syntax-error", f"invalid JSON: {e.msg}", e.lineno, e.colno) from None
+        del text
+        check_contexts(document)
         inline_contexts(document)
         data = json.dumps(document).encode("utf-8")
+    else:
+        del text
     try:
         parsed = list(ox.parse(data, format=OX[syntax], rename_blank_nodes=True))
     except SyntaxError as e:
@@ -124,7 +222,26 @@ def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
         message = str(e.args[0] if e.args else e)
         raise ApiError(400, "syntax-error", f"the {'Turtle' if syntax == 'turtle' else 'JSON-LD'} cannot be "
                                             f"read: {message}", line, column) from None
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+    for q in parsed:
+        if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) or q.predicate.value == RDF_REIFIES:
+            raise ApiError(400, "unsupported-rdf-star", "RDF-star and RDF 1.2 triple terms (<< ... >>, "
+                                                        "rdf:reifies) are not supported in a contribution")
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+    if not triples:
+        raise ApiError(400, "empty-contribution", "the contribution holds no statements")
+    return triples
+
+
+def read_form(body: bytes) -> tuple[str, str]:
+    """The syntax and text of the /validate page's form (`data=...&syntax=turtle|jsonld`)."""
+    try:
+        fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise ApiError(400, "bad-request", f"the form cannot be read: {e}") from None
+    syntax = fields.get("syntax", "turtle")
+    if syntax not in OX:
+        raise ApiError(400, "bad-parameter", "syntax must be turtle or jsonld")
+    return syntax, fields.get("data", "")
 
 
 CACHED = 32
@@ -133,6 +250,10 @@ CACHED = 32
 def fingerprint(graph: rdflib.Graph) -> str:
     lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def fingerprint_nodes(nodes: set) -> str:
+    return hashlib.sha256("\n".join(sorted(n.n3() for n in nodes)).encode("utf-8")).hexdigest()
 
 
 def remember(cache: OrderedDict, k: str, compute):
@@ -160,22 +281,22 @@ class Validator:
     contribution brings: a result the data already gives is not the contributor's concern.
     """
 
-    def __init__(self, runtime: Runtime):
-        store = runtime.store
-        self.ontology = self.graph(store, store.graphs("ontology"))
-        self.shapes = self.graph(store, store.graphs("shapes"))
-        self.data = self.graph(store, store.graphs("data"))
-        self.lock = threading.Lock()
+    def __init__(self, ontology: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph):
+        self.ontology, self.shapes, self.data = ontology, shapes, data
         self.before: OrderedDict = OrderedDict()  # fingerprint of a neighbourhood -> keys of its results
         self.reports: OrderedDict = OrderedDict()  # fingerprint of a contribution -> its report
 
-    @staticmethod
-    def graph(store, graphs: list[str]) -> rdflib.Graph:
-        g = rdflib.Graph()
-        for name in graphs:
-            for q in store.quads(name):
-                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-        return g
+    @classmethod
+    def from_store(cls, store: ox.Store, graphs: dict[str, list[str]]) -> Validator:
+        """The validator of the named graphs of each kind ('ontology', 'shapes', 'data') of a pyoxigraph store."""
+        def graph(names: list[str]) -> rdflib.Graph:
+            g = rdflib.Graph()
+            for name in names:
+                for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                    g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            return g
+
+        return cls(graph(graphs["ontology"]), graph(graphs["shapes"]), graph(graphs["data"]))
 
     def neighbours(self, nodes: set, graph: rdflib.Graph) -> set:
         out = set()
@@ -204,28 +325,17 @@ class Validator:
             contribution.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         mentioned = set(contribution.subjects()) | {o for o in contribution.objects()
                                                     if not isinstance(o, rdflib.Literal)}
-        with self.lock:  # one validation at a time: each takes a second or more of CPU
-            asked = fingerprint(contribution)
-            if asked in self.reports:
-                return self.reports[asked]
-            around = self.neighbourhood(contribution, mentioned)
-            known = remember(self.before, fingerprint(around), lambda: frozenset(
-                key(r) for r in validate_graph(around, self.shapes, self.ontology).results))
-            after = validate_graph(around + contribution, self.shapes, self.ontology,
-                                   locate=lambda focus, *rest: "contribution" if focus in mentioned else None)
-            report = ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
-            return remember(self.reports, asked, lambda: report)
-
-
-_LOCK = threading.Lock()
-
-
-def validator(runtime: Runtime) -> Validator:
-    with _LOCK:
-        found = runtime.__dict__.get("validator")
-        if found is None:
-            found = runtime.__dict__["validator"] = Validator(runtime)
-        return found
+        asked = fingerprint(contribution)
+        if asked in self.reports:
+            return self.reports[asked]
+        around = self.neighbourhood(contribution, mentioned)
+        # Only the results on the mentioned resources are kept: the shapes check those alone (focus=mentioned).
+        known = remember(self.before, fingerprint(around) + fingerprint_nodes(mentioned), lambda: frozenset(
+            key(r) for r in validate_graph(around, self.shapes, self.ontology, focus=mentioned).results))
+        after = validate_graph(around + contribution, self.shapes, self.ontology, focus=mentioned,
+                               locate=lambda focus, *rest: "contribution" if focus in mentioned else None)
+        report = ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
+        return remember(self.reports, asked, lambda: report)
 
 
 def validate_router(runtime: Runtime) -> APIRouter:
@@ -243,41 +353,28 @@ def validate_router(runtime: Runtime) -> APIRouter:
                            f"data=... and syntax=turtle|jsonld), not as '{media_type or 'nothing'}'")
         body = await read_body(request, runtime.settings.max_body_bytes)
         from_form = media_type == FORM
-        if from_form:
-            try:
-                fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-            except (UnicodeDecodeError, ValueError) as e:
-                raise ApiError(400, "bad-request", f"the form cannot be read: {e}") from None
-            syntax = fields.get("syntax", "turtle")
-            if syntax not in OX:
-                raise ApiError(400, "bad-parameter", "syntax must be turtle or jsonld")
-            text = fields.get("data", "")
-            data = text.encode("utf-8")
-        else:
-            syntax = SYNTAXES[media_type]
-            data = body
-            text = body.decode("utf-8", errors="replace")
         offered = (HTML, JSON) if from_form else (JSON, HTML)
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
         if fmt is None:
             raise ApiError(406, "not-acceptable", "the report can be given as application/json or text/html")
+        # The form is read in the worker too (decoding a megabyte of %XX takes a while); it says what it read.
+        form = {"syntax": "turtle", "text": ""} if from_form else {
+            "syntax": SYNTAXES[media_type], "text": body.decode("utf-8", errors="replace")}
         try:
-            triples = parse_contribution(data, syntax)
-            if not triples:
-                raise ApiError(400, "empty-contribution", "the contribution holds no statements")
+            outcome = await runtime.checker.check(body, "form" if from_form else SYNTAXES[media_type], form)
         except ApiError as error:
             if fmt is HTML:
-                return page(request, "ld/validate.html", {"report": None, "error": error, "text": text,
-                                                          "syntax": syntax, "statements": None,
+                return page(request, "ld/validate.html", {"report": None, "error": error, "text": form["text"],
+                                                          "syntax": form["syntax"], "statements": None,
                                                           "limit": runtime.settings.max_body_bytes},
-                            status=error.status)
+                            status=error.status, headers=error.headers or None)
             raise
-        report = await run_in_threadpool(validator(runtime).check, triples)
+        report = outcome.report
         if fmt is HTML:
-            return page(request, "ld/validate.html", {"report": report, "text": text, "syntax": syntax,
-                                                      "statements": len(triples),
+            return page(request, "ld/validate.html", {"report": report, "text": form["text"], "syntax": form["syntax"],
+                                                      "statements": outcome.statements,
                                                       "limit": runtime.settings.max_body_bytes})
-        body = {**report.to_dict(), "statements": len(triples), "release": runtime.store.release,
+        body = {**report.to_dict(), "statements": outcome.statements, "release": runtime.store.release,
                 "note": "results the contribution brings, checked with the project's ontology, data and shapes"}
         body["results"] = [asdict(r) for r in report.sorted_results()]
         return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
