@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import uvicorn
 
+from benelux_graph import server
 from benelux_graph.api.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,13 +29,14 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """create_app(settings, store) served by uvicorn in a thread; its query workers are real processes."""
+    """create_app(settings, store) served by uvicorn in a thread, with the HTTP settings of `benelux-graph serve`
+    (benelux_graph.server: proxies, read timeout); its query workers are real processes."""
 
     def __init__(self, settings, store):
         self.port = free_port()
         self.settings = replace(settings, host="127.0.0.1", port=self.port)
         self.app = create_app(self.settings, store)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = server.config(self.app, self.settings, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 

@@ -114,25 +114,27 @@ def serve(
     import gc
     import os
 
-    import uvicorn
-
+    from . import server
     from .api.app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None}
     if store is not None:
         overrides["serve_from_store"] = True
     settings = Settings.from_env(**overrides)
+    try:
+        server.check(settings)  # a public URL or proxy list that cannot work stops here
+    except BeneluxGraphError as e:
+        fail(e)
     # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once
     store = open_store(settings)
     if workers > 1:
         del store
         os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
-        uvicorn.run("benelux_graph.api.app:app_from_env", factory=True, workers=workers, host=settings.host,
-                    port=settings.port, log_level="info")
+        server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info")
         return
     application = create_app(settings, store)
     gc.freeze()  # what startup made lives as long as the server: kept out of the garbage collector's full passes
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+    server.run(application, settings, log_level="info")
 
 
 @app.command()

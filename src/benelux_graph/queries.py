@@ -80,8 +80,12 @@ def to_term(p: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
     if p.type == "iri":
         iri = expand_iri(raw)
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", iri):
-            raise ParameterError(f"parameter '{p.name}' must be an IRI or a prefixed name, not '{raw}'")
-        return ox.NamedNode(iri)
+            raise ParameterError(f"parameter '{p.name}' must be an IRI or a prefixed name, not '{printable(raw)}'")
+        try:
+            return ox.NamedNode(iri)
+        except ValueError as e:  # RFC 3987: a second '#', a broken host, a bad %-escape, a control character...
+            raise ParameterError(f"parameter '{p.name}' is not a valid IRI: {printable(str(e))} in "
+                                 f"'{printable(iri)}'") from None
     if p.type == "integer" or p.type == "year":
         if not re.fullmatch(r"-?\d{1,9}", raw):
             raise ParameterError(f"parameter '{p.name}' must be a whole number, not '{raw}'")
@@ -93,6 +97,11 @@ def to_term(p: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
             raise ParameterError(f"parameter '{p.name}' must be a two-letter language code, not '{raw}'")
         return ox.Literal(raw)
     return ox.Literal(raw)
+
+
+def printable(text: str) -> str:
+    """`text` with its control and other invisible characters written as \\uXXXX (for error messages)."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def parse_header(path: Path) -> dict:

@@ -37,6 +37,11 @@ class Settings:
     service_allowlist: tuple[str, ...] = field(
         default=(), metadata={"help": "SERVICE endpoints a query may call, comma-separated (default: none)"}
     )
+    public_url: str = field(default="", metadata={"help": "the server's public base URL, used in every absolute URL it writes (service description, VoID, citation, OpenAPI servers, redirects); default http://HOST:PORT, never the request's Host header"})
+    trusted_proxies: tuple[str, ...] = field(
+        default=(), metadata={"help": "addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default: none, the client is the connection's peer)"}
+    )
+    read_timeout: float = field(default=15.0, metadata={"help": "seconds a client may take to send a whole request (headers and body) from its first byte; slower ones get 408 and are disconnected"})
 
     @property
     def ontology_dir(self) -> Path:
@@ -54,6 +59,14 @@ class Settings:
     def queries_dir(self) -> Path:
         return self.root / "queries"
 
+    @property
+    def base_url(self) -> str:
+        """The public base URL without a trailing slash: `public_url`, else http://HOST:PORT as configured."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         env = os.environ if environ is None else environ
@@ -64,7 +77,7 @@ class Settings:
                 continue
             if f.name == "root":
                 values[f.name] = Path(raw)
-            elif f.name == "service_allowlist":
+            elif isinstance(f.default, tuple):
                 values[f.name] = tuple(s.strip() for s in raw.split(",") if s.strip())
             elif isinstance(f.default, bool):  # bool("0") is True: read the words people write
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")

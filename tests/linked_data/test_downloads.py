@@ -86,17 +86,18 @@ def test_the_jsonld_context_is_published(client, dump_dir):
         (dump_dir / "benelux-graph.jsonld").read_text())["@context"]}
 
 
-def test_void_lists_this_servers_dumps_and_endpoint_and_the_stores_counts(client, store, publication):
-    r = client.get("/.well-known/void")
+def test_void_lists_this_servers_dumps_and_endpoint_and_the_stores_counts(client, store, publication, settings):
+    r = client.get("/.well-known/void")  # asked of http://testserver: the URLs are the public base URL's
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     g = rdflib.Graph().parse(data=r.content, format="turtle")
     assert int(g.value(DATASET, VOID.triples)) == len(publication.quads) == len(store) + len(publication.queries)
-    assert str(g.value(DATASET, VOID.sparqlEndpoint)) == "http://testserver/sparql"
+    base = settings.base_url  # http://HOST:PORT of the settings, never the request's Host
+    assert str(g.value(DATASET, VOID.sparqlEndpoint)) == base + "/sparql"
     dumps = {str(o) for o in g.objects(DATASET, VOID.dataDump)}
-    assert len(dumps) == 2 * len(FORMATS) and "http://testserver/downloads/benelux-graph.nq.gz" in dumps
+    assert len(dumps) == 2 * len(FORMATS) and base + "/downloads/benelux-graph.nq.gz" in dumps
     for url in dumps:
         size = int(g.value(rdflib.URIRef(url), DCAT.byteSize))
-        assert size == len(client.get(url.removeprefix("http://testserver")).content)
+        assert size == len(client.get(url.removeprefix(base)).content)
     for graph in store.files:
         n = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         assert int(g.value(rdflib.URIRef(graph), VOID.triples)) == n

@@ -2,7 +2,7 @@
 
 The settings are those of tests/reliability/conftest.py's ReliabilitySettings (the reliability fields included,
 whether or not settings.py declares them yet). uvicorn runs in the main thread, so signals (SIGHUP) reach the
-application as they do under `benelux-graph serve`.
+application as they do under `benelux-graph serve`, with its HTTP settings (benelux_graph.server).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-import uvicorn
 from reliability_settings import ReliabilitySettings
 
+from benelux_graph import server
 from benelux_graph.api.app import create_app
 from benelux_graph.store import GraphStore
 
@@ -24,11 +24,12 @@ def main() -> None:
     names = {f.name for f in fields(ReliabilitySettings)}
     values = {k: v for k, v in values.items() if k in names}
     values["root"] = Path(values["root"])
-    if "service_allowlist" in values:
-        values["service_allowlist"] = tuple(values["service_allowlist"])
+    for f in fields(ReliabilitySettings):  # lists in JSON, tuples in the settings
+        if isinstance(f.default, tuple) and f.name in values:
+            values[f.name] = tuple(values[f.name])
     settings = ReliabilitySettings(**values)
     store = GraphStore.load(settings)
-    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="warning")
+    server.run(create_app(settings, store), settings, log_level="warning")  # as `benelux-graph serve` does
 
 
 if __name__ == "__main__":

@@ -20,16 +20,17 @@ from ..store import GraphStore
 from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
 from .downloads import downloads_router
-from .editor import STATIC, yasgui_dir
+from .editor import STATIC
 from .graph import graph_router
 from .health import health_router
-from .middleware import ServiceHeaders, install_openapi
+from .middleware import PublicOrigin, ServiceHeaders, install_openapi
 from .queries import queries_router
 from .ratelimit import RateLimit
 from .resources import resources_router
 from .runtime import Runtime
 from .sparql import sparql_router
 from .validate import validate_router
+from .vendor import mount_vendor
 
 EXPOSED = ["ETag", "X-Benelux-Cache", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit", "Server-Timing"]
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
         title="benelux-graph", version=__version__, lifespan=lifespan,
         description="A SPARQL endpoint and saved queries over the knowledge graph of Benelux Union cooperation "
                     f"(dataset release {store.release}). Read-only.",
+        servers=[{"url": settings.base_url}],  # the public base URL, never the request's Host
     )
     app.state.runtime = runtime
     errors.install(app)
@@ -77,13 +79,14 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(validate_router(runtime))
     app.include_router(admin_router(runtime))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
+    mount_vendor(app, settings.root)  # only the library files the pages use
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
     app.add_middleware(RateLimit, limit=runtime.rate_limit, query_budget=runtime.query_budget,
-                       version=__version__)  # outermost: per client
+                       version=__version__)  # per client
+    app.add_middleware(PublicOrigin, base_url=settings.base_url)  # outermost: no URL follows the Host header
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)
     return app

@@ -49,7 +49,7 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         return linked_data(runtime).publication.served_files()
 
     def base_url(request: Request) -> str:
-        return str(request.base_url)
+        return runtime.settings.base_url + "/"  # the public base URL (settings), never the request's Host
 
     async def listing(request: Request) -> Response:
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), (HTML, JSON))

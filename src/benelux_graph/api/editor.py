@@ -31,11 +31,6 @@ LIMIT 100
 """
 
 
-def yasgui_dir(root: Path) -> Path:
-    """Where `npm ci` puts YASGUI's browser build."""
-    return root / "node_modules" / "@zazuko" / "yasgui" / "build"
-
-
 def default_query() -> str:
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in USED_BY_DEFAULT)
     return prologue + "\n" + DEFAULT_QUERY

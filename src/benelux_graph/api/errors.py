@@ -73,7 +73,8 @@ def api_error(exc: Exception) -> ApiError:
 
 def error_response(request_headers, exc: Exception) -> Response:
     error = api_error(exc)
-    headers = {**error.headers, "Cache-Control": "no-store"}
+    vary = ", ".join(v for v in (error.headers.get("Vary"), "Accept") if v)  # JSON or text, by Accept
+    headers = {**error.headers, "Cache-Control": "no-store", "Vary": vary}
     if negotiate(request_headers.get("accept"), (JSON, TEXT)) is TEXT:
         return Response(error.text(), error.status, headers, media_type="text/plain; charset=utf-8")
     return Response(json.dumps(error.body(), ensure_ascii=False), error.status, headers,

@@ -51,9 +51,6 @@ from .openapi import answers, media, ref
 from .runtime import Runtime
 
 WEB = Path(__file__).resolve().parents[1] / "web" / "benelux-plus"
-#: URL folder -> the package folder under node_modules/ holding the browser (UMD) build.
-VENDOR = {"cytoscape": "cytoscape/dist", "layout-base": "layout-base", "cose-base": "cose-base",
-          "cytoscape-fcose": "cytoscape-fcose"}
 
 Lang = Literal["en", "fr", "nl", "de"]
 LangParam = Annotated[Lang, Query(description="language of the labels (English where a label is missing)")]
@@ -280,10 +277,9 @@ def as_api_error(exc: NetworkError) -> ApiError:
 # ------------------------------------------------------------------------------------------------------------
 
 def graph_router(runtime: Runtime) -> APIRouter:
-    """The graph API, the Benelux+ page, and the static mounts of the page and its libraries."""
+    """The graph API, the Benelux+ page, and the static mount of the page (its libraries: api/vendor.py)."""
     router = APIRouter(tags=["Graph"])
     store = runtime.store
-    node_modules = Path(runtime.settings.root) / "node_modules"
 
     def network(themes: str = "attributes") -> nx.MultiDiGraph:
         return projection(store, themes_as_nodes=themes == "nodes")
@@ -447,7 +443,4 @@ def graph_router(runtime: Runtime) -> APIRouter:
             router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
                                  name=route.name + "-head")
     router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
-    for name, folder in VENDOR.items():
-        router.mount(f"/vendor/{name}", StaticFiles(directory=node_modules / folder, check_dir=False),
-                     name=f"vendor-{name}")
     return router

@@ -7,6 +7,9 @@
   a client's text is never sniffed into HTML), and on HTML pages a Content-Security-Policy (scripts, fonts,
   frames and fetches from this server only; no inline script, no plugin, no framing by other sites) with
   `Referrer-Policy` and `X-Frame-Options` (see SECURITY.md);
+- the public origin: the scheme and `Host` a request is seen with are those of the public base URL
+  (`settings.base_url`), so that no URL the framework builds (a trailing-slash redirect) follows the client's
+  `Host` or `X-Forwarded-Proto`;
 - the catch-all: an exception no handler took is logged with its traceback and answered 500 in the one error
   shape, never with the traceback.
 
@@ -19,6 +22,9 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
+
+from starlette.requests import ClientDisconnect
 
 from .errors import error_response
 
@@ -89,6 +95,8 @@ class ServiceHeaders:
 
         try:
             await self.app(scope, receive, wrapped_send)
+        except ClientDisconnect:  # gone mid-body (or cut at the read timeout, server.py): nobody to answer
+            return
         except Exception as exc:  # the catch-all
             log.exception("unexpected error on %s %s", scope["method"], scope.get("path"))
             if started:
@@ -96,6 +104,21 @@ class ServiceHeaders:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
             response = error_response(headers, exc)
             await response(scope, receive, wrapped_send)
+
+
+class PublicOrigin:
+    """Requests are seen with the public base URL's scheme and host, whatever their `Host` header says."""
+
+    def __init__(self, app, base_url: str):
+        url = urlsplit(base_url)
+        self.app, self.scheme, self.host = app, url.scheme, url.netloc.encode("latin-1")
+        self.server = (url.hostname, url.port or (443 if url.scheme == "https" else 80))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope.get("headers", []) if k != b"host"] + [(b"host", self.host)]
+            scope = {**scope, "scheme": self.scheme, "server": self.server, "headers": headers}
+        return await self.app(scope, receive, send)
 
 
 ERROR_SCHEMA = {

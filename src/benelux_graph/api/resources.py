@@ -62,6 +62,10 @@ SHAPES_IRI = BASE + "shapes"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
 MAX_QUERY_CHARS = 200
+#: What of an unknown path the 404 page's suggestions look up: its first characters and words (a search reads
+#: every label, so the work is bounded whatever the path's length).
+SUGGEST_CHARS = 64
+SUGGEST_WORDS = 4
 
 #: The words of the pages, in the four languages of the labels.
 UI = {
@@ -295,13 +299,14 @@ def resources_router(runtime: Runtime) -> APIRouter:
         offered = (HTML, JSON)
         if choose(request.headers.get("accept"), [], offered) is HTML:
             lang, explicit = choose_language(request)
-            words = path.replace("-", " ").replace("/", " ")
+            words = " ".join(path[:SUGGEST_CHARS].replace("-", " ").replace("/", " ").split()[:SUGGEST_WORDS])
             hits = search(ld().index, words, lang, 10) or [
                 h for w in words.split() if len(w) > 3 for h in search(ld().index, w, lang, 5)]
             return page(request, "ld/not_found.html", {
                 "lang": lang, "iri": iri, "query": words, "hits": list({h.iri: h for h in hits}.values())[:10],
                 "href": href_for(root(request), lang if explicit else None),
-                "languages": language_links(request, lang)}, status=404)
+                "languages": language_links(request, lang)}, status=404,
+                headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"})
         raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{iri}>; search labels with "
                                            f"/search?q=...")
 

@@ -147,6 +147,6 @@ def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...
                                               "the query editor as text/html")
     if fmt is HTML:
         return HTMLResponse(editor_page(runtime, request.scope.get("root_path", "")), headers={"Vary": "Accept"})
-    endpoint = str(request.url.replace(query="", fragment=""))
+    endpoint = runtime.settings.base_url + "/sparql"  # the public base URL, never the request's Host
     body = graph(service_description(runtime, endpoint), fmt, SD_PREFIXES)
     return Response(body, 200, {"Vary": "Accept"}, media_type=fmt.content_type)

@@ -1,0 +1,152 @@
+"""How `benelux-graph serve` runs uvicorn: the HTTP layer's settings in one place (the tests' servers use them too).
+
+- Proxies: `X-Forwarded-For` and `X-Forwarded-Proto` are believed only from a peer listed in `trusted_proxies`
+  (uvicorn's proxy-headers middleware, off when the list is empty, the default). That middleware alone rewrites
+  `scope["client"]`, the address the rate limit, the query budget and the fair sharing of the workers count by,
+  so all three follow the same rule. `Forwarded` (RFC 7239) is never read.
+- Slow clients: h11 and httptools wait for a request's head and body for ever. `ReadDeadline`, mixed into
+  uvicorn's HTTP protocol, gives each request `read_timeout` seconds from its first byte (a new connection: from
+  its opening) to arrive whole; a slower one is answered 408 and disconnected. Between requests, uvicorn's
+  keep-alive timeout (5 s) closes an idle connection.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from urllib.parse import urlsplit
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # httptools comes with uvicorn[standard]; without it uvicorn uses h11
+    HttpToolsProtocol = None
+
+from .errors import BeneluxGraphError
+from .settings import Settings
+
+APP_FACTORY = "benelux_graph.api.app:app_from_env"
+
+
+def check(settings: Settings) -> None:
+    """Refuse, before serving, a public URL or a proxy list that would not work (BeneluxGraphError)."""
+    if settings.public_url:
+        url = urlsplit(settings.public_url)
+        if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+            raise BeneluxGraphError(f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no query or "
+                                    f"fragment, such as https://graph.example.org, not '{settings.public_url}'")
+    for entry in settings.trusted_proxies:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise BeneluxGraphError(f"BENELUX_TRUSTED_PROXIES: '{entry}' is neither an IP address nor a network "
+                                    "(CIDR), nor *") from None
+    if settings.read_timeout <= 0:
+        raise BeneluxGraphError(f"BENELUX_READ_TIMEOUT must be a positive number of seconds, not "
+                                f"{settings.read_timeout:g}")
+
+
+def options(settings: Settings) -> dict:
+    """uvicorn.Config's keyword arguments for the HTTP layer."""
+    return {
+        "host": settings.host, "port": settings.port, "http": http_protocol(),
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "",
+        "server_header": False,
+    }
+
+
+class ServerConfig(uvicorn.Config):
+    """uvicorn's Config with the request read timeout the protocol reads (kept on the config, which uvicorn
+    gives each connection's protocol and copies into each server process)."""
+
+    def __init__(self, app, settings: Settings, **kwargs):
+        super().__init__(app, **{**options(settings), **kwargs})
+        self.read_timeout = settings.read_timeout
+
+
+def config(app, settings: Settings, **kwargs) -> ServerConfig:
+    return ServerConfig(app, settings, **kwargs)
+
+
+def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
+    """Serve `app` (an application, or with several processes APP_FACTORY) as uvicorn.run would."""
+    cfg = config(app, settings, workers=workers, **kwargs)
+    server = uvicorn.Server(cfg)
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(cfg, target=server.run, sockets=[cfg.bind_socket()]).run()
+    else:
+        server.run()
+
+
+def timeout_response(seconds: float) -> bytes:
+    body = json.dumps({"error": {"status": 408, "type": "request-timeout", "message": (
+        f"the request did not arrive whole within {seconds:g} s of its first byte")}}).encode()
+    return (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
+            b"x-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+class ReadDeadline:
+    """Mixed into uvicorn's HTTP protocol (h11 or httptools): a request must arrive whole within `read_timeout`
+    seconds (on the config) of its first byte, or of the connection's opening; else 408 and the connection is
+    closed. The clock stops once the body is complete or the application has started answering."""
+
+    _deadline = None
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self.cycle is None or self.cycle.response_complete:  # the bytes of a new request
+            self._arm()
+        super().data_received(data)
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
+            self._disarm()
+
+    def _arm(self) -> None:
+        seconds = getattr(self.config, "read_timeout", None)
+        if self._deadline is None and seconds:
+            self._deadline = self.loop.call_later(seconds, self._expired, seconds)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self, seconds: float) -> None:
+        self._deadline = None
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            if cycle.response_started:
+                return  # the application is answering: its own limits hold
+            cycle.disconnected = True  # what the application reads now is a disconnect, what it sends is dropped
+            cycle.message_event.set()
+        if not self.transport.is_closing():
+            self.transport.write(timeout_response(seconds))
+            self.transport.close()
+
+
+class TimedH11Protocol(ReadDeadline, H11Protocol):
+    pass
+
+
+TimedHttpToolsProtocol = None if HttpToolsProtocol is None else type(
+    "TimedHttpToolsProtocol", (ReadDeadline, HttpToolsProtocol), {"__module__": __name__})
+
+
+def http_protocol() -> type:
+    """uvicorn's own choice ("auto": httptools if installed, else h11), with the read deadline."""
+    return TimedHttpToolsProtocol or TimedH11Protocol

@@ -1,0 +1,268 @@
+"""The HTTP layer under attack (issue 13): costly 404s, forwarded headers, the public base URL, slow clients,
+ill-formed IRI parameters, the 404's caching headers and the vendor files.
+
+Most tests run against `benelux-graph serve` itself in a subprocess (`serve_command`), as an operator starts it:
+one query worker, a rate limit of 60 requests a minute, 127.0.0.2 as the only trusted proxy, a read timeout of
+3 s and a public URL. Each test talks from its own loopback address (127.0.0.x), so that each has its own rate
+limit bucket (/healthz is not counted).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from reliability_support import ROOT, free_port
+
+PUBLIC = "https://graph.example.org"
+READ_TIMEOUT = 3
+EVIL = {"Host": "evil.example", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example",
+        "Forwarded": "for=10.9.9.9;proto=http;host=evil.example"}
+
+
+@pytest.fixture(scope="module")
+def serve_command():
+    """`benelux-graph serve` in a subprocess, with the settings above; its URL."""
+    port = free_port()
+    env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(port), "BENELUX_WORKERS": "1",
+           "BENELUX_RATE_LIMIT": "60", "BENELUX_TRUSTED_PROXIES": "127.0.0.2", "BENELUX_PUBLIC_URL": PUBLIC,
+           "BENELUX_READ_TIMEOUT": str(READ_TIMEOUT), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "benelux_graph", "serve"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "benelux-graph serve stopped"
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def client_from(url: str, address: str) -> httpx.Client:
+    return httpx.Client(base_url=url, timeout=30, transport=httpx.HTTPTransport(local_address=address))
+
+
+# --- forwarded headers ----------------------------------------------------------------------------------------
+
+def test_forwarded_headers_from_an_untrusted_peer_do_not_escape_the_rate_limit(serve_command):
+    """80 requests rotating X-Forwarded-For and Forwarded from 127.0.0.1 (which uvicorn trusts by default): it is
+    one client of 60 a minute. (The only test here that sends counted requests from 127.0.0.1.)"""
+    with client_from(serve_command, "127.0.0.1") as c:
+        statuses = [c.get("/api/queries", headers={"X-Forwarded-For": f"10.0.0.{i}",
+                                                   "Forwarded": f"for=10.0.1.{i}"}).status_code for i in range(80)]
+    assert statuses.count(200) <= 60 and statuses.count(429) >= 20, statuses
+
+
+def test_a_trusted_proxy_forwards_each_client_address(serve_command):
+    """From the trusted proxy (127.0.0.2), X-Forwarded-For names the client: 80 clients pass, one client is
+    limited like any other."""
+    with client_from(serve_command, "127.0.0.2") as proxy:
+        many = [proxy.get("/api/queries", headers={"X-Forwarded-For": f"10.0.2.{i}"}).status_code
+                for i in range(80)]
+        one = [proxy.get("/api/queries", headers={"X-Forwarded-For": "10.0.3.1"}).status_code for _ in range(70)]
+    assert many == [200] * 80
+    assert one.count(429) >= 10, one
+
+
+def test_serve_refuses_a_proxy_list_or_public_url_it_cannot_use():
+    for name, value, says in [("BENELUX_TRUSTED_PROXIES", "proxy.example", "proxy.example"),
+                              ("BENELUX_PUBLIC_URL", "graph.example.org/x", "BENELUX_PUBLIC_URL")]:
+        env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(free_port()), name: value}
+        done = subprocess.run([sys.executable, "-m", "benelux_graph", "serve"], env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 2 and says in done.stderr, (name, done.returncode, done.stderr[-500:])
+
+
+# --- the public base URL --------------------------------------------------------------------------------------
+
+def test_absolute_urls_come_from_the_public_url_never_from_the_request(serve_command):
+    with client_from(serve_command, "127.0.0.4") as c:
+        description = c.get("/sparql", headers={**EVIL, "Accept": "text/turtle"})
+        void = c.get("/.well-known/void", headers={**EVIL, "Accept": "text/turtle"})
+        downloads = c.get("/downloads", headers={**EVIL, "Accept": "text/html"})
+        openapi = c.get("/openapi.json", headers=EVIL)
+        slash = c.get("/sparql/", headers=EVIL)
+        entity = c.get("/id/brussels", headers={**EVIL, "Accept": "text/html"})
+    with client_from(serve_command, "127.0.0.2") as proxy:  # a trusted proxy's scheme does not change it either
+        proxied = proxy.get("/sparql", headers={**EVIL, "Accept": "text/turtle", "X-Forwarded-For": "10.0.4.1"})
+    assert f"<{PUBLIC}/sparql>" in description.text and f"<{PUBLIC}/sparql>" in proxied.text
+    assert f"<{PUBLIC}/downloads/" in void.text and f"<{PUBLIC}/sparql>" in void.text
+    assert f"{PUBLIC}/downloads" in downloads.text
+    assert openapi.json()["servers"][0]["url"] == PUBLIC
+    assert entity.status_code == 303 and entity.headers["location"].startswith("/page/brussels")
+    for r in (description, void, downloads, openapi, slash, entity, proxied):
+        assert "evil.example" not in r.text and "evil.example" not in r.headers.get("location", ""), r.url
+    if slash.status_code in (301, 302, 307, 308):
+        assert slash.headers["location"].startswith(PUBLIC + "/"), slash.headers["location"]
+
+
+def test_the_public_url_is_http_host_port_by_default(live_server):
+    r = httpx.get(live_server.url + "/sparql", headers={**EVIL, "Accept": "application/n-triples"}, timeout=30)
+    assert f"<{live_server.url}/sparql>" in r.text and "evil.example" not in r.text
+
+
+# --- slow clients ---------------------------------------------------------------------------------------------
+
+def read_answer(sock: socket.socket, limit: float) -> tuple[bytes, float]:
+    """Everything the server sends until it closes the connection (or `limit` seconds), and when it closed."""
+    sock.settimeout(limit)
+    start, data = time.monotonic(), b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except (ConnectionResetError, TimeoutError):
+        pass
+    return data, time.monotonic() - start
+
+
+def trickle(sock: socket.socket, lines: list[bytes], every: float = 1.0) -> bytes:
+    """Send one of `lines` every `every` seconds until the server answers or closes; what it sent."""
+    for line in lines:
+        sock.settimeout(every)
+        try:
+            data = sock.recv(65536)
+        except TimeoutError:
+            data = None
+        except ConnectionResetError:
+            return b""
+        if data is not None:  # an answer, or the end of the connection
+            return data + read_answer(sock, 5)[0]
+        try:
+            sock.sendall(line)
+        except (BrokenPipeError, ConnectionResetError):
+            break
+    return read_answer(sock, 5)[0]
+
+
+def connect(url: str, address: str) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port_of(url)), timeout=30, source_address=(address, 0))
+
+
+def read_one(sock: socket.socket) -> bytes:
+    """One whole answer (with a Content-Length) from a kept-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def test_slow_headers_are_cut_at_the_read_timeout(serve_command):
+    """One header line a second, never the blank line that ends them: 408 and closed after about 3 s."""
+    with connect(serve_command, "127.0.0.5") as sock:
+        start = time.monotonic()
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        data = trickle(sock, [f"X-Slow-{i}: {i}\r\n".encode() for i in range(15)])
+        seconds = time.monotonic() - start
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+    assert b'"request-timeout"' in data
+    assert seconds < READ_TIMEOUT + 2.5, seconds
+    assert httpx.get(serve_command + "/healthz", timeout=10).status_code == 200
+
+
+def test_a_slow_body_is_cut_at_the_read_timeout(serve_command):
+    """A query body sent one byte a second: 408 and closed about 3 s after the request's first byte."""
+    with connect(serve_command, "127.0.0.6") as sock:
+        start = time.monotonic()
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 200\r\n\r\nASK")
+        data = trickle(sock, [b" "] * 15)
+        seconds = time.monotonic() - start
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+    assert seconds < READ_TIMEOUT + 2.5, seconds
+
+
+def test_a_kept_alive_connection_gets_the_read_timeout_again(serve_command):
+    """A first request answered, then a second one trickled on the same connection: cut too."""
+    with connect(serve_command, "127.0.0.7") as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_one(sock).startswith(b"HTTP/1.1 200")
+        start = time.monotonic()
+        sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+        data = trickle(sock, [f"X-Slow-{i}: {i}\r\n".encode() for i in range(15)])
+        seconds = time.monotonic() - start
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+    assert seconds < READ_TIMEOUT + 2.5, seconds
+
+
+def test_a_silent_connection_is_closed(serve_command):
+    with connect(serve_command, "127.0.0.8") as sock:
+        data, seconds = read_answer(sock, 20)
+    assert seconds < READ_TIMEOUT + 2.5, seconds
+    assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:200]
+
+
+# --- costly 404s ----------------------------------------------------------------------------------------------
+
+def test_a_long_unknown_page_path_is_answered_404_at_once(live_server):
+    """8,000 words in an unknown /page/ path: the suggestions look up a few of them only."""
+    path = "/page/" + "-".join(f"w{i:04d}" for i in range(8000))
+    with httpx.Client(base_url=live_server.url, timeout=20) as c:
+        assert c.get("/page/no-such-thing", headers={"Accept": "text/html"}).status_code == 404  # indexes built
+        start = time.monotonic()
+        r = c.get(path, headers={"Accept": "text/html"})
+        seconds = time.monotonic() - start
+    assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+    assert seconds < 1.0, seconds  # 32 s before the suggestions were bounded
+
+
+def test_an_unknown_page_still_suggests_what_it_resembles(client):
+    r = client.get("/page/greater-regio", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "/page/greater-region" in r.text
+
+
+def test_404_answers_say_what_they_vary_on_and_are_not_stored(client):
+    html = client.get("/page/no-such-thing", headers={"Accept": "text/html"})
+    json_ = client.get("/page/no-such-thing", headers={"Accept": "application/json"})
+    for r in (html, json_):
+        assert r.status_code == 404
+        assert "accept" in [v.strip().lower() for v in r.headers.get("vary", "").split(",")], r.headers
+        assert r.headers.get("cache-control") == "no-store", r.headers
+
+
+# --- saved-query IRI parameters -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["http://ex/a#b#c", "http://[::1", "http://ex/%zz", "http://ex/a\x01b",
+                                   "http://ex/\x7f"])
+def test_an_invalid_iri_parameter_is_a_bad_parameter(client, value):
+    r = client.get("/api/queries/secretariat-provider", params={"forum": value})
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["type"] == "bad-parameter" and "'forum'" in error["message"] and "IRI" in error["message"]
+
+
+# --- vendor files ---------------------------------------------------------------------------------------------
+
+def test_vendor_serves_only_the_files_the_pages_use(client):
+    for used in ("/vendor/yasgui/yasgui.min.js", "/vendor/yasgui/yasgui.min.css", "/vendor/cytoscape/cytoscape.min.js",
+                 "/vendor/layout-base/layout-base.js", "/vendor/cose-base/cose-base.js",
+                 "/vendor/cytoscape-fcose/cytoscape-fcose.js"):
+        assert client.get(used).status_code == 200, used
+    for other in ("/vendor/cytoscape-fcose/demo.html", "/vendor/cytoscape-fcose/demo/demo.html",
+                  "/vendor/cytoscape-fcose/package.json", "/vendor/cytoscape-fcose/src/index.js",
+                  "/vendor/layout-base/package.json", "/vendor/cose-base/README.md", "/vendor/cytoscape/cytoscape.umd.js",
+                  "/vendor/yasgui/yasgui.esm.js", "/vendor/yasgui/yasgui.min.js.map", "/vendor/yasgui/ts/index.d.ts"):
+        r = client.get(other)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("application/json"), other
