@@ -111,12 +111,10 @@ def serve(
                               "instead of the embedded one; sets BENELUX_STORE_URL and BENELUX_SERVE_FROM_STORE"),
 ) -> None:
     """Serve the SPARQL endpoint, pages and dumps over the embedded store (or a remote one: --store URL)."""
-    import gc
     import os
 
     import uvicorn
-
-    from .api.app import create_app
+    from uvicorn.supervisors import Multiprocess
 
     overrides = {k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None}
     if store is not None:
@@ -124,15 +122,13 @@ def serve(
     settings = Settings.from_env(**overrides)
     # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once
     store = open_store(settings)
-    if workers > 1:
-        del store
-        os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
-        uvicorn.run("benelux_graph.api.app:app_from_env", factory=True, workers=workers, host=settings.host,
-                    port=settings.port, log_level="info")
-        return
-    application = create_app(settings, store)
-    gc.freeze()  # what startup made lives as long as the server: kept out of the garbage collector's full passes
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+    del store
+    os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
+    # Under uvicorn's supervisor even with one server process: this process holds the socket and starts a server
+    # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL).
+    config = uvicorn.Config("benelux_graph.api.app:app_from_env", factory=True, workers=workers, host=settings.host,
+                            port=settings.port, log_level="info")
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 @app.command()
