@@ -205,12 +205,17 @@ def weight(term) -> int:
     return len(value) if isinstance(value, str) else len(str(term))
 
 
+#: A worker collects terms of up to this many times an answer's byte limit in text: Turtle's prefixes and
+#: abbreviations write them in less, and api/serialize.capped then cuts the written answer where it must.
+COLLECT_FACTOR = 3
+
+
 def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
-    """The answer's rows or triples, cut at `max_rows` and where their text passes `max_bytes` (0: no limit),
-    so that the worker never holds much more than an answer may hold."""
+    """The answer's rows or triples, cut at `max_rows` and where their text passes COLLECT_FACTOR x `max_bytes`
+    (0: no limit), so that the worker never holds much more than an answer may hold."""
     if isinstance(answer, ox.QueryBoolean):
         return Result("boolean", boolean=bool(answer))
-    size, limit = 0, max_bytes or float("inf")
+    size, limit = 0, max_bytes * COLLECT_FACTOR or float("inf")
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows: list[tuple] = []
