@@ -111,11 +111,10 @@ def serve(
                               "instead of the embedded one; sets BENELUX_STORE_URL and BENELUX_SERVE_FROM_STORE"),
 ) -> None:
     """Serve the SPARQL endpoint, pages and dumps over the embedded store (or a remote one: --store URL)."""
-    import gc
     import os
 
     from . import server
-    from .api.app import create_app
+
 
     overrides = {k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None}
     if store is not None:
@@ -127,14 +126,11 @@ def serve(
         fail(e)
     # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once
     store = open_store(settings)
-    if workers > 1:
-        del store
-        os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
-        server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info")
-        return
-    application = create_app(settings, store)
-    gc.freeze()  # what startup made lives as long as the server: kept out of the garbage collector's full passes
-    server.run(application, settings, log_level="info")
+    del store
+    os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
+    # Under uvicorn's supervisor even with one server process: this process holds the socket and starts a server
+    # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL).
+    server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info")
 
 
 @app.command()

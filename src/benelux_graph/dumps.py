@@ -325,7 +325,8 @@ class Publication:
     @cached_property
     def quads(self) -> list[ox.Quad]:
         """Every published quad, with canonical blank-node labels, sorted."""
-        return canonical(self.store.quads() + self.queries)
+        # the store holds the queries graph too (GraphStore.load): taken from the files here, once
+        return canonical([q for q in self.store.quads() if q.graph_name.value != QUERIES_GRAPH] + self.queries)
 
     @cached_property
     def triples(self) -> list[ox.Triple]:

@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 #: How long a new worker may take to load the store before it is given up.
 START_TIMEOUT = 120.0
 
+#: What relative IRIs in a query are resolved against (a query's own BASE wins); see the README.
+BASE_IRI = "https://w3id.org/benelux-graph/"
+
 
 #: A lost worker is the server's passing trouble, not the client's error: 503, and a fresh worker replaces it.
 WORKER_LOST = ("the query worker stopped unexpectedly (the query may need too much memory); a fresh worker is "
@@ -63,11 +66,17 @@ WORKER_LOST = ("the query worker stopped unexpectedly (the query may need too mu
 
 
 class EngineError(BeneluxGraphError):
-    """The engine could not run the query: every worker busy, or a worker died."""
+    """The engine could not run the query: every worker busy, or a worker died (`type`: the API's error type)."""
 
-    def __init__(self, message: str, status: int = 503):
-        self.message, self.status = message, status
+    def __init__(self, message: str, status: int = 503, type: str = "engine-unavailable"):
+        self.message, self.status, self.type = message, status, type
         super().__init__(message)
+
+
+def memory_error(extra: int) -> EngineError:
+    """A query that took more memory than a worker may use (the worker is replaced)."""
+    return EngineError(f"the query needed more memory than a query may use ({extra / 1e6:g} MB) and was stopped; "
+                       "a fresh worker is starting", 503, "query-out-of-memory")
 
 
 class EvaluationError(QueryError):
@@ -91,6 +100,8 @@ class Job:
     formats: tuple[str | None, str | None] | None = None
     #: who asks (the rate limiter's client key): the workers are shared fairly between clients (QueryEngine)
     client: str | None = None
+    #: the most bytes the written answer may hold (0: no limit); more rows or triples are cut, as at max_rows
+    max_bytes: int = 0
 
 
 @dataclass
@@ -116,21 +127,23 @@ class Result:
         return {"bindings": len(self.rows), "graph": len(self.triples)}.get(self.kind, 1)
 
 
-def written(result: Result, formats: tuple[str | None, str | None] | None) -> Result:
-    """The result with its answer written in the format of `formats` that fits its kind (terms dropped), or as
-    it was when no format fits (the caller then says which formats it could have had)."""
+def written(result: Result, formats: tuple[str | None, str | None] | None, max_bytes: int = 0) -> Result:
+    """The result with its answer written in the format of `formats` that fits its kind (terms dropped), at most
+    `max_bytes` long (api/serialize.capped), or as it was when no format fits (the caller then says which
+    formats it could have had)."""
     if not formats:
         return result
     from .api.negotiation import GRAPHS, RESULTS
-    from .api.serialize import serialize
+    from .api.serialize import capped
 
     name = formats[1] if result.kind == "graph" else formats[0]
     offered = GRAPHS if result.kind == "graph" else RESULTS
     fmt = next((f for f in offered if f.name == name), None)
     if fmt is None:
         return result
+    body, result = capped(result, fmt, max_bytes)
     return Result(result.kind, result.variables, boolean=result.boolean, truncated=result.truncated,
-                  seconds=result.seconds, body=serialize(result, fmt), format=fmt.name, count=result.size)
+                  seconds=result.seconds, body=body, format=fmt.name, count=result.size)
 
 
 SYNTAX_POSITION = re.compile(r"at (\d+):(\d+)")
@@ -159,8 +172,8 @@ def execute(store, job: Job) -> Result:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     start = time.perf_counter()
     try:
-        answer = store.store.query(text, **kwargs)
-        result = collect(answer, job.max_rows)
+        answer = store.store.query(text, base_iri=BASE_IRI, **kwargs)
+        result = collect(answer, job.max_rows, job.max_bytes)
     except SyntaxError as e:
         raise syntax_error(e) from None
     except (OSError, RuntimeError, ValueError, TypeError) as e:
@@ -184,20 +197,39 @@ def merge_default_graph(store) -> None:
     store.merged_default_graph = True
 
 
-def collect(answer, max_rows: int) -> Result:
+def weight(term) -> int:
+    """About the bytes a term takes in an answer: its text (the markup around it is not counted)."""
+    if term is None:
+        return 0
+    value = getattr(term, "value", None)
+    return len(value) if isinstance(value, str) else len(str(term))
+
+
+#: A worker collects terms of up to this many times an answer's byte limit in text: Turtle's prefixes and
+#: abbreviations write them in less, and api/serialize.capped then cuts the written answer where it must.
+COLLECT_FACTOR = 3
+
+
+def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
+    """The answer's rows or triples, cut at `max_rows` and where their text passes COLLECT_FACTOR x `max_bytes`
+    (0: no limit), so that the worker never holds much more than an answer may hold."""
     if isinstance(answer, ox.QueryBoolean):
         return Result("boolean", boolean=bool(answer))
+    size, limit = 0, max_bytes * COLLECT_FACTOR or float("inf")
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows: list[tuple] = []
         for solution in answer:
-            if len(rows) >= max_rows:
+            row = tuple(solution[i] for i in range(len(variables)))
+            size += sum(weight(t) for t in row)
+            if len(rows) >= max_rows or size > limit:
                 return Result("bindings", variables, rows, truncated=True)
-            rows.append(tuple(solution[i] for i in range(len(variables))))
+            rows.append(row)
         return Result("bindings", variables, rows)
     triples: list[ox.Triple] = []
     for triple in answer:
-        if len(triples) >= max_rows:
+        size += weight(triple.subject) + weight(triple.predicate) + weight(triple.object)
+        if len(triples) >= max_rows or size > limit:
             return Result("graph", triples=triples, truncated=True)
         triples.append(triple)
     return Result("graph", triples=triples)
@@ -222,6 +254,22 @@ def seal() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
 
 
+def address_space() -> int:
+    """This process's virtual memory size in bytes (what RLIMIT_AS counts), from /proc."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def limit_memory(extra: int) -> None:
+    """Let this worker's address space grow by `extra` bytes beyond the loaded store, no more (RLIMIT_AS): a query
+    that needs more fails its allocation, which stops the worker, not the machine."""
+    limit = address_space() + extra
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     from .store import GraphStore
@@ -232,6 +280,8 @@ def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], 
         for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
             written(execute(store, Job(text, max_rows=1)), ("json", "turtle"))
         gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
+        if settings.query_memory > 0:
+            limit_memory(settings.query_memory)
         if sealed:
             seal()
     except Exception as e:  # noqa: BLE001 - reported to the parent, which would otherwise wait
@@ -246,7 +296,10 @@ def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], 
         if job is None:
             return
         try:
-            conn.send(("ok", written(execute(store, job), job.formats)))
+            conn.send(("ok", written(execute(store, job), job.formats, job.max_bytes)))
+        except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)
+            conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None))
+            return  # a process that ran out of memory is not trusted with another query
         except QueryError as e:
             conn.send(("error", type(e).__name__, e.message, e.line, e.column))
         except Exception as e:  # noqa: BLE001 - reported to the caller as an evaluation error
@@ -493,10 +546,16 @@ class QueryEngine:
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker, job.client)
+            # Oxigraph aborts (SIGABRT) when an allocation fails: under RLIMIT_AS, the query took too much memory
+            if self.settings.query_memory > 0 and worker.process.exitcode == -signal.SIGABRT:
+                raise memory_error(self.settings.query_memory) from None
             raise EngineError(WORKER_LOST) from None
         except BaseException:  # cancelled while the worker runs: its answer would come to the next caller
             self._replace(worker, job.client)
             raise
+        if message[0] == "error" and message[1] == "QueryMemoryError":  # the worker stops after a MemoryError
+            self._replace(worker, job.client)
+            raise EngineError(message[2], 503, "query-out-of-memory")
         self._release(worker, job.client, held=True)
         result = outcome(message)
         result.waited, result.round_trip = sent - asked, time.perf_counter() - sent

@@ -74,15 +74,13 @@ def config(app, settings: Settings, **kwargs) -> ServerConfig:
 
 
 def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
-    """Serve `app` (an application, or with several processes APP_FACTORY) as uvicorn.run would."""
+    """Serve `app` (APP_FACTORY) under uvicorn's supervisor, even with one server process: this process holds the
+    socket and starts a server process again, on the same socket, when one dies (a crash, the OOM killer, SIGKILL)."""
+    from uvicorn.supervisors import Multiprocess
+
     cfg = config(app, settings, workers=workers, **kwargs)
     server = uvicorn.Server(cfg)
-    if workers > 1:
-        from uvicorn.supervisors import Multiprocess
-
-        Multiprocess(cfg, target=server.run, sockets=[cfg.bind_socket()]).run()
-    else:
-        server.run()
+    Multiprocess(cfg, target=server.run, sockets=[cfg.bind_socket()]).run()
 
 
 def timeout_response(seconds: float) -> bytes:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import rdflib
 
 from . import __version__
-from .errors import DataFileError
+from .errors import BeneluxGraphError, DataFileError
 from .namespaces import GRAPH, bind_prefixes
 from .settings import Settings
 
@@ -130,9 +130,16 @@ class GraphStore(RdflibViews):
             store.extend(parse_file(path, name))
             files[name] = path
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        # The saved queries are published in the dumps too, so a changed query is a new release.
+        # The saved queries are published in the dumps too, so a changed query is a new release; and they are
+        # in the store, in the named graph the VoID description names, so that /sparql holds what is published.
         for path in sorted(settings.queries_dir.glob("*.rq")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        from .dumps import queries_quads
+
+        try:
+            store.extend(queries_quads(settings))
+        except (BeneluxGraphError, ValueError) as e:
+            raise DataFileError(settings.queries_dir, str(e)) from None
         return cls(store, files, f"{__version__}+{digest.hexdigest()[:12]}")
 
     @classmethod

@@ -139,18 +139,46 @@ def test_from_selects_graphs_of_the_store(client, store):
 
 def test_without_graph_parameters_every_named_graph_is_visible(client, store):
     r = client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"})
-    assert {b["g"]["value"] for b in r.json()["results"]["bindings"]} == set(store.files)
+    # one per source file, and the saved queries' graph (built from queries/, named in VoID)
+    queries = "https://w3id.org/benelux-graph/graph/queries"
+    assert {b["g"]["value"] for b in r.json()["results"]["bindings"]} == set(store.files) | {queries}
 
 
 @pytest.mark.parametrize("query, accept", [
-    (SELECT, "text/turtle"), (SELECT, "image/png"), (CONSTRUCT, "text/csv"),
-    (CONSTRUCT, "application/sparql-results+json"),
+    (SELECT, "image/png"), (CONSTRUCT, "image/png"), (SELECT, "text/html"), (CONSTRUCT, "text/html"),
 ])
 def test_not_acceptable(client, query, accept):
     r = client.get("/sparql", params={"query": query}, headers={"accept": accept})
     assert r.status_code == 406
     error = r.json()["error"]
     assert error["type"] == "not-acceptable" and "format=" in error["message"]
+
+
+@pytest.mark.parametrize("query, accept, expected", [
+    # rdflib's SPARQLStore (returnFormat="json") and Redland's roqet send these for every query, CONSTRUCT too
+    (CONSTRUCT, "application/sparql-results+json", "text/turtle"),
+    (CONSTRUCT, "application/sparql-results+xml", "text/turtle"),
+    (CONSTRUCT, "application/sparql-results+json, application/sparql-results+xml;q=0.9", "text/turtle"),
+    (CONSTRUCT, "text/csv", "text/turtle"),
+    (f"DESCRIBE <{ox.NamedNode('https://w3id.org/benelux-graph/id/belgium').value}>",
+     "application/sparql-results+xml", "text/turtle"),
+    # and the converse: a client that asks only for RDF gets SPARQL JSON for a SELECT or an ASK
+    (SELECT, "text/turtle", "application/sparql-results+json"),
+    ("ASK { ?s ?p ?o }", "application/rdf+xml", "application/sparql-results+json"),
+])
+def test_a_client_accepting_only_the_other_kind_gets_the_default_format(client, query, accept, expected):
+    r = client.get("/sparql", params={"query": query}, headers={"accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == expected
+    if expected == "text/turtle":
+        assert list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    else:
+        assert "head" in r.json()
+
+
+def test_a_format_parameter_naming_the_other_kind_stays_not_acceptable(client):
+    r = client.get("/sparql", params={"query": CONSTRUCT, "format": "csv"})
+    assert r.status_code == 406 and r.json()["error"]["type"] == "not-acceptable"
 
 
 def test_unknown_format_parameter_is_not_acceptable(client):
@@ -222,3 +250,18 @@ def test_bnode_and_typed_terms_round_trip(client):
     xsd = "http://www.w3.org/2001/XMLSchema#"
     assert rows == {(("bnode",), ("literal", "3", xsd + "integer"), ("literal", "2025", xsd + "gYear"))}
     assert norm_ox(None) is None
+
+
+def test_relative_iris_resolve_against_the_documented_base(client):
+    # the W3C protocol test query_content_type_construct: relative IRIs in the template, no BASE
+    r = client.get("/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                   headers={"accept": "application/n-triples"})
+    assert r.status_code == 200, r.text
+    assert r.text.strip() == ('<https://w3id.org/benelux-graph/s> <https://w3id.org/benelux-graph/p> '
+                              '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    # so a relative IRI names the graph's own resources
+    r = client.get("/sparql", params={"query": "ASK { <id/belgium> a bx:Country }"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    # and a query's own BASE wins
+    r = client.get("/sparql", params={"query": "BASE <http://example.org/> SELECT ?x { BIND(<y> AS ?x) }"})
+    assert r.json()["results"]["bindings"][0]["x"]["value"] == "http://example.org/y"

@@ -32,7 +32,8 @@ from .sparql import sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
 
-EXPOSED = ["ETag", "X-Benelux-Cache", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit", "Server-Timing"]
+EXPOSED = ["ETag", "X-Benelux-Cache", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit",
+           "X-Benelux-Byte-Limit", "Server-Timing"]
 
 
 def show_query_log() -> None:
@@ -85,7 +86,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
     app.add_middleware(RateLimit, limit=runtime.rate_limit, query_budget=runtime.query_budget,
-                       version=__version__)  # per client
+                       kill_cost=settings.query_timeout, version=__version__)  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # outermost: no URL follows the Host header
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)

@@ -61,7 +61,7 @@ def api_error(exc: Exception) -> ApiError:
     if isinstance(exc, ParameterError):
         return ApiError(400, "bad-parameter", str(exc))
     if isinstance(exc, EngineError):
-        return ApiError(exc.status, "engine-unavailable", exc.message)
+        return ApiError(exc.status, exc.type, exc.message)
     if isinstance(exc, HTTPException):
         return ApiError(exc.status_code, HTTP_TYPES.get(exc.status_code, "http-error"), str(exc.detail),
                         headers=dict(exc.headers or {}))

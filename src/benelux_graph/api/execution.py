@@ -33,7 +33,7 @@ from .errors import ApiError, api_error
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .ratelimit import client_key
 from .runtime import Runtime
-from .serialize import serialize
+from .serialize import capped
 
 log = logging.getLogger("benelux_graph.api")
 
@@ -57,7 +57,9 @@ class QueryRequest:
 
 
 def time_limit(runtime: Runtime, requested: str | None) -> float:
-    """The server's time limit, or the client's `timeout` (seconds) when lower."""
+    """The server's time limit, or the client's `timeout` (seconds) when lower, but never below
+    `min_query_timeout`: a query stopped at its limit costs a worker (killed and started again), which a client
+    must not get for a microsecond's timeout."""
     limit = runtime.settings.query_timeout
     if requested in (None, ""):
         return limit
@@ -67,7 +69,7 @@ def time_limit(runtime: Runtime, requested: str | None) -> float:
         raise ParameterError(f"timeout must be a number of seconds, not '{requested}'") from None
     if not value > 0:
         raise ParameterError(f"timeout must be more than 0 seconds, not '{requested}'")
-    return min(value, limit)
+    return min(max(value, runtime.settings.min_query_timeout), limit)
 
 
 #: (Accept, format values) -> the negotiated (results, graphs) formats: a few distinct headers answer most requests.
@@ -86,8 +88,17 @@ def negotiated(accept: str | None, format_values: tuple[str, ...]) -> tuple[Form
 
 
 def formats(req: QueryRequest, form: str | None) -> tuple[Format | None, Format | None]:
-    """The results format and the graph format the client would get; 406 if neither fits the query's form."""
+    """The results format and the graph format the client would get; 406 if neither fits the query's form.
+
+    A client that accepts only the other kind's formats (rdflib's SPARQLStore asks for SPARQL results even for a
+    CONSTRUCT, and some clients RDF for everything) gets the default format of the answer's kind: Turtle for a
+    graph, SPARQL JSON for results. A `format` parameter that names no format of the kind stays a 406."""
     results, graphs = negotiated(req.accept, tuple(req.format_values))
+    if not any(v.strip() for v in req.format_values):
+        if results is None and graphs is not None:
+            results = RESULTS[0]
+        elif graphs is None and results is not None:
+            graphs = GRAPHS[0]
     if form in ("SELECT", "ASK") and results is None:
         raise ApiError(406, "not-acceptable", f"a {form} answer can be given as {describe(RESULTS)}")
     if form in ("CONSTRUCT", "DESCRIBE") and graphs is None:
@@ -106,11 +117,16 @@ def answer_format(form: str | None, results: Format | None, graphs: Format | Non
     return None
 
 
-def cached_response(hit: Answer, headers: dict, max_rows: int) -> Response:
+def limit_headers(settings) -> dict[str, str]:
+    """What a cut answer says of the limits it was cut at (rows, or bytes)."""
+    return {"X-Benelux-Row-Limit": str(settings.max_rows), "X-Benelux-Byte-Limit": str(settings.max_answer_bytes)}
+
+
+def cached_response(hit: Answer, headers: dict, settings) -> Response:
     headers.update({"X-Benelux-Truncated": "true" if hit.truncated else "false",
                     "Server-Timing": "engine;dur=0.0, cache;desc=hit", "X-Benelux-Cache": "hit"})
     if hit.truncated:
-        headers["X-Benelux-Row-Limit"] = str(max_rows)
+        headers.update(limit_headers(settings))
     return Response(hit.body, 200, headers, media_type=hit.content_type)
 
 
@@ -148,20 +164,22 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
                 hit = caches.answers.get(key)
                 if hit is not None:
                     status, size, length, truncated, cache = 200, hit.size, len(hit.body), hit.truncated, "hit"
-                    return cached_response(hit, headers, settings.max_rows)
+                    return cached_response(hit, headers, settings)
             if caches.enabled:
                 cache = "miss"
         job = Job(req.text, req.default_graphs, req.named_graphs, req.substitutions, prefixes,
                   settings.max_rows, info.has_dataset,
                   (results_format.name if results_format else None, graph_format.name if graph_format else None),
-                  client_key(req.client))
+                  client_key(req.client), settings.max_answer_bytes)
         result = await runtime.engine.run_async(job, limit)
         fmt = graph_format if result.kind == "graph" else results_format
         if fmt is None:
             raise ApiError(406, "not-acceptable", f"this answer can be given as "
                                                   f"{describe(GRAPHS if result.kind == 'graph' else RESULTS)}")
-        body = result.body if result.body is not None and result.format == fmt.name \
-            else await run_in_threadpool(serialize, result, fmt)
+        if result.body is not None and result.format == fmt.name:
+            body = result.body
+        else:
+            body, result = await run_in_threadpool(capped, result, fmt, settings.max_answer_bytes)
         status, size, length, truncated = 200, result.size, len(body), result.truncated
         if key is not None and caches.enabled and fmt is expected:
             caches.answers.put(key, Answer(body, fmt.content_type, result.size, result.truncated,
@@ -174,7 +192,7 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
         if cache != "off":
             headers["X-Benelux-Cache"] = cache
         if result.truncated:
-            headers["X-Benelux-Row-Limit"] = str(settings.max_rows)
+            headers.update(limit_headers(settings))
         return Response(body, 200, headers, media_type=fmt.content_type)
     except Exception as exc:
         status = api_error(exc).status

@@ -9,7 +9,8 @@ counted: a page load is one request, and a monitor is not a client.
 
 `query_budget` (seconds of query time per minute and client; 0, the default, turns it off) charges each query
 on /sparql and /api/queries/... with the time a worker spent on it (the route's `Server-Timing: engine;dur=`),
-or, for a query stopped at the time limit (503 `query-timeout`), the time it held its worker. A query is admitted while the
+or, for a query that cost its worker (503 `query-timeout` or `query-out-of-memory`: the worker is killed and a
+fresh one loads the store), the server's full time limit (`kill_cost`), however low its own `timeout`. A query is admitted while the
 client's balance is positive; the balance may go below zero when a query ends, and then the client waits until
 it is positive again (`429 query-time-exhausted` with `Retry-After`). The balance holds at most a sixth of a
 minute's budget, so that a client cannot save up for a burst of runaway queries. Answers from a cache cost
@@ -107,8 +108,9 @@ class RateLimit:
     """ASGI middleware: `limit` requests per minute and client address, `query_budget` seconds of query time per
     minute and client (each 0: off; with both off the middleware passes everything through)."""
 
-    def __init__(self, app, limit: float = 0, version: str = "", query_budget: float = 0):
+    def __init__(self, app, limit: float = 0, version: str = "", query_budget: float = 0, kill_cost: float = 0):
         self.app = app
+        self.kill_cost = float(kill_cost or 0)
         self.limit = float(limit or 0)
         self.budget = float(query_budget or 0)
         self.version = version
@@ -147,10 +149,10 @@ class RateLimit:
                 unavailable = message["status"] == 503
             elif message["type"] == "http.response.body" and unavailable:
                 unavailable = False
-                if b"query-timeout" in message.get("body", b"")[:200]:
-                    # stopped at the time limit: it held its worker from start to end (a wait for a busy
-                    # server is not the client's doing, and not charged)
-                    self.query_time.charge(key, time.monotonic() - start)
+                head = message.get("body", b"")[:200]
+                if b"query-timeout" in head or b"query-out-of-memory" in head:
+                    # its worker was killed (and must load the store again): the full time limit, at least
+                    self.query_time.charge(key, max(self.kill_cost, time.monotonic() - start))
             await send(message)
 
         await self.app(scope, receive, charging_send)

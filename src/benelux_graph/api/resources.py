@@ -54,8 +54,15 @@ from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
 from .runtime import Runtime
 
-#: The formats of a description (an entity, the ontology, the shapes), in the server's order of preference.
-RDF_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPHS if f.name in ("turtle", "ntriples", "jsonld", "rdfxml"))
+#: The formats of a description (an entity, the ontology, the shapes, a named graph), in the server's order of
+#: preference. N-Triples is also what a client asking for text/plain gets; TriG and N-Quads keep a named graph's
+#: name (an entity's description, gathered from several graphs, is in their default graph).
+RDF_FORMATS: tuple[Format, ...] = (
+    *(f for f in GRAPHS if f.name in ("turtle", "jsonld", "rdfxml")),
+    Format("ntriples", "application/n-triples", ("text/plain",), ("nt", "n-triples"), "nt"),
+    Format("trig", "application/trig", (), (), "trig"),
+    Format("nquads", "application/n-quads", (), ("nq", "n-quads"), "nq"),
+)
 DUMP_FORMAT = {f.name: f for f in DUMP_FORMATS}
 BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
 SHAPES_IRI = BASE + "shapes"
@@ -210,8 +217,6 @@ def href_for(base: str, lang: str | None = None):
             for doc in ("ontology", "shapes"):
                 if rest.startswith(doc + "#"):
                     return f"{base}/{doc}#{quote(rest[len(doc) + 1:], safe='')}"
-            if rest.startswith("graph/"):
-                return f"{base}/downloads"
             return f"{base}/{quote(rest, safe='/#')}"
         if iri.startswith(("http://", "https://")):
             return iri
@@ -270,9 +275,16 @@ def rdf_response(request: Request, ld: LinkedData, statements, fmt: Format, key:
     headers = {**validators(etag, ld.publication.last_modified), **(extra_headers or {})}
     if not_modified(request, etag, ld.publication.last_modified):
         return Response(status_code=304, headers=headers)
+    dump_format = DUMP_FORMAT[fmt.name]
+    if dump_format.named_graphs and fmt.name != "jsonld":  # TriG, N-Quads: each statement in its named graph
+        quads = {q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                 for q in statements}
+        body = serialize(sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
+                                                      str(q.object))), dump_format, comment=comment)
+        return Response(body, 200, headers, media_type=fmt.content_type)
     triples = sorted({q.triple if isinstance(q, ox.Quad) else q for q in statements},
                      key=lambda t: (str(t.subject), str(t.predicate) != f"<{RDF_TYPE}>", str(t.predicate), str(t.object)))
-    body = serialize(triples, DUMP_FORMAT[fmt.name], comment=comment)
+    body = serialize(triples, dump_format, comment=comment)
     return Response(body, 200, headers, media_type=fmt.content_type)
 
 
@@ -444,6 +456,36 @@ def resources_router(runtime: Runtime) -> APIRouter:
         return page(request, "ld/shapes.html", {"shapes": shapes, "formats": RDF_FORMATS,
                                                 "files": sorted(set(names.values()))}, headers=headers)
 
+    def named_graph(request: Request, path: str) -> Response:
+        """A named graph of the dataset (…/graph/data/<file>, …/graph/ontology, …/graph/queries, ...) as a
+        document: a listing of its subjects for a browser, its statements in RDF for the others."""
+        iri = f"{BASE}graph/{path}"
+        data = ld()
+        if iri not in data.publication.graph_counts:
+            raise ApiError(404, "unknown-graph", f"the dataset has no named graph <{iri}>; the graphs are listed at "
+                                                 "/.well-known/void")
+        offered = (HTML, *RDF_FORMATS)
+        fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
+        if fmt is None:
+            raise not_acceptable(offered)
+        statements = [q for q in data.publication.quads if q.graph_name.value == iri]
+        if fmt is not HTML:
+            return rdf_response(request, data, statements, fmt, "graph:" + path,
+                                extra_headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'})
+        etag = data.etag("graph", path, "html")
+        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        source = runtime.store.files.get(iri)
+        return page(request, "ld/graph.html", {
+            "iri": iri, "name": path, "statements": len(statements), "formats": RDF_FORMATS,
+            "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
+            "source": relative_source(source, runtime.settings.root), "href": href_for(root(request))},
+            headers=headers)
+
+    async def graph_route(request: Request, path: Annotated[str, PathParam(examples=["data/countries"])]) -> Response:
+        return await _threaded(named_graph, request, path)
+
     async def id_route(request: Request, path: Annotated[str, PathParam(examples=["brussels"])]) -> Response:
         return await _threaded(resolve, request, path)
 
@@ -488,6 +530,11 @@ def resources_router(runtime: Runtime) -> APIRouter:
                        responses=see_other("to /page/<slug> for a browser, /data/<slug>.<ext> otherwise"),
                        openapi_extra={"parameters": [format_parameter(documents), lang_parameter(
                            "the language of the page to send a browser to")]})
+    serve_get_and_head(router, "/graph/{path:path}", graph_route, response_class=Response,
+                       summary="A named graph of the dataset: a listing (HTML) or its statements (RDF)",
+                       responses={**answers(documents, "a listing of the graph's subjects to a browser, its "
+                                                       "statements in RDF otherwise"), **NOT_MODIFIED},
+                       openapi_extra=by_format)
     serve_get_and_head(router, "/page/{path:path}", page_route, summary="The HTML page of an entity",
                        response_class=Response, responses={**answers((HTML,), "the page"), **NOT_MODIFIED},
                        openapi_extra={"parameters": [lang_parameter(
@@ -519,6 +566,16 @@ def resources_router(runtime: Runtime) -> APIRouter:
     serve_get_and_head(router, "/shapes.{ext}", shapes_ext, summary="The SHACL shapes in one format",
                        response_class=Response, responses=described)
     return router
+
+
+def relative_source(path, project) -> str | None:
+    """A graph's source file relative to the project folder (None: a graph made from several, or a remote one)."""
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(project.resolve()))
+    except ValueError:
+        return path.name
 
 
 async def _threaded(function, *args):

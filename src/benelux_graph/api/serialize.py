@@ -3,6 +3,11 @@
 SELECT and ASK answers are written here, following the W3C result formats (JSON, XML, CSV, TSV), because the
 row cap means writing a cut answer, which pyoxigraph's serializer (which consumes the whole iterator) cannot do;
 the JSON form carries a top-level `truncated` flag. Graphs (CONSTRUCT, DESCRIBE) are written by pyoxigraph.
+
+`capped` keeps a written answer within a number of bytes: one longer is written again with fewer rows or
+triples (in proportion, a tenth less each time), and marked truncated like an answer cut at the row cap. The
+engine's workers have already stopped collecting where the terms' text passed that size (engine.collect), so
+this rewriting starts from at most a few times the limit.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -36,6 +42,20 @@ def serialize(result: Result, fmt: Format) -> bytes:
     if result.kind == "boolean":
         return boolean(bool(result.boolean), fmt)
     return {"json": bindings_json, "xml": bindings_xml, "csv": bindings_csv, "tsv": bindings_tsv}[fmt.name](result)
+
+
+def capped(result: Result, fmt: Format, max_bytes: int) -> tuple[bytes, Result]:
+    """The answer written in `fmt`, at most `max_bytes` long (0: no limit), with the result it was written from
+    (fewer rows or triples, and `truncated`, when some had to go). An answer with none left is kept whatever its
+    size (its head: never more than a few hundred bytes)."""
+    body = serialize(result, fmt)
+    items = "triples" if result.kind == "graph" else "rows"
+    count = len(getattr(result, items)) if result.kind != "boolean" else 0
+    while max_bytes and len(body) > max_bytes and count > 0:
+        count = min(count - 1, int(count * max_bytes / len(body) * 0.9))
+        result = replace(result, **{items: getattr(result, items)[:count]}, truncated=True)
+        body = serialize(result, fmt)
+    return body, result
 
 
 def graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
