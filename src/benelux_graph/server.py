@@ -74,13 +74,16 @@ def config(app, settings: Settings, **kwargs) -> ServerConfig:
 
 
 def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
-    """Serve `app` (APP_FACTORY) under uvicorn's supervisor, even with one server process: this process holds the
-    socket and starts a server process again, on the same socket, when one dies (a crash, the OOM killer, SIGKILL)."""
-    from uvicorn.supervisors import Multiprocess
-
+    """Serve `app`. Given as an import string (APP_FACTORY, as `serve` does), under uvicorn's supervisor even with one
+    server process: this process holds the socket and starts a server process again, on the same socket, when one
+    dies (a crash, the OOM killer, SIGKILL). An application object (the tests' servers) is served in this process."""
     cfg = config(app, settings, workers=workers, **kwargs)
-    server = uvicorn.Server(cfg)
-    Multiprocess(cfg, target=server.run, sockets=[cfg.bind_socket()]).run()
+    if isinstance(app, str):
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
+    else:
+        uvicorn.Server(cfg).run()
 
 
 def timeout_response(seconds: float) -> bytes:

@@ -65,7 +65,7 @@ def test_forwarded_headers_from_an_untrusted_peer_do_not_escape_the_rate_limit(s
     with client_from(serve_command, "127.0.0.1") as c:
         statuses = [c.get("/api/queries", headers={"X-Forwarded-For": f"10.0.0.{i}",
                                                    "Forwarded": f"for=10.0.1.{i}"}).status_code for i in range(80)]
-    assert statuses.count(200) <= 60 and statuses.count(429) >= 20, statuses
+    assert statuses.count(200) <= 65 and statuses.count(429) >= 15, statuses  # the bucket refills one a second
 
 
 def test_a_trusted_proxy_forwards_each_client_address(serve_command):
