@@ -15,7 +15,8 @@
 
 `document_errors` writes what this layer guarantees into the OpenAPI description: every operation may answer
 an error in the one shape (`default`), 429 when a client is rate limited, 503 when the server is busy; and the
-400 of a bad parameter replaces FastAPI's 422, which this application never sends.
+400 of a bad parameter replaces FastAPI's own 422, which this application never sends (POST /validate documents
+the 422 it gives to a contribution that cannot be checked).
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ def document_errors(schema: dict) -> dict:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            responses.pop("422", None)
+            if responses.get("422", {}).get("description") == "Validation Error":  # FastAPI's, never given
+                responses.pop("422")
             for status, description in GUARANTEED.items():
                 entry = responses.setdefault(status, {"description": description})
                 if status != "304":

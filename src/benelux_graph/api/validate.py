@@ -386,7 +386,11 @@ def validate_router(runtime: Runtime) -> APIRouter:
                          responses={**answers((JSON, HTML), "the report: JSON, or the page with the report when the "
                                               "page's form sent the contribution", ref("ValidationReport")),
                                     413: {"description": "a body over the limit"},
-                                    415: {"description": "a body in another media type"}},
+                                    415: {"description": "a body in another media type"},
+                                    422: {"description": "a contribution that cannot be checked within the "
+                                                         "validation memory limit, or that crashed its check"},
+                                    503: {"description": "the check ran past the validation time limit, its "
+                                                         "worker was lost, or every worker is busy (Retry-After)"}},
                          openapi_extra={"requestBody": validate_request_body(SYNTAXES, FORM),
                                         "parameters": [format_parameter((JSON, HTML))]})
     return router
