@@ -207,6 +207,24 @@ def test_a_kept_alive_connection_gets_the_read_timeout_again(serve_command):
     assert seconds < READ_TIMEOUT + 2.5, seconds
 
 
+def test_an_endless_head_is_cut_at_its_size_limit(serve_command):
+    """Headers of 2 MB sent at once: 431 once the head passes 128 KB (httptools has no limit of its own)."""
+    with connect(serve_command, "127.0.0.9") as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for _ in range(40):
+                sock.sendall(b"X-Big: " + b"a" * 50_000 + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        data, _ = read_answer(sock, 10)
+    assert data.startswith(b"HTTP/1.1 431"), data[:200]
+    assert b'"head-too-large"' in data
+    with connect(serve_command, "127.0.0.9") as sock:  # a long URL and header within the limit are still read
+        sock.sendall(b"GET /page/" + b"w" * 60_000 + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 60_000
+                     + b"\r\nConnection: close\r\n\r\n")
+        assert read_answer(sock, 10)[0].startswith(b"HTTP/1.1 404")
+
+
 def test_a_silent_connection_is_closed(serve_command):
     with connect(serve_command, "127.0.0.8") as sock:
         data, seconds = read_answer(sock, 20)
