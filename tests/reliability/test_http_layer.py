@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -25,16 +26,25 @@ EVIL = {"Host": "evil.example", "X-Forwarded-Proto": "http", "X-Forwarded-Host":
         "Forwarded": "for=10.9.9.9;proto=http;host=evil.example"}
 
 
+class Served(str):
+    """The server's URL, with its log (stdout and stderr) at `.log`."""
+
+    log: Path
+
+
 @pytest.fixture(scope="module")
-def serve_command():
-    """`benelux-graph serve` in a subprocess, with the settings above; its URL."""
+def serve_command(tmp_path_factory):
+    """`benelux-graph serve` in a subprocess, with the settings above; its URL (and `.log`, its output)."""
     port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(port), "BENELUX_WORKERS": "1",
            "BENELUX_RATE_LIMIT": "60", "BENELUX_TRUSTED_PROXIES": "127.0.0.2", "BENELUX_PUBLIC_URL": PUBLIC,
            "BENELUX_READ_TIMEOUT": str(READ_TIMEOUT), "PYTHONUNBUFFERED": "1"}
+    output = log.open("wb")
     process = subprocess.Popen([sys.executable, "-m", "benelux_graph", "serve"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+                               stdout=output, stderr=subprocess.STDOUT)
+    url = Served(f"http://127.0.0.1:{port}")
+    url.log = log
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -51,6 +61,7 @@ def serve_command():
             process.wait(20)
         except subprocess.TimeoutExpired:
             process.kill()
+        output.close()
 
 
 def client_from(url: str, address: str) -> httpx.Client:
@@ -192,6 +203,9 @@ def test_a_slow_body_is_cut_at_the_read_timeout(serve_command):
         seconds = time.monotonic() - start
     assert data.startswith(b"HTTP/1.1 408"), data[:200]
     assert seconds < READ_TIMEOUT + 2.5, seconds
+    time.sleep(0.5)
+    log = serve_command.log.read_text(errors="replace")
+    assert "Traceback" not in log and "unexpected error" not in log, log[-2000:]  # the route saw a disconnect
 
 
 def test_a_kept_alive_connection_gets_the_read_timeout_again(serve_command):
