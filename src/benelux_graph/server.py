@@ -38,8 +38,8 @@ def check(settings: Settings) -> None:
     """Refuse, before serving, a public URL or a proxy list that would not work (BeneluxGraphError)."""
     if settings.public_url:
         url = urlsplit(settings.public_url)
-        if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
-            raise BeneluxGraphError(f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no query or "
+        if url.scheme not in ("http", "https") or not url.hostname or url.username or url.query or url.fragment:
+            raise BeneluxGraphError(f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no user, query or "
                                     f"fragment, such as https://graph.example.org, not '{settings.public_url}'")
     for entry in settings.trusted_proxies:
         if entry == "*":
