@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import sys
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -78,15 +79,18 @@ def config(app, settings: Settings, **kwargs) -> ServerConfig:
 
 
 def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
-    """Serve `app` (an application, or with several processes APP_FACTORY) as uvicorn.run would."""
+    """Serve `app` (an application, or with several processes APP_FACTORY) as uvicorn.run does, with this
+    module's config (each server process gets a copy of it)."""
     cfg = config(app, settings, workers=workers, **kwargs)
-    server = uvicorn.Server(cfg)
     if workers > 1:
         from uvicorn.supervisors import Multiprocess
 
-        Multiprocess(cfg, target=server.run, sockets=[cfg.bind_socket()]).run()
-    else:
-        server.run()
+        Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
+        return
+    server = uvicorn.Server(cfg)
+    server.run()
+    if not server.started:
+        sys.exit(3)  # uvicorn's STARTUP_FAILURE: the application did not start
 
 
 def error_bytes(status: int, reason: str, kind: str, message: str) -> bytes:

@@ -9,6 +9,7 @@ limit bucket (/healthz is not counted).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -32,23 +33,22 @@ class Served(str):
     log: Path
 
 
-@pytest.fixture(scope="module")
-def serve_command(tmp_path_factory):
-    """`benelux-graph serve` in a subprocess, with the settings above; its URL (and `.log`, its output)."""
+@contextlib.contextmanager
+def serving(folder: Path, *args: str, **settings: str):
+    """`benelux-graph serve ARGS` in a subprocess with these BENELUX_* settings; its URL (and `.log`)."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(port), "BENELUX_WORKERS": "1",
-           "BENELUX_RATE_LIMIT": "60", "BENELUX_TRUSTED_PROXIES": "127.0.0.2", "BENELUX_PUBLIC_URL": PUBLIC,
-           "BENELUX_READ_TIMEOUT": str(READ_TIMEOUT), "PYTHONUNBUFFERED": "1"}
+    log = folder / "serve.log"
+    env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(port), "PYTHONUNBUFFERED": "1",
+           **{"BENELUX_" + k.upper(): v for k, v in settings.items()}}
     output = log.open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "benelux_graph", "serve"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "benelux_graph", "serve", *args], env=env,
                                stdout=output, stderr=subprocess.STDOUT)
     url = Served(f"http://127.0.0.1:{port}")
     url.log = log
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            assert process.poll() is None, "benelux-graph serve stopped"
+            assert process.poll() is None, "benelux-graph serve stopped: " + log.read_text(errors="replace")[-2000:]
             try:
                 if httpx.get(url + "/healthz", timeout=2).status_code == 200:
                     break
@@ -62,6 +62,14 @@ def serve_command(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         output.close()
+
+
+@pytest.fixture(scope="module")
+def serve_command(tmp_path_factory):
+    """`benelux-graph serve` with the settings of the module's doc."""
+    with serving(tmp_path_factory.mktemp("serve"), workers="1", rate_limit="60", trusted_proxies="127.0.0.2",
+                 public_url=PUBLIC, read_timeout=str(READ_TIMEOUT)) as url:
+        yield url
 
 
 def client_from(url: str, address: str) -> httpx.Client:
@@ -236,6 +244,19 @@ def test_an_endless_head_is_cut_at_its_size_limit(serve_command):
         sock.sendall(b"GET /page/" + b"w" * 60_000 + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 60_000
                      + b"\r\nConnection: close\r\n\r\n")
         assert read_answer(sock, 10)[0].startswith(b"HTTP/1.1 404")
+
+
+def test_several_server_processes_keep_the_http_settings(tmp_path):
+    """`serve --workers 2`: each process has the read timeout and the proxy rule (from 127.0.0.1, rotating
+    X-Forwarded-For, a rate limit of 3 a minute holds)."""
+    with serving(tmp_path, "--workers", "2", workers="1", rate_limit="3", read_timeout="2") as url:
+        with connect(url, "127.0.0.1") as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            assert trickle(sock, [b"X-Slow: 1\r\n"] * 10).startswith(b"HTTP/1.1 408")
+        with httpx.Client(base_url=url, timeout=30) as c:  # one connection: one server process
+            statuses = [c.get("/api/queries", headers={"X-Forwarded-For": f"10.0.5.{i}"}).status_code
+                        for i in range(6)]
+    assert statuses.count(429) >= 3, statuses
 
 
 def test_a_silent_connection_is_closed(serve_command):
