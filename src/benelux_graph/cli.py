@@ -115,7 +115,6 @@ def serve(
 
     from . import server
 
-
     overrides = {k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None}
     if store is not None:
         overrides["serve_from_store"] = True

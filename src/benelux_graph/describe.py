@@ -453,13 +453,15 @@ class Hit:
 SEARCHED = (PREF_LABEL, ALT_LABEL, RDFS_LABEL, TITLE, FOAF_NAME, _ns("dcterms", "alternative"))
 
 
-def search(index: Index, query: str, lang: str = "en", limit: int = 50) -> list[Hit]:
+def search(index: Index, query: str, lang: str = "en", limit: int = 50, any_word: bool = False) -> list[Hit]:
     """Resources whose labels (any of the four languages, alternative labels too) contain every word of
-    `query`, ignoring case and accents; exact matches first, then prefix matches, then the others."""
+    `query` (with `any_word`, one of them at least), ignoring case and accents; exact matches first, then prefix
+    matches, then the others. One pass over the labels, however many words."""
     words = fold(query).split()
     if not words:
         return []
     wanted = " ".join(words)
+    matches = any if any_word else all
     hits: dict = {}
     for s, pairs in index.out.items():
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(BASE):
@@ -468,7 +470,7 @@ def search(index: Index, query: str, lang: str = "en", limit: int = 50) -> list[
             if p not in SEARCHED or not isinstance(o, ox.Literal):
                 continue
             text = fold(o.value)
-            if not all(w in text for w in words):
+            if not matches(w in text for w in words):
                 continue
             score = 3 if text == wanted else 2 if text.startswith(wanted) else 1
             score = score * 2 + (p == PREF_LABEL) + (o.language == lang)

@@ -7,13 +7,15 @@
 - Slow clients: h11 and httptools wait for a request's head and body for ever. `ReadDeadline`, mixed into
   uvicorn's HTTP protocol, gives each request `read_timeout` seconds from its first byte (a new connection: from
   its opening) to arrive whole; a slower one is answered 408 and disconnected. Between requests, uvicorn's
-  keep-alive timeout (5 s) closes an idle connection.
+  keep-alive timeout (5 s) closes an idle connection. httptools (uvicorn's choice when installed) also reads
+  headers of any size: a head beyond MAX_HEAD_BYTES is answered 431.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import sys
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -28,14 +30,17 @@ from .errors import BeneluxGraphError
 from .settings import Settings
 
 APP_FACTORY = "benelux_graph.api.app:app_from_env"
+#: The largest request head (request line and headers) read: httptools refuses a URL beyond 64 KB by itself
+#: (400), which leaves as much again for the headers (h11's own limit is 16 KB).
+MAX_HEAD_BYTES = 128 * 1024
 
 
 def check(settings: Settings) -> None:
     """Refuse, before serving, a public URL or a proxy list that would not work (BeneluxGraphError)."""
     if settings.public_url:
         url = urlsplit(settings.public_url)
-        if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
-            raise BeneluxGraphError(f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no query or "
+        if url.scheme not in ("http", "https") or not url.hostname or url.username or url.query or url.fragment:
+            raise BeneluxGraphError(f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no user, query or "
                                     f"fragment, such as https://graph.example.org, not '{settings.public_url}'")
     for entry in settings.trusted_proxies:
         if entry == "*":
@@ -82,24 +87,31 @@ def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
         from uvicorn.supervisors import Multiprocess
 
         Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
-    else:
-        uvicorn.Server(cfg).run()
+        return
+    server = uvicorn.Server(cfg)
+    server.run()
+    if not server.started:
+        sys.exit(3)  # uvicorn's STARTUP_FAILURE: the application did not start
 
 
-def timeout_response(seconds: float) -> bytes:
-    body = json.dumps({"error": {"status": 408, "type": "request-timeout", "message": (
-        f"the request did not arrive whole within {seconds:g} s of its first byte")}}).encode()
-    return (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
-            b"x-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: "
-            + str(len(body)).encode() + b"\r\n\r\n" + body)
+def error_bytes(status: int, reason: str, kind: str, message: str) -> bytes:
+    """A whole HTTP answer in the project's error shape, written by the protocol itself (no application yet)."""
+    body = json.dumps({"error": {"status": status, "type": kind, "message": message}}).encode()
+    return (f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
+            f"x-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: {len(body)}\r\n\r\n"
+            ).encode() + body
 
 
 class ReadDeadline:
     """Mixed into uvicorn's HTTP protocol (h11 or httptools): a request must arrive whole within `read_timeout`
-    seconds (on the config) of its first byte, or of the connection's opening; else 408 and the connection is
-    closed. The clock stops once the body is complete or the application has started answering."""
+    seconds (on the config) of its first byte, or of the connection's opening, else 408; and its head (request
+    line and headers) may hold at most MAX_HEAD_BYTES (httptools sets no limit at all), else 431. Either way the
+    connection is then closed. The clock stops once the body is complete or the application has started
+    answering."""
 
     _deadline = None
+    _head_bytes = 0
+    _draining = False
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -110,16 +122,26 @@ class ReadDeadline:
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self.cycle is None or self.cycle.response_complete:  # the bytes of a new request
+        if self._draining:  # answered already: what the client still sends is dropped until it reads the answer
+            return
+        before = self.cycle
+        waiting = before is None or before.response_complete  # for the head of a new request
+        if waiting:
             self._arm()
+            self._head_bytes += len(data)
         super().data_received(data)
         cycle = self.cycle
-        if cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
+        if waiting and cycle is before and self._head_bytes > MAX_HEAD_BYTES:  # no head complete yet
+            self._answer_and_close(error_bytes(
+                431, "Request Header Fields Too Large", "head-too-large",
+                f"the request line and headers hold more than {MAX_HEAD_BYTES} bytes"), linger=2.0)
+        elif cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
             self._disarm()
 
     def _arm(self) -> None:
         seconds = getattr(self.config, "read_timeout", None)
         if self._deadline is None and seconds:
+            self._head_bytes = 0
             self._deadline = self.loop.call_later(seconds, self._expired, seconds)
 
     def _disarm(self) -> None:
@@ -129,14 +151,27 @@ class ReadDeadline:
 
     def _expired(self, seconds: float) -> None:
         self._deadline = None
+        if self.cycle is not None and not self.cycle.response_complete and self.cycle.response_started:
+            return  # the application is answering: its own limits hold
+        self._answer_and_close(error_bytes(408, "Request Timeout", "request-timeout", (
+            f"the request did not arrive whole within {seconds:g} s of its first byte")))
+
+    def _answer_and_close(self, answer: bytes, linger: float = 0.0) -> None:
+        """Write `answer` and close; with `linger`, first read and drop what the client is still sending for up
+        to that many seconds (closing on unread data resets the connection, and the client may lose the answer)."""
+        self._disarm()
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
-            if cycle.response_started:
-                return  # the application is answering: its own limits hold
             cycle.disconnected = True  # what the application reads now is a disconnect, what it sends is dropped
             cycle.message_event.set()
-        if not self.transport.is_closing():
-            self.transport.write(timeout_response(seconds))
+        if self.transport.is_closing():
+            return
+        self.transport.write(answer)
+        if linger and self.transport.can_write_eof():
+            self._draining = True
+            self.transport.write_eof()
+            self.loop.call_later(linger, self.transport.close)
+        else:
             self.transport.close()
 
 

@@ -94,9 +94,10 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """The application for several server processes: `benelux-graph serve --workers N`, or
-    `uvicorn --factory benelux_graph.api.app:app_from_env --workers N`. Settings come from the environment
-    (BENELUX_*); each process loads the store itself and starts its own query workers."""
+    """The application for several server processes: `benelux-graph serve --workers N` (or `uvicorn --factory
+    benelux_graph.api.app:app_from_env --workers N --no-proxy-headers`, without serve's read timeout and head
+    limit: benelux_graph.server). Settings come from the environment (BENELUX_*); each process loads the store
+    itself and starts its own query workers."""
     import gc
 
     settings = Settings.from_env()

@@ -312,8 +312,8 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if choose(request.headers.get("accept"), [], offered) is HTML:
             lang, explicit = choose_language(request)
             words = " ".join(path[:SUGGEST_CHARS].replace("-", " ").replace("/", " ").split()[:SUGGEST_WORDS])
-            hits = search(ld().index, words, lang, 10) or [
-                h for w in words.split() if len(w) > 3 for h in search(ld().index, w, lang, 5)]
+            long_words = " ".join(w for w in words.split() if len(w) > 3)
+            hits = search(ld().index, words, lang, 10) or search(ld().index, long_words, lang, 10, any_word=True)
             return page(request, "ld/not_found.html", {
                 "lang": lang, "iri": iri, "query": words, "hits": list({h.iri: h for h in hits}.values())[:10],
                 "href": href_for(root(request), lang if explicit else None),
