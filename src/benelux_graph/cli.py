@@ -128,8 +128,11 @@ def serve(
     del store
     os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
     # Under uvicorn's supervisor even with one server process: this process holds the socket and starts a server
-    # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL).
-    server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info")
+    # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL). A death is
+    # seen at once; the health check's time is for a live process that does not answer (loading a large store
+    # may hold the interpreter for seconds), and for a new one to start on SIGHUP.
+    server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info",
+               timeout_worker_healthcheck=60)
 
 
 @app.command()

@@ -220,17 +220,23 @@ def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
         variables = [v.value for v in answer.variables]
         rows: list[tuple] = []
         for solution in answer:
-            row = tuple(solution[i] for i in range(len(variables)))
-            size += sum(weight(t) for t in row)
-            if len(rows) >= max_rows or size > limit:
+            if len(rows) >= max_rows:
                 return Result("bindings", variables, rows, truncated=True)
+            row = tuple(solution[i] for i in range(len(variables)))
+            if max_bytes:
+                size += sum(map(weight, row))
+                if size > limit:
+                    return Result("bindings", variables, rows, truncated=True)
             rows.append(row)
         return Result("bindings", variables, rows)
     triples: list[ox.Triple] = []
     for triple in answer:
-        size += weight(triple.subject) + weight(triple.predicate) + weight(triple.object)
-        if len(triples) >= max_rows or size > limit:
+        if len(triples) >= max_rows:
             return Result("graph", triples=triples, truncated=True)
+        if max_bytes:
+            size += weight(triple.subject) + weight(triple.predicate) + weight(triple.object)
+            if size > limit:
+                return Result("graph", triples=triples, truncated=True)
         triples.append(triple)
     return Result("graph", triples=triples)
 
@@ -267,6 +273,9 @@ def limit_memory(extra: int) -> None:
     """Let this worker's address space grow by `extra` bytes beyond the loaded store, no more (RLIMIT_AS): a query
     that needs more fails its allocation, which stops the worker, not the machine."""
     limit = address_space() + extra
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:  # a lower limit set from outside stays (raising it is not allowed)
+        limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 

@@ -87,7 +87,10 @@ def test_formats_and_errors(client):
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     xml = client.get("/api/queries/secretariat-provider", headers={"accept": "application/sparql-results+xml"})
     assert xml.headers["content-type"].startswith("application/sparql-results+xml")
-    assert client.get("/api/queries/secretariat-provider", headers={"accept": "text/turtle"}).status_code == 406
+    # a SELECT for a client accepting only RDF: SPARQL JSON (issue 13); a type no answer has: 406
+    rdf_only = client.get("/api/queries/secretariat-provider", headers={"accept": "text/turtle"})
+    assert rdf_only.status_code == 200 and rdf_only.headers["content-type"].startswith("application/sparql-results+json")
+    assert client.get("/api/queries/secretariat-provider", headers={"accept": "image/png"}).status_code == 406
     unknown = client.get("/api/queries/no-such-query")
     assert unknown.status_code == 404 and unknown.json()["error"]["type"] == "unknown-query"
     typo = client.get("/api/queries/secretariat-provider", params={"froum": "bxr:x"})

@@ -127,3 +127,18 @@ def test_graphs(live_server, store, query, fmt):
     expected = as_graph(expected_triples(store, query))
     assert len(expected) > 0
     assert to_isomorphic(graph) == to_isomorphic(expected)
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml"])
+def test_rdflib_sparqlstore_asking_for_sparql_results_gets_constructs_and_describes(live_server, store,
+                                                                                     return_format):
+    # rdflib's SPARQLStore sends only its returnFormat's SPARQL result type in Accept, whatever the query's form
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    remote = rdflib.Graph(SPARQLStore(live_server.url + "/sparql", returnFormat=return_format))
+    for query in (CONSTRUCT, DESCRIBE):
+        got = remote.query(query).graph
+        assert got is not None and len(got) > 0
+        assert to_isomorphic(got) == to_isomorphic(as_graph(expected_triples(store, query)))
+    rows = list(remote.query(SELECT))
+    assert len(rows) == len(expected_rows(store, SELECT))

@@ -83,3 +83,17 @@ def test_an_entity_iri_answers_text_plain_n_quads_and_trig(http, accept, locatio
     assert data.status_code == 200 and data.headers["content-type"].split(";")[0] == media_type
     subjects = {q.subject for q in ox.parse(data.content, format=fmt)}
     assert ox.NamedNode("https://w3id.org/benelux-graph/id/belgium") in subjects
+
+
+def test_the_endpoint_holds_what_void_counts(http):
+    void = ox.Store()
+    void.load(http.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, format=ox.RdfFormat.TURTLE)
+    counts = {s.value: int(n.value) for s, n in void.query(
+        "SELECT ?d ?n { ?d <http://rdfs.org/ns/void#triples> ?n }")}
+
+    def count(where: str) -> int:
+        r = http.get("/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) {{ {where} }}"})
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert count("GRAPH ?g { ?s ?p ?o }") == counts["https://w3id.org/benelux-graph/dataset"]
+    assert count(f"GRAPH <{QUERIES_GRAPH}> {{ ?s ?p ?o }}") == counts[QUERIES_GRAPH] > 0

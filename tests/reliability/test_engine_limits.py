@@ -81,13 +81,15 @@ def test_a_killed_worker_costs_the_full_time_limit_of_the_budget(limited):
     # 60 s a minute (1 s a second), at most 10 s saved up: each runaway is stopped after 1 s (the floor) but
     # charged 3 s (the server's limit), about 2 s more than comes back meanwhile: the client is soon refused.
     # (Charged only the time it held its worker, it would never be.)
+    # (A 503 for a worker still starting after the previous kill is not the client's doing, and costs nothing.)
     with from_address(limited, "127.0.0.13") as c:
-        statuses = []
-        while 429 not in statuses and len(statuses) < 8:
-            r = c.get("/sparql", params={"query": CROSS_JOIN + f" #{len(statuses)}", "timeout": "0.001"})
-            statuses.append(r.status_code)
-        assert set(statuses[:-1]) == {503} and statuses[-1] == 429 and len(statuses) <= 7, statuses
-        assert r.json()["error"]["type"] == "query-time-exhausted"
+        kinds = []
+        while "query-time-exhausted" not in kinds and len(kinds) < 12:
+            r = c.get("/sparql", params={"query": CROSS_JOIN + f" #{len(kinds)}", "timeout": "0.001"})
+            kinds.append(r.json()["error"]["type"])
+        assert kinds[-1] == "query-time-exhausted" and r.status_code == 429, kinds
+        assert set(kinds[:-1]) <= {"query-timeout", "engine-unavailable"}, kinds
+        assert 3 <= kinds.count("query-timeout") <= 6, kinds
         with from_address(limited, "127.0.0.14") as other:  # someone else is still served
             assert other.get("/sparql", params={"query": "ASK { ?s ?p ?o } #other"}).status_code == 200
     limited.wait_for_workers(2)

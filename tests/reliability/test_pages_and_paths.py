@@ -65,7 +65,7 @@ def test_reflected_text_is_escaped(client, url):
 
 
 HTML_PAGES = ["/sparql", "/page/benelux-union", "/search?q=benelux", "/ontology", "/shapes", "/downloads",
-              "/validate", "/.well-known/void", "/benelux-plus", "/page/no-such-thing"]
+              "/validate", "/.well-known/void", "/benelux-plus", "/page/no-such-thing", "/graph/data/countries"]
 
 
 @pytest.mark.parametrize("url", HTML_PAGES)

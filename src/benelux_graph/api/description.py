@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .. import __version__
+from ..dumps import QUERIES_GRAPH
 from ..namespaces import DCTERMS, OWL, RDF, RDFS
 from .runtime import Runtime
 
@@ -66,7 +67,12 @@ def service_description(runtime: Runtime, endpoint: str) -> list[ox.Triple]:
     if settings.service_allowlist:
         out.append(ox.Triple(service, iri(SD + "feature"), iri(SD + "BasicFederatedQuery")))
     out += [ox.Triple(default, iri(DCTERMS.hasPart), iri(g)) for g in store.default_graphs]
-    for i, (name, path) in enumerate(store.files.items()):
+    sources = {name: (runtime.graph_sizes.get(name, 0), relative(path, settings.root))
+               for name, path in store.files.items()}
+    queries = saved_queries_size(store)
+    if queries:  # the saved queries' graph, made from queries/*.rq (GraphStore.load)
+        sources[QUERIES_GRAPH] = (queries, "queries/*.rq")
+    for i, (name, (size, source)) in enumerate(sources.items()):
         named, graph = ox.BlankNode(f"named-graph-{i}"), ox.BlankNode(f"graph-{i}")
         out += [
             ox.Triple(dataset, iri(SD + "namedGraph"), named),
@@ -74,10 +80,17 @@ def service_description(runtime: Runtime, endpoint: str) -> list[ox.Triple]:
             ox.Triple(named, iri(SD + "name"), iri(name)),
             ox.Triple(named, iri(SD + "graph"), graph),
             ox.Triple(graph, a, iri(SD + "Graph")),
-            ox.Triple(graph, iri(VOID + "triples"), integer(runtime.graph_sizes.get(name, 0))),
-            ox.Triple(graph, iri(DCTERMS.source), literal(relative(path, settings.root))),
+            ox.Triple(graph, iri(VOID + "triples"), integer(size)),
+            ox.Triple(graph, iri(DCTERMS.source), literal(source)),
         ]
     return out
+
+
+def saved_queries_size(store) -> int:
+    """Triples in the saved queries' graph of an embedded store (a remote store is not sent that graph)."""
+    if not isinstance(getattr(store, "store", None), ox.Store):
+        return 0
+    return sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(QUERIES_GRAPH)))
 
 
 def relative(path, root) -> str:

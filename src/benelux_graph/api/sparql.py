@@ -32,7 +32,8 @@ UPDATE = "application/sparql-update"
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and runs queries only"
 
 ERRORS = {400: {"description": "malformed or refused query"}, 406: {"description": "no acceptable format"},
-          413: {"description": "query or body too large"}, 503: {"description": "query timed out"}}
+          413: {"description": "query or body too large"},
+          503: {"description": "query timed out, needed too much memory, or its worker stopped"}}
 DOC = {"summary": "SPARQL 1.1 query endpoint", "description": __doc__, "response_class": Response}
 RESULTS_DESCRIPTION = ("SPARQL results (JSON, XML, CSV, TSV) for SELECT and ASK, RDF (Turtle, N-Triples, JSON-LD, "
                        "RDF/XML, TriG) for CONSTRUCT and DESCRIBE, by content negotiation or `format`")
