@@ -28,6 +28,7 @@ from .queries import queries_router
 from .ratelimit import RateLimit
 from .resources import resources_router
 from .runtime import Runtime
+from .site import mount_vendor, site_router
 from .sparql import sparql_router
 from .validate import validate_router
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
     app = FastAPI(
         title="benelux-graph", version=__version__, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served from npm, not a CDN: api/site.py
         description="A SPARQL endpoint and saved queries over the knowledge graph of Benelux Union cooperation "
                     f"(dataset release {store.release}). Read-only.",
     )
@@ -75,8 +77,10 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))
     app.include_router(admin_router(runtime))
+    app.include_router(site_router(runtime))  # /, /docs, /redoc, /favicon.ico
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
+    mount_vendor(app, settings.root)
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)

@@ -49,6 +49,7 @@ from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .editor import TEMPLATES
 from .errors import ApiError
+from .messages import LANGUAGE_NAMES, UI, choose_language
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
@@ -60,49 +61,7 @@ DUMP_FORMAT = {f.name: f for f in DUMP_FORMATS}
 BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
 SHAPES_IRI = BASE + "shapes"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
 MAX_QUERY_CHARS = 200
-
-#: The words of the pages, in the four languages of the labels.
-UI = {
-    "en": {"labels": "Labels", "other_labels": "Other labels", "type": "Kind", "relationships": "Relationships",
-           "referenced_by": "Referenced by", "details": "Details", "sources": "Sources", "section": "section",
-           "source": "source", "visualiser": "Show in the network visualiser", "sparql": "Query it in SPARQL",
-           "editor": "open in the query editor", "data": "This description as data", "search": "Search",
-           "search_placeholder": "a name in English, French, Dutch or German", "language": "Language",
-           "not_found": "Not found", "no_results": "Nothing found.", "fallback": "shown in English: no label in this language yet",
-           "iri": "IRI", "in": "in", "results": "results", "suggestions": "Perhaps you meant",
-           "unknown": "The graph has nothing with this IRI.", "as": "as"},
-    "fr": {"labels": "Libellés", "other_labels": "Autres libellés", "type": "Type", "relationships": "Relations",
-           "referenced_by": "Mentionné par", "details": "Détails", "sources": "Sources", "section": "section",
-           "source": "source", "visualiser": "Voir dans le visualiseur de réseau",
-           "sparql": "L’interroger en SPARQL", "editor": "ouvrir dans l’éditeur de requêtes",
-           "data": "Cette description en données", "search": "Rechercher",
-           "search_placeholder": "un nom en anglais, français, néerlandais ou allemand", "language": "Langue",
-           "not_found": "Introuvable", "no_results": "Aucun résultat.",
-           "fallback": "affiché en anglais : pas encore de libellé dans cette langue", "iri": "IRI", "in": "dans",
-           "results": "résultats", "suggestions": "Vouliez-vous dire",
-           "unknown": "Le graphe ne contient rien avec cet IRI.", "as": "comme"},
-    "nl": {"labels": "Labels", "other_labels": "Andere labels", "type": "Soort", "relationships": "Relaties",
-           "referenced_by": "Vermeld door", "details": "Gegevens", "sources": "Bronnen", "section": "sectie",
-           "source": "bron", "visualiser": "Bekijken in de netwerkweergave", "sparql": "Bevragen met SPARQL",
-           "editor": "openen in de query-editor", "data": "Deze beschrijving als data", "search": "Zoeken",
-           "search_placeholder": "een naam in het Engels, Frans, Nederlands of Duits", "language": "Taal",
-           "not_found": "Niet gevonden", "no_results": "Niets gevonden.",
-           "fallback": "in het Engels getoond: nog geen label in deze taal", "iri": "IRI", "in": "in",
-           "results": "resultaten", "suggestions": "Bedoelde u",
-           "unknown": "De graaf bevat niets met deze IRI.", "as": "als"},
-    "de": {"labels": "Bezeichnungen", "other_labels": "Weitere Bezeichnungen", "type": "Art",
-           "relationships": "Beziehungen", "referenced_by": "Erwähnt von", "details": "Angaben",
-           "sources": "Quellen", "section": "Abschnitt", "source": "Quelle",
-           "visualiser": "In der Netzwerkansicht zeigen", "sparql": "Mit SPARQL abfragen",
-           "editor": "im Abfrage-Editor öffnen", "data": "Diese Beschreibung als Daten", "search": "Suchen",
-           "search_placeholder": "ein Name auf Englisch, Französisch, Niederländisch oder Deutsch",
-           "language": "Sprache", "not_found": "Nicht gefunden", "no_results": "Nichts gefunden.",
-           "fallback": "auf Englisch angezeigt: noch keine Bezeichnung in dieser Sprache", "iri": "IRI",
-           "in": "in", "results": "Ergebnisse", "suggestions": "Meinten Sie",
-           "unknown": "Der Graph enthält nichts mit dieser IRI.", "as": "als"},
-}
 
 templates = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -172,27 +131,6 @@ def root(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
-def choose_language(request: Request) -> tuple[str, bool]:
-    """(language, whether the URL chose it): `?lang=`, else the best of Accept-Language, else English."""
-    asked = request.query_params.get("lang", "").strip().lower()
-    if asked in LANGUAGES:
-        return asked, True
-    best, best_q = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        tag = fields[0].lower().split("-")[0]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if tag in LANGUAGES and q > best_q:
-            best, best_q = tag, q
-    return best, False
-
-
 def href_for(base: str, lang: str | None = None):
     """A function IRI -> link: IRIs of the project to this server's pages, other http(s) IRIs as they are,
     anything else (urn:, javascript:, ...) to no link at all."""
@@ -216,13 +154,33 @@ def href_for(base: str, lang: str | None = None):
     return href
 
 
-def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
-    """Render a template with what every page needs (base, release, language, words)."""
+def page_context(request: Request, context: dict) -> dict:
+    """What every page needs (base, release, language, words, navigation, language links), then `context`."""
     runtime: Runtime = request.app.state.runtime
-    lang = context.get("lang", "en")
-    full = {"base": root(request), "release": runtime.store.release, "lang": lang, "t": UI[lang],
-            "license": LICENSE, "license_name": LICENSE_NAME, "languages": [], **context}
-    return templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+    lang = context.get("lang") or choose_language(request)[0]
+    return {"base": root(request), "release": runtime.store.release, "lang": lang, "t": UI[lang],
+            "license": LICENSE, "license_name": LICENSE_NAME, "languages": language_links(request, lang),
+            "nav": nav_links(request, lang), **context}
+
+
+def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
+    """Render a template with what every page needs."""
+    return templates.TemplateResponse(request, name, page_context(request, context), status_code=status,
+                                      headers=headers)
+
+
+#: The site's navigation: (path, catalogue key), on every page.
+NAV = (("/", "nav_home"), ("/benelux-plus", "nav_network"), ("/sparql", "nav_editor"), ("/downloads", "nav_downloads"),
+       ("/ontology", "nav_ontology"), ("/shapes", "nav_shapes"), ("/validate", "nav_validate"), ("/docs", "nav_api"))
+
+
+def nav_links(request: Request, lang: str) -> list[dict]:
+    """The navigation, keeping a language the URL chose (else the browser's Accept-Language decides)."""
+    explicit = choose_language(request)[1]
+    suffix = f"?lang={lang}" if explicit else ""
+    here = request.url.path.rstrip("/") or "/"
+    return [{"href": root(request) + path + ("" if path == "/docs" else suffix), "label": UI[lang][key],
+             "current": here == path} for path, key in NAV]
 
 
 def language_links(request: Request, lang: str) -> list[dict]:
@@ -327,7 +285,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
             return unknown(request, str(BXR) + path, path)
         lang, explicit = choose_language(request)
         data = ld()
-        etag = data.etag("page", path, lang)
+        etag = data.etag("page", path, lang, str(explicit))  # explicit: the links keep ?lang=
         headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept-Language",
                    "Content-Language": lang,
                    "Link": f'<{node.value}>; rel="canonical"'}
@@ -419,8 +377,9 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 return Response(source, 200, headers, media_type=fmt.content_type)
             statements = [q for q in data.publication.quads if q.graph_name.value in set(graphs)]
             return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
-        etag = data.etag(which, "html")
-        headers = {**validators(etag, data.publication.last_modified), **vary}
+        lang, explicit = choose_language(request)  # the header's words and links
+        etag = data.etag(which, "html", lang, str(explicit))
+        headers = {**validators(etag, data.publication.last_modified), **vary, "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         base = root(request)

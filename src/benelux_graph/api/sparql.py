@@ -21,7 +21,7 @@ from .description import service_description
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
-from .negotiation import GRAPHS, HTML, choose, describe
+from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .runtime import Runtime
 from .serialize import graph
@@ -114,6 +114,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats)
+        if request.method == "GET" and not formats and wants_editor(request):  # a link followed in a browser
+            return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
         req = QueryRequest(
             text=queries[0],
@@ -138,6 +140,11 @@ def sparql_router(runtime: Runtime) -> APIRouter:
     return router
 
 
+def wants_editor(request: Request) -> bool:
+    """Whether the client prefers a page to any answer format: a browser opening `/sparql?query=...`."""
+    return choose(request.headers.get("accept"), [], RESULTS + GRAPHS + (HTML,)) is HTML
+
+
 def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...]) -> Response:
     """The editor for a browser, the Service Description for everything else."""
     offered = GRAPHS + (HTML,)
@@ -146,7 +153,7 @@ def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...
         raise ApiError(406, "not-acceptable", f"the service description can be given as {describe(GRAPHS)}, "
                                               "the query editor as text/html")
     if fmt is HTML:
-        return HTMLResponse(editor_page(runtime, request.scope.get("root_path", "")), headers={"Vary": "Accept"})
+        return HTMLResponse(editor_page(runtime, request), headers={"Vary": "Accept"})
     endpoint = str(request.url.replace(query="", fragment=""))
     body = graph(service_description(runtime, endpoint), fmt, SD_PREFIXES)
     return Response(body, 200, {"Vary": "Accept"}, media_type=fmt.content_type)
