@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -19,8 +18,8 @@ from ..settings import Settings
 from ..store import GraphStore
 from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
+from .compression import Compression
 from .downloads import downloads_router
-from .editor import STATIC, yasgui_dir
 from .graph import graph_router
 from .health import health_router
 from .middleware import ServiceHeaders, install_openapi
@@ -28,7 +27,7 @@ from .queries import queries_router
 from .ratelimit import RateLimit
 from .resources import resources_router
 from .runtime import Runtime
-from .site import mount_vendor, site_router
+from .site import mount_static, site_router
 from .sparql import sparql_router
 from .validate import validate_router
 
@@ -78,10 +77,9 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(validate_router(runtime))
     app.include_router(admin_router(runtime))
     app.include_router(site_router(runtime))  # /, /docs, /redoc, /favicon.ico
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.mount("/vendor/yasgui", StaticFiles(directory=yasgui_dir(settings.root), check_dir=False), name="yasgui")
-    mount_vendor(app, settings.root)
+    mount_static(app, settings.root)  # /static, /vendor/* (api/site.py)
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
+    app.add_middleware(Compression)  # gzip of text answers (api/compression.py)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release

@@ -19,7 +19,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
-from .editor import STATIC
+from .editor import STATIC, yasgui_dir
 from .errors import ApiError
 from .negotiation import GRAPHS, HTML, JSON, choose
 from .openapi import answers
@@ -186,17 +186,39 @@ def site_router(runtime: Runtime) -> APIRouter:
             raise ApiError(404, "not-found", "ReDoc is not installed: run `npm ci` (or `make setup`)")
         body = await run_in_threadpool(redoc_without_cdn, path)
         return Response(body, media_type="text/javascript; charset=utf-8",
-                        headers={"Cache-Control": "public, max-age=604800"})
+                        headers={"Cache-Control": f"public, max-age={WEEK}"})
 
     @router.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> FileResponse:
-        return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon")
+        return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     return router
 
 
-def mount_vendor(app: FastAPI, root_dir: Path) -> None:
-    """The front-end libraries npm installed, each under /vendor/<name> (absent until `npm ci`: 404s)."""
+class CachedStatic(StaticFiles):
+    """Static files a browser may keep for a day (the project's own, which change with the software) or a week
+    (the npm libraries, which change only with package-lock.json); ETag and Last-Modified revalidate them."""
+
+    def __init__(self, *args, max_age: int = 86400, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_control = f"public, max-age={max_age}"
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = self.cache_control
+        return response
+
+
+WEEK = 7 * 86400
+
+
+def mount_static(app: FastAPI, root_dir: Path) -> None:
+    """/static (the project's files) and the front-end libraries npm installed, each under /vendor/<name>
+    (absent until `npm ci`: 404s)."""
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.mount("/vendor/yasgui", CachedStatic(directory=yasgui_dir(root_dir), check_dir=False, max_age=WEEK),
+              name="yasgui")
     for name, parts in VENDOR.items():
-        app.mount(f"/vendor/{name}", StaticFiles(directory=root_dir.joinpath("node_modules", *parts),
-                                                 check_dir=False), name=name)
+        app.mount(f"/vendor/{name}", CachedStatic(directory=root_dir.joinpath("node_modules", *parts),
+                                                  check_dir=False, max_age=WEEK), name=name)
