@@ -47,3 +47,8 @@ def choose_language(request: Request) -> tuple[str, bool]:
         if tag in LANGUAGES and q > best_q:
             best, best_q = tag, q
     return best, False
+
+
+def term_label(curie: str, lang: str) -> str | None:
+    """The name of a class or property (`bx:Theme`) in `lang`, from the catalogue's `term <curie>` entries."""
+    return UI[lang].get("term " + curie)

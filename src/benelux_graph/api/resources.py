@@ -37,6 +37,7 @@ from .. import __version__
 from ..describe import (
     LANGUAGES,
     Index,
+    compact,
     description,
     entity_view,
     ontology_doc,
@@ -49,7 +50,7 @@ from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .editor import TEMPLATES
 from .errors import ApiError
-from .messages import LANGUAGE_NAMES, UI, choose_language
+from .messages import LANGUAGE_NAMES, UI, choose_language, term_label
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
@@ -152,6 +153,30 @@ def href_for(base: str, lang: str | None = None):
         return None
 
     return href
+
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+
+
+def term_names(index: Index):
+    """terms(iri, lang): a class's or property's name in `lang`, the ontology's own label first, then the
+    catalogue's (web/messages.json); None where neither has one (the caller keeps its English name)."""
+    def terms(iri: str, lang: str) -> str | None:
+        found = index.literal(ox.NamedNode(iri), (RDFS_LABEL,), lang)
+        if found is not None and found.language == lang:
+            return found.value
+        return term_label(compact(iri), lang)
+    return terms
+
+
+def type_names(index: Index, iri: str, lang: str) -> list[str]:
+    """The names of a resource's classes in `lang`, without a class another of them refines (a federated entity
+    is a region: "federated entity" only)."""
+    types = index.types(ox.NamedNode(iri))
+    parents = {p for t in types for p in index.objects(t, SUBCLASS_OF)}
+    terms = term_names(index)
+    return [terms(t.value, lang) or index.label(t, lang)[0] for t in types if t not in parents]
 
 
 def page_context(request: Request, context: dict) -> dict:
@@ -258,6 +283,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 h for w in words.split() if len(w) > 3 for h in search(ld().index, w, lang, 5)]
             return page(request, "ld/not_found.html", {
                 "lang": lang, "iri": iri, "query": words, "hits": list({h.iri: h for h in hits}.values())[:10],
+                "kinds": {h.iri: type_names(ld().index, h.iri, lang) for h in hits},
                 "href": href_for(root(request), lang if explicit else None),
                 "languages": language_links(request, lang)}, status=404)
         raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{iri}>; search labels with "
@@ -292,7 +318,8 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         base = root(request)
-        view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None))
+        view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None),
+                           term_names(data.index))
         sparql = sparql_about(node.value, lang)
         links = {
             "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value})}",
@@ -345,9 +372,11 @@ def resources_router(runtime: Runtime) -> APIRouter:
             return Response(
                 json.dumps({"query": q, "lang": lang, "results": [{
                     "iri": h.iri, "label": h.label, "label_lang": h.label_lang, "matched": h.matched,
-                    "matched_lang": h.matched_lang, "types": h.types, "page": href(h.iri)} for h in hits]},
+                    "matched_lang": h.matched_lang, "types": h.types,
+                    "type_names": type_names(ld().index, h.iri, lang), "page": href(h.iri)} for h in hits]},
                     ensure_ascii=False), media_type="application/json", headers={"Vary": "Accept, Accept-Language"})
-        return page(request, "ld/search.html", {"lang": lang, "query": q, "hits": hits, "href": href,
+        kinds = {h.iri: type_names(ld().index, h.iri, lang) for h in hits}
+        return page(request, "ld/search.html", {"lang": lang, "query": q, "hits": hits, "href": href, "kinds": kinds,
                                                 "languages": language_links(request, lang)},
                     headers={"Vary": "Accept, Accept-Language"})
 
