@@ -68,5 +68,9 @@ def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
     config = editor_config(runtime, base)
     if query is not None:
         config["defaultQuery"] = query
-    context = page_context(request, {"config": script_json(config)})
+    context = page_context(request, {})
+    words = context["t"]
+    config["words"] = {"query": words["editor_query_label"], "endpoint": words["editor_endpoint_label"],
+                       "tab": words["editor_tab_label"]}
+    context["config"] = script_json(config)
     return templates.get_template("editor.html").render(context)
