@@ -323,7 +323,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
         sparql = sparql_about(node.value, lang)
         links = {
             "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value})}",
-            "sparql": f"{base}/sparql?{urlencode({'query': sparql})}",
+            "sparql": f"{base}/sparql?{urlencode({'query': sparql, **({'lang': lang} if explicit else {})})}",
             "editor": f"{base}/sparql#{urlencode({'query': sparql})}",
             "data": [(f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}",
                       f.media_type) for f in RDF_FORMATS],
