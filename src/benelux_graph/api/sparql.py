@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import QueryRefused
+from ..errors import QueryError, QueryRefused
+from ..syntax import plain_message
 from .description import PREFIXES as SD_PREFIXES
 from .description import service_description
 from .editor import editor_page
@@ -128,7 +129,12 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             no_cache=no_cache(request),
             client=request.client,
         )
-        return await answer(runtime, req)
+        try:
+            return await answer(runtime, req)
+        except QueryError as e:  # name the undeclared prefix: only here is the query text at hand
+            if type(e) is QueryError and "Prefix not found" in e.message:
+                raise QueryError(plain_message(e.message, req.text), e.line, e.column) from None
+            raise
 
     # Requests are served by a plain Starlette route, first: FastAPI's per-request dependency solving costs more
     # than answering from the result cache. The FastAPI routes after it are never reached; they document the
