@@ -82,3 +82,16 @@ def test_search_names_kinds_in_the_readers_language(http):
     assert "grenzüberschreitende Region" in names
     page = http.get("/search", params={"q": "presidency", "lang": "fr"}).text
     assert "sh:SPARQL" not in page and "bx:" not in page and "requête SPARQL" in page
+
+
+def test_the_header_partial_renders_for_another_page(site_server):
+    """What the Benelux+ page can include: the same navigation and language choice, in the asked language."""
+    from starlette.requests import Request
+
+    from benelux_graph.api.resources import site_header
+
+    scope = {"type": "http", "method": "GET", "path": "/benelux-plus", "query_string": b"lang=nl", "headers": [],
+             "root_path": "", "app": site_server.app}
+    header = site_header(Request(scope))
+    assert header.count('class="site"') == 1 and ">Netwerk<" in header and 'href="/downloads?lang=nl"' in header
+    assert 'href="/benelux-plus?lang=de"' in header

@@ -188,6 +188,12 @@ def page_context(request: Request, context: dict) -> dict:
             "nav": nav_links(request, lang), **context}
 
 
+def site_header(request: Request) -> str:
+    """The site's header (navigation, search, language choice) as HTML, for a page not rendered from these
+    templates (the Benelux+ page): put it first in <body>, with <link rel="stylesheet" href="/static/site.css">."""
+    return templates.get_template("site_header.html").render(page_context(request, {}))
+
+
 def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
     """Render a template with what every page needs."""
     return templates.TemplateResponse(request, name, page_context(request, context), status_code=status,
