@@ -65,7 +65,7 @@ def test_head_gives_the_headers_of_get(http):
     get, _ = raw(http, "/ontology", **GZIP)
     head = http.head("/ontology", headers={"Accept": "*/*", **GZIP})
     assert head.status_code == 200 and head.content == b""
-    for name in ("etag", "content-encoding", "vary", "content-type"):
+    for name in ("etag", "content-encoding", "vary", "content-type", "content-length"):
         assert head.headers[name] == get.headers[name], name
 
 

@@ -81,7 +81,7 @@ def test_search_names_kinds_in_the_readers_language(http):
     names = {n for r in found["results"] for n in r["type_names"]}
     assert "grenzüberschreitende Region" in names
     page = http.get("/search", params={"q": "presidency", "lang": "fr"}).text
-    assert "sh:SPARQL" not in page and "bx:" not in page and "requête SPARQL" in page
+    assert "sh:SPARQL" not in page and "bx:" not in page and "requête SELECT" in page and "requête SPARQL," not in page
 
 
 def test_the_header_partial_renders_for_another_page(site_server):

@@ -78,8 +78,8 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(admin_router(runtime))
     app.include_router(site_router(runtime))  # /, /docs, /redoc, /favicon.ico
     mount_static(app, settings.root)  # /static, /vendor/* (api/site.py)
+    app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
-    app.add_middleware(Compression)  # gzip of text answers (api/compression.py)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release

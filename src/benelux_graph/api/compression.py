@@ -1,9 +1,9 @@
-"""gzip for every text answer, as plain ASGI middleware (outside ServiceHeaders, so every route is covered).
+"""gzip for every text answer, as plain ASGI middleware just inside ServiceHeaders (which empties HEAD answers
+after this has measured them, so HEAD gets the headers GET would, Content-Length included).
 
 - Only when the client accepts gzip, the answer is text (HTML, CSS, JavaScript, JSON, SPARQL results, RDF, CSV,
   SVG, ...), 200 and at least MIN_BYTES long (or streamed); never for a Range request or a 206, an answer already
-  encoded, or the dump files of /downloads/ (their ETag is their SHA-256, and each has its own `.gz`). HEAD gets
-  the headers GET would.
+  encoded, or the dump files of /downloads/ (their ETag is their SHA-256, and each has its own `.gz`).
 - A compressed answer is another representation: its ETag gets `-gzip` (`"abc"` -> `"abc-gzip"`) and it says
   `Vary: Accept-Encoding`. An `If-None-Match` naming the `-gzip` tag is given to the route without the suffix, so
   the route's own 304 logic keeps working, and a 304 names the tag the client sent.
@@ -96,20 +96,21 @@ class Compression:
             body, more = message.get("body", b""), message.get("more_body", False)
             if state["gzip"] is None:
                 start = state["start"]
-                if head:  # the headers GET would give (ServiceHeaders has emptied the body): judged by length
+                head_only = head and not body and not more  # a route that sends HEAD no body (static files)
+                if head_only:  # the headers GET would give, judged by the length the route announces
                     length = next((int(v) for k, v in start["headers"] if k.lower() == b"content-length"), 0)
-                    body, more = b"", length >= MIN_BYTES
+                    more = length >= MIN_BYTES
                 if not self.compressible(start, body, more):
                     state["as_is"] = True
                     headers = add_vary(list(start["headers"])) if self.is_text(start) else start["headers"]
                     await send({**start, "headers": headers})
                     return await send(message)
                 state["gzip"] = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip wrapper, no time stamp
-                data = await squeeze(state["gzip"], body, more) if not head else b""
+                data = await squeeze(state["gzip"], body, more) if not head_only else b""
                 headers = [(k, gzip_etag(v) if k.lower() == b"etag" else v) for k, v in start["headers"]
                            if k.lower() != b"content-length"]
                 headers = add_vary(headers) + [(b"content-encoding", b"gzip")]
-                if head:
+                if head_only:
                     await send({**start, "headers": headers})
                     state["as_is"] = True
                     return await send(message)

@@ -157,6 +157,7 @@ def href_for(base: str, lang: str | None = None):
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+SH = "http://www.w3.org/ns/shacl#"
 
 
 def term_names(index: Index):
@@ -175,6 +176,8 @@ def type_names(index: Index, iri: str, lang: str) -> list[str]:
     is a region: "federated entity" only)."""
     types = index.types(ox.NamedNode(iri))
     parents = {p for t in types for p in index.objects(t, SUBCLASS_OF)}
+    if any(t.value.startswith(SH + "SPARQL") and t.value != SH + "SPARQLExecutable" for t in types):
+        parents.add(ox.NamedNode(SH + "SPARQLExecutable"))  # SHACL's own hierarchy is not in the graph
     terms = term_names(index)
     return [terms(t.value, lang) or index.label(t, lang)[0] for t in types if t not in parents]
 

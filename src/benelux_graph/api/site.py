@@ -67,6 +67,14 @@ def counts(runtime: Runtime) -> dict[str, int]:
     return cached
 
 
+#: Thousands separators: 4,354 in English, 4 354 in French (a narrow no-break space), 4.354 in Dutch and German.
+THOUSANDS = {"en": ",", "fr": "\u202f", "nl": ".", "de": "."}
+
+
+def number(value: int, lang: str) -> str:
+    return f"{value:,}".replace(",", THOUSANDS.get(lang, ","))
+
+
 def entry_points(base: str) -> dict[str, str]:
     return {"home": f"{base}/", "sparql": f"{base}/sparql", "queries": f"{base}/api/queries",
             "graph": f"{base}/api/graph", "search": f"{base}/search", "downloads": f"{base}/downloads",
@@ -117,7 +125,8 @@ def home(request: Request, runtime: Runtime) -> Response:
     featured = [runtime.queries[n] for n in FEATURED if n in runtime.queries] or list(runtime.queries.values())[:6]
     queries = [{"title": q.title, "description": q.description,
                 "href": f"{base}/sparql?{urlencode({'query': q.text})}"} for q in featured]
-    return page(request, "home.html", {"lang": lang, "counts": counts(runtime), "sources": sources,
+    shown = {k: number(v, lang) for k, v in counts(runtime).items()}
+    return page(request, "home.html", {"lang": lang, "counts": shown, "sources": sources,
                                        "queries": queries, "suffix": suffix, "points": entry_points(base)},
                 headers=vary)
 
