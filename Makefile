@@ -40,7 +40,7 @@ node_modules/.installed: package-lock.json
 	@touch $@
 
 serve: setup
-	benelux-graph validate
+	benelux-graph validate --quiet
 	benelux-graph serve
 
 # Virtuoso Open Source from Debian, for the remote-store tests (the tests start and stop their own instance).

@@ -29,6 +29,22 @@ class TableFormat(StrEnum):
     json = "json"
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"benelux-graph {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
+                                 help="print the version and exit"),
+) -> None:
+    """The knowledge graph of Benelux Union cooperation: validate, query, serve, dump, diff, publish."""
+
+
 def fail(error: Exception) -> None:
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(2)
@@ -59,6 +75,8 @@ def open_store(settings: Settings):
 def validate(
     files: list[Path] | None = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="report as text or JSON"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="print the violations and the summary only (no "
+                               "warnings)"),
 ) -> None:
     """Check data against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
     from .validation import validate_files
@@ -68,7 +86,11 @@ def validate(
         report = validate_files(settings, files or None)
     except BeneluxGraphError as e:
         fail(e)
-    typer.echo(report.to_json() if format is ReportFormat.json else report.to_text())
+    if quiet and format is ReportFormat.text:
+        lines = report.to_text().splitlines()
+        typer.echo("\n".join([r.to_line() for r in report.violations] + lines[-1:]))
+    else:
+        typer.echo(report.to_json() if format is ReportFormat.json else report.to_text())
     raise typer.Exit(0 if report.conforms else 1)
 
 

@@ -304,9 +304,15 @@ class EntityView:
     sources: list[int] = field(default_factory=list)  # the entity's own citations
 
 
-def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | None]) -> EntityView:
+def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | None],
+                terms: Callable[[str, str], str | None] = lambda iri, lang: None) -> EntityView:
+    """`terms(iri, lang)`: a class's or property's name in the reader's language, if the pages know one."""
     node = ox.NamedNode(iri)
     citations: dict[ox.NamedNode, Citation] = {}
+
+    def term_link(n: ox.NamedNode) -> Link:
+        text = terms(n.value, lang)
+        return Link(n.value, text, href(n.value)) if text else link(n)
 
     def link(n) -> Link:
         text, label_lang = index.label(n, lang)
@@ -324,8 +330,9 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
         short = compact(p.value)
         found = index.literal(p, (RDFS_LABEL,), "en")
         text = found.value if found is not None else TERM_LABELS.get(short, short)
+        text = terms(p.value, lang) or text
         if inverse:
-            text = INVERSE_LABELS.get(short, f"{text} (of this)")
+            text = INVERSE_LABELS.get(short, f"{text} (of this)") if lang == "en" else f"← {text}"
         return Link(p.value, text, href(p.value))
 
     same_text: dict[tuple, Citation] = {}
@@ -403,7 +410,7 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
                                     p == RDFS_COMMENT, fold(property_link(p).label)))
         for row in rows:
             row["cells"] = [sort_values([value(o) for o in row["cells"].get(p, [])]) for p in columns]
-        relationships.append(RelationshipTable(link(kind), property_link(role), [property_link(p) for p in columns],
+        relationships.append(RelationshipTable(term_link(kind), property_link(role), [property_link(p) for p in columns],
                                                rows))
 
     title, title_lang = index.label(node, lang)
@@ -416,7 +423,7 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
                  key=lambda x: (x[1] or "", x[0]))
     return EntityView(
         iri=iri, title=title, title_lang=title_lang if title_lang != lang else None, lang=lang,
-        labels=index.labels(node), alt_labels=alt, types=[link(t) for t in index.types(node)],
+        labels=index.labels(node), alt_labels=alt, types=[term_link(t) for t in index.types(node)],
         comments=comments, details=details, outgoing=outgoing, incoming=incoming, relationships=relationships,
         citations=sorted({id(c): c for c in citations.values()}.values(), key=lambda c: c.number),
         sources=sorted(set(sources), key=sources.index),

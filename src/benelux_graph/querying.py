@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .namespaces import PREFIXES
 from .queries import get_query, load_queries
 from .settings import Settings
 from .store import GraphStore
+from .syntax import plain_message
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 GRAPH_FORMATS = {"csv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD, "table": ox.RdfFormat.TURTLE}
@@ -18,13 +21,13 @@ GRAPH_FORMATS = {"csv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD, "t
 
 def run_sparql(store: GraphStore, text: str, substitutions=None):
     """Run a query on the store, turning the parser's complaint into a QueryError with line and column."""
-    try:
-        return store.query(text, substitutions=substitutions)
+    try:  # the project's prefixes need no PREFIX line, as on the endpoint (a query's own PREFIX wins)
+        return store.query(text, substitutions=substitutions, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
     except SyntaxError as e:
         message = str(e.args[0] if e.args else e)
         at = re.search(r"error at (\d+):(\d+)", message)
         line, column = (int(at.group(1)), int(at.group(2))) if at else (None, None)
-        raise QueryError(f"malformed query: {message}", line, column) from None
+        raise QueryError(f"malformed query: {plain_message(message, text)}", line, column) from None
     except (RuntimeError, OSError, ValueError) as e:
         raise QueryError(f"the query could not be run: {e}") from None
 
@@ -57,6 +60,17 @@ def render(result, fmt: str) -> str:
     return ox.serialize(list(result), format=GRAPH_FORMATS[fmt]).decode("utf-8").rstrip("\n")
 
 
+#: What a saved query's name or a file name looks like (SPARQL text has spaces, braces or a `?`).
+NAME_LIKE = re.compile(r"^[\w./-]+$")
+
+
+def no_such(text: str, saved: dict) -> str:
+    close = difflib.get_close_matches(Path(text).stem if text.endswith(".rq") else text, list(saved), n=3,
+                                      cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"no such saved query or file: '{text}'{hint} (`benelux-graph query --list` lists the saved queries)"
+
+
 def run_cli_query(settings: Settings, text: str | None, params: list[str], fmt: str, list_saved: bool) -> str:
     saved = load_queries(settings.queries_dir)
     if list_saved:
@@ -73,7 +87,9 @@ def run_cli_query(settings: Settings, text: str | None, params: list[str], fmt: 
     if text in saved:
         named = get_query(saved, text)
         text, substitutions = named.text, named.bindings(given)
-    elif text.endswith(".rq") and Path(text).is_file():
+    elif Path(text).suffix == ".rq" or NAME_LIKE.match(text):  # a file or a saved query's name, not SPARQL
+        if not Path(text).is_file():
+            raise QueryError(no_such(text, saved) + ("; --param applies to saved queries only" if params else ""))
         text = Path(text).read_text(encoding="utf-8")
     elif params:
         raise QueryError("--param applies to saved queries only")

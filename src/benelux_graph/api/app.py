@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -19,8 +18,8 @@ from ..settings import Settings
 from ..store import GraphStore
 from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
+from .compression import Compression
 from .downloads import downloads_router
-from .editor import STATIC
 from .graph import graph_router
 from .health import health_router
 from .middleware import PublicOrigin, ServiceHeaders, install_openapi
@@ -28,6 +27,7 @@ from .queries import queries_router
 from .ratelimit import RateLimit
 from .resources import resources_router
 from .runtime import Runtime
+from .site import mount_static, site_router
 from .sparql import sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
@@ -65,6 +65,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
     app = FastAPI(
         title="benelux-graph", version=__version__, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served from npm, not a CDN: api/site.py
         description="A SPARQL endpoint and saved queries over the knowledge graph of Benelux Union cooperation "
                     f"(dataset release {store.release}). Read-only.",
         servers=[{"url": settings.base_url}],  # the public base URL, never the request's Host
@@ -79,8 +80,10 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))
     app.include_router(admin_router(runtime))
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    mount_vendor(app, settings.root)  # only the library files the pages use
+    app.include_router(site_router(runtime))  # /, /docs, /redoc, /favicon.ico
+    mount_static(app)  # /static (api/site.py)
+    mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
+    app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)

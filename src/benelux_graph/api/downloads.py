@@ -70,7 +70,7 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         return page(request, "ld/downloads.html", {
             "title": TITLE, "description": DESCRIPTION, "entries": entries, "graphs": pub.graph_counts,
             "files": {g: runtime.store.files.get(g) for g in pub.graph_counts}, "release": pub.release,
-            "name": NAME, "citation": citation(pub.release, base_url(request))}, headers={"Vary": "Accept"})
+            "name": NAME, "citation": citation(pub.release, base_url(request))}, headers={"Vary": "Accept, Accept-Language"})
 
     async def download(request: Request, name: Annotated[str, PathParam(examples=dump_file_names())]) -> Response:
         if not FILE_NAME.match(name):

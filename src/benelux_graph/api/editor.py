@@ -4,10 +4,8 @@ endpoint, the project's prefixes and the saved queries. Its data goes into the p
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
-from string import Template
 
 from ..namespaces import PREFIXES
 from .runtime import Runtime
@@ -56,9 +54,18 @@ def script_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def editor_page(runtime: Runtime, base: str = "") -> str:
-    template = Template((TEMPLATES / "editor.html").read_text(encoding="utf-8"))
-    return template.substitute(
-        base=html.escape(base), release=html.escape(runtime.store.release),
-        config=script_json(editor_config(runtime, base)),
-    )
+def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
+    """The editor in the reader's language, with the site's header; `query` (from `/sparql?query=` in a browser,
+    e.g. an entity page's "Query it in SPARQL") opens in the editor instead of the example."""
+    from .resources import page_context, templates
+
+    base = request.scope.get("root_path", "").rstrip("/")
+    config = editor_config(runtime, base)
+    if query is not None:
+        config["defaultQuery"] = query
+    context = page_context(request, {})
+    words = context["t"]
+    config["words"] = {"query": words["editor_query_label"], "endpoint": words["editor_endpoint_label"],
+                       "tab": words["editor_tab_label"]}
+    context["config"] = script_json(config)
+    return templates.get_template("editor.html").render(context)

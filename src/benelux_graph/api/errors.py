@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from ..engine import EngineError, EvaluationError
 from ..errors import ParameterError, QueryError, QueryRefused, QueryTimeout, UnknownQuery
+from ..syntax import plain_message
 from .negotiation import JSON, TEXT, negotiate
 
 log = logging.getLogger("benelux_graph.api")
@@ -55,7 +56,7 @@ def api_error(exc: Exception) -> ApiError:
     if isinstance(exc, EvaluationError):
         return ApiError(400, "query-failed", exc.message, exc.line, exc.column)
     if isinstance(exc, QueryError):
-        return ApiError(400, "malformed-query", exc.message, exc.line, exc.column)
+        return ApiError(400, "malformed-query", plain_message(exc.message), exc.line, exc.column)
     if isinstance(exc, UnknownQuery):
         return ApiError(404, "unknown-query", str(exc))
     if isinstance(exc, ParameterError):

@@ -37,6 +37,7 @@ from .. import __version__
 from ..describe import (
     LANGUAGES,
     Index,
+    compact,
     description,
     entity_view,
     ontology_doc,
@@ -49,6 +50,7 @@ from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .editor import TEMPLATES
 from .errors import ApiError
+from .messages import LANGUAGE_NAMES, UI, choose_language, term_label
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
@@ -67,53 +69,11 @@ DUMP_FORMAT = {f.name: f for f in DUMP_FORMATS}
 BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
 SHAPES_IRI = BASE + "shapes"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
 MAX_QUERY_CHARS = 200
 #: What of an unknown path the 404 page's suggestions look up: its first characters and words (a search reads
 #: every label, so the work is bounded whatever the path's length).
 SUGGEST_CHARS = 64
 SUGGEST_WORDS = 4
-
-#: The words of the pages, in the four languages of the labels.
-UI = {
-    "en": {"labels": "Labels", "other_labels": "Other labels", "type": "Kind", "relationships": "Relationships",
-           "referenced_by": "Referenced by", "details": "Details", "sources": "Sources", "section": "section",
-           "source": "source", "visualiser": "Show in the network visualiser", "sparql": "Query it in SPARQL",
-           "editor": "open in the query editor", "data": "This description as data", "search": "Search",
-           "search_placeholder": "a name in English, French, Dutch or German", "language": "Language",
-           "not_found": "Not found", "no_results": "Nothing found.", "fallback": "shown in English: no label in this language yet",
-           "iri": "IRI", "in": "in", "results": "results", "suggestions": "Perhaps you meant",
-           "unknown": "The graph has nothing with this IRI.", "as": "as"},
-    "fr": {"labels": "Libellés", "other_labels": "Autres libellés", "type": "Type", "relationships": "Relations",
-           "referenced_by": "Mentionné par", "details": "Détails", "sources": "Sources", "section": "section",
-           "source": "source", "visualiser": "Voir dans le visualiseur de réseau",
-           "sparql": "L’interroger en SPARQL", "editor": "ouvrir dans l’éditeur de requêtes",
-           "data": "Cette description en données", "search": "Rechercher",
-           "search_placeholder": "un nom en anglais, français, néerlandais ou allemand", "language": "Langue",
-           "not_found": "Introuvable", "no_results": "Aucun résultat.",
-           "fallback": "affiché en anglais : pas encore de libellé dans cette langue", "iri": "IRI", "in": "dans",
-           "results": "résultats", "suggestions": "Vouliez-vous dire",
-           "unknown": "Le graphe ne contient rien avec cet IRI.", "as": "comme"},
-    "nl": {"labels": "Labels", "other_labels": "Andere labels", "type": "Soort", "relationships": "Relaties",
-           "referenced_by": "Vermeld door", "details": "Gegevens", "sources": "Bronnen", "section": "sectie",
-           "source": "bron", "visualiser": "Bekijken in de netwerkweergave", "sparql": "Bevragen met SPARQL",
-           "editor": "openen in de query-editor", "data": "Deze beschrijving als data", "search": "Zoeken",
-           "search_placeholder": "een naam in het Engels, Frans, Nederlands of Duits", "language": "Taal",
-           "not_found": "Niet gevonden", "no_results": "Niets gevonden.",
-           "fallback": "in het Engels getoond: nog geen label in deze taal", "iri": "IRI", "in": "in",
-           "results": "resultaten", "suggestions": "Bedoelde u",
-           "unknown": "De graaf bevat niets met deze IRI.", "as": "als"},
-    "de": {"labels": "Bezeichnungen", "other_labels": "Weitere Bezeichnungen", "type": "Art",
-           "relationships": "Beziehungen", "referenced_by": "Erwähnt von", "details": "Angaben",
-           "sources": "Quellen", "section": "Abschnitt", "source": "Quelle",
-           "visualiser": "In der Netzwerkansicht zeigen", "sparql": "Mit SPARQL abfragen",
-           "editor": "im Abfrage-Editor öffnen", "data": "Diese Beschreibung als Daten", "search": "Suchen",
-           "search_placeholder": "ein Name auf Englisch, Französisch, Niederländisch oder Deutsch",
-           "language": "Sprache", "not_found": "Nicht gefunden", "no_results": "Nichts gefunden.",
-           "fallback": "auf Englisch angezeigt: noch keine Bezeichnung in dieser Sprache", "iri": "IRI",
-           "in": "in", "results": "Ergebnisse", "suggestions": "Meinten Sie",
-           "unknown": "Der Graph enthält nichts mit dieser IRI.", "as": "als"},
-}
 
 templates = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -183,27 +143,6 @@ def root(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
-def choose_language(request: Request) -> tuple[str, bool]:
-    """(language, whether the URL chose it): `?lang=`, else the best of Accept-Language, else English."""
-    asked = request.query_params.get("lang", "").strip().lower()
-    if asked in LANGUAGES:
-        return asked, True
-    best, best_q = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        tag = fields[0].lower().split("-")[0]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if tag in LANGUAGES and q > best_q:
-            best, best_q = tag, q
-    return best, False
-
-
 def href_for(base: str, lang: str | None = None):
     """A function IRI -> link: IRIs of the project to this server's pages, other http(s) IRIs as they are,
     anything else (urn:, javascript:, ...) to no link at all."""
@@ -225,13 +164,66 @@ def href_for(base: str, lang: str | None = None):
     return href
 
 
-def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
-    """Render a template with what every page needs (base, release, language, words)."""
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def term_names(index: Index):
+    """terms(iri, lang): a class's or property's name in `lang`, the ontology's own label first, then the
+    catalogue's (web/messages.json); None where neither has one (the caller keeps its English name)."""
+    def terms(iri: str, lang: str) -> str | None:
+        found = index.literal(ox.NamedNode(iri), (RDFS_LABEL,), lang)
+        if found is not None and found.language == lang:
+            return found.value
+        return term_label(compact(iri), lang)
+    return terms
+
+
+def type_names(index: Index, iri: str, lang: str) -> list[str]:
+    """The names of a resource's classes in `lang`, without a class another of them refines (a federated entity
+    is a region: "federated entity" only)."""
+    types = index.types(ox.NamedNode(iri))
+    parents = {p for t in types for p in index.objects(t, SUBCLASS_OF)}
+    if any(t.value.startswith(SH + "SPARQL") and t.value != SH + "SPARQLExecutable" for t in types):
+        parents.add(ox.NamedNode(SH + "SPARQLExecutable"))  # SHACL's own hierarchy is not in the graph
+    terms = term_names(index)
+    return [terms(t.value, lang) or index.label(t, lang)[0] for t in types if t not in parents]
+
+
+def page_context(request: Request, context: dict) -> dict:
+    """What every page needs (base, release, language, words, navigation, language links), then `context`."""
     runtime: Runtime = request.app.state.runtime
-    lang = context.get("lang", "en")
-    full = {"base": root(request), "release": runtime.store.release, "lang": lang, "t": UI[lang],
-            "license": LICENSE, "license_name": LICENSE_NAME, "languages": [], **context}
-    return templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+    lang = context.get("lang") or choose_language(request)[0]
+    return {"base": root(request), "release": runtime.store.release, "lang": lang, "t": UI[lang],
+            "license": LICENSE, "license_name": LICENSE_NAME, "languages": language_links(request, lang),
+            "nav": nav_links(request, lang), **context}
+
+
+def site_header(request: Request) -> str:
+    """The site's header (navigation, search, language choice) as HTML, for a page not rendered from these
+    templates (the Benelux+ page): put it first in <body>, with <link rel="stylesheet" href="/static/site.css">."""
+    return templates.get_template("site_header.html").render(page_context(request, {}))
+
+
+def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
+    """Render a template with what every page needs."""
+    return templates.TemplateResponse(request, name, page_context(request, context), status_code=status,
+                                      headers=headers)
+
+
+#: The site's navigation: (path, catalogue key), on every page.
+NAV = (("/", "nav_home"), ("/benelux-plus", "nav_network"), ("/sparql", "nav_editor"), ("/downloads", "nav_downloads"),
+       ("/ontology", "nav_ontology"), ("/shapes", "nav_shapes"), ("/validate", "nav_validate"), ("/docs", "nav_api"))
+
+
+def nav_links(request: Request, lang: str) -> list[dict]:
+    """The navigation, keeping a language the URL chose (else the browser's Accept-Language decides)."""
+    explicit = choose_language(request)[1]
+    suffix = f"?lang={lang}" if explicit else ""
+    here = request.url.path.rstrip("/") or "/"
+    return [{"href": root(request) + path + ("" if path == "/docs" else suffix), "label": UI[lang][key],
+             "current": here == path} for path, key in NAV]
 
 
 def language_links(request: Request, lang: str) -> list[dict]:
@@ -316,6 +308,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
             hits = search(ld().index, words, lang, 10) or search(ld().index, long_words, lang, 10, any_word=True)
             return page(request, "ld/not_found.html", {
                 "lang": lang, "iri": iri, "query": words, "hits": list({h.iri: h for h in hits}.values())[:10],
+                "kinds": {h.iri: type_names(ld().index, h.iri, lang) for h in hits},
                 "href": href_for(root(request), lang if explicit else None),
                 "languages": language_links(request, lang)}, status=404,
                 headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"})
@@ -344,18 +337,19 @@ def resources_router(runtime: Runtime) -> APIRouter:
             return unknown(request, str(BXR) + path, path)
         lang, explicit = choose_language(request)
         data = ld()
-        etag = data.etag("page", path, lang)
+        etag = data.etag("page", path, lang, str(explicit))  # explicit: the links keep ?lang=
         headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept-Language",
                    "Content-Language": lang,
                    "Link": f'<{node.value}>; rel="canonical"'}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         base = root(request)
-        view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None))
+        view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None),
+                           term_names(data.index))
         sparql = sparql_about(node.value, lang)
         links = {
             "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value})}",
-            "sparql": f"{base}/sparql?{urlencode({'query': sparql})}",
+            "sparql": f"{base}/sparql?{urlencode({'query': sparql, **({'lang': lang} if explicit else {})})}",
             "editor": f"{base}/sparql#{urlencode({'query': sparql})}",
             "data": [(f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}",
                       f.media_type) for f in RDF_FORMATS],
@@ -404,9 +398,11 @@ def resources_router(runtime: Runtime) -> APIRouter:
             return Response(
                 json.dumps({"query": q, "lang": lang, "results": [{
                     "iri": h.iri, "label": h.label, "label_lang": h.label_lang, "matched": h.matched,
-                    "matched_lang": h.matched_lang, "types": h.types, "page": href(h.iri)} for h in hits]},
+                    "matched_lang": h.matched_lang, "types": h.types,
+                    "type_names": type_names(ld().index, h.iri, lang), "page": href(h.iri)} for h in hits]},
                     ensure_ascii=False), media_type="application/json", headers={"Vary": "Accept, Accept-Language"})
-        return page(request, "ld/search.html", {"lang": lang, "query": q, "hits": hits, "href": href,
+        kinds = {h.iri: type_names(ld().index, h.iri, lang) for h in hits}
+        return page(request, "ld/search.html", {"lang": lang, "query": q, "hits": hits, "href": href, "kinds": kinds,
                                                 "languages": language_links(request, lang)},
                     headers={"Vary": "Accept, Accept-Language"})
 
@@ -436,8 +432,9 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 return Response(source, 200, headers, media_type=fmt.content_type)
             statements = [q for q in data.publication.quads if q.graph_name.value in set(graphs)]
             return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
-        etag = data.etag(which, "html")
-        headers = {**validators(etag, data.publication.last_modified), **vary}
+        lang, explicit = choose_language(request)  # the header's words and links
+        etag = data.etag(which, "html", lang, str(explicit))
+        headers = {**validators(etag, data.publication.last_modified), **vary, "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         base = root(request)

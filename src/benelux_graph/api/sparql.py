@@ -15,13 +15,14 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import QueryRefused
+from ..errors import QueryError, QueryRefused
+from ..syntax import plain_message
 from .description import PREFIXES as SD_PREFIXES
 from .description import service_description
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
-from .negotiation import GRAPHS, HTML, choose, describe
+from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .runtime import Runtime
 from .serialize import graph
@@ -115,6 +116,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats)
+        if request.method == "GET" and not formats and wants_editor(request):  # a link followed in a browser
+            return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
         req = QueryRequest(
             text=queries[0],
@@ -127,7 +130,12 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             no_cache=no_cache(request),
             client=request.client,
         )
-        return await answer(runtime, req)
+        try:
+            return await answer(runtime, req)
+        except QueryError as e:  # name the undeclared prefix: only here is the query text at hand
+            if type(e) is QueryError and "Prefix not found" in e.message:
+                raise QueryError(plain_message(e.message, req.text), e.line, e.column) from None
+            raise
 
     # Requests are served by a plain Starlette route, first: FastAPI's per-request dependency solving costs more
     # than answering from the result cache. The FastAPI routes after it are never reached; they document the
@@ -139,6 +147,11 @@ def sparql_router(runtime: Runtime) -> APIRouter:
     return router
 
 
+def wants_editor(request: Request) -> bool:
+    """Whether the client prefers a page to any answer format: a browser opening `/sparql?query=...`."""
+    return choose(request.headers.get("accept"), [], RESULTS + GRAPHS + (HTML,)) is HTML
+
+
 def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...]) -> Response:
     """The editor for a browser, the Service Description for everything else."""
     offered = GRAPHS + (HTML,)
@@ -147,7 +160,7 @@ def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...
         raise ApiError(406, "not-acceptable", f"the service description can be given as {describe(GRAPHS)}, "
                                               "the query editor as text/html")
     if fmt is HTML:
-        return HTMLResponse(editor_page(runtime, request.scope.get("root_path", "")), headers={"Vary": "Accept"})
+        return HTMLResponse(editor_page(runtime, request), headers={"Vary": "Accept"})
     endpoint = runtime.settings.base_url + "/sparql"  # the public base URL, never the request's Host
     body = graph(service_description(runtime, endpoint), fmt, SD_PREFIXES)
     return Response(body, 200, {"Vary": "Accept"}, media_type=fmt.content_type)

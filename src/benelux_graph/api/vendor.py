@@ -18,7 +18,10 @@ VENDOR = {
     "layout-base": ("layout-base", ("layout-base.js",)),
     "cose-base": ("cose-base", ("cose-base.js",)),
     "cytoscape-fcose": ("cytoscape-fcose", ("cytoscape-fcose.js",)),
+    "swagger-ui": ("swagger-ui-dist", ("swagger-ui.css", "swagger-ui-bundle.js")),  # /docs (api/site.py)
+    # /vendor/redoc/redoc.standalone.js is a route of api/site.py (its one CDN address replaced)
 }
+WEEK = 7 * 86400
 
 
 class AllowListedFiles(StaticFiles):
@@ -27,6 +30,11 @@ class AllowListedFiles(StaticFiles):
     def __init__(self, directory: Path, files: tuple[str, ...]):
         super().__init__(directory=directory, check_dir=False)
         self.files = frozenset(files)
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = f"public, max-age={WEEK}"  # they change only with package-lock.json
+        return response
 
     async def get_response(self, path: str, scope):
         if path not in self.files:

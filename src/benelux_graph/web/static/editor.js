@@ -27,6 +27,7 @@
     yasqe: { value: config.defaultQuery, autocompleters: ["project-prefixes", "variables"] },
   });
   window.yasgui = yasgui;
+  accessible(document.getElementById("yasgui"), config.words || {});
 
   const picker = document.getElementById("saved-queries");
   const about = document.getElementById("saved-query-description");
@@ -47,4 +48,26 @@
     yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
     picker.value = "";
   });
+
+  // YASGUI's markup, made accessible (axe-core): names for the editor's text area and the endpoint field, the
+  // "+" button moved out of the tab list (a tablist holds tabs only), and CodeMirror's scrolling area reachable by
+  // keyboard. New tabs bring new elements: an observer treats them too.
+  function accessible(root, words) {
+    const fix = () => {
+      root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach((el) => el.setAttribute("aria-label", words.query || "SPARQL query"));
+      root.querySelectorAll("input.autocomplete:not([aria-label])").forEach((el) => el.setAttribute("aria-label", words.endpoint || "SPARQL endpoint"));
+      root.querySelectorAll(".tabsList input:not([aria-label])").forEach((el) => el.setAttribute("aria-label", words.tab || "Tab name"));
+      root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach((el) => el.setAttribute("tabindex", "0"));
+      const add = root.querySelector(".tabsList .addTab");
+      const list = root.querySelector(".tabsList");
+      if (add && list) {
+        const bar = document.createElement("div");
+        bar.className = "tab-bar";
+        list.parentNode.insertBefore(bar, list);
+        bar.append(list, add);  // YASGUI keeps inserting tabs before its (now empty) wrapper in the list
+      }
+    };
+    fix();
+    new MutationObserver(fix).observe(root, { childList: true, subtree: true });
+  }
 })();

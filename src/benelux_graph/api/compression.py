@@ -1,0 +1,144 @@
+"""gzip for every text answer, as plain ASGI middleware just inside ServiceHeaders (which empties HEAD answers
+after this has measured them, so HEAD gets the headers GET would, Content-Length included).
+
+- Only when the client accepts gzip, the answer is text (HTML, CSS, JavaScript, JSON, SPARQL results, RDF, CSV,
+  SVG, ...), 200 and at least MIN_BYTES long (or streamed); never for a Range request or a 206, an answer already
+  encoded, or the dump files of /downloads/ (their ETag is their SHA-256, and each has its own `.gz`).
+- A compressed answer is another representation: its ETag gets `-gzip` (`"abc"` -> `"abc-gzip"`) and it says
+  `Vary: Accept-Encoding`. An `If-None-Match` naming the `-gzip` tag is given to the route without the suffix, so
+  the route's own 304 logic keeps working, and a 304 names the tag the client sent.
+- Streamed bodies are compressed chunk by chunk: nothing is held whole in memory.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from starlette.concurrency import run_in_threadpool
+
+MIN_BYTES = 512
+#: The release's dump files are sent as they are: their ETag is their SHA-256 (SHA256SUMS) and each has a .gz.
+AS_IS = ("/downloads/",)
+OFF_LOOP_BYTES = 64 * 1024  # a larger part is compressed in a worker thread, not on the event loop
+SUFFIX = "-gzip"
+TEXT_TYPES = (b"text/", b"application/json", b"application/javascript", b"application/xml",
+              b"application/ld+json", b"application/n-triples", b"application/n-quads", b"application/trig",
+              b"application/rdf+xml", b"application/sparql-results", b"application/problem+json",
+              b"image/svg+xml", b"application/graphml", b"application/gexf")
+
+
+def accepts_gzip(value: str) -> bool:
+    for part in value.lower().split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if fields[0] in ("gzip", "*"):
+            q = next((f[2:] for f in fields[1:] if f.startswith("q=")), "1")
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def gzip_etag(etag: bytes) -> bytes:
+    return etag[:-1] + SUFFIX.encode() + b'"' if etag.endswith(b'"') else etag
+
+
+def plain_if_none_match(value: bytes) -> bytes:
+    """If-None-Match as the route knows its tags: `"abc-gzip"` -> `"abc"`."""
+    return b",".join(t.strip().replace(SUFFIX.encode() + b'"', b'"') for t in value.split(b","))
+
+
+def add_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    for i, (k, v) in enumerate(headers):
+        if k.lower() == b"vary":
+            if b"accept-encoding" not in v.lower() and v.strip() != b"*":
+                headers[i] = (k, v + b", Accept-Encoding")
+            return headers
+    return headers + [(b"vary", b"Accept-Encoding")]
+
+
+async def squeeze(compressor, body: bytes, more: bool) -> bytes:
+    def run() -> bytes:
+        return compressor.compress(body) + (b"" if more else compressor.flush())
+    return await run_in_threadpool(run) if len(body) > OFF_LOOP_BYTES else run()
+
+
+class Compression:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request_headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
+        wanted = (accepts_gzip(request_headers.get(b"accept-encoding", b"").decode("latin-1"))
+                  and b"range" not in request_headers and not scope.get("path", "").startswith(AS_IS))
+        head = scope["method"] == "HEAD"
+        if not wanted:
+            return await self.app(scope, receive, self.vary_only(send))
+        asked_gzip_tag = SUFFIX.encode() + b'"' in request_headers.get(b"if-none-match", b"")
+        if asked_gzip_tag:
+            headers = [(k, plain_if_none_match(v) if k.lower() == b"if-none-match" else v)
+                       for k, v in scope["headers"]]
+            scope = {**scope, "headers": headers}
+        state: dict = {"start": None, "gzip": None, "as_is": False}
+
+        async def wrapped(message):
+            if message["type"] == "http.response.start":
+                if message["status"] == 304 and asked_gzip_tag:  # the client's tag was the compressed one
+                    headers = [(k, gzip_etag(v) if k.lower() == b"etag" else v) for k, v in message["headers"]]
+                    state["as_is"] = True
+                    return await send({**message, "headers": add_vary(headers)})
+                state["start"] = message  # held until the first body part says how long the answer is
+                return
+            if message["type"] != "http.response.body" or state["as_is"]:
+                return await send(message)
+            body, more = message.get("body", b""), message.get("more_body", False)
+            if state["gzip"] is None:
+                start = state["start"]
+                head_only = head and not body and not more  # a route that sends HEAD no body (static files)
+                if head_only:  # the headers GET would give, judged by the length the route announces
+                    length = next((int(v) for k, v in start["headers"] if k.lower() == b"content-length"), 0)
+                    more = length >= MIN_BYTES
+                if not self.compressible(start, body, more):
+                    state["as_is"] = True
+                    headers = add_vary(list(start["headers"])) if self.is_text(start) else start["headers"]
+                    await send({**start, "headers": headers})
+                    return await send(message)
+                state["gzip"] = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip wrapper, no time stamp
+                data = await squeeze(state["gzip"], body, more) if not head_only else b""
+                headers = [(k, gzip_etag(v) if k.lower() == b"etag" else v) for k, v in start["headers"]
+                           if k.lower() != b"content-length"]
+                headers = add_vary(headers) + [(b"content-encoding", b"gzip")]
+                if head_only:
+                    await send({**start, "headers": headers})
+                    state["as_is"] = True
+                    return await send(message)
+                if not more:
+                    headers.append((b"content-length", str(len(data)).encode()))
+                await send({**start, "headers": headers})
+                return await send({"type": "http.response.body", "body": data, "more_body": more})
+            data = await squeeze(state["gzip"], body, more)
+            await send({"type": "http.response.body", "body": data, "more_body": more})
+
+        await self.app(scope, receive, wrapped)
+
+    @staticmethod
+    def is_text(start) -> bool:
+        content_type = next((v for k, v in start["headers"] if k.lower() == b"content-type"), b"").lower()
+        return content_type.startswith(TEXT_TYPES)
+
+    def compressible(self, start, body: bytes, more: bool) -> bool:
+        names = {k.lower() for k, _ in start["headers"]}
+        return (start["status"] == 200 and self.is_text(start) and b"content-encoding" not in names
+                and b"content-range" not in names and (more or len(body) >= MIN_BYTES))
+
+    @staticmethod
+    def vary_only(send):
+        """Without compression, a text answer still says it depends on Accept-Encoding (caches keep both)."""
+        async def wrapped(message):
+            if message["type"] == "http.response.start" and Compression.is_text(message) \
+                    and message["status"] in (200, 304):
+                message = {**message, "headers": add_vary(list(message["headers"]))}
+            await send(message)
+        return wrapped

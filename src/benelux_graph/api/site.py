@@ -1,0 +1,227 @@
+"""The site around the APIs: the home page (`/`), the API documentation (`/docs` Swagger UI, `/redoc` ReDoc, both
+from the project's npm install, never a CDN), the favicon, and the front-end files under /vendor.
+
+`/` answers a browser with the home page (what the graph is and holds, the three doors, search, sources,
+languages) and a program with the service's entry points, as JSON or Turtle, by content negotiation.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse, HTMLResponse, Response
+
+from .. import __version__
+from ..namespaces import BXR, PREFIXES
+from .editor import STATIC
+from .errors import ApiError
+from .negotiation import GRAPHS, HTML, JSON, choose
+from .openapi import answers
+from .resources import linked_data, page, root
+from .runtime import Runtime
+
+TURTLE = next(f for f in GRAPHS if f.name == "turtle")
+HOME_FORMATS = (HTML, JSON, TURTLE)
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+#: Nodes that are not entities of their own (relationship nodes, quotes, periods, ...): not counted as entities.
+NOT_ENTITIES = {PREFIXES[p] + n for p, n in (
+    ("bx", "SourcePassage"), ("org", "Membership"), ("bx", "Cooperation"), ("time", "Interval"),
+    ("time", "Instant"), ("vcard", "Address"), ("skos", "ConceptScheme"), ("org", "Role"),
+    ("bx", "CooperationStatus"))}
+RELATIONSHIPS = {PREFIXES["org"] + "Membership", PREFIXES["bx"] + "Cooperation"}
+PASSAGE = PREFIXES["bx"] + "SourcePassage"
+SOURCES = ("joint-work-programme-2025-2028", "common-work-programme-2021-2024")
+#: The saved queries the home page offers first (others: the editor's picker and /api/queries).
+FEATURED = ("country-participations", "presidency-in-year", "secretariat-provider", "legal-instruments",
+            "regions-cooperation", "themes-new")
+#: Where npm puts ReDoc's bundle, served by a route of its own.
+REDOC = ("redoc", "bundles")
+
+
+def counts(runtime: Runtime) -> dict[str, int]:
+    """What the release holds, computed once per release from the publication's index."""
+    ld = linked_data(runtime)
+    cached = ld.__dict__.get("home_counts")
+    if cached is None:
+        passages, entities = 0, set()
+        for s, pairs in ld.index.out.items():
+            if not isinstance(s, ox.NamedNode) or not s.value.startswith(str(BXR)):
+                continue
+            types = {o.value for p, o in pairs if p == RDF_TYPE}
+            passages += PASSAGE in types
+            if types and not types & NOT_ENTITIES:
+                entities.add(s)
+        # a relationship: an entity linked to another, directly or through a membership or cooperation node
+        relationships = sum(1 for s in entities for p, o in ld.index.out[s] if p != RDF_TYPE and o in entities)
+        relationships += sum(1 for s, pairs in ld.index.out.items()
+                             if any(p == RDF_TYPE and o.value in RELATIONSHIPS for p, o in pairs))
+        cached = ld.__dict__["home_counts"] = {
+            "triples": len(ld.publication.quads), "entities": len(entities), "relationships": relationships,
+            "passages": passages, "queries": len(runtime.queries)}
+    return cached
+
+
+#: Thousands separators: 4,354 in English, 4 354 in French (a narrow no-break space), 4.354 in Dutch and German.
+THOUSANDS = {"en": ",", "fr": "\u202f", "nl": ".", "de": "."}
+
+
+def number(value: int, lang: str) -> str:
+    return f"{value:,}".replace(",", THOUSANDS.get(lang, ","))
+
+
+def entry_points(base: str) -> dict[str, str]:
+    return {"home": f"{base}/", "sparql": f"{base}/sparql", "queries": f"{base}/api/queries",
+            "graph": f"{base}/api/graph", "search": f"{base}/search", "downloads": f"{base}/downloads",
+            "void": f"{base}/.well-known/void", "ontology": f"{base}/ontology", "shapes": f"{base}/shapes",
+            "validate": f"{base}/validate", "network": f"{base}/benelux-plus", "openapi": f"{base}/openapi.json",
+            "docs": f"{base}/docs", "redoc": f"{base}/redoc", "health": f"{base}/healthz"}
+
+
+def turtle(base: str, release: str, points: dict[str, str]) -> str:
+    """The entry points in RDF: the VoID description of the dataset names the same endpoint and dumps."""
+    lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .", "",
+             f"<{points['home']}> dcterms:title \"benelux-graph\"@en ;",
+             f"  dcterms:hasVersion \"{release}\" ;",
+             f"  void:sparqlEndpoint <{points['sparql']}> ;",
+             f"  rdfs:seeAlso {', '.join(f'<{points[k]}>' for k in ('void', 'downloads', 'openapi', 'queries', 'graph'))} ."]
+    return "\n".join(lines) + "\n"
+
+
+def home(request: Request, runtime: Runtime) -> Response:
+    fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), HOME_FORMATS)
+    if fmt is None:
+        raise ApiError(406, "not-acceptable", "the home page can be given as text/html, application/json or "
+                                              "text/turtle")
+    base = root(request)
+    absolute = str(request.base_url).rstrip("/")
+    points = entry_points(absolute)
+    release = runtime.store.release
+    vary = {"Vary": "Accept, Accept-Language"}
+    if fmt is JSON:
+        body = {"title": "benelux-graph", "version": __version__, "release": release, **counts(runtime),
+                "links": points}
+        return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json", headers=vary)
+    if fmt is TURTLE:
+        return Response(turtle(absolute, release, points), media_type=TURTLE.content_type, headers=vary)
+    from .messages import choose_language
+
+    lang, explicit = choose_language(request)
+    suffix = f"?lang={lang}" if explicit else ""
+    ld = linked_data(runtime)
+    sources = []
+    for slug in SOURCES:
+        node = ox.NamedNode(str(BXR) + slug)
+        if node in ld.index:
+            label, label_lang = ld.index.label(node, lang)
+            sources.append({"label": label, "lang": label_lang if label_lang != lang else None,
+                            "href": f"{base}/page/{slug}{suffix}"})
+    featured = [runtime.queries[n] for n in FEATURED if n in runtime.queries] or list(runtime.queries.values())[:6]
+    queries = [{"title": q.title, "description": q.description,
+                "href": f"{base}/sparql?{urlencode({'query': q.text})}"} for q in featured]
+    shown = {k: number(v, lang) for k, v in counts(runtime).items()}
+    return page(request, "home.html", {"lang": lang, "counts": shown, "sources": sources,
+                                       "queries": queries, "suffix": suffix, "points": entry_points(base)},
+                headers=vary)
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title} · benelux-graph</title>
+  <link rel="icon" href="{base}/favicon.ico" sizes="any">
+  {styles}
+</head>
+<body>
+  <main id="api-docs" data-openapi="{base}/openapi.json"></main>
+  {scripts}
+</body>
+</html>
+"""
+
+
+def docs_page(base: str, which: str) -> str:
+    if which == "swagger":
+        styles = f'<link rel="stylesheet" href="{base}/vendor/swagger-ui/swagger-ui.css">'
+        scripts = (f'<script src="{base}/vendor/swagger-ui/swagger-ui-bundle.js"></script>\n'
+                   f'  <script src="{base}/static/api-docs.js"></script>')
+        title = "API (Swagger UI)"
+    else:
+        styles = ""
+        scripts = (f'<script src="{base}/vendor/redoc/redoc.standalone.js"></script>\n'
+                   f'  <script src="{base}/static/api-docs.js"></script>')
+        title = "API (ReDoc)"
+    return DOCS_PAGE.format(title=title, base=base, styles=styles, scripts=scripts)
+
+
+_REDOC: dict[Path, bytes] = {}
+
+
+def redoc_without_cdn(path: Path) -> bytes:
+    if path not in _REDOC:
+        _REDOC[path] = path.read_bytes().replace(b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"/favicon.ico")
+    return _REDOC[path]
+
+
+def site_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["site"])
+
+    @router.get("/", summary="The home page (HTML), or the service's entry points (JSON, Turtle)",
+                response_class=Response, responses=answers(HOME_FORMATS, "the home page or the entry points"))
+    async def home_route(request: Request) -> Response:
+        return await run_in_threadpool(home, request, runtime)
+
+    @router.get("/docs", include_in_schema=False)
+    async def swagger(request: Request) -> HTMLResponse:
+        return HTMLResponse(docs_page(root(request), "swagger"))
+
+    @router.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        return HTMLResponse(docs_page(root(request), "redoc"))
+
+    @router.get("/vendor/redoc/redoc.standalone.js", include_in_schema=False)
+    async def redoc_bundle() -> Response:
+        """ReDoc's bundle, its one CDN address (the Redocly logo in the sidebar) pointed at the local favicon."""
+        path = runtime.settings.root.joinpath("node_modules", *REDOC, "redoc.standalone.js")
+        if not path.is_file():
+            raise ApiError(404, "not-found", "ReDoc is not installed: run `npm ci` (or `make setup`)")
+        body = await run_in_threadpool(redoc_without_cdn, path)
+        return Response(body, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": f"public, max-age={WEEK}"})
+
+    @router.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    return router
+
+
+class CachedStatic(StaticFiles):
+    """Static files a browser may keep for a day (the project's own, which change with the software) or a week
+    (the npm libraries, which change only with package-lock.json); ETag and Last-Modified revalidate them."""
+
+    def __init__(self, *args, max_age: int = 86400, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_control = f"public, max-age={max_age}"
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = self.cache_control
+        return response
+
+
+WEEK = 7 * 86400
+
+
+def mount_static(app: FastAPI) -> None:
+    """/static, the project's own files (the npm libraries under /vendor: api/vendor.py)."""
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")

@@ -1,0 +1,77 @@
+"""gzip of text answers over a real server: the same bytes once decompressed, a distinct ETag (`-gzip`) that
+revalidates to 304, `Vary: Accept-Encoding`; never for HEAD, Range requests or files already gzipped; static
+files cacheable for long; a favicon."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+import pytest
+
+pytestmark = [pytest.mark.server]
+
+GZIP = {"Accept-Encoding": "gzip"}
+TEXT_ROUTES = ["/", "/page/greater-region", "/search?q=region", "/ontology", "/sparql", "/api/graph",
+               "/downloads", "/static/site.css", "/vendor/yasgui/yasgui.min.js",
+               "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%20500"]
+
+
+def raw(http, path, **headers):
+    """The answer's bytes as sent (httpx would decode a gzip body: read the stream raw)."""
+    with http.stream("GET", path, headers={"Accept": "*/*", **headers}) as r:
+        return r, b"".join(r.iter_raw())
+
+
+@pytest.mark.parametrize("path", TEXT_ROUTES)
+def test_a_text_answer_is_gzipped_and_decompresses_to_the_same_bytes(http, path):
+    plain, plain_body = raw(http, path)
+    packed, packed_body = raw(http, path, **GZIP)
+    assert plain.status_code == packed.status_code == 200
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(packed_body) == plain_body
+    assert len(packed_body) < len(plain_body) / 2
+    assert "accept-encoding" in packed.headers["vary"].lower()
+    assert "accept-encoding" in plain.headers["vary"].lower()
+    if "etag" in plain.headers:
+        assert packed.headers["etag"] == plain.headers["etag"][:-1] + '-gzip"'
+
+
+def test_the_gzip_etag_revalidates(http):
+    first, _ = raw(http, "/ontology", **GZIP)
+    again = http.get("/ontology", headers={**GZIP, "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+    plain, _ = raw(http, "/ontology")
+    assert http.get("/ontology", headers={"If-None-Match": plain.headers["etag"]}).status_code == 304
+
+
+def test_range_requests_and_dump_files_are_sent_as_they_are(http):
+    """A Range answer is never compressed; a dump file keeps its SHA-256 ETag (its .gz sibling is the
+    compressed form)."""
+    page, _ = raw(http, "/api/graph", Range="bytes=0-99", **GZIP)
+    assert "content-encoding" not in page.headers
+    whole, body = raw(http, "/downloads/benelux-graph.ttl", **GZIP)
+    assert "content-encoding" not in whole.headers
+    assert whole.headers["etag"] == f'"{hashlib.sha256(body).hexdigest()}"'
+    part, part_body = raw(http, "/downloads/benelux-graph.ttl", Range="bytes=100-199", **GZIP)
+    assert part.status_code == 206 and "content-encoding" not in part.headers
+    assert part_body == body[100:200]
+    packed, packed_body = raw(http, "/downloads/benelux-graph.ttl.gz", **GZIP)
+    assert "content-encoding" not in packed.headers and gzip.decompress(packed_body) == body
+
+
+def test_head_gives_the_headers_of_get(http):
+    get, _ = raw(http, "/ontology", **GZIP)
+    head = http.head("/ontology", headers={"Accept": "*/*", **GZIP})
+    assert head.status_code == 200 and head.content == b""
+    for name in ("etag", "content-encoding", "vary", "content-type", "content-length"):
+        assert head.headers[name] == get.headers[name], name
+
+
+def test_static_files_are_cacheable_and_there_is_a_favicon(http):
+    assert http.get("/static/site.css").headers["cache-control"] == "public, max-age=86400"
+    assert "max-age=604800" in http.get("/vendor/yasgui/yasgui.min.css").headers["cache-control"]
+    icon = http.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert icon.content[:4] == b"\0\0\1\0"
