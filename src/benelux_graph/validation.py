@@ -150,10 +150,22 @@ def validate_graph(
         raise BeneluxGraphError(
             f"the SHACL shapes cannot be used: {getattr(results_graph, 'message', results_graph)}"
         )
+    return report_from_graph(results_graph, shapes, data, locate)
+
+
+def report_from_graph(
+    results_graph: rdflib.Graph,
+    shapes: rdflib.Graph,
+    data: rdflib.Graph | None = None,
+    locate: Callable[..., str | None] | None = None,
+) -> ValidationReport:
+    """A ValidationReport from a SHACL validation report graph (pyshacl's, or another engine's)."""
+    if locate is None:
+        locate = _by_focus({})
     names = rdflib.Graph()
     bind_prefixes(names)
     names.bind("bxsh", SHAPES_NS)
-    for prefix, ns in list(shapes.namespaces()) + list(data.namespaces()):
+    for prefix, ns in list(shapes.namespaces()) + list(data.namespaces() if data is not None else []):
         if prefix and prefix not in dict(names.namespaces()):
             names.bind(prefix, ns, override=False)
 
@@ -386,4 +398,6 @@ def _path_triples(focus, path, value, graph: rdflib.Graph | None) -> list[tuple]
     return []
 
 
-__all__ = ["ValidationReport", "ValidationResult", "completeness", "validate_files", "validate_graph"]
+__all__ = [
+    "ValidationReport", "ValidationResult", "completeness", "report_from_graph", "validate_files", "validate_graph",
+]
