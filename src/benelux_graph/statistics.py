@@ -13,7 +13,8 @@ LANGUAGES = ("en", "fr", "nl", "de")
 
 #: Nodes that are not entities: relationship nodes, provenance, periods, controlled vocabularies, the ontology.
 NOT_ENTITY_TYPES = """bx:SourcePassage org:Membership bx:Cooperation time:Interval time:Instant vcard:Address
-    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
+    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty
+    owl:AnnotationProperty owl:Ontology
     owl:AllDisjointClasses"""
 
 
