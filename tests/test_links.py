@@ -51,3 +51,21 @@ def test_eu_regulations_link_the_eli_of_the_number_the_data_gives(store):
 def test_links_are_in_their_own_files(store):
     files = {str(p.name) for g, p in store.files.items() if "links" in p.name}
     assert files == {"links-countries.ttl", "links-nuts.ttl", "links-eli.ttl"}
+
+
+def test_void_describes_each_links_file_as_a_linkset(store, settings):
+    from benelux_graph.dumps import Publication, void_triples
+
+    void = "http://rdfs.org/ns/void#"
+    triples = {(t.subject.value, t.predicate.value, getattr(t.object, "value", None))
+               for t in void_triples(Publication(store, settings), [])}
+    linksets = {s for s, p, o in triples if p == RDF_TYPE and o == void + "Linkset"}
+    assert linksets == {g for g, p in store.files.items() if p.name.startswith("links-")}
+    countries = next(g for g in linksets if g.endswith("links-countries"))
+    assert (countries, void + "linkPredicate", "http://www.w3.org/2004/02/skos/core#exactMatch") in triples
+    assert (countries, void + "objectsTarget", "http://publications.europa.eu/resource/authority/country") in triples
+    eli = next(g for g in linksets if g.endswith("links-eli"))
+    assert (eli, void + "linkPredicate", "http://www.w3.org/2002/07/owl#sameAs") in triples
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
