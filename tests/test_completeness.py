@@ -86,3 +86,16 @@ def test_stats_reports_the_gaps_in_json_and_text(settings):
     assert text.returncode == 0
     assert f"completeness: {report['gaps']} gaps the sources leave open" in text.stdout
     assert "bxsh:prefLabel-fr" in text.stdout
+
+
+def test_the_saved_query_lists_the_same_missing_translations(store):
+    """queries/missing-translations.rq lists, per entity, the languages the completeness report finds missing."""
+    from benelux_graph.statistics import compact
+
+    text = (ROOT / "queries" / "missing-translations.rq").read_text(encoding="utf-8")
+    listed = {(compact(row[0].value), frozenset(row[2].value.split())) for row in store.query(text)}
+    gaps: dict[str, set] = {}
+    for gap in completeness(store).results:
+        if gap.source_shape.startswith("bxsh:prefLabel-"):
+            gaps.setdefault(gap.focus_node, set()).add(gap.source_shape.removeprefix("bxsh:prefLabel-"))
+    assert listed and listed == {(entity, frozenset(langs)) for entity, langs in gaps.items()}
