@@ -1,6 +1,6 @@
 """A second SHACL engine agrees with pyshacl: Apache Jena's SHACL (Debian's libapache-jena-java, installed by
-`make setup-jena`) gives the same results on the project's data (none: it conforms) and on every invalid case of
-tests/shapes/invalid/, and the same verdict, so `validate`'s `conforms` is what the SHACL specification says.
+`make setup-jena`) gives the same results on the project's data (none: it conforms), on every invalid case of
+tests/shapes/invalid/ and on the valid ones of tests/shapes/valid/, and the same verdict, so `validate`'s `conforms` is what the SHACL specification says.
 
 Jena runs once for all cases (tests/engines/JenaShacl.java, a single-file Java program); its report graphs are
 read with the same code as pyshacl's (validation.report_from_graph) and compared result by result: severity, focus
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHAPES_TESTS = ROOT / "tests" / "shapes"
 BASE = SHAPES_TESTS / "base.ttl"
 INVALID = sorted((SHAPES_TESTS / "invalid").glob("*.ttl"))
+VALID = sorted((SHAPES_TESTS / "valid").glob("*.ttl"))
 JAVA_DIR = Path("/usr/share/java")
 JARS = """jena-cmds jena-shacl jena-arq jena-core jena-base jena-iri jena-shex jena-rdfconnection jena-tdb jena-tdb2
     jena-dboe-base jena-dboe-index jena-dboe-storage jena-dboe-trans-data jena-dboe-transaction commons-cli
@@ -66,6 +67,7 @@ def jena(settings, tmp_path_factory) -> dict[str, rdflib.Graph]:
     ontology = settings.ontology_dir / "benelux.ttl"
     runs = {"data": [ontology, *sorted(settings.data_dir.glob("*.ttl"))]}
     runs.update({case.stem: [ontology, BASE, case] for case in INVALID})
+    runs.update({"valid/" + case.stem: [ontology, BASE, case] for case in VALID})
     lines = "".join(f"{shapes}\t{'|'.join(map(str, files))}\n" for files in runs.values())
     done = subprocess.run(
         ["java", "-cp", classpath(tmp_path_factory.mktemp("jena")), str(ROOT / "tests/engines/JenaShacl.java")],
@@ -104,3 +106,11 @@ def test_jena_agrees_on_each_invalid_case(settings, jena, case):
     assert keys(theirs) == keys(ours), (
         f"only pyshacl: {sorted(keys(ours) - keys(theirs))}\nonly Jena: {sorted(keys(theirs) - keys(ours))}"
     )
+
+
+@pytest.mark.parametrize("case", VALID, ids=lambda p: p.stem)
+def test_jena_agrees_each_valid_case_conforms(settings, jena, case):
+    ours = validate_files(settings, [BASE, case])
+    theirs = jena_report(settings, jena["valid/" + case.stem])
+    assert conforms(jena["valid/" + case.stem]) is ours.conforms is True
+    assert keys(theirs) == keys(ours) == set()
