@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: check setup setup-python setup-browser setup-web setup-virtuoso fuzz load bench serve test validate stats lint lock
+.PHONY: check setup setup-python setup-browser setup-web setup-virtuoso setup-jena fuzz load bench serve test validate stats lint lock
 
 setup: setup-python setup-web
 
@@ -47,7 +47,12 @@ serve: setup
 setup-virtuoso:
 	@scripts/virtuoso.sh install
 
-test: setup setup-browser setup-virtuoso
+# Apache Jena from Debian: the second SHACL engine of tests/test_shacl_engines.py.
+setup-jena:
+	@test -f /usr/share/java/jena-shacl.jar || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -q --no-install-recommends libapache-jena-java; }
+
+test: setup setup-browser setup-virtuoso setup-jena
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest -q
 

@@ -100,10 +100,12 @@ def test_json_report(settings):
     }
 
 
-def test_warnings_do_not_break_conformance(settings):
-    report = validate_files(settings, [BASE, SHAPES_TESTS / "invalid" / "entity-no-french-label.ttl"])
+def test_a_warning_breaks_conformance_as_the_shacl_specification_says(settings):
+    report = validate_files(settings, [BASE, SHAPES_TESTS / "invalid" / "passage-unused.ttl"])
     assert report.warnings and not report.violations
-    assert report.conforms
+    assert not report.conforms
+    assert report.to_json().startswith('{\n  "conforms": false')
+    assert report.to_text().splitlines()[-1].startswith("does not conform: 0 violations, 1 warning")
 
 
 def test_validate_graph_on_rdflib_graphs(store):
@@ -163,10 +165,19 @@ def test_cli_violation_exit_1():
     assert done.stdout.strip().splitlines()[-1].startswith("does not conform: 1 violation")
 
 
-def test_cli_only_warnings_exit_0():
-    done = cli(str(BASE), str(SHAPES_TESTS / "invalid" / "entity-no-german-label.ttl"))
-    assert done.returncode == 0, done.stdout + done.stderr
+def test_cli_only_warnings_exit_1():
+    done = cli(str(BASE), str(SHAPES_TESTS / "invalid" / "passage-unused.ttl"))
+    assert done.returncode == 1, done.stdout + done.stderr
     assert "Warning:" in done.stdout
+    assert done.stdout.strip().splitlines()[-1].startswith("does not conform: 0 violations, 1 warning")
+
+
+def test_cli_json_conforms_follows_the_specification():
+    """A warning is a SHACL result: `conforms` is false, as pyshacl's own report and other engines say."""
+    done = cli("--format", "json", str(BASE), str(SHAPES_TESTS / "invalid" / "passage-unused.ttl"))
+    doc = json.loads(done.stdout)
+    assert doc["conforms"] is False and doc["counts"]["violations"] == 0 and doc["counts"]["warnings"] == 1
+    assert done.returncode == 1
 
 
 def test_cli_broken_turtle_exit_2(tmp_path):
@@ -200,7 +211,8 @@ def test_cli_json_format_project_data():
     done = cli("--format", "json")
     doc = json.loads(done.stdout)
     assert doc["conforms"] is (done.returncode == 0)
-    assert doc["counts"]["violations"] == 0
+    assert doc["conforms"] is True
+    assert doc["counts"] == {"violations": 0, "warnings": 0, "infos": 0} and doc["results"] == []
 
 
 def test_result_names_the_file_stating_the_offending_triple(settings):

@@ -66,6 +66,7 @@ DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 FOAF = str(PREFIXES["foaf"])
 OWL = str(PREFIXES["owl"])
+SKOS = str(PREFIXES["skos"])
 IANA = "https://www.iana.org/assignments/media-types/"
 
 PREFIX_MAP: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -453,6 +454,16 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
     def count(s: str, p: str, value: int) -> None:
         add(s, VOID + p, lit(value, XSD + "integer"))
 
+    def linkset(g: str) -> None:
+        """A data/links-*.ttl graph is a VoID linkset: its link predicates, and the schemes its targets are in."""
+        mine = [q for q in pub.quads if q.graph_name == n(g)]
+        add(g, RDF_TYPE, VOID + "Linkset")
+        add(g, VOID + "subjectsTarget", ds)
+        for p in sorted({q.predicate.value for q in mine} & {SKOS + "exactMatch", OWL + "sameAs"}):
+            add(g, VOID + "linkPredicate", p)
+        for scheme in sorted({q.object.value for q in mine if q.predicate.value == SKOS + "inScheme"}):
+            add(g, VOID + "objectsTarget", scheme)
+
     quads = pub.quads
     ds = DATASET_IRI
     add(ds, RDF_TYPE, VOID + "Dataset")
@@ -518,6 +529,8 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
         path = pub.store.files.get(g)
         if path is not None:
             add(g, DCTERMS + "title", lit(f"{path.parent.name}/{path.name}"))
+            if path.name.startswith("links-"):
+                linkset(g)
         elif g == QUERIES_GRAPH:
             add(g, DCTERMS + "title", lit("saved queries (queries/*.rq) as SHACL SPARQL executables", lang="en"))
 

@@ -1,9 +1,11 @@
-"""`benelux-graph stats`: what the graph holds, and how much of it is sourced and labelled in each language."""
+"""`benelux-graph stats`: what the graph holds, how much of it is sourced and labelled in each language, and what
+the sources leave open (the completeness report: gaps, not errors; `validate` checks errors)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 
 from .namespaces import PREFIXES
 
@@ -11,7 +13,8 @@ LANGUAGES = ("en", "fr", "nl", "de")
 
 #: Nodes that are not entities: relationship nodes, provenance, periods, controlled vocabularies, the ontology.
 NOT_ENTITY_TYPES = """bx:SourcePassage org:Membership bx:Cooperation time:Interval time:Instant vcard:Address
-    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
+    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty
+    owl:AnnotationProperty owl:Ontology
     owl:AllDisjointClasses"""
 
 
@@ -39,6 +42,8 @@ class Stats:
     source_passages: int
     with_provenance: float
     with_label: dict[str, float]
+    #: gaps the sources leave open (ontology/completeness.ttl): {"gaps": n, "by_check": {...}, "items": [...]}
+    completeness: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -53,6 +58,10 @@ class Stats:
         lines += ["", f"source passages: {self.source_passages}",
                   f"entities with provenance: {self.with_provenance:.1%}"]
         lines += [f"entities with a {lang} label: {share:.1%}" for lang, share in self.with_label.items()]
+        if self.completeness:
+            lines += ["", f"completeness: {self.completeness['gaps']} gaps the sources leave open "
+                      "(not SHACL results; --format json lists each one):"]
+            lines += [f"  {n:5d}  {check}" for check, n in self.completeness["by_check"].items()]
         return "\n".join(lines)
 
 
@@ -63,6 +72,18 @@ def _rows(store, sparql: str) -> list[tuple]:
 
 def _count(store, sparql: str) -> int:
     return int(_rows(store, sparql)[0][0].value)
+
+
+def completeness_report(store) -> dict:
+    """The gaps of the data by the shapes of ontology/completeness.ttl: counts per check, and each gap."""
+    from .validation import completeness
+
+    report = completeness(store)
+    items = [{"focus_node": r.focus_node, "path": r.path, "message": r.message, "check": r.source_shape,
+              "file": r.file} for r in report.sorted_results()]
+    by_check = Counter(item["check"] for item in items)
+    return {"gaps": len(items), "by_check": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "items": items}
 
 
 def compute_stats(store) -> Stats:
@@ -95,4 +116,5 @@ def compute_stats(store) -> Stats:
         source_passages=_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?p a bx:SourcePassage }"),
         with_provenance=share(sourced),
         with_label={lang: share(n) for lang, n in labelled.items()},
+        completeness=completeness_report(store) if hasattr(store, "files") else {},
     )

@@ -3,8 +3,10 @@
     validate_files(settings, None)      the project's data: ontology/benelux.ttl + data/*.ttl
     validate_files(settings, [paths])   the given files, checked together with the ontology
     validate_graph(data, shapes, ontology)   any rdflib graphs (used by the above and by HTTP /validate)
+    completeness(store)                 the gaps the sources leave open (ontology/completeness.ttl), for `stats`
 
-Warnings (sh:Warning) never break conformance: `conforms` is False only when an sh:Violation fires.
+`conforms` is what the SHACL specification says it is: True only when there is no result of any severity (a
+sh:Warning is a result too). What is merely incomplete is no SHACL result: it is checked by completeness().
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from rdflib import RDF, SH, BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from .errors import BeneluxGraphError
-from .namespaces import BASE, bind_prefixes
+from .namespaces import BASE, GRAPH, bind_prefixes
 from .settings import Settings
 from .store import GraphStore
 
@@ -62,7 +64,7 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        return not any(r.severity == "Violation" for r in self.results)
+        return not self.results  # SHACL 1.0, 3.6.1: any result, whatever its severity, means not conforming
 
     @property
     def counts(self) -> dict[str, int]:
@@ -162,10 +164,22 @@ def _validate_graph(data, shapes, ontology, locate) -> ValidationReport:
         raise BeneluxGraphError(
             f"the SHACL shapes cannot be used: {getattr(results_graph, 'message', results_graph)}"
         )
+    return report_from_graph(results_graph, shapes, data, locate)
+
+
+def report_from_graph(
+    results_graph: rdflib.Graph,
+    shapes: rdflib.Graph,
+    data: rdflib.Graph | None = None,
+    locate: Callable[..., str | None] | None = None,
+) -> ValidationReport:
+    """A ValidationReport from a SHACL validation report graph (pyshacl's, or another engine's)."""
+    if locate is None:
+        locate = _by_focus({})
     names = rdflib.Graph()
     bind_prefixes(names)
     names.bind("bxsh", SHAPES_NS)
-    for prefix, ns in list(shapes.namespaces()) + list(data.namespaces()):
+    for prefix, ns in list(shapes.namespaces()) + list(data.namespaces() if data is not None else []):
         if prefix and prefix not in dict(names.namespaces()):
             names.bind(prefix, ns, override=False)
 
@@ -311,10 +325,34 @@ def validate_files(settings: Settings, files: list[Path] | None = None) -> Valid
         wanted = {p.resolve() for p in given}
         data_graphs = [g for g, p in store.files.items() if p.resolve() in wanted]
 
-    ontology = _to_rdflib(store, store.graphs("ontology"))
     shapes = _to_rdflib(store, store.graphs("shapes"))
+    return _validate_store(store, data_graphs, shapes, settings.root)
+
+
+def _validate_store(store: GraphStore, data_graphs: list[str], shapes: rdflib.Graph, root: Path) -> ValidationReport:
+    ontology = _to_rdflib(store, store.graphs("ontology"))
     data = _to_rdflib(store, data_graphs)
-    return validate_graph(data, shapes, ontology, locate=_Locator(store, data_graphs, settings))
+    return validate_graph(data, shapes, ontology, locate=_Locator(store, data_graphs, root))
+
+
+def completeness_shapes_file(ontology_dir: Path) -> Path:
+    return ontology_dir / "completeness.ttl"
+
+
+def completeness(store: GraphStore, graphs: list[str] | None = None) -> ValidationReport:
+    """The gaps of a loaded store's data graphs (or of the given named graphs), by ontology/completeness.ttl.
+
+    The results are sh:Info: a translation, theme, date or party that the sources leave open. They are listed by
+    `benelux-graph stats`, never by `validate`: incomplete is not invalid.
+    """
+    ontology_file = store.files[str(GRAPH["ontology"])]
+    shapes = rdflib.Graph()
+    try:
+        shapes.parse(completeness_shapes_file(ontology_file.parent), format="turtle")
+    except (OSError, SyntaxError) as e:
+        raise BeneluxGraphError(f"the completeness shapes cannot be read: {e}") from None
+    graphs = store.graphs("data") if graphs is None else graphs
+    return _validate_store(store, graphs, shapes, ontology_file.parent.parent)
 
 
 def _unique_paths(files: Iterable[Path]) -> list[Path]:
@@ -324,9 +362,9 @@ def _unique_paths(files: Iterable[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def _display_path(path: Path, settings: Settings) -> str:
+def _display_path(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(settings.root.resolve()).as_posix()
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
 
@@ -366,7 +404,7 @@ class _Locator:
     """The file of a result: where the offending triple (focus, path, value) is stated, if it is one triple of one
     file; else the file that defines the focus node (where it is typed, else a subject, else mentioned)."""
 
-    def __init__(self, store: GraphStore, graphs: list[str], settings: Settings):
+    def __init__(self, store: GraphStore, graphs: list[str], root: Path):
         self.nodes: dict = {}
         self.triples: dict = {}
         self.links: dict = {}  # (subject, object) -> files stating some triple between them
@@ -375,7 +413,7 @@ class _Locator:
         mentioned: dict = {}
         rdf_type = ox.NamedNode(str(RDF.type))
         for name in [*graphs, *store.graphs("ontology")]:
-            shown = _display_path(store.files[name], settings)
+            shown = _display_path(store.files[name], root)
             for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
                 s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
                 self.triples.setdefault((s, p, o), shown)
@@ -417,4 +455,6 @@ def _path_triples(focus, path, value, graph: rdflib.Graph | None) -> list[tuple]
     return []
 
 
-__all__ = ["ValidationReport", "ValidationResult", "validate_files", "validate_graph"]
+__all__ = [
+    "ValidationReport", "ValidationResult", "completeness", "report_from_graph", "validate_files", "validate_graph",
+]

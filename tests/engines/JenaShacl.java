@@ -1,0 +1,36 @@
+// A second SHACL engine for the tests: Apache Jena's SHACL (Debian's libapache-jena-java), run as a single-file
+// Java program. Each line of standard input is one validation, `SHAPES-FILES<TAB>DATA-FILES` (files separated by
+// `|`); for each, the SHACL validation report is written as N-Triples, followed by a line `#end`.
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.jena.graph.Graph;
+import org.apache.jena.riot.Lang;
+import org.apache.jena.riot.RDFDataMgr;
+import org.apache.jena.shacl.ShaclValidator;
+import org.apache.jena.shacl.Shapes;
+import org.apache.jena.shacl.ValidationReport;
+import org.apache.jena.sparql.graph.GraphFactory;
+
+public class JenaShacl {
+    static Graph read(String files) {
+        Graph g = GraphFactory.createDefaultGraph();
+        for (String f : files.split("\\|")) RDFDataMgr.read(g, f, Lang.TURTLE);
+        return g;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) continue;
+            String[] parts = line.split("\t");
+            Shapes shapes = Shapes.parse(read(parts[0]));
+            ValidationReport report = ShaclValidator.get().validate(shapes, read(parts[1]));
+            RDFDataMgr.write(System.out, report.getGraph(), Lang.NTRIPLES);
+            System.out.println("#end");
+            System.out.flush();
+        }
+    }
+}
