@@ -17,6 +17,7 @@ import pytest
 from reliability_settings import reliability_settings
 from reliability_support import LiveServer, ServerProcess
 
+from benelux_graph.api.contributions import ContributionChecker
 from benelux_graph.api.validate import EXAMPLE
 
 pytestmark = pytest.mark.server
@@ -25,6 +26,14 @@ TURTLE = {"content-type": "text/turtle", "accept": "application/json"}
 JSONLD = {"content-type": "application/ld+json", "accept": "application/json"}
 #: The audit's crash: 10,000 JSON-LD terms each defined through the next overflowed Oxigraph's stack.
 CHAIN = json.dumps({"@context": {f"t{i}": f"t{i + 1}:x" for i in range(10_000)}, "@id": "http://e/x", "t0": "v"})
+#: Other chains that crash the same parser (each checked by hand: a segfault when Oxigraph reads it).
+CHAINS = [
+    {f"t{i}": {"@id": f"http://e/t{i}", "@type": f"t{i + 1}:x"} for i in range(10_000)},
+    {f"t{i}": {"@reverse": f"t{i + 1}:x"} for i in range(10_000)},
+    {f"t{i}": f"t{i + 1}" for i in range(10_000)},
+    {f"t{i}": f"t{(i + 1) % 10_000}:x" for i in range(10_000)},
+    {"t0": "http://e/"} | {f"t{i}:a": {"@id": f"t{i + 1}:a"} for i in range(10_000)},
+]
 #: A cooperation of 1,200 partners: pySHACL took minutes on it.
 SLOW = ("@prefix bx: <https://w3id.org/benelux-graph/ontology#> .\n"
         "<https://w3id.org/benelux-graph/id/cooperation-many> a bx:Cooperation ;\n  bx:partner "
@@ -112,6 +121,10 @@ def test_a_jsonld_context_chain_does_not_kill_the_server(process_server):
     # the same body as the page's form
     r = httpx.post(url + "/validate", data={"syntax": "jsonld", "data": CHAIN}, timeout=60)
     assert r.status_code == 400 and "chain of 10000 terms" in r.text
+    for context in CHAINS:
+        document = json.dumps({"@context": context, "@id": "http://e/x", "t0": "v"}).encode()
+        r = httpx.post(url + "/validate", content=document, headers=JSONLD, timeout=60)
+        assert r.status_code == 400 and r.json()["error"]["type"] == "context-too-deep", r.text[:300]
     assert process_server.process.poll() is None
     assert httpx.get(url + "/healthz", timeout=10).status_code == 200
     # and it still validates
@@ -227,3 +240,13 @@ def test_a_ten_triple_contribution_is_answered_within_a_second(slow_limit_server
             times.append(time.perf_counter() - start)
             assert r.status_code == 200 and r.json()["statements"] == 10, r.text[:300]
     assert min(times) < 1.0, times
+
+
+def test_a_crashed_worker_is_blamed_on_what_it_was_doing(settings):
+    """A native crash while parsing is the contribution's 400, while checking its 422; a kill is a 503."""
+    checker = ContributionChecker(reliability_settings(settings, validate_memory_bytes=1_000), store=None)
+    parsing, checking = checker.lost("parsing", -signal.SIGSEGV), checker.lost("validating", -signal.SIGABRT)
+    assert (parsing.status, parsing.type) == (400, "unreadable-contribution") and "SIGSEGV" in parsing.message
+    assert (checking.status, checking.type) == (422, "validation-failed") and "1,000 bytes" in checking.message
+    killed = checker.lost("parsing", -signal.SIGKILL)
+    assert (killed.status, killed.type) == (503, "validation-unavailable") and killed.headers["Retry-After"]
