@@ -73,6 +73,11 @@ def rss(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def latencies_while(action, url: str, paths: tuple[str, ...] = ("/healthz",)) -> tuple[object, float]:
     """Run `action` in a thread; meanwhile GET the paths in turn. Its result and the slowest of those answers."""
     with ThreadPoolExecutor(1) as pool, httpx.Client(base_url=url, timeout=60) as client:
@@ -213,8 +218,11 @@ def test_a_lost_validation_worker_fails_its_request_only(slow_limit_server, sig,
     url = slow_limit_server.url
     pid = wait_for_validation_worker(slow_limit_server)
     with ThreadPoolExecutor(1) as pool:
+        start = cpu_seconds(pid)
         future = pool.submit(httpx.post, url + "/validate", content=SLOW.encode(), headers=TURTLE, timeout=60)
-        time.sleep(1.0)  # parsed by now; pySHACL runs
+        deadline = time.monotonic() + 30
+        while cpu_seconds(pid) < start + 0.3 and time.monotonic() < deadline:  # the worker is at it
+            time.sleep(0.02)
         os.kill(pid, sig)
         r = future.result()
     assert r.status_code == status and r.json()["error"]["type"] == kind, r.text[:300]
