@@ -10,6 +10,10 @@ Nothing is stored, and nothing the document points to is fetched: Turtle is pars
 IRIs; a JSON-LD `@context` must be inline, or the project's own (`https://w3id.org/benelux-graph/context.jsonld`
 or `/context.jsonld`), which is substituted locally; any other remote context is refused (400), and
 Oxigraph's JSON-LD parser has no document loader to fetch one anyway.
+
+Nothing of a contribution is parsed or checked in the server process: the route hands the body to a validation
+worker (api/contributions.py), which runs `read_form`, `parse_contribution` (nesting, JSON-LD term chains and
+RDF-star refused first, with a 400) and `Validator.check` within the validation time and memory limits.
 """
 
 from __future__ import annotations
