@@ -17,6 +17,7 @@ import pytest
 from reliability_settings import reliability_settings
 from reliability_support import LiveServer, ServerProcess
 
+from benelux_graph.api.contributions import ContributionChecker
 from benelux_graph.api.validate import EXAMPLE
 
 pytestmark = pytest.mark.server
@@ -25,6 +26,14 @@ TURTLE = {"content-type": "text/turtle", "accept": "application/json"}
 JSONLD = {"content-type": "application/ld+json", "accept": "application/json"}
 #: The audit's crash: 10,000 JSON-LD terms each defined through the next overflowed Oxigraph's stack.
 CHAIN = json.dumps({"@context": {f"t{i}": f"t{i + 1}:x" for i in range(10_000)}, "@id": "http://e/x", "t0": "v"})
+#: Other chains that crash the same parser (each checked by hand: a segfault when Oxigraph reads it).
+CHAINS = [
+    {f"t{i}": {"@id": f"http://e/t{i}", "@type": f"t{i + 1}:x"} for i in range(10_000)},
+    {f"t{i}": {"@reverse": f"t{i + 1}:x"} for i in range(10_000)},
+    {f"t{i}": f"t{i + 1}" for i in range(10_000)},
+    {f"t{i}": f"t{(i + 1) % 10_000}:x" for i in range(10_000)},
+    {"t0": "http://e/"} | {f"t{i}:a": {"@id": f"t{i + 1}:a"} for i in range(10_000)},
+]
 #: A cooperation of 1,200 partners: pySHACL took minutes on it.
 SLOW = ("@prefix bx: <https://w3id.org/benelux-graph/ontology#> .\n"
         "<https://w3id.org/benelux-graph/id/cooperation-many> a bx:Cooperation ;\n  bx:partner "
@@ -64,18 +73,24 @@ def rss(pid: int) -> int:
     return 0
 
 
-def latencies_while(action, url: str, paths: tuple[str, ...] = ("/healthz",)) -> tuple[object, float]:
-    """Run `action` in a thread; meanwhile GET the paths in turn. Its result and the slowest of those answers."""
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def latencies_while(action, url: str, paths: tuple[str, ...] = ("/healthz",)) -> tuple[object, list[float]]:
+    """Run `action` in a thread; meanwhile GET the paths in turn. Its result and the seconds of those answers,
+    slowest first."""
     with ThreadPoolExecutor(1) as pool, httpx.Client(base_url=url, timeout=60) as client:
         future = pool.submit(action)
-        slowest = 0.0
+        seconds = []
         while not future.done():
             for path in paths:
                 start = time.perf_counter()
                 assert client.get(path).status_code == 200
-                slowest = max(slowest, time.perf_counter() - start)
+                seconds.append(time.perf_counter() - start)
             time.sleep(0.02)
-        return future.result(), slowest
+        return future.result(), sorted(seconds, reverse=True)
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +127,10 @@ def test_a_jsonld_context_chain_does_not_kill_the_server(process_server):
     # the same body as the page's form
     r = httpx.post(url + "/validate", data={"syntax": "jsonld", "data": CHAIN}, timeout=60)
     assert r.status_code == 400 and "chain of 10000 terms" in r.text
+    for context in CHAINS:
+        document = json.dumps({"@context": context, "@id": "http://e/x", "t0": "v"}).encode()
+        r = httpx.post(url + "/validate", content=document, headers=JSONLD, timeout=60)
+        assert r.status_code == 400 and r.json()["error"]["type"] == "context-too-deep", r.text[:300]
     assert process_server.process.poll() is None
     assert httpx.get(url + "/healthz", timeout=10).status_code == 200
     # and it still validates
@@ -124,8 +143,9 @@ def test_deep_nesting_is_refused_with_a_message_and_blocks_nothing(process_serve
     turtle = ("<http://ex/s> <http://ex/p> " + "(" * 499_000 + "1" + ")" * 499_000 + " oops").encode()
     json_body = ("[" * 2_000 + "]" * 2_000).encode()
     for body, headers in ((turtle, TURTLE), (json_body, JSONLD), (b'{"a":' * 2_000 + b"1" + b"}" * 2_000, JSONLD)):
-        r, slowest = latencies_while(lambda b=body, h=headers: httpx.post(url + "/validate", content=b, headers=h,
+        r, seconds = latencies_while(lambda b=body, h=headers: httpx.post(url + "/validate", content=b, headers=h,
                                                                           timeout=60), url)
+        slowest = seconds[0] if seconds else 0.0
         assert r.status_code == 400, r.text[:300]
         error = r.json()["error"]
         assert error["type"] == "nested-too-deep" and "more than 64 levels deep" in error["message"]
@@ -181,13 +201,15 @@ def test_a_slow_validation_leaves_pages_and_health_fast(process_server):
             answer = slow.result()
             return answer, time.perf_counter() - start, [f.result() for f in small]
 
-    (slow, seconds, small), slowest = latencies_while(flood, url, ("/healthz", "/search?q=energy"))
+    (slow, seconds, small), pages = latencies_while(flood, url, ("/healthz", "/search?q=energy"))
     assert slow.status_code == 503 and slow.json()["error"]["type"] == "validation-timeout", slow.text[:300]
     assert "time limit of 4 s" in slow.json()["error"]["message"]
     assert seconds < 4.0 + 2.0
-    # before: every page waited minutes (the validations held the threads that serve them); 2 s leaves room for
-    # a shared two-core machine, where a burst of 46 requests alone delays an answer by up to a second
-    assert slowest < 2.0, f"a page took {slowest:.2f} s while contributions were validated"
+    # before: every page waited minutes (the validations held the threads that serve them). On a shared two-core
+    # machine a burst of 46 requests, or another user's work, alone delays an answer now and then by a second
+    # or more: the typical answer must stay fast, and none may wait long.
+    assert len(pages) > 10 and pages[len(pages) // 10] < 1.0, f"pages answered in {pages[:10]} s and slower"
+    assert pages[0] < 5.0, f"a page took {pages[0]:.2f} s while contributions were validated"
     statuses = [r.status_code for r in small]
     busy = [r for r in small if r.status_code == 503 and r.json()["error"]["type"] == "validation-busy"]
     assert busy and all(r.headers.get("retry-after") for r in busy), statuses
@@ -200,8 +222,11 @@ def test_a_lost_validation_worker_fails_its_request_only(slow_limit_server, sig,
     url = slow_limit_server.url
     pid = wait_for_validation_worker(slow_limit_server)
     with ThreadPoolExecutor(1) as pool:
+        start = cpu_seconds(pid)
         future = pool.submit(httpx.post, url + "/validate", content=SLOW.encode(), headers=TURTLE, timeout=60)
-        time.sleep(1.0)  # parsed by now; pySHACL runs
+        deadline = time.monotonic() + 30
+        while cpu_seconds(pid) < start + 0.3 and time.monotonic() < deadline:  # the worker is at it
+            time.sleep(0.02)
         os.kill(pid, sig)
         r = future.result()
     assert r.status_code == status and r.json()["error"]["type"] == kind, r.text[:300]
@@ -227,3 +252,13 @@ def test_a_ten_triple_contribution_is_answered_within_a_second(slow_limit_server
             times.append(time.perf_counter() - start)
             assert r.status_code == 200 and r.json()["statements"] == 10, r.text[:300]
     assert min(times) < 1.0, times
+
+
+def test_a_crashed_worker_is_blamed_on_what_it_was_doing(settings):
+    """A native crash while parsing is the contribution's 400, while checking its 422; a kill is a 503."""
+    checker = ContributionChecker(reliability_settings(settings, validate_memory_bytes=1_000), store=None)
+    parsing, checking = checker.lost("parsing", -signal.SIGSEGV), checker.lost("validating", -signal.SIGABRT)
+    assert (parsing.status, parsing.type) == (400, "unreadable-contribution") and "SIGSEGV" in parsing.message
+    assert (checking.status, checking.type) == (422, "validation-failed") and "1,000 bytes" in checking.message
+    killed = checker.lost("parsing", -signal.SIGKILL)
+    assert (killed.status, killed.type) == (503, "validation-unavailable") and killed.headers["Retry-After"]

@@ -30,12 +30,12 @@ import resource
 import signal
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..engine import START_TIMEOUT
+from ..engine import START_TIMEOUT, Worker, alive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
 
@@ -125,23 +125,11 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
 # --- the pool, in the server process ----------------------------------------------------------------------
 
 @dataclass(eq=False)
-class Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: object
-
-
-@dataclass(eq=False)
 class Waiter:
+    """A request waiting for a worker, on its event loop."""
+
     loop: asyncio.AbstractEventLoop
-    future: asyncio.Future = field(default=None)
-
-
-def alive(worker: Worker) -> bool:
-    """Whether an idle worker lives (its process runs and its pipe has not come to its end)."""
-    try:
-        return worker.process.is_alive() and not worker.conn.poll()
-    except OSError:
-        return False
+    future: asyncio.Future
 
 
 def signal_name(exitcode: int | None) -> str:
@@ -264,9 +252,13 @@ class ContributionChecker:
         worker.process.join(5)
 
     def _replace(self, worker: Worker) -> None:
+        """Kill a worker and start its successor; the waiting for its end (a big process takes a while to go,
+        more so on a busy machine) happens in a thread, not on the event loop."""
         with self._lock:
             self._workers.pop(worker.process.pid, None)
-        self._stop(worker)
+        if worker.process.is_alive():
+            worker.process.kill()
+        threading.Thread(target=self._stop, args=(worker,), name="benelux-validate-stop", daemon=True).start()
         self.start()
 
     # handing workers out
@@ -342,7 +334,10 @@ class ContributionChecker:
             raise ApiError(503, "validation-timeout", f"checking this contribution took longer than the time "
                            f"limit of {self.timeout:g} s and was stopped; send a smaller one") from None
         except (EOFError, OSError):
-            worker.process.join(2)
+            for _ in range(200):  # its exit code says why it died: waited for on the loop, 2 s at most
+                if worker.process.exitcode is not None:
+                    break
+                await asyncio.sleep(0.01)
             exitcode = worker.process.exitcode
             self._replace(worker)
             raise self.lost(stage, exitcode) from None

@@ -10,6 +10,10 @@ Nothing is stored, and nothing the document points to is fetched: Turtle is pars
 IRIs; a JSON-LD `@context` must be inline, or the project's own (`https://w3id.org/benelux-graph/context.jsonld`
 or `/context.jsonld`), which is substituted locally; any other remote context is refused (400), and
 Oxigraph's JSON-LD parser has no document loader to fetch one anyway.
+
+Nothing of a contribution is parsed or checked in the server process: the route hands the body to a validation
+worker (api/contributions.py), which runs `read_form`, `parse_contribution` (nesting, JSON-LD term chains and
+RDF-star refused first, with a 400) and `Validator.check` within the validation time and memory limits.
 """
 
 from __future__ import annotations
@@ -157,26 +161,33 @@ def contexts(document):
 
 
 def longest_chain(terms: dict) -> int:
-    """The longest run of terms each defined by the next ("t0": "t1:x", "t1": "t2:x", ...), cycles included."""
-    def target(definition):
-        iri = definition.get("@id") if isinstance(definition, dict) else definition
-        if not isinstance(iri, str) or iri.startswith("@"):
-            return None
-        prefix = iri.split(":", 1)[0] if ":" in iri else iri
-        return prefix if prefix in terms else None
+    """The longest run of terms each defined through the next, cycles included: "t0": "t1:x" (a prefix),
+    "t0:a": {"@id": "t1:a"} (a whole term), or through @type or @reverse; walked without recursion."""
+    def targets(definition) -> set:
+        values = [definition] if isinstance(definition, str) else \
+            [definition.get(k) for k in ("@id", "@type", "@reverse")] if isinstance(definition, dict) else []
+        found = set()
+        for value in values:
+            if isinstance(value, str) and not value.startswith("@"):
+                found.update(t for t in (value, value.split(":", 1)[0]) if t in terms)
+        return found
 
-    after = {t: target(d) for t, d in terms.items()}
+    after = {t: targets(d) - {t} for t, d in terms.items()}
     length: dict = {}
     for start in terms:
-        path, on_path, t = [], set(), start
-        while t is not None and t not in length and t not in on_path:
-            path.append(t)
-            on_path.add(t)
-            t = after[t] if after[t] != t else None
-        n = length.get(t, 0) if t is not None and t not in on_path else 0
-        for u in reversed(path):
-            n += 1
-            length[u] = n
+        if start in length:
+            continue
+        stack, on_path = [(start, iter(after[start]))], {start}
+        while stack:
+            node, successors = stack[-1]
+            following = next(successors, None)
+            if following is None:
+                stack.pop()
+                on_path.discard(node)
+                length[node] = 1 + max((length.get(t, 0) for t in after[node]), default=0)
+            elif following not in length and following not in on_path:
+                stack.append((following, iter(after[following])))
+                on_path.add(following)
     return max(length.values(), default=0)
 
 
