@@ -11,8 +11,13 @@ unless SERVICE endpoints are
 allow-listed, seals itself: its open-file limit is lowered to the descriptors it already holds, so nothing a query
 does can open a socket or a file (no SERVICE fetch, no FROM <file:...> read), whatever the query text.
 
+Each worker may also take only `query_memory` bytes of address space beyond its loaded store (RLIMIT_AS): a
+query needing more makes an allocation fail, which stops that worker (Oxigraph aborts: SIGABRT), and its caller
+gets 503 `query-out-of-memory` while a fresh worker starts. Any other death of a worker (SIGKILL, SIGSEGV) fails
+the one request it was running, 503 `engine-unavailable`, and the worker is replaced likewise.
+
 The engine returns Python objects (a `Result`: rows of pyoxigraph terms, a boolean, or triples), cut at
-`max_rows` with the cut recorded. A job may name the formats its answer is wanted in (`Job.formats`): the worker
+`max_rows`, and where their text passes a few times `Job.max_bytes`, with the cut recorded. A job may name the formats its answer is wanted in (`Job.formats`): the worker
 then writes the answer itself (api/serialize.py) and sends back only its bytes (`Result.body`), so the server
 process neither unpickles terms nor serializes them, and several answers are written in parallel.
 

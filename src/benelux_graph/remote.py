@@ -200,6 +200,11 @@ def graph_kind(name: str) -> str | None:
     return None
 
 
+#: The saved queries' graph (dumps.QUERIES_GRAPH): published with the release, but made from queries/, not a
+#: source file, so it is not among a store's `files` (GraphStore keeps it beside them too).
+QUERIES_GRAPH = str(GRAPH["queries"])
+
+
 def ordered_graphs(names) -> list[str]:
     """The order GraphStore loads files in: the ontology, then shapes, then data, then anything else; by name."""
     rank = {"ontology": 0, "shapes": 1, "data": 2}
@@ -243,6 +248,7 @@ class RemoteStore(RdflibViews):
         self.published = None
         self._sizes: dict[str, int] | None = None
         self.union_graph: str | None = None  # UNION_GRAPH once the release graph says it was published
+        self.extra_graphs: list[str] = []  # [QUERIES_GRAPH] once the release graph says it was published
         self.graphs_ = ordered_graphs(graphs) if graphs is not None else None
         self.release_ = release
         if graphs is None or release is None:
@@ -256,8 +262,9 @@ class RemoteStore(RdflibViews):
                 self.published = info["published"]
                 if UNION_GRAPH in info["graphs"]:
                     self.union_graph = UNION_GRAPH
+                self.extra_graphs = [QUERIES_GRAPH] if QUERIES_GRAPH in info["graphs"] else []
                 if self.graphs_ is None:
-                    self.graphs_ = ordered_graphs(g for g in info["graphs"] if g != UNION_GRAPH)
+                    self.graphs_ = ordered_graphs(g for g in info["graphs"] if g not in (UNION_GRAPH, QUERIES_GRAPH))
         if self.release_ is None:
             self.release_ = __version__
 
@@ -269,7 +276,8 @@ class RemoteStore(RdflibViews):
             return False
         self.release_, self.published = info["release"], info["published"]
         self.union_graph = UNION_GRAPH if UNION_GRAPH in info["graphs"] else None
-        self.graphs_ = ordered_graphs(g for g in info["graphs"] if g != UNION_GRAPH)
+        self.extra_graphs = [QUERIES_GRAPH] if QUERIES_GRAPH in info["graphs"] else []
+        self.graphs_ = ordered_graphs(g for g in info["graphs"] if g not in (UNION_GRAPH, QUERIES_GRAPH))
         self._sizes = None
         for name in ("data", "shapes", "dataset"):
             self.__dict__.pop(name, None)
@@ -320,7 +328,8 @@ class RemoteStore(RdflibViews):
             default = as_iris(default_graph, "default_graph") if default_graph is not None else self.default_graphs
         if self.union_graph and set(default) == set(self.default_graphs):
             default = [self.union_graph]
-        named = as_iris(named_graphs, "named_graphs") if named_graphs is not None else list(self.graphs_)
+        named = as_iris(named_graphs, "named_graphs") if named_graphs is not None \
+            else list(self.graphs_) + self.extra_graphs
         body, mime = self._request(prologue + sparql, form, default, named,
                                    self.timeout if timeout is None else min(timeout, self.timeout))
         if form in ("SELECT", "ASK"):
@@ -341,7 +350,7 @@ class RemoteStore(RdflibViews):
         """Triples per project graph on the remote store (a graph it lacks counts 0); counted once per release."""
         if self._sizes is None:
             rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            sizes = dict.fromkeys(self.graphs_, 0)
+            sizes = dict.fromkeys(self.graphs_ + self.extra_graphs, 0)
             sizes.update({row["g"].value: int(row["n"].value) for row in rows})
             self._sizes = sizes
         return dict(self._sizes)
@@ -634,6 +643,9 @@ def publish(store: GraphStore, endpoint_url: str, user: str | None = None, passw
     graphs = ordered_graphs(store.files)
     payloads = {name: graph_ntriples(store, [name]) for name in graphs}
     payloads[UNION_GRAPH] = graph_ntriples(store, store.default_graphs)
+    queries = graph_ntriples(store, [QUERIES_GRAPH])  # the saved queries, as the embedded store holds them
+    if queries[1]:
+        payloads[QUERIES_GRAPH] = queries
     expected = {name: count for name, (_, count) in payloads.items()}
     for name, (body, _) in payloads.items():
         if use_gsp:

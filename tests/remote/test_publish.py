@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from benelux_graph import remote as remote_module
 from benelux_graph.cli import app
 from benelux_graph.remote import (
+    QUERIES_GRAPH,
     RELEASE_GRAPH,
     UNION_GRAPH,
     PublishError,
@@ -37,8 +38,8 @@ def test_publish_reports_every_graph(published, store):
     assert published.method == "graph-store"
     assert published.target.endswith("/sparql-graph-crud-auth")
     assert published.release == store.release
-    assert {g: n for g, n in published.graphs.items() if g != UNION_GRAPH} == {
-        g: len(local_triples(store, g)) for g in store.files}
+    assert {g: n for g, n in published.graphs.items() if g != UNION_GRAPH} == {  # the saved queries' graph too
+        g: len(local_triples(store, g)) for g in [*store.files, QUERIES_GRAPH]}
 
 
 def test_remote_store_reads_the_release(remote, store):
@@ -53,14 +54,14 @@ def test_remote_store_reads_the_release(remote, store):
 
 def test_every_graph_arrives_unchanged(remote, store):
     """Literals (language tags, xsd:gYear, xsd:date …), IRIs and blank-node structure survive the trip."""
-    for graph in store.files:
+    for graph in [*store.files, QUERIES_GRAPH]:
         assert canonical(remote.triples(graph)) == canonical(local_triples(store, graph)), graph
 
 
 def test_the_store_own_graphs_are_never_seen(remote, store):
     system = "http://www.openlinksw.com/schemas/virtrdf#"
     seen = {row["g"].value for row in remote.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
-    assert seen == set(store.files)
+    assert seen == set(store.files) | {QUERIES_GRAPH}  # the release's graphs: its files' and the saved queries'
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     expected = next(iter(store.query(count)))["n"]
     # A FROM in the text does not widen the dataset (Virtuoso would let it win over default-graph-uri).

@@ -87,9 +87,9 @@ def service_description(runtime: Runtime, endpoint: str) -> list[ox.Triple]:
 
 
 def saved_queries_size(store) -> int:
-    """Triples in the saved queries' graph of an embedded store (a remote store is not sent that graph)."""
+    """Triples in the saved queries' graph (of the embedded store, or as published on a remote one)."""
     if not isinstance(getattr(store, "store", None), ox.Store):
-        return 0
+        return store.graph_sizes().get(QUERIES_GRAPH, 0)
     return sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(QUERIES_GRAPH)))
 
 
