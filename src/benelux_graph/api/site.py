@@ -124,7 +124,8 @@ def home(request: Request, runtime: Runtime) -> Response:
                             "href": f"{base}/page/{slug}{suffix}"})
     featured = [runtime.queries[n] for n in FEATURED if n in runtime.queries] or list(runtime.queries.values())[:6]
     queries = [{"title": q.title, "description": q.description,
-                "href": f"{base}/sparql?{urlencode({'query': q.text})}"} for q in featured]
+                "href": f"{base}/sparql?{urlencode({'query': q.text, **({'lang': lang} if explicit else {})})}"}
+               for q in featured]
     shown = {k: number(v, lang) for k, v in counts(runtime).items()}
     return page(request, "home.html", {"lang": lang, "counts": shown, "sources": sources,
                                        "queries": queries, "suffix": suffix, "points": entry_points(base)},
