@@ -36,6 +36,9 @@ def test_the_home_page_gives_a_program_the_entry_points(http, site_server):
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
     assert (rdflib.URIRef(site_server.url + "/"), rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
             rdflib.URIRef(site_server.url + "/sparql")) in graph
+    for path in ("/", "/docs", "/redoc", "/favicon.ico"):
+        head, get = http.head(path), http.get(path)
+        assert (head.status_code, head.headers["content-type"]) == (get.status_code, get.headers["content-type"])
     refused = http.get("/", headers={"Accept": "image/png"})
     assert refused.status_code == 406 and refused.json()["error"]["type"] == "not-acceptable"
 

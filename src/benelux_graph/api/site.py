@@ -203,6 +203,11 @@ def site_router(runtime: Runtime) -> APIRouter:
         return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon",
                             headers={"Cache-Control": "public, max-age=86400"})
 
+    # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
+    for route in list(router.routes):
+        if getattr(route, "methods", None) == {"GET"}:
+            router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
+                                 name=route.name + "-head")
     return router
 
 
