@@ -21,6 +21,8 @@ def test_the_home_page_is_a_page_for_a_browser(http):
     for door in ("/benelux-plus", "/sparql", "/downloads", "/search"):
         assert f'href="{door}' in r.text or f'action="{door}' in r.text, door
     assert "Joint Work Programme 2025-2028" in r.text and "Common Work Programme 2021-2024" in r.text
+    french = http.get("/", params={"lang": "fr"}, headers={"Accept": BROWSER}).text
+    assert "lang=fr" in french.split('id="door-ask"')[1].split("</section>")[0]  # the editor opens in French
 
 
 def test_the_home_page_gives_a_program_the_entry_points(http, site_server):
@@ -34,6 +36,9 @@ def test_the_home_page_gives_a_program_the_entry_points(http, site_server):
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
     assert (rdflib.URIRef(site_server.url + "/"), rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
             rdflib.URIRef(site_server.url + "/sparql")) in graph
+    for path in ("/", "/docs", "/redoc", "/favicon.ico"):
+        head, get = http.head(path), http.get(path)
+        assert (head.status_code, head.headers["content-type"]) == (get.status_code, get.headers["content-type"])
     refused = http.get("/", headers={"Accept": "image/png"})
     assert refused.status_code == 406 and refused.json()["error"]["type"] == "not-acceptable"
 

@@ -1,7 +1,8 @@
 """Every page of the site in a real browser (Debian's Chromium, headless, driven by Playwright), at 1440 px and
 at 390 px (a phone): no serious or critical axe-core violation (axe from the project's npm install), no
-horizontal overflow on the phone, no console error, no request to another host. /docs renders its operations
-from the local Swagger UI. Screenshots of the home page and of an entity page in French go to docs/."""
+horizontal overflow on the phone, no console error, no request to another host; the focus ring is visible
+(3 px, 6.6:1 against white). /docs renders its operations from the local Swagger UI. Screenshots of the home
+page and of an entity page in French go to build/ (docs/ keeps copies for the README)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/sparql", "/page/greater-region?lang=fr", "/search?q=region", "/ontology", "/shapes", "/downloads",
          "/validate"]
@@ -60,15 +62,16 @@ def test_every_page_is_accessible_fits_and_stays_on_this_host(browser, site_serv
 
 
 def test_the_home_page_leads_everywhere_in_the_chosen_language(browser, site_server):
+    BUILD.mkdir(exist_ok=True)
     page, problems = visit(browser, site_server, "/", 1440)
     assert page.locator("h1").inner_text() == "The Benelux cooperation graph"
     assert int(page.locator("#counts li").first.locator("strong").inner_text().replace(",", "")) > 100
-    page.screenshot(path=str(ROOT / "docs" / "home.png"), full_page=True)
+    page.screenshot(path=str(BUILD / "home.png"), full_page=True)
     page.locator("header.site .langs").get_by_role("link", name="Français").click()
     page.wait_for_url("**/?lang=fr")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() == "Le graphe de la coopération Benelux"
-    page.screenshot(path=str(ROOT / "docs" / "home-fr.png"), full_page=True)
+    page.screenshot(path=str(BUILD / "home-fr.png"), full_page=True)
     nav = page.locator("header.site nav")
     assert nav.get_by_role("link", name="Téléchargements").get_attribute("href") == "/downloads?lang=fr"
     page.locator("#home-search input[name=q]").fill("grande région")
@@ -81,7 +84,7 @@ def test_the_home_page_leads_everywhere_in_the_chosen_language(browser, site_ser
     page.wait_for_url("**/page/greater-region?lang=fr")
     assert page.locator("#sources h2").inner_text() == "Sources"
     assert page.locator("#relationships h2").inner_text() == "Relations"
-    page.screenshot(path=str(ROOT / "docs" / "entity-page-fr.png"), full_page=True)
+    page.screenshot(path=str(BUILD / "entity-page-fr.png"), full_page=True)
     page.locator("#sparql-link").click()  # opens the editor with the entity's query, no download
     page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
     assert "greater-region" in page.evaluate("window.yasgui.getTab().getQuery()")
@@ -101,3 +104,15 @@ def test_docs_renders_the_operations_from_the_local_swagger_ui(browser, site_ser
     page.context.close()
     redoc.context.close()
     assert problems == [] and [p for p in more if "Incompatible types" not in p] == []
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/"])
+def test_the_focus_ring_is_visible(browser, site_server, path):
+    page, problems = visit(browser, site_server, path, 1440)
+    page.keyboard.press("Tab")  # the skip link, then the brand
+    page.keyboard.press("Tab")
+    ring = page.evaluate("""(() => { const s = getComputedStyle(document.activeElement);
+        return [document.activeElement.className, s.outlineStyle, s.outlineWidth, s.outlineColor]; })()""")
+    page.context.close()
+    assert ring[1:] == ["solid", "3px", "rgb(11, 92, 173)"], ring
+    assert problems == []

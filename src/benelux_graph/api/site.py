@@ -124,7 +124,8 @@ def home(request: Request, runtime: Runtime) -> Response:
                             "href": f"{base}/page/{slug}{suffix}"})
     featured = [runtime.queries[n] for n in FEATURED if n in runtime.queries] or list(runtime.queries.values())[:6]
     queries = [{"title": q.title, "description": q.description,
-                "href": f"{base}/sparql?{urlencode({'query': q.text})}"} for q in featured]
+                "href": f"{base}/sparql?{urlencode({'query': q.text, **({'lang': lang} if explicit else {})})}"}
+               for q in featured]
     shown = {k: number(v, lang) for k, v in counts(runtime).items()}
     return page(request, "home.html", {"lang": lang, "counts": shown, "sources": sources,
                                        "queries": queries, "suffix": suffix, "points": entry_points(base)},
@@ -202,6 +203,11 @@ def site_router(runtime: Runtime) -> APIRouter:
         return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon",
                             headers={"Cache-Control": "public, max-age=86400"})
 
+    # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
+    for route in list(router.routes):
+        if getattr(route, "methods", None) == {"GET"}:
+            router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
+                                 name=route.name + "-head")
     return router
 
 
