@@ -337,7 +337,8 @@ def resources_router(runtime: Runtime) -> APIRouter:
         view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None))
         sparql = sparql_about(node.value, lang)
         links = {
-            "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value})}",
+            # the network view opens on this entity, in the language the reader picked (else the browser's)
+            "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value, **({'lang': lang} if explicit else {})})}",
             "sparql": f"{base}/sparql?{urlencode({'query': sparql})}",
             "editor": f"{base}/sparql#{urlencode({'query': sparql})}",
             "data": [(f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}",
