@@ -53,7 +53,7 @@ from .runtime import Runtime
 WEB = Path(__file__).resolve().parents[1] / "web" / "benelux-plus"
 #: URL folder -> the package folder under node_modules/ holding the browser (UMD) build.
 VENDOR = {"cytoscape": "cytoscape/dist", "layout-base": "layout-base", "cose-base": "cose-base",
-          "cytoscape-fcose": "cytoscape-fcose"}
+          "cytoscape-fcose": "cytoscape-fcose", "axe-core": "axe-core"}  # axe-core: the accessibility tests
 
 Lang = Literal["en", "fr", "nl", "de"]
 LangParam = Annotated[Lang, Query(description="language of the labels (English where a label is missing)")]

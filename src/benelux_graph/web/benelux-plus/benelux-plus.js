@@ -332,9 +332,11 @@
     this.findButton.addEventListener("click", function () { self.findPath(); });
     this.clearButton.addEventListener("click", function () { self.clearPath(); });
     this.pngButton.addEventListener("click", function () { self.exportPng(); });
-    // Escape closes the panel and gives the focus back to what opened it
-    root.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !self.panel.hidden) {
+    // Escape closes the panel and gives the focus back to what opened it (after a click on the canvas the
+    // focus is on the body: the key is heard there too)
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key === "Escape" && !self.panel.hidden && (target === document.body || root.contains(target))) {
         event.preventDefault();
         self.closePanel();
       }
@@ -1050,6 +1052,7 @@
         el("th", { scope: "col", text: ui.period }), el("th", { scope: "col", text: ui.sources }))), edgeBody));
   };
 
+  BeneluxPlus.UI = UI; // the page's own strings, for the test that every language has them all
   window.BeneluxPlus = BeneluxPlus;
   function start() {
     document.querySelectorAll("[data-benelux-plus]").forEach(function (root) {
