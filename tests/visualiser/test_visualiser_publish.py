@@ -151,6 +151,15 @@ def test_a_phone_gets_the_graph_on_its_first_screen(pages, graph_server):
     assert p.page.evaluate("document.documentElement.scrollWidth") <= 390
     graph = p.page.locator(".bp-graph").bounding_box()
     assert graph["y"] < 200 and graph["y"] + graph["height"] <= 844 and graph["width"] >= 340
+    # on so small a screen the labels that fit are shown, readable and apart, the hubs first; the rest on zooming
+    labels = p.js("""bp.cy.nodes().filter(n => parseFloat(n.style('font-size')) * bp.cy.zoom() >= 10).map(n =>
+        [n.id(), parseFloat(n.style('font-size')) * bp.cy.zoom(),
+         n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true })])""")
+    assert len(labels) >= 12 and min(size for _, size, _ in labels) >= 11
+    assert ID + "benelux-union" in {id_ for id_, _, _ in labels}
+    for i, (_, _, a) in enumerate(labels):
+        for _, _, b in labels[i + 1:]:
+            assert a["x2"] <= b["x1"] or b["x2"] <= a["x1"] or a["y2"] <= b["y1"] or b["y2"] <= a["y1"]
     find = p.page.get_by_role("button", name="Find path")
     assert not find.is_visible()  # folded away
     p.page.screenshot(path=str(ROOT / "build" / "benelux-plus-phone.png"))

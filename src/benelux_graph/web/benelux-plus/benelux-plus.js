@@ -414,7 +414,10 @@
     this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
     this.cy.on("zoom", function () { self.labelEdges(); });
     this.watchLayout();
-    this.ready = this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }).then(function (data) {
+    // the hubs are asked for with the graph: the drawing marks them from the start, as the list names them
+    this.ready = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()])
+    .then(function (answers) {
+      var data = answers[0];
       self.data = data;
       // sorted, so that the seeded layout sees the same graph in the same order on every load
       var byId = function (a, b) { return a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0; };
@@ -423,7 +426,6 @@
       self.runLayout();
       self.fillControls(data);
       self.afterFilter();
-      self.loadHubs();
       self.root.setAttribute("data-state", "ready");
       if (self.focusAsked) { self.focusAskedNode(); }
     }).catch(function (error) {
@@ -473,28 +475,60 @@
   };
 
   /* Fit the visible graph, then size the labels for that zoom: at least LABEL_PX on screen, the hubs larger.
-     Where the container is too small for every label (a phone), only the hubs are labelled until one zooms in. */
+     Where the container is too small for every label (a phone), the labels that fit are shown, the hubs first;
+     the others are drawn too small to show (min-zoomed-font-size) until one zooms in. */
   BeneluxPlus.prototype.fit = function () {
     var cy = this.cy;
     var shown = cy.elements().not(".bp-hidden");
     if (!shown.length) { return; }
-    var width = this.graphEl.clientWidth;
-    var height = this.graphEl.clientHeight;
-    var roomy = width * height / Math.max(1, shown.nodes().length) > 15000;
-    for (var i = 0; i < 3; i++) { // the labels' size changes the box to fit: settle it in a few rounds
-      cy.fit(shown, 12);
-      var zoom = cy.zoom();
-      cy.batch(function () {
-        shown.nodes().forEach(function (node) {
-          var px = node.data("bpHub") ? HUB_PX : LABEL_PX;
-          node.style("font-size", (roomy || node.data("bpHub") ? px / zoom : LABEL_PX) * 1.06);
+    var nodes = shown.nodes();
+    var roomy = this.graphEl.clientWidth * this.graphEl.clientHeight / Math.max(1, nodes.length) > 12000;
+    var zoom;
+    // cy.fit reads cached label sizes, stale until the next frame after a change of font: refresh them first
+    var fit = function () { shown.boundingBox({ useCache: false }); cy.fit(shown, 12); };
+    for (var i = 0; i < (roomy ? 3 : 1); i++) { // the labels' size changes the box to fit: settle it
+      if (!roomy) { nodes.style("font-size", LABEL_PX); }
+      fit();
+      zoom = cy.zoom();
+      if (roomy) {
+        cy.batch(function () {
+          nodes.forEach(function (node) {
+            node.style("font-size", (node.data("bpHub") ? HUB_PX : LABEL_PX) * 1.06 / zoom);
+          });
         });
-        shown.edges().style("font-size", EDGE_PX / zoom);
-      });
+      }
+      shown.edges().style("font-size", EDGE_PX / zoom);
     }
-    cy.fit(shown, 12);
+    fit();
+    if (!roomy) { this.placeLabels(nodes, cy.zoom()); }
     this.fitted = true;
     this.labelEdges();
+  };
+
+  /* Labels one by one, the hubs first then the most connected: each at a readable size if it overlaps no
+     label already placed, else left too small to show. */
+  BeneluxPlus.prototype.placeLabels = function (nodes, zoom) {
+    var placed = [];
+    var width = this.graphEl.clientWidth;
+    var height = this.graphEl.clientHeight;
+    var bodies = nodes.map(function (node) {
+      var box = node.renderedBoundingBox({ includeLabels: false });
+      box.id = node.id();
+      return box;
+    });
+    var hubIds = this.hubIds || [];
+    var rank = function (node) {
+      var hub = hubIds.indexOf(node.id());
+      return hub >= 0 ? hub : hubIds.length + 100 - node.degree(false);
+    };
+    nodes.sort(function (a, b) { return rank(a) - rank(b) || (a.id() < b.id() ? -1 : 1); }).forEach(function (node) {
+      node.style("font-size", (node.data("bpHub") ? LABEL_PX + 1 : LABEL_PX) * 1.06 / zoom);
+      var box = node.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      var clash = placed.concat(bodies).some(function (t) {
+        return t.id !== node.id() && box.x1 < t.x2 && t.x1 < box.x2 && box.y1 < t.y2 && t.y1 < box.y2;
+      }) || box.x1 < 0 || box.y1 < 0 || box.x2 > width || box.y2 > height;
+      if (clash) { node.style("font-size", LABEL_PX); } else { placed.push(box); }
+    });
   };
 
   /* Edge labels where they fit: on a line long enough for the text, clear of the node labels and of the edge
@@ -600,10 +634,10 @@
     var self = this;
     data.elements.nodes.forEach(function (n) { self.nodeData[n.data.id] = n.data; });
     // marked in the drawing: a label shown in English for want of one in the page's language (italic), and the
-    // five most connected nodes (bold, larger)
+    // five most connected nodes of the metrics (bold, larger), the list "Most connected"
     var nodes = this.cy.nodes();
-    var hubs = nodes.sort(function (a, b) { return b.degree(false) - a.degree(false) || (a.id() < b.id() ? -1 : 1); })
-      .slice(0, 5);
+    var hubIds = this.hubIds || [];
+    var hubs = nodes.filter(function (node) { return hubIds.indexOf(node.id()) >= 0; });
     this.cy.batch(function () {
       nodes.forEach(function (node) {
         node.data("bpEnglish", self.isEnglish(node.data()));
@@ -775,6 +809,7 @@
     return this.fetchJSON("/api/graph/metrics", { scope: "benelux-plus", top: 5, lang: this.lang })
       .then(function (data) {
         clear(self.hubsList);
+        self.hubIds = data.nodes.map(function (row) { return row.id; });
         data.nodes.forEach(function (row) {
           var button = el("button", { type: "button", "class": "bp-linkbutton", text: row.label });
           button.addEventListener("click", function () { self.focusNode(row.id); });
