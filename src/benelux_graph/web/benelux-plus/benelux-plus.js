@@ -890,6 +890,7 @@
   BeneluxPlus.prototype.closePanel = function () {
     this.panel.hidden = true;
     this.current = null;
+    this.cy.elements().unselect();
     this.main.classList.add("bp-no-panel");
     this.refit();
     if (this.opener && document.contains(this.opener)) { this.opener.focus(); }
