@@ -793,6 +793,7 @@
       self.remember(data);
       self.fillControls(data);
       self.afterFilter();
+      if (self.fitted) { self.fit(); } // labels of another length: sized and placed again
       self.loadHubs();
       if (self.current && self.current.kind === "node") { self.showNode(self.current.id); }
       else if (self.current && self.current.kind === "edge") { self.showEdge(self.current.id); }
