@@ -167,6 +167,13 @@ def test_a_phone_gets_the_graph_on_its_first_screen(pages, graph_server):
     for name in ("Find path", "Clear"):
         box = p.page.get_by_role("button", name=name, exact=True).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # every control inside its box, and the table view scrolls in its own box, not the page
+    edges = p.page.evaluate("""[...document.querySelectorAll('.bp-more .bp-controls')].map(box => [
+        box.getBoundingClientRect().right,
+        Math.max(...[...box.querySelectorAll('select, button, input')].map(e => e.getBoundingClientRect().right))])""")
+    assert all(inner <= outer for outer, inner in edges)
+    p.page.get_by_role("button", name="Table view").click()
+    p.page.locator(".bp-table table").first.wait_for()
     assert p.page.evaluate("document.documentElement.scrollWidth") <= 390
     # a tap on the hub selects it
     hub = p.js("(() => { const r = bp.graphEl.getBoundingClientRect(); const at = "

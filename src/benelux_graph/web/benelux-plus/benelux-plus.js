@@ -882,9 +882,11 @@
     if (opening && this.opener && this.opener.closest(".bp-nodes, .bp-hubs, .bp-table")) {
       this.panel.focus({ preventScroll: true });
     }
-    // on a narrow screen the panel is below the graph: bring it up if none of it is in sight
-    if (opening && this.panel.getBoundingClientRect().top >= window.innerHeight) {
-      this.panel.scrollIntoView({ block: "nearest" });
+    // on a narrow screen the panel is below the graph: bring it up if little of it is in sight (and go back there
+    // when it closes)
+    if (opening && this.panel.getBoundingClientRect().top > window.innerHeight - 120) {
+      this.scrolledFrom = window.scrollY;
+      this.panel.scrollIntoView({ block: "start" });
     }
   };
 
@@ -894,7 +896,9 @@
     this.cy.elements().unselect();
     this.main.classList.add("bp-no-panel");
     this.refit();
-    if (this.opener && document.contains(this.opener)) { this.opener.focus(); }
+    if (this.scrolledFrom !== undefined) { window.scrollTo(window.scrollX, this.scrolledFrom); }
+    this.scrolledFrom = undefined;
+    if (this.opener && document.contains(this.opener)) { this.opener.focus({ preventScroll: true }); }
     this.opener = null;
   };
 
