@@ -18,6 +18,7 @@ VENDOR = {
     "layout-base": ("layout-base", ("layout-base.js",)),
     "cose-base": ("cose-base", ("cose-base.js",)),
     "cytoscape-fcose": ("cytoscape-fcose", ("cytoscape-fcose.js",)),
+    "axe-core": ("axe-core", ("axe.min.js",)),  # the accessibility tests load it into the pages
     "swagger-ui": ("swagger-ui-dist", ("swagger-ui.css", "swagger-ui-bundle.js")),  # /docs (api/site.py)
     # /vendor/redoc/redoc.standalone.js is a route of api/site.py (its one CDN address replaced)
 }

@@ -27,6 +27,9 @@
       nodesCaption: "Nodes shown", edgesCaption: "Relationships shown", loading: "Loading…",
       shown: "{n} nodes and {m} relationships shown", noPath: "No path between these two.",
       loadError: "Could not load the graph: ", choose: "Choose…", steps: "Path", noSources: "No source passage.",
+      more: "Filters, path finder, export", nodes: "All nodes", lines: "Lines", lineCoop: "cooperation",
+      lineMember: "membership or presidency", lineOther: "other relationship (the arrow gives its direction)",
+      fallback: "Italic: shown in English (no label in this language yet)", notShown: "Not in this view: ",
       category: { country: "Country", region: "Region", organisation: "Organisation", forum: "Forum or body",
                   instrument: "Legal instrument", programme: "Work programme", initiative: "Initiative",
                   place: "Place", person: "Person", theme: "Theme", other: "Other" }
@@ -43,6 +46,10 @@
       loading: "Chargement…", shown: "{n} nœuds et {m} relations affichés",
       noPath: "Aucun chemin entre ces deux.", loadError: "Impossible de charger le graphe : ",
       choose: "Choisir…", steps: "Chemin", noSources: "Aucun passage source.",
+      more: "Filtres, chemin, export", nodes: "Tous les nœuds", lines: "Liens", lineCoop: "coopération",
+      lineMember: "adhésion ou présidence", lineOther: "autre relation (la flèche en donne le sens)",
+      fallback: "En italique : affiché en anglais (pas encore de libellé dans cette langue)",
+      notShown: "Absent de cette vue : ",
       category: { country: "Pays", region: "Région", organisation: "Organisation", forum: "Forum ou organe",
                   instrument: "Instrument juridique", programme: "Programme de travail", initiative: "Initiative",
                   place: "Lieu", person: "Personne", theme: "Thème", other: "Autre" }
@@ -59,6 +66,9 @@
       loading: "Laden…", shown: "{n} knooppunten en {m} relaties getoond",
       noPath: "Geen pad tussen deze twee.", loadError: "Kon de graaf niet laden: ", choose: "Kiezen…",
       steps: "Pad", noSources: "Geen bronpassage.",
+      more: "Filters, pad zoeken, export", nodes: "Alle knooppunten", lines: "Lijnen", lineCoop: "samenwerking",
+      lineMember: "lidmaatschap of voorzitterschap", lineOther: "andere relatie (de pijl geeft de richting)",
+      fallback: "Cursief: in het Engels getoond (nog geen label in deze taal)", notShown: "Niet in deze weergave: ",
       category: { country: "Land", region: "Regio", organisation: "Organisatie", forum: "Forum of orgaan",
                   instrument: "Juridisch instrument", programme: "Werkprogramma", initiative: "Initiatief",
                   place: "Plaats", person: "Persoon", theme: "Thema", other: "Overig" }
@@ -75,11 +85,20 @@
       edgesCaption: "Angezeigte Beziehungen", loading: "Laden…", shown: "{n} Knoten und {m} Beziehungen angezeigt",
       noPath: "Kein Pfad zwischen diesen beiden.", loadError: "Der Graph konnte nicht geladen werden: ",
       choose: "Auswählen…", steps: "Pfad", noSources: "Keine Quellenpassage.",
+      more: "Filter, Pfadsuche, Export", nodes: "Alle Knoten", lines: "Linien", lineCoop: "Zusammenarbeit",
+      lineMember: "Mitgliedschaft oder Vorsitz", lineOther: "andere Beziehung (der Pfeil zeigt die Richtung)",
+      fallback: "Kursiv: auf Englisch angezeigt (noch keine Bezeichnung in dieser Sprache)",
+      notShown: "Nicht in dieser Ansicht: ",
       category: { country: "Land", region: "Region", organisation: "Organisation", forum: "Forum oder Gremium",
                   instrument: "Rechtsinstrument", programme: "Arbeitsprogramm", initiative: "Initiative",
                   place: "Ort", person: "Person", theme: "Thema", other: "Sonstiges" }
     }
   };
+
+  var ID_BASE = "https://w3id.org/benelux-graph/id/";
+  var LABEL_PX = 12; // on-screen size of a node's label at the initial fit
+  var HUB_PX = 15; // the same for the hubs (most connections)
+  var EDGE_PX = 11; // on-screen size of an edge's label
 
   /* One colour and shape per legend category (colour-blind-safe palette, shapes as a second cue). */
   var STYLE = {
@@ -143,11 +162,32 @@
     return window.location.origin;
   }
 
+  /* ?lang=, else the browser's first language the page has (as the entity pages use Accept-Language), else English. */
+  function pickLanguage(asked) {
+    var wanted = [asked].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var lang = String(wanted[i] || "").slice(0, 2).toLowerCase();
+      if (LANGS.indexOf(lang) >= 0) { return lang; }
+    }
+    return "en";
+  }
+
+  /* A small seeded generator (mulberry32): the layout draws from it, so every load draws the same graph. */
+  function seeded(seed) {
+    return function () {
+      seed = (seed + 0x6D2B79F5) | 0;
+      var t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
   function BeneluxPlus(root) {
     this.root = root;
     this.api = apiBase(root);
-    var asked = new URLSearchParams(window.location.search).get("lang");
-    this.lang = LANGS.indexOf(asked) >= 0 ? asked : "en";
+    var query = new URLSearchParams(window.location.search);
+    this.lang = pickLanguage(query.get("lang"));
+    this.focusAsked = query.get("focus"); // an entity page's "Show in the network visualiser" link
     this.seq = 0;
     this.nodeData = {};
     this.current = null; // the node or edge the panel shows
@@ -222,7 +262,12 @@
     this.pngButton = el("button", { type: "button" });
     this.tableButton = el("button", { type: "button", "aria-expanded": "false", "aria-controls": this.ids.table });
     this.pathHeading = el("span", { "class": "bp-visually-hidden" });
-    root.appendChild(el("div", { "class": "bp-controls", role: "group" },
+    // folded away on a phone, so that the graph is on the first screen; open (before first paint) elsewhere
+    this.moreSummary = el("summary");
+    this.more = el("details", { "class": "bp-more" }, this.moreSummary);
+    this.more.open = !window.matchMedia("(max-width: 700px)").matches;
+    root.appendChild(this.more);
+    this.more.appendChild(el("div", { "class": "bp-controls", role: "group" },
       el("div", { "class": "bp-field" }, this.themeLabel, this.themeSelect),
       el("div", { "class": "bp-field" }, this.yearLabel,
         el("div", { "class": "bp-field bp-inline" }, this.yearRange, this.yearValue,
@@ -238,12 +283,27 @@
     this.legendList = el("ul");
     this.hubsHeading = el("h3");
     this.hubsList = el("ol");
+    // the lines' legend: the same three styles as cyStyle draws
+    this.linesHeading = el("h3");
+    this.lineItems = ["lineCoop", "lineMember", "lineOther"].map(function (key) {
+      var text = el("span");
+      return { key: key, text: text, item: el("li", null,
+        el("span", { "class": "bp-line bp-" + key, "aria-hidden": "true" }), text) };
+    });
+    this.fallbackNote = el("p", { "class": "bp-note", hidden: true });
+    // every node as a button: the keyboard's way into the graph
+    this.nodesSummary = el("summary");
+    this.nodesList = el("ul");
     this.graphEl = el("div", { "class": "bp-graph", role: "img" });
     this.panel = el("aside", { "class": "bp-panel", hidden: true, tabindex: "-1", "aria-live": "polite" });
     this.main = el("div", { "class": "bp-main bp-no-panel" },
       el("div", { "class": "bp-side" },
         el("nav", { "class": "bp-legend" }, this.legendHeading, this.legendList),
-        el("div", { "class": "bp-hubs" }, this.hubsHeading, this.hubsList)),
+        el("div", { "class": "bp-lines" }, this.linesHeading,
+          el("ul", null, this.lineItems[0].item, this.lineItems[1].item, this.lineItems[2].item)),
+        this.fallbackNote,
+        el("div", { "class": "bp-hubs" }, this.hubsHeading, this.hubsList),
+        el("details", { "class": "bp-nodes" }, this.nodesSummary, this.nodesList)),
       this.graphEl, this.panel);
     root.appendChild(this.main);
     this.status = el("p", { "class": "bp-status", role: "status" });
@@ -272,6 +332,15 @@
     this.findButton.addEventListener("click", function () { self.findPath(); });
     this.clearButton.addEventListener("click", function () { self.clearPath(); });
     this.pngButton.addEventListener("click", function () { self.exportPng(); });
+    // Escape closes the panel and gives the focus back to what opened it (after a click on the canvas the
+    // focus is on the body: the key is heard there too)
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key === "Escape" && !self.panel.hidden && (target === document.body || root.contains(target))) {
+        event.preventDefault();
+        self.closePanel();
+      }
+    });
     this.tableButton.addEventListener("click", function () {
       var open = self.tableSection.hidden;
       self.tableSection.hidden = !open;
@@ -299,12 +368,20 @@
     this.tableButton.textContent = ui.table;
     this.legendHeading.textContent = ui.types;
     this.hubsHeading.textContent = ui.hubs;
+    this.moreSummary.textContent = ui.more;
+    this.linesHeading.textContent = ui.lines;
+    this.lineItems.forEach(function (l) { l.text.textContent = ui[l.key]; });
+    this.fallbackNote.textContent = ui.fallback;
     this.graphEl.setAttribute("aria-label", ui.graph + " (" + ui.table + ")");
     this.showYear();
   };
 
   BeneluxPlus.prototype.showYear = function () {
-    this.yearValue.textContent = this.allYears.checked ? "—" : this.yearRange.value;
+    var range = this.yearRange.min + "–" + this.yearRange.max;
+    var text = this.allYears.checked ? range : this.yearRange.value;
+    this.yearValue.textContent = text;
+    this.yearRange.setAttribute("aria-valuetext", this.allYears.checked ? this.t("allYears") + " (" + range + ")"
+                                                                         : text);
   };
 
   /* ---------- the graph ---------- */
@@ -333,15 +410,24 @@
     this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
     this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
     this.cy.on("mouseout", "edge", function (event) { event.target.removeClass("bp-hover"); });
-    this.ready = this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }).then(function (data) {
+    // once the reader pans or zooms, a change of size keeps their view instead of refitting
+    this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
+    this.cy.on("zoom", function () { self.labelEdges(); });
+    this.watchLayout();
+    // the hubs are asked for with the graph: the drawing marks them from the start, as the list names them
+    this.ready = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()])
+    .then(function (answers) {
+      var data = answers[0];
       self.data = data;
-      self.cy.add(data.elements.nodes.concat(data.elements.edges));
+      // sorted, so that the seeded layout sees the same graph in the same order on every load
+      var byId = function (a, b) { return a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0; };
+      self.cy.add(data.elements.nodes.slice().sort(byId).concat(data.elements.edges.slice().sort(byId)));
       self.remember(data);
-      self.cy.layout(self.layoutOptions()).run();
+      self.runLayout();
       self.fillControls(data);
       self.afterFilter();
-      self.loadHubs();
       self.root.setAttribute("data-state", "ready");
+      if (self.focusAsked) { self.focusAskedNode(); }
     }).catch(function (error) {
       self.setStatus(self.t("loadError") + error.message, true);
       self.root.setAttribute("data-state", "error");
@@ -351,27 +437,179 @@
 
   BeneluxPlus.prototype.layoutOptions = function () {
     return { name: typeof cytoscapeFcose === "function" ? "fcose" : "cose", quality: "proof", randomize: true,
-             animate: false, nodeRepulsion: function () { return 25000; },
+             animate: false, fit: false, nodeRepulsion: function () { return 25000; },
              idealEdgeLength: function (edge) { return edge.data("kind") === "cooperatesWith" ? 150 : 110; },
              edgeElasticity: function () { return 0.3; }, nodeSeparation: 110, gravity: 0.15,
              gravityRange: 4, padding: 25, numIter: 3000, nodeDimensionsIncludeLabels: true };
   };
 
+  /* The layout, the same on every load: fcose draws its start from Math.random, which is seeded for the run
+     (synchronous, as animate is off). Then the drawing is turned to the container's shape and fitted. */
+  BeneluxPlus.prototype.runLayout = function () {
+    var random = Math.random;
+    Math.random = seeded(2025);
+    try { this.cy.layout(this.layoutOptions()).run(); } finally { Math.random = random; }
+    this.shapeToContainer();
+    this.fit();
+  };
+
+  /* A portrait container (a phone) gets the drawing turned a quarter, and the drawing is stretched along the
+     container's longer side: the same graph, more room between the labels. */
+  BeneluxPlus.prototype.shapeToContainer = function () {
+    var width = this.graphEl.clientWidth || 1;
+    var height = this.graphEl.clientHeight || 1;
+    var nodes = this.cy.nodes();
+    var box = nodes.boundingBox({ includeLabels: false });
+    if (!box.w || !box.h) { return; }
+    var turn = (height > width) !== (box.h > box.w);
+    var bw = turn ? box.h : box.w;
+    var bh = turn ? box.w : box.h;
+    var sx = Math.min(1.8, Math.max(1, (width / height) / (bw / bh)));
+    var sy = Math.min(1.8, Math.max(1, (height / width) / (bh / bw)));
+    nodes.positions(function (node) {
+      var p = node.position();
+      var x = turn ? p.y : p.x;
+      var y = turn ? p.x : p.y;
+      return { x: x * sx, y: y * sy };
+    });
+  };
+
+  /* Fit the visible graph, then size the labels for that zoom: at least LABEL_PX on screen, the hubs larger.
+     Where the container is too small for every label (a phone), the labels that fit are shown, the hubs first;
+     the others are drawn too small to show (min-zoomed-font-size) until one zooms in. */
+  BeneluxPlus.prototype.fit = function () {
+    var cy = this.cy;
+    var shown = cy.elements().not(".bp-hidden");
+    if (!shown.length) { return; }
+    var nodes = shown.nodes();
+    var roomy = this.graphEl.clientWidth * this.graphEl.clientHeight / Math.max(1, nodes.length) > 12000;
+    var zoom;
+    // cy.fit reads cached label sizes, stale until the next frame after a change of font: refresh them first
+    var fit = function () { shown.boundingBox({ useCache: false }); cy.fit(shown, 12); };
+    for (var i = 0; i < (roomy ? 3 : 1); i++) { // the labels' size changes the box to fit: settle it
+      if (!roomy) { nodes.style("font-size", LABEL_PX); }
+      fit();
+      zoom = cy.zoom();
+      if (roomy) {
+        cy.batch(function () {
+          nodes.forEach(function (node) {
+            node.style("font-size", (node.data("bpHub") ? HUB_PX : LABEL_PX) * 1.06 / zoom);
+          });
+        });
+      }
+      shown.edges().style("font-size", EDGE_PX / zoom);
+    }
+    fit();
+    if (!roomy) { this.placeLabels(nodes, cy.zoom()); }
+    this.fitted = true;
+    this.labelEdges();
+  };
+
+  /* Labels one by one, the hubs first then the most connected: each at a readable size if it overlaps no
+     label already placed, else left too small to show. */
+  BeneluxPlus.prototype.placeLabels = function (nodes, zoom) {
+    var placed = [];
+    var width = this.graphEl.clientWidth;
+    var height = this.graphEl.clientHeight;
+    var bodies = nodes.map(function (node) {
+      var box = node.renderedBoundingBox({ includeLabels: false });
+      box.id = node.id();
+      return box;
+    });
+    var hubIds = this.hubIds || [];
+    var rank = function (node) {
+      var hub = hubIds.indexOf(node.id());
+      return hub >= 0 ? hub : hubIds.length + 100 - node.degree(false);
+    };
+    nodes.sort(function (a, b) { return rank(a) - rank(b) || (a.id() < b.id() ? -1 : 1); }).forEach(function (node) {
+      node.style("font-size", (node.data("bpHub") ? LABEL_PX + 1 : LABEL_PX) * 1.06 / zoom);
+      var box = node.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      var clash = placed.concat(bodies).some(function (t) {
+        return t.id !== node.id() && box.x1 < t.x2 && t.x1 < box.x2 && box.y1 < t.y2 && t.y1 < box.y2;
+      }) || box.x1 < 0 || box.y1 < 0 || box.x2 > width || box.y2 > height;
+      if (clash) { node.style("font-size", LABEL_PX); } else { placed.push(box); }
+    });
+  };
+
+  /* Edge labels where they fit: on a line long enough for the text, clear of the node labels and of the edge
+     labels already placed (the longest lines first). */
+  BeneluxPlus.prototype.labelEdges = function () {
+    var cy = this.cy;
+    var zoom = cy.zoom();
+    var taken = cy.nodes().not(".bp-hidden").map(function (node) {
+      return node.renderedBoundingBox({ includeLabels: true });
+    });
+    function overlaps(r) {
+      return taken.some(function (t) { return r.x1 < t.x2 && t.x1 < r.x2 && r.y1 < t.y2 && t.y1 < r.y2; });
+    }
+    var edges = cy.edges().not(".bp-hidden").map(function (edge) {
+      var p = edge.source().renderedPosition();
+      var q = edge.target().renderedPosition();
+      return { edge: edge, p: p, q: q, length: Math.hypot(p.x - q.x, p.y - q.y) };
+    }).sort(function (a, b) { return b.length - a.length; });
+    var show = [];
+    edges.forEach(function (e) {
+      var px = parseFloat(e.edge.style("font-size")) * zoom;
+      var tw = String(e.edge.data("label") || "").length * px * 0.55 + 4;
+      var th = px + 4;
+      var a = e.edge.source().renderedBoundingBox({ includeLabels: false });
+      var b = e.edge.target().renderedBoundingBox({ includeLabels: false });
+      if (px < 9 || e.length - (a.w + b.w) / 2 < tw + 12) { return; }
+      var cos = Math.abs(e.q.x - e.p.x) / e.length;
+      var sin = Math.abs(e.q.y - e.p.y) / e.length;
+      var w = cos * tw + sin * th;
+      var h = sin * tw + cos * th;
+      var mx = (e.p.x + e.q.x) / 2;
+      var my = (e.p.y + e.q.y) / 2;
+      var box = { x1: mx - w / 2, x2: mx + w / 2, y1: my - h / 2, y2: my + h / 2 };
+      if (overlaps(box)) { return; }
+      taken.push(box);
+      show.push(e.edge.id());
+    });
+    cy.batch(function () {
+      cy.edges().forEach(function (edge) { edge.toggleClass("bp-edge-label", show.indexOf(edge.id()) >= 0); });
+    });
+  };
+
+  /* Clicks hit what they point at: Cytoscape caches where its container sits, and refreshes it when the
+     container changes size, not when something above it moves it. Any change of size of what comes before the
+     graph (or of the graph) tells it to look again, and refits the drawing unless the reader has moved it. */
+  BeneluxPlus.prototype.watchLayout = function () {
+    var self = this;
+    if (typeof ResizeObserver !== "function") { return; }
+    var sizes = {};
+    this.resizeObserver = new ResizeObserver(function () {
+      if (!self.cy) { return; }
+      self.cy.resize();
+      var size = self.graphEl.clientWidth + "x" + self.graphEl.clientHeight;
+      if (size !== sizes.graph && self.fitted && self.cy.nodes().length) { self.fit(); }
+      sizes.graph = size;
+    });
+    Array.prototype.forEach.call(this.root.children, function (child) { self.resizeObserver.observe(child); });
+    Array.prototype.forEach.call(this.main.children, function (child) { self.resizeObserver.observe(child); });
+  };
+
   BeneluxPlus.prototype.cyStyle = function () {
     var styles = [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 11, "font-family": "Liberation Sans, Arial, sans-serif",
-        "text-wrap": "wrap", "text-max-width": 120, "text-valign": "bottom", "text-margin-y": 4,
-        "color": "#1b1f24", "text-outline-color": "#ffffff", "text-outline-width": 2,
+        "label": "data(label)", "font-size": 13, "font-family": "Liberation Sans, Arial, sans-serif",
+        "text-wrap": "wrap", "text-max-width": "11em", "text-valign": "bottom", "text-margin-y": 3,
+        "color": "#1b1f24", "min-zoomed-font-size": 10,
+        // an opaque box behind the label: the lines that pass under it do not cross the letters
+        "text-background-color": "#ffffff", "text-background-opacity": 0.92, "text-background-padding": 1,
         "width": function (node) { return 20 + 5 * Math.sqrt(node.degree(false)); },
         "height": function (node) { return 20 + 5 * Math.sqrt(node.degree(false)); },
         "border-width": 1, "border-color": "#333333" } },
-      { selector: "node[category = 'instrument']", style: { "font-size": 9, "text-max-width": 140 } },
+      { selector: "node[category = 'instrument']", style: { "text-max-width": "14em" } },
+      { selector: "node[?bpHub]", style: { "font-weight": "bold" } },
+      { selector: "node[?bpEnglish]", style: { "font-style": "italic" } },
       { selector: "edge", style: {
         "curve-style": "bezier", "width": 1.4, "line-color": "#9aa1a9", "target-arrow-color": "#9aa1a9",
-        "target-arrow-shape": "triangle", "arrow-scale": 0.8, "font-size": 9, "text-rotation": "autorotate",
+        "target-arrow-shape": "triangle", "arrow-scale": 0.8, "font-size": 10, "text-rotation": "autorotate",
         "color": "#333333", "text-background-color": "#ffffff", "text-background-opacity": 0.85,
-        "text-background-padding": 1 } },
+        "text-background-padding": 1, "font-family": "Liberation Sans, Arial, sans-serif",
+        "min-zoomed-font-size": 9 } },
+      { selector: "edge.bp-edge-label", style: { "label": "data(label)" } },
       { selector: "edge[kind = 'cooperatesWith']", style: {
         "width": 2.6, "line-color": "#0b5cad", "target-arrow-shape": "none" } },
       { selector: "edge[kind = 'memberOf'], edge[kind = 'presidencyHeldBy']", style: {
@@ -395,6 +633,22 @@
   BeneluxPlus.prototype.remember = function (data) {
     var self = this;
     data.elements.nodes.forEach(function (n) { self.nodeData[n.data.id] = n.data; });
+    // marked in the drawing: a label shown in English for want of one in the page's language (italic), and the
+    // five most connected nodes of the metrics (bold, larger), the list "Most connected"
+    var nodes = this.cy.nodes();
+    var hubIds = this.hubIds || [];
+    var hubs = nodes.filter(function (node) { return hubIds.indexOf(node.id()) >= 0; });
+    this.cy.batch(function () {
+      nodes.forEach(function (node) {
+        node.data("bpEnglish", self.isEnglish(node.data()));
+        node.data("bpHub", hubs.contains(node));
+      });
+    });
+    this.fallbackNote.hidden = !nodes.some(function (node) { return node.data("bpEnglish"); });
+  };
+
+  BeneluxPlus.prototype.isEnglish = function (d) {
+    return !!d && this.lang !== "en" && d.label_lang === "en";
   };
 
   BeneluxPlus.prototype.nodeLabel = function (id) {
@@ -439,6 +693,7 @@
     if (data.meta.years) {
       this.yearRange.min = String(Math.min(data.meta.years[0], 2021));
       this.yearRange.max = String(Math.max(data.meta.years[1], 2028));
+      this.showYear();
     }
     // names for search and the path finder
     var from = this.fromSelect.value;
@@ -448,12 +703,16 @@
       select.appendChild(new Option(ui.choose, ""));
     });
     clear(this.names);
-    this.sortedNodes().forEach(function (id) {
+    clear(this.nodesList);
+    var ids = this.sortedNodes();
+    ids.forEach(function (id) {
       var label = self.nodeLabel(id);
       self.fromSelect.appendChild(new Option(label, id));
       self.toSelect.appendChild(new Option(label, id));
       self.names.appendChild(new Option(label, label));
+      self.nodesList.appendChild(el("li", null, self.nodeButton(id, label)));
     });
+    this.nodesSummary.textContent = ui.nodes + " (" + ids.length + ")";
     this.fromSelect.value = from;
     this.toSelect.value = to;
   };
@@ -534,6 +793,7 @@
       self.remember(data);
       self.fillControls(data);
       self.afterFilter();
+      if (self.fitted) { self.fit(); } // labels of another length: sized and placed again
       self.loadHubs();
       if (self.current && self.current.kind === "node") { self.showNode(self.current.id); }
       else if (self.current && self.current.kind === "edge") { self.showEdge(self.current.id); }
@@ -550,6 +810,7 @@
     return this.fetchJSON("/api/graph/metrics", { scope: "benelux-plus", top: 5, lang: this.lang })
       .then(function (data) {
         clear(self.hubsList);
+        self.hubIds = data.nodes.map(function (row) { return row.id; });
         data.nodes.forEach(function (row) {
           var button = el("button", { type: "button", "class": "bp-linkbutton", text: row.label });
           button.addEventListener("click", function () { self.focusNode(row.id); });
@@ -578,14 +839,25 @@
     }
   };
 
+  /* Select a node and open its panel; the graph is refitted to the room the panel leaves. */
   BeneluxPlus.prototype.focusNode = function (id) {
     var node = this.cy.getElementById(id);
     if (node.nonempty()) {
       this.cy.elements().unselect();
       node.select();
-      this.cy.animate({ center: { eles: node }, zoom: Math.max(this.cy.zoom(), 1) }, { duration: 250 });
     }
     return this.showNode(id);
+  };
+
+  /* ?focus=<IRI or slug>: the entity an entity page's link asked for, selected with its panel open. */
+  BeneluxPlus.prototype.focusAskedNode = function () {
+    var asked = this.focusAsked;
+    var id = this.nodeData[asked] ? asked : ID_BASE + asked.replace(/^\/+/, "");
+    if (!this.nodeData[id]) {
+      this.setStatus(this.t("notShown") + asked, true);
+      return Promise.resolve();
+    }
+    return this.focusNode(id);
   };
 
   /* ---------- side panel ---------- */
@@ -597,16 +869,43 @@
     close.addEventListener("click", function () { self.closePanel(); });
     this.panel.appendChild(el("div", { "class": "bp-panel-head" }, children.shift(), close));
     children.forEach(function (child) { if (child) { self.panel.appendChild(child); } });
+    // a keyboard user who opened it from a button gets the focus back there on Escape
+    var active = document.activeElement;
+    if (this.panel.hidden && active && active !== document.body && this.root.contains(active) &&
+        !this.panel.contains(active)) {
+      this.opener = active;
+    }
+    var opening = this.panel.hidden;
     this.panel.hidden = false;
     this.main.classList.remove("bp-no-panel");
-    this.cy.resize();
+    this.refit();
+    if (opening && this.opener && this.opener.closest(".bp-nodes, .bp-hubs, .bp-table")) {
+      this.panel.focus({ preventScroll: true });
+    }
+    // on a narrow screen the panel is below the graph: bring it up if little of it is in sight (and go back there
+    // when it closes)
+    if (opening && this.panel.getBoundingClientRect().top > window.innerHeight - 120) {
+      this.scrolledFrom = window.scrollY;
+      this.panel.scrollIntoView({ block: "start" });
+    }
   };
 
   BeneluxPlus.prototype.closePanel = function () {
     this.panel.hidden = true;
     this.current = null;
+    this.cy.elements().unselect();
     this.main.classList.add("bp-no-panel");
+    this.refit();
+    if (this.scrolledFrom !== undefined) { window.scrollTo(window.scrollX, this.scrolledFrom); }
+    this.scrolledFrom = undefined;
+    if (this.opener && document.contains(this.opener)) { this.opener.focus({ preventScroll: true }); }
+    this.opener = null;
+  };
+
+  /* The panel takes or gives back room: the drawing is fitted again, so nothing hides behind the panel. */
+  BeneluxPlus.prototype.refit = function () {
     this.cy.resize();
+    this.fit();
   };
 
   BeneluxPlus.prototype.quotes = function (sources) {
@@ -629,7 +928,9 @@
 
   BeneluxPlus.prototype.nodeButton = function (id, label) {
     var self = this;
-    var button = el("button", { type: "button", "class": "bp-linkbutton", text: label });
+    var english = this.isEnglish(this.nodeData[id]);
+    var button = el("button", { type: "button", "class": "bp-linkbutton" + (english ? " bp-english" : ""),
+                                lang: english ? "en" : null, text: label });
     button.addEventListener("click", function () { self.focusNode(id); });
     return button;
   };
@@ -673,7 +974,7 @@
         relations.appendChild(item);
       });
       self.openPanel([
-        el("h2", { text: d.label }),
+        el("h2", { text: d.label, lang: self.isEnglish(d) ? "en" : null }),
         el("p", { "class": "bp-kind", text: (ui.category[d.category] || d.category) + " · " + d.type }),
         d.comment ? el("p", { text: d.comment }) : null,
         themes,
@@ -792,6 +1093,7 @@
         el("th", { scope: "col", text: ui.period }), el("th", { scope: "col", text: ui.sources }))), edgeBody));
   };
 
+  BeneluxPlus.UI = UI; // the page's own strings, for the test that every language has them all
   window.BeneluxPlus = BeneluxPlus;
   function start() {
     document.querySelectorAll("[data-benelux-plus]").forEach(function (root) {
