@@ -651,3 +651,17 @@ def test_every_query_has_a_seed_test():
     answer_part = source[source.index("# Answers, from the seeds") :]
     untested = [p.stem for p in QUERY_FILES if f'"{p.stem}"' not in answer_part]
     assert not untested, f"no answer test for {untested}"
+
+
+def test_fact_sources(run):
+    # 2021-2024 leaflet: "Deep partnership with North Rhine-Westphalia" states the cooperation.
+    rows = run("fact-sources", subject="bxr:benelux-union", predicate="bx:cooperatesWith",
+               object="bxr:north-rhine-westphalia")
+    cwp = [r for r in rows if r["source"] == CWP]
+    assert [r["quote"] for r in cwp] == ["Deep partnership with North Rhine-Westphalia"]
+    assert cwp[0]["period"] == bxr("period-2021-2024")
+    assert cwp[0]["section"] == "Ally of regional cooperation and European integration"
+    assert int(cwp[0]["end"]) - int(cwp[0]["start"]) == len("Deep partnership with North Rhine-Westphalia")
+    # Common knowledge: Flanders lies in Belgium, after the NUTS classification (region BE2 of BE).
+    rows = run("fact-sources", subject="bxr:flanders", predicate="bx:locatedIn", object="bxr:belgium")
+    assert col(rows, "source") == {bxr("authority-nuts-2021")} and "quote" not in rows[0]
