@@ -161,7 +161,7 @@ class Checker:
                 cursor = end
             else:
                 where = "occurs elsewhere in the source" if text in source else "is not in the source"
-                self.error(sid, f"text {where}; expected the source to continue with: {source[cursor:cursor + 80]!r}")
+                self.error(sid, f"text {where}; expected the source to continue with: {source[cursor : cursor + 80]!r}")
                 found = source.find(text, cursor)
                 if found >= 0:
                     cursor = found + len(text)
