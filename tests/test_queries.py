@@ -351,7 +351,8 @@ def test_themes_dropped(run):
 def test_legal_instruments_on_cross_border_security(run):
     # "Cross-border security and crime control": "... the operationalisation of the Benelux Police Treaty and the
     # drafting of implementation agreements arising from the so-called second tranche of the Treaty"
-    expected = {bxr("benelux-police-treaty"), bxr("benelux-police-treaty-second-tranche")}
+    expected = {bxr("benelux-police-treaty"), bxr("benelux-police-treaty-second-tranche"),
+                bxr("police-treaty-implementation-agreements")}
     assert col(run("legal-instruments-by-theme"), "instrument") == expected
     assert col(run("legal-instruments-by-theme", theme="theme:police-cooperation"), "instrument") == expected
     # "the implementation of the Pact on Migration and Asylum"; "assess the impact of the 2024 eIDAS 2.0 Regulation"

@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from .errors import BeneluxGraphError
-from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, SRC, bind_prefixes
+from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, SRC, STATUS, bind_prefixes
 
 FACT = Namespace(BASE + "id/fact/")
 GENERATED = "facts.ttl"
@@ -31,6 +31,11 @@ REASONS = {"context", "no-actor", "policy-detail", "heading", "duplicate"}
 #: Characters a source may hold outside any sentence: layout (whitespace, Markdown markers, bullets).
 LAYOUT = re.compile(r"[\s#*|\-–•]*")
 CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
+#: Ledger entities not adopted into the graph (yet): neither they nor their facts are stated. A new cooperation
+#: status needs the closed list of ontology/shapes/relationships.ttl extended first.
+NOT_ADOPTED = {STATUS["strategic-integration-under-analysis"]}
+#: The scheme a new concept of a ledger belongs to, by its class.
+SCHEMES = {BX.Theme: BXR["themes"], BX.CooperationStatus: BXR["cooperation-statuses"]}
 
 
 class LedgerError(BeneluxGraphError):
@@ -95,6 +100,10 @@ class Cited:
 
 def expand(name: str, where: str) -> URIRef:
     """A prefixed name of the project's prefix map (or a full IRI) as an IRI."""
+    if name.startswith("<") and name.endswith(">"):
+        name = name[1:-1]
+        if re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+", name):
+            return URIRef(name)
     if name.startswith(("http://", "https://")):
         return URIRef(name)
     prefix, _, local = name.partition(":")
@@ -266,7 +275,10 @@ def build(root: Path) -> rdflib.Graph:
     data = hand_data(root)
     out = rdflib.Graph()
     bind_prefixes(out)
+    used = {c.sentence for c in ledgers.cited} | {e.get("sentence") for e in ledgers.entities}
     for sid, sentence in ledgers.sentences.items():
+        if sid not in used:  # a heading or context: in the ledger, but nothing of the graph derives from it
+            continue
         passage = SRC[sid]
         out.add((passage, RDF.type, BX.SourcePassage))
         out.add((passage, DCTERMS.isPartOf, sentence["document"]))
@@ -285,14 +297,19 @@ def build(root: Path) -> rdflib.Graph:
     for entity in ledgers.entities:
         where = f"{entity['ledger']}: entity {entity.get('iri')}"
         iri = expand(entity["iri"], where)
-        if (iri, None, None) in data:
+        if (iri, None, None) in data or iri in NOT_ADOPTED:
             continue
-        out.add((iri, RDF.type, expand(entity["type"], where)))
+        cls = expand(entity["type"], where)
+        out.add((iri, RDF.type, cls))
+        if cls in SCHEMES:
+            out.add((iri, SKOS.inScheme, SCHEMES[cls]))
         for lang, label in (entity.get("labels") or {}).items():
             out.add((iri, SKOS.prefLabel, Literal(label, lang=lang)))
         if entity.get("sentence"):
             out.add((iri, PROV.wasDerivedFrom, SRC[entity["sentence"]]))
     for cited in ledgers.cited:
+        if {cited.s, cited.o} & NOT_ADOPTED:
+            continue
         triples = [(cited.s, cited.p, cited.o)]
         mirror = mirrored(data, cited.p)
         if mirror is not None and not isinstance(cited.o, Literal):
