@@ -234,9 +234,10 @@ def test_country_participations(run):
         assert (c, bxr("pentalateral-energy-forum"), role("secretariat")) in triples
         assert (c, bxr("north-seas-energy-cooperation"), role("participant")) in triples
         assert (c, bxr("scheldt-council"), role("chair")) in triples
-        for forum in ("benelux-energy-expertise-network", "gas-platform", "pentalateral-energy-forum",
-                      "north-seas-energy-cooperation"):
+        for forum in ("benelux-energy-expertise-network", "gas-platform", "pentalateral-energy-forum"):
             assert (c, bxr(forum), str(BX.hosts)) in triples
+        # Not the NSEC: "a key role in the North Seas Energy Cooperation partnership" is no hosting (issue 12).
+        assert (c, bxr("north-seas-energy-cooperation"), str(BX.hosts)) not in triples
     via = {(r["country"], r["organisation"]): r["via"] for r in rows if r["relation"] == role("chair")}
     assert via[(bxr("belgium"), bxr("scheldt-council"))] == bxr("secretariat-general")
     # BENELUX+: "the presidencies of the Greater Region held by ... Luxembourg in 2027-2028" - directly.
@@ -303,6 +304,18 @@ def test_relationships_active_in_year(run):
     assert bxr("membership-luxembourg-greater-region-presidency") in in_2028
     assert bxr("membership-wallonia-greater-region-presidency") not in in_2028
     assert run("relationships-active-in-year", year=1990) == []
+
+
+def test_cooperations_active_in_year_follow_the_programme_that_states_them(run):
+    # 2021-2024: "Deep partnership with North Rhine-Westphalia"; Lower Saxony only in 2025-2028: "exploring
+    # opportunities for more intensive cooperation with Lower Saxony".
+    in_2023 = run("relationships-active-in-year", year=2023)
+    assert bxr("cooperation-north-rhine-westphalia") in col(in_2023, "relationship")
+    assert bxr("cooperation-lower-saxony") not in col(in_2023, "relationship")
+    assert {r["source"] for r in in_2023 if r["kind"] == "cooperation"} == {CWP}
+    in_2027 = run("relationships-active-in-year", year=2027)
+    assert {bxr("cooperation-north-rhine-westphalia"), bxr("cooperation-lower-saxony")} <= col(in_2027, "relationship")
+    assert {r["source"] for r in in_2027 if r["kind"] == "cooperation"} == {JWP}
 
 
 # Themes named by both documents: 2021-2024 leaflet item -> 2025-2028 section.
@@ -373,10 +386,11 @@ def test_secretariat_general_roles(run):
     # project Einstein Telescope and supports it where necessary."
     assert (sg, str(BX.supports), bxr("einstein-telescope")) in got
     # 2021-2024: "The home of regional energy cooperation: Benelux Energy Expertise Network, Pentilateral Energy
-    # Forum, Gas Platform and North Sea Energy Cooperation"
-    for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform",
-                  "north-seas-energy-cooperation"):
+    # Forum, Gas Platform and North Sea Energy Cooperation" - the audit of issue 12 keeps the NSEC out: the 2025-2028
+    # programme says only "playing a key role in the North Seas Energy Cooperation partnership".
+    for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform"):
         assert (union, str(BX.hosts), bxr(forum)) in got
+    assert (union, str(BX.hosts), bxr("north-seas-energy-cooperation")) not in got
     assert (union, str(BX.secretariatProvidedBy), bxr("pentalateral-energy-forum")) in got
 
 
@@ -435,8 +449,8 @@ def test_instrument_parties(run):
     # "the 2018 memorandum of understanding and the action plan between the Benelux Union and the Hauts-de-France
     # region"
     assert col(run("instrument-parties"), "party") == {bxr("benelux-union"), bxr("hauts-de-france")}
-    nrw = run("instrument-parties", instrument="bxr:joint-declaration-north-rhine-westphalia-2008")
-    assert col(nrw, "party") == {bxr("benelux-union"), bxr("north-rhine-westphalia")}
+    # "building on the joint declarations of 2008 and 2019": the text names no parties (issue 12).
+    assert run("instrument-parties", instrument="bxr:joint-declaration-north-rhine-westphalia-2008") == []
     # The Benelux Police Treaty: "the police databases of the Treaty parties" - the Benelux countries.
     police = run("instrument-parties", instrument="bxr:benelux-police-treaty")
     assert col(police, "party") == {bxr("belgium"), bxr("netherlands"), bxr("luxembourg")}
@@ -468,7 +482,8 @@ def test_body_roles_by_theme_energy(run):
         roles.setdefault(r["body"], set()).add(r.get("role"))
     assert {role("secretariat"), str(BX.hosts)} <= roles[bxr("pentalateral-energy-forum")]
     # "The Benelux Union remains dedicated to playing a key role in the North Seas Energy Cooperation partnership."
-    assert {role("participant"), str(BX.hosts)} <= roles[bxr("north-seas-energy-cooperation")]
+    assert role("participant") in roles[bxr("north-seas-energy-cooperation")]
+    assert str(BX.hosts) not in roles[bxr("north-seas-energy-cooperation")]  # a key role is no hosting
     assert str(BX.hosts) in roles[bxr("gas-platform")]
 
 

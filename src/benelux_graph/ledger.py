@@ -318,6 +318,9 @@ def build(root: Path) -> rdflib.Graph:
             if (s, p, o) not in data and (p == cited.p or mirror == p):
                 out.add((s, p, o))  # a fact the ledger gives and the hand-written data lacks
             add_citation(out, s, p, o, cited)
+        if cited.p == DCTERMS.isPartOf:  # bx:programme is a shortcut over isPartOf: the same span states it
+            for programme in data.objects(cited.s, BX.programme):
+                add_citation(out, cited.s, BX.programme, programme, cited)
     return out
 
 

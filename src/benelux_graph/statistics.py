@@ -12,7 +12,7 @@ LANGUAGES = ("en", "fr", "nl", "de")
 #: Nodes that are not entities: relationship nodes, provenance, periods, controlled vocabularies, the ontology.
 NOT_ENTITY_TYPES = """bx:SourcePassage org:Membership bx:Cooperation time:Interval time:Instant vcard:Address
     skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
-    owl:AllDisjointClasses bx:Fact bx:Citation bx:Authority oa:TextQuoteSelector oa:TextPositionSelector"""
+    owl:AnnotationProperty owl:AllDisjointClasses bx:Fact bx:Citation bx:Authority oa:TextQuoteSelector oa:TextPositionSelector"""
 
 
 def not_entity(var: str) -> str:
