@@ -155,3 +155,14 @@ def test_relationship_facts_with_their_own_source(store):
 
 def test_oa_prefix_is_the_web_annotation_namespace():
     assert str(OA) == "http://www.w3.org/ns/oa#"
+
+
+def test_a_presidency_fact_has_its_period(store):
+    # "the presidencies of the Greater Region held by Wallonia and the German-speaking Community in 2025-2026,
+    # and Luxembourg in 2027-2028": asked through the facts, 2027 gives Luxembourg alone.
+    rows = store.query(sparql_prologue() + """
+        SELECT ?member WHERE {
+          ?fact rdf:subject bxr:greater-region ; rdf:predicate bx:presidencyHeldBy ; rdf:object ?member ;
+                dcterms:temporal/time:hasBeginning/time:inXSDgYear ?b ; dcterms:temporal/time:hasEnd/time:inXSDgYear ?e .
+          FILTER(xsd:integer(STR(?b)) <= 2027 && 2027 <= xsd:integer(STR(?e))) }""")
+    assert [r["member"].value for r in rows] == [str(BXR["luxembourg"])]

@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from .errors import BeneluxGraphError
-from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, SRC, STATUS, bind_prefixes
+from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, ROLE, SRC, STATUS, bind_prefixes
 
 FACT = Namespace(BASE + "id/fact/")
 GENERATED = "facts.ttl"
@@ -256,6 +256,24 @@ def hand_data(root: Path) -> rdflib.Graph:
     return g
 
 
+#: Membership role -> (plain predicate, True when the plain triple runs organisation -> member): pattern 2.
+ROLE_PLAIN = {ROLE.member: (ORG.memberOf, False), ROLE.participant: (BX.participatesIn, False),
+              ROLE.presidency: (BX.presidencyHeldBy, True), ROLE.chair: (BX.chairedBy, True),
+              ROLE.secretariat: (BX.secretariatProvidedBy, True)}
+
+
+def membership_periods(g: rdflib.Graph) -> dict[tuple, set]:
+    """Plain triple -> the periods (org:memberDuring) of the membership nodes it is the plain form of."""
+    out: dict[tuple, set] = {}
+    for m in g.subjects(ORG.memberDuring, None):
+        plain, reverse = ROLE_PLAIN.get(g.value(m, ORG.role), (None, False))
+        member, organisation = g.value(m, ORG.member), g.value(m, ORG.organization)
+        if plain is not None and member is not None and organisation is not None:
+            key = (organisation, plain, member) if reverse else (member, plain, organisation)
+            out.setdefault(key, set()).update(g.objects(m, ORG.memberDuring))
+    return out
+
+
 #: Inverse pairs the reused vocabularies define but ontology/benelux.ttl does not restate.
 INVERSES = {DCTERMS.hasPart: DCTERMS.isPartOf, ORG.hasUnit: ORG.unitOf, ORG.hasSite: ORG.siteOf}
 INVERSES.update({v: k for k, v in INVERSES.items()})
@@ -275,6 +293,7 @@ def build(root: Path) -> rdflib.Graph:
     data = hand_data(root)
     out = rdflib.Graph()
     bind_prefixes(out)
+    periods = membership_periods(data)
     used = {c.sentence for c in ledgers.cited} | {e.get("sentence") for e in ledgers.entities}
     for sid, sentence in ledgers.sentences.items():
         if sid not in used:  # a heading or context: in the ledger, but nothing of the graph derives from it
@@ -318,6 +337,8 @@ def build(root: Path) -> rdflib.Graph:
             if (s, p, o) not in data and (p == cited.p or mirror == p):
                 out.add((s, p, o))  # a fact the ledger gives and the hand-written data lacks
             add_citation(out, s, p, o, cited)
+            for period in periods.get((s, p, o), ()):  # a presidency holds in its period, not for all time
+                out.add((fact_iri(s, p, o), DCTERMS.temporal, period))
         if cited.p == DCTERMS.isPartOf:  # bx:programme is a shortcut over isPartOf: the same span states it
             for programme in data.objects(cited.s, BX.programme):
                 add_citation(out, cited.s, BX.programme, programme, cited)
