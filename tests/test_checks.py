@@ -55,6 +55,10 @@ def test_check_finds_no_violation(path, store):
 
 # One planted violation per check: (Turtle, what the check must report in some row).
 PLANTED = {
+    "symmetric-one-way-violation": (
+        "bx:cooperatesWith a owl:SymmetricProperty .\nbxr:a bx:cooperatesWith bxr:b .",
+        "bxr:a",
+    ),
     "membership-without-role-violation": (
         "bxr:m a org:Membership ; org:member bxr:belgium ; org:organization bxr:benelux-union .",
         "bxr:m",

@@ -234,9 +234,10 @@ def test_country_participations(run):
         assert (c, bxr("pentalateral-energy-forum"), role("secretariat")) in triples
         assert (c, bxr("north-seas-energy-cooperation"), role("participant")) in triples
         assert (c, bxr("scheldt-council"), role("chair")) in triples
-        for forum in ("benelux-energy-expertise-network", "gas-platform", "pentalateral-energy-forum",
-                      "north-seas-energy-cooperation"):
+        for forum in ("benelux-energy-expertise-network", "gas-platform", "pentalateral-energy-forum"):
             assert (c, bxr(forum), str(BX.hosts)) in triples
+        # Not the NSEC: "a key role in the North Seas Energy Cooperation partnership" is no hosting (issue 12).
+        assert (c, bxr("north-seas-energy-cooperation"), str(BX.hosts)) not in triples
     via = {(r["country"], r["organisation"]): r["via"] for r in rows if r["relation"] == role("chair")}
     assert via[(bxr("belgium"), bxr("scheldt-council"))] == bxr("secretariat-general")
     # BENELUX+: "the presidencies of the Greater Region held by ... Luxembourg in 2027-2028" - directly.
@@ -305,6 +306,18 @@ def test_relationships_active_in_year(run):
     assert run("relationships-active-in-year", year=1990) == []
 
 
+def test_cooperations_active_in_year_follow_the_programme_that_states_them(run):
+    # 2021-2024: "Deep partnership with North Rhine-Westphalia"; Lower Saxony only in 2025-2028: "exploring
+    # opportunities for more intensive cooperation with Lower Saxony".
+    in_2023 = run("relationships-active-in-year", year=2023)
+    assert bxr("cooperation-north-rhine-westphalia") in col(in_2023, "relationship")
+    assert bxr("cooperation-lower-saxony") not in col(in_2023, "relationship")
+    assert {r["source"] for r in in_2023 if r["kind"] == "cooperation"} == {CWP}
+    in_2027 = run("relationships-active-in-year", year=2027)
+    assert {bxr("cooperation-north-rhine-westphalia"), bxr("cooperation-lower-saxony")} <= col(in_2027, "relationship")
+    assert {r["source"] for r in in_2027 if r["kind"] == "cooperation"} == {JWP}
+
+
 # Themes named by both documents: 2021-2024 leaflet item -> 2025-2028 section.
 SHARED = {
     "artificial-intelligence",  # "Pooling expertise on Artificial Intelligence" / "collaboration in the field of AI"
@@ -351,7 +364,8 @@ def test_themes_dropped(run):
 def test_legal_instruments_on_cross_border_security(run):
     # "Cross-border security and crime control": "... the operationalisation of the Benelux Police Treaty and the
     # drafting of implementation agreements arising from the so-called second tranche of the Treaty"
-    expected = {bxr("benelux-police-treaty"), bxr("benelux-police-treaty-second-tranche")}
+    expected = {bxr("benelux-police-treaty"), bxr("benelux-police-treaty-second-tranche"),
+                bxr("police-treaty-implementation-agreements")}
     assert col(run("legal-instruments-by-theme"), "instrument") == expected
     assert col(run("legal-instruments-by-theme", theme="theme:police-cooperation"), "instrument") == expected
     # "the implementation of the Pact on Migration and Asylum"; "assess the impact of the 2024 eIDAS 2.0 Regulation"
@@ -372,10 +386,11 @@ def test_secretariat_general_roles(run):
     # project Einstein Telescope and supports it where necessary."
     assert (sg, str(BX.supports), bxr("einstein-telescope")) in got
     # 2021-2024: "The home of regional energy cooperation: Benelux Energy Expertise Network, Pentilateral Energy
-    # Forum, Gas Platform and North Sea Energy Cooperation"
-    for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform",
-                  "north-seas-energy-cooperation"):
+    # Forum, Gas Platform and North Sea Energy Cooperation" - the audit of issue 12 keeps the NSEC out: the 2025-2028
+    # programme says only "playing a key role in the North Seas Energy Cooperation partnership".
+    for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform"):
         assert (union, str(BX.hosts), bxr(forum)) in got
+    assert (union, str(BX.hosts), bxr("north-seas-energy-cooperation")) not in got
     assert (union, str(BX.secretariatProvidedBy), bxr("pentalateral-energy-forum")) in got
 
 
@@ -434,8 +449,8 @@ def test_instrument_parties(run):
     # "the 2018 memorandum of understanding and the action plan between the Benelux Union and the Hauts-de-France
     # region"
     assert col(run("instrument-parties"), "party") == {bxr("benelux-union"), bxr("hauts-de-france")}
-    nrw = run("instrument-parties", instrument="bxr:joint-declaration-north-rhine-westphalia-2008")
-    assert col(nrw, "party") == {bxr("benelux-union"), bxr("north-rhine-westphalia")}
+    # "building on the joint declarations of 2008 and 2019": the text names no parties (issue 12).
+    assert run("instrument-parties", instrument="bxr:joint-declaration-north-rhine-westphalia-2008") == []
     # The Benelux Police Treaty: "the police databases of the Treaty parties" - the Benelux countries.
     police = run("instrument-parties", instrument="bxr:benelux-police-treaty")
     assert col(police, "party") == {bxr("belgium"), bxr("netherlands"), bxr("luxembourg")}
@@ -467,7 +482,8 @@ def test_body_roles_by_theme_energy(run):
         roles.setdefault(r["body"], set()).add(r.get("role"))
     assert {role("secretariat"), str(BX.hosts)} <= roles[bxr("pentalateral-energy-forum")]
     # "The Benelux Union remains dedicated to playing a key role in the North Seas Energy Cooperation partnership."
-    assert {role("participant"), str(BX.hosts)} <= roles[bxr("north-seas-energy-cooperation")]
+    assert role("participant") in roles[bxr("north-seas-energy-cooperation")]
+    assert str(BX.hosts) not in roles[bxr("north-seas-energy-cooperation")]  # a key role is no hosting
     assert str(BX.hosts) in roles[bxr("gas-platform")]
 
 
@@ -651,3 +667,17 @@ def test_every_query_has_a_seed_test():
     answer_part = source[source.index("# Answers, from the seeds") :]
     untested = [p.stem for p in QUERY_FILES if f'"{p.stem}"' not in answer_part]
     assert not untested, f"no answer test for {untested}"
+
+
+def test_fact_sources(run):
+    # 2021-2024 leaflet: "Deep partnership with North Rhine-Westphalia" states the cooperation.
+    rows = run("fact-sources", subject="bxr:benelux-union", predicate="bx:cooperatesWith",
+               object="bxr:north-rhine-westphalia")
+    cwp = [r for r in rows if r["source"] == CWP]
+    assert [r["quote"] for r in cwp] == ["Deep partnership with North Rhine-Westphalia"]
+    assert cwp[0]["period"] == bxr("period-2021-2024")
+    assert cwp[0]["section"] == "Ally of regional cooperation and European integration"
+    assert int(cwp[0]["end"]) - int(cwp[0]["start"]) == len("Deep partnership with North Rhine-Westphalia")
+    # Common knowledge: Flanders lies in Belgium, after the NUTS classification (region BE2 of BE).
+    rows = run("fact-sources", subject="bxr:flanders", predicate="bx:locatedIn", object="bxr:belgium")
+    assert col(rows, "source") == {bxr("authority-nuts-2021")} and "quote" not in rows[0]

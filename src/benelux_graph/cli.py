@@ -95,13 +95,34 @@ def validate(
 
 
 @app.command()
-def stats(format: ReportFormat = typer.Option(ReportFormat.text, "--format")) -> None:
-    """Entities per class, relationships per kind, and the share with provenance and with each language."""
+def stats(format: ReportFormat = typer.Option(ReportFormat.text, "--format"),
+          unsourced: bool = typer.Option(False, "--unsourced", help="list the relationship facts without a source")
+          ) -> None:
+    """Entities per class, relationships per kind, the share with provenance and with each language, and the
+    relationship facts with a source of their own."""
     from .statistics import compute_stats
 
     store = load_store(Settings.from_env())
-    result = compute_stats(store)
+    result = compute_stats(store, list_unsourced=unsourced)
     typer.echo(result.to_json() if format is ReportFormat.json else result.to_text())
+
+
+@app.command()
+def facts(check: bool = typer.Option(False, "--check", help="only check that data/facts.ttl is up to date")) -> None:
+    """Write data/facts.ttl, the per-fact citations, from the sentence ledgers of data/ledger/ (exit 1 with
+    --check when it is out of date, 2 when a ledger is wrong: the message says which sentence or fact)."""
+    from .ledger import is_current, write
+
+    root = Settings.from_env().root
+    try:
+        if check:
+            current = is_current(root)
+            typer.echo("data/facts.ttl is up to date" if current else
+                       "data/facts.ttl is out of date: run `benelux-graph facts`")
+            raise typer.Exit(0 if current else 1)
+        typer.echo(f"wrote {write(root)}")
+    except BeneluxGraphError as e:
+        fail(e)
 
 
 @app.command()

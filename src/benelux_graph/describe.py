@@ -51,6 +51,14 @@ IN_YEAR = _ns("time", "inXSDgYear")
 QUOTE = _ns("bx", "quote")
 SECTION = _ns("bx", "sectionTitle")
 SOURCE_PASSAGE = _ns("bx", "SourcePassage")
+# Per-fact provenance (ontology/README.md, pattern 4)
+FACT = _ns("bx", "Fact")
+FACT_CITATION = _ns("bx", "citation")
+SENTENCE = _ns("bx", "sentence")
+HAS_SOURCE = _ns("oa", "hasSource")
+HAS_SELECTOR = _ns("oa", "hasSelector")
+EXACT = _ns("oa", "exact")
+RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_ns("rdf", n) for n in ("subject", "predicate", "object"))
 INTERVAL = _ns("time", "Interval")
 NARY = (_ns("org", "Membership"), _ns("bx", "Cooperation"))
 PERIOD_PROPERTIES = (MEMBER_DURING, TEMPORAL)
@@ -255,6 +263,7 @@ class Value:
     lang: str | None = None
     datatype: str | None = None
     citation: int | None = None
+    refs: list[int] = field(default_factory=list)  # citations of the fact this value states (pattern 4)
 
 
 @dataclass
@@ -273,6 +282,7 @@ class Citation:
     section: str | None
     document: Link | None
     others: list[Link] = field(default_factory=list)  # other passages with the same words (another file's)
+    mark: str | None = None  # the span of the quote that states the fact, to highlight
 
 
 @dataclass
@@ -354,6 +364,31 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
                     link(document) if document is not None else None))
         return citations[passage].number
 
+    def cite_fact(citation) -> int:
+        """The number of a fact's citation: its sentence with the stating span marked, or its authority."""
+        sentence = index.value(citation, SENTENCE)
+        exact = next((e.value for sel in index.objects(citation, HAS_SELECTOR)
+                      if (e := index.value(sel, EXACT)) is not None), None)
+        source = index.value(citation, HAS_SOURCE)
+        passage = sentence if sentence is not None else source
+        key = (passage, exact)
+        if key not in citations:
+            quote = index.value(sentence, QUOTE) if sentence is not None else None
+            section = index.value(sentence, SECTION) if sentence is not None else None
+            text = quote.value if quote is not None else index.label(source, lang)[0]
+            citations[key] = Citation(len(set(map(id, citations.values()))) + 1, link(passage), text,
+                                      quote.language if quote is not None else None,
+                                      section.value if section is not None else None,
+                                      link(source) if sentence is not None and source is not None else None,
+                                      mark=exact)
+        return citations[key].number
+
+    def fact_refs(subject, predicate, obj) -> list[int]:
+        for f, p in index.inc.get(subject, ()):
+            if p == RDF_SUBJECT and index.value(f, RDF_PREDICATE) == predicate and index.value(f, RDF_OBJECT) == obj:
+                return sorted({cite_fact(c) for c in index.objects(f, FACT_CITATION)})
+        return []
+
     def value(o) -> Value:
         if isinstance(o, ox.Literal):
             dt = o.datatype.value if not o.language else None
@@ -368,7 +403,13 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
         by_property: dict = defaultdict(list)
         for p, o in pairs:
             by_property[p].append(o)
-        out = [Group(property_link(p, inverse), sort_values([value(o) for o in objs]), inverse)
+
+        def cited(p, o) -> Value:
+            v = value(o)
+            if not isinstance(o, ox.Literal):
+                v.refs = fact_refs(o, p, node) if inverse else fact_refs(node, p, o)
+            return v
+        out = [Group(property_link(p, inverse), sort_values([cited(p, o) for o in objs]), inverse)
                for p, objs in by_property.items()]
         return sorted(out, key=lambda g: fold(g.property.label))
 
@@ -380,6 +421,8 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
     tables: dict[tuple, list] = defaultdict(list)
     plain_incoming = []
     for s, p in index.inc.get(node, ()):
+        if p in (RDF_SUBJECT, RDF_OBJECT) and index.is_a(s, (FACT,)):
+            continue
         if index.is_a(s, NARY):
             kind = next(t for t in index.types(s) if t in NARY)
             tables[(kind, p)].append(s)

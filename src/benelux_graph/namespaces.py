@@ -18,6 +18,7 @@ ONTOLOGY_IRI = BASE + "ontology"
 ORG = Namespace("http://www.w3.org/ns/org#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 PREFIXES: dict[str, Namespace] = {
     "bx": BX,
@@ -40,6 +41,7 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": XSD,
     "sh": SH,
     "vann": VANN,
+    "oa": OA,
 }
 
 

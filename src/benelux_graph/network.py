@@ -29,9 +29,12 @@ Edges (kind = the predicate's local name; a MultiDiGraph, so two kinds may join 
       hasPart, successorOf); the symmetric `bx:cooperatesWith` once per pair.
     * a plain triple that a relationship node already states (`org:memberOf` beside a membership,
       `bx:cooperatesWith` beside a cooperation, …) is not drawn twice.
-    * a plain triple has no passage of its own: its `sources` are the passages of either end that name the other
-      end (any label, case-insensitive), with `sources_basis = "mention"`; relationship edges have
-      `sources_basis = "relationship"`.
+    * a plain triple with a cited `bx:Fact` (ontology/README.md, pattern 4) has the sentences that state it as
+      `sources` (`sources_basis = "fact"`) and, when only programmes state it, the years of their periods as
+      `begin`/`end` (a 2021-2024 statement is not one of all time); a cooperation without a period of its own
+      gets the same from its `bx:cooperatesWith` fact. Otherwise its `sources` are the passages of either end
+      that name the other end (any label, case-insensitive), with `sources_basis = "mention"`; relationship
+      edges have `sources_basis = "relationship"`.
     * `weight` is 1, except `concerns` and the programme structure (`isPartOf`, `publisher`), weight 2, so that a
       shortest path prefers organisational links to a document's mentions.
 
@@ -63,7 +66,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS, TIME
 
 from .errors import BeneluxGraphError
-from .namespaces import BX, BXR, ORG, ROLE, SRC, STATUS, THEME, VCARD
+from .namespaces import BX, BXR, OA, ORG, ROLE, SRC, STATUS, THEME, VCARD
 
 LANGUAGES = ("en", "fr", "nl", "de")
 
@@ -87,9 +90,10 @@ CATEGORY_NAMES = tuple(name for name, _ in CATEGORIES) + ("other", "theme")
 #: Types whose instances are never nodes.
 NOT_NODES = {ORG.Membership, BX.Cooperation, BX.SourcePassage, TIME.Interval, TIME.Instant, TIME.TemporalEntity,
              SKOS.Concept, SKOS.ConceptScheme, BX.Theme, ORG.Role, BX.CooperationStatus, VCARD.Address,
-             OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+             OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+             BX.Fact, BX.Citation, BX.Authority, OA.TextQuoteSelector, OA.TextPositionSelector}
 #: IRI spaces that never hold nodes (passages, vocabularies).
-NOT_NODE_SPACES = (str(SRC), str(THEME), str(ROLE), str(STATUS))
+NOT_NODE_SPACES = (str(SRC), str(THEME), str(ROLE), str(STATUS), str(BXR["fact/"]))
 
 #: Predicates never drawn as edges.
 NOT_EDGES = {RDF.type, PROV.wasDerivedFrom, BX.programme, BX.partner, BX.basedOn, BX.cooperationStatus,
@@ -280,6 +284,23 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
 
     stated: set[tuple[str, str, str]] = set()  # (subject, predicate, object) stated by a relationship node
 
+    # ---- per-fact citations (ontology/README.md, pattern 4): the sentences and the programmes' periods ----
+    cited: dict[tuple[str, str, str], dict] = {}
+    for f in graph.subjects(RDF.type, BX.Fact):
+        key = (str(graph.value(f, RDF.subject)), str(graph.value(f, RDF.predicate)), str(graph.value(f, RDF.object)))
+        entry = cited.setdefault(key, {"sources": set(), "periods": []})
+        for citation in graph.objects(f, BX.citation):
+            entry["sources"].update(str(p) for p in graph.objects(citation, BX.sentence))
+            document = graph.value(citation, OA.hasSource)
+            entry["periods"].append(interval_years(graph, graph.value(document, DCTERMS.temporal)))
+
+    def fact_period(key) -> tuple[int | None, int | None]:
+        """The years the programmes stating a fact cover (none when an authority or a timeless source states it)."""
+        periods = cited.get(key, {}).get("periods") or [(None, None)]
+        if any(b is None or e is None for b, e in periods):
+            return None, None
+        return min(b for b, _ in periods), max(e for _, e in periods)
+
     # ---- memberships ----
     for m in sorted(graph.subjects(RDF.type, ORG.Membership), key=str):
         member, organisation = graph.value(m, ORG.member), graph.value(m, ORG.organization)
@@ -310,7 +331,8 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         begin, end = interval_years(graph, graph.value(c, DCTERMS.temporal))
         status = graph.value(c, BX.cooperationStatus)
         for a, b in itertools.combinations(partners, 2):
-            if (URIRef(b), BX.cooperatesWith, URIRef(a)) in graph:
+            if (URIRef(b), BX.cooperatesWith, URIRef(a)) in graph and \
+                    (URIRef(a), BX.cooperatesWith, URIRef(b)) not in graph:
                 a, b = b, a  # keep the direction the plain triple is written in
             stated.add((a, str(BX.cooperatesWith), b))
             stated.add((b, str(BX.cooperatesWith), a))
@@ -318,7 +340,9 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
                 a, b, key=str(c), kind="cooperatesWith", label=kind_label(BX.cooperatesWith), relationship=str(c),
                 role=None, status=str(status) if status is not None else None, instruments=instruments,
                 themes=sorted(str(t) for t in graph.objects(c, BX.addressesTheme)),
-                begin=begin if begin is not None else (min(since) if since else None), end=end,
+                begin=begin if begin is not None else (min(since) if since else fact_period(
+                    (a, str(BX.cooperatesWith), b))[0]),
+                end=end if end is not None else fact_period((a, str(BX.cooperatesWith), b))[1],
                 sources=sorted(str(p) for p in graph.objects(c, PROV.wasDerivedFrom)),
                 sources_basis="relationship", weight=1.0,
             )
@@ -337,6 +361,13 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             continue
         drawn.add(triple)
         kind = local_name(p)
+        if triple in cited and cited[triple]["sources"]:  # the sentences that state it
+            begin, end = fact_period(triple)
+            net.add_edge(s, o, key=kind, kind=kind, label=kind_label(p), relationship=None, role=None, status=None,
+                         instruments=[], themes=[], begin=begin, end=end,
+                         sources=sorted(cited[triple]["sources"] & passages.keys()), sources_basis="fact",
+                         weight=HEAVY_KINDS.get(kind, 1.0))
+            continue
         sources = [q for q in net.nodes[s]["sources"] if q in passages and any(
             n in passages[q]["quote"].casefold() for n in names[o])]
         sources += [q for q in net.nodes[o]["sources"] if q in passages and q not in sources and any(
@@ -579,8 +610,8 @@ def benelux_plus(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
        cooperation, a role (hosts, participates in, secretariat, chair, presidency), advice or membership;
     3. beyond: the same kinds of link once more from the partners (the Greater Region's presidencies and
        members, the commission the Scheldt Council advises), and the country each partner region lies in;
-    4. agreements: legal instruments that a cooperation edge is based on and that a selected agent is party to,
-       or that two selected agents are party to or concerned by.
+    4. agreements: legal instruments that a cooperation between two selected agents is based on, or that two
+       selected agents are party to or concerned by.
     Topics stay as `themes` on nodes and edges (use `themes=nodes` in the API to draw them as nodes).
     """
     if UNION not in net:
@@ -606,12 +637,15 @@ def benelux_plus(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
         if net.nodes[n]["category"] == "region":
             selected |= {v for _, v, d in net.out_edges(n, data=True)
                          if d["kind"] == "locatedIn" and net.nodes[v]["category"] == "country"}
-    bases = {i for _, _, d in net.edges(data=True) if d["kind"] == "cooperatesWith" for i in d["instruments"]}
+    # The instruments a cooperation between two selected agents is based on link them, whether or not the text
+    # names their parties ("the joint declarations of 2008 and 2019" name none).
+    bases = {i for u, v, d in net.edges(data=True) if d["kind"] == "cooperatesWith" and u in selected
+             and v in selected for i in d["instruments"]}
     for n, d in net.nodes(data=True):
         if d["category"] != "instrument":
             continue
         links = {m for m in undirected.neighbors(n) if m in selected
                  and {e["kind"] for e in undirected.get_edge_data(n, m).values()} & {"partyTo", "concerns"}}
-        if (n in bases and links) or len(links) >= 2:
+        if n in bases or len(links) >= 2:
             selected.add(n)
     return induced(net, selected)

@@ -679,9 +679,19 @@ def publish(store: GraphStore, endpoint_url: str, user: str | None = None, passw
 
 
 def put_graph(client: HttpClient, base: str, graph: str, ntriples: bytes) -> None:
-    """Graph Store Protocol PUT: the graph's content replaced by this N-Triples (sent as Turtle, a superset)."""
+    """Graph Store Protocol PUT: the graph's content replaced by this N-Triples (sent as Turtle, a superset).
+
+    A large graph goes in parts: PUT of the triples with blank nodes (kept in one request) and the first batch,
+    then POST (merge) of each further batch. Under digest authentication every request is first sent without
+    credentials; Virtuoso answers 401 and closes the connection at once, which broke a multi-megabyte body
+    ("Broken pipe") before the retry with credentials could be made.
+    """
     if ntriples.strip():
-        client.send("PUT", gsp_url(base, graph), ntriples, "text/turtle; charset=utf-8")
+        bnodes, batches = update_batches(ntriples)
+        first = "\n".join(part for part in [bnodes] + batches[:1] if part) + "\n"
+        client.send("PUT", gsp_url(base, graph), first.encode("utf-8"), "text/turtle; charset=utf-8")
+        for batch in batches[1:]:
+            client.send("POST", gsp_url(base, graph), (batch + "\n").encode("utf-8"), "text/turtle; charset=utf-8")
     else:
         try:
             client.send("DELETE", gsp_url(base, graph))

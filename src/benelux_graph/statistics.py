@@ -13,9 +13,8 @@ LANGUAGES = ("en", "fr", "nl", "de")
 
 #: Nodes that are not entities: relationship nodes, provenance, periods, controlled vocabularies, the ontology.
 NOT_ENTITY_TYPES = """bx:SourcePassage org:Membership bx:Cooperation time:Interval time:Instant vcard:Address
-    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty
-    owl:AnnotationProperty owl:Ontology
-    owl:AllDisjointClasses"""
+    skos:ConceptScheme org:Role bx:CooperationStatus owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
+    owl:AnnotationProperty owl:AllDisjointClasses bx:Fact bx:Citation bx:Authority oa:TextQuoteSelector oa:TextPositionSelector"""
 
 
 def not_entity(var: str) -> str:
@@ -44,6 +43,10 @@ class Stats:
     with_label: dict[str, float]
     #: gaps the sources leave open (ontology/completeness.ttl): {"gaps": n, "by_check": {...}, "items": [...]}
     completeness: dict = field(default_factory=dict)
+    relationship_facts: int = 0
+    facts_with_own_source: float = 0.0
+    entities_grounded: float = 0.0
+    unsourced_facts: list[str] | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -58,6 +61,12 @@ class Stats:
         lines += ["", f"source passages: {self.source_passages}",
                   f"entities with provenance: {self.with_provenance:.1%}"]
         lines += [f"entities with a {lang} label: {share:.1%}" for lang, share in self.with_label.items()]
+        lines += ["", f"relationship facts: {self.relationship_facts}",
+                  f"relationship facts with their own source: {self.facts_with_own_source:.1%}",
+                  f"entities grounded (in a sourced fact or a ledger sentence): {self.entities_grounded:.1%}"]
+        if self.unsourced_facts:
+            lines += ["", "relationship facts without their own source:"]
+            lines += [f"  {fact}" for fact in self.unsourced_facts]
         if self.completeness:
             lines += ["", f"completeness: {self.completeness['gaps']} gaps the sources leave open "
                       "(not SHACL results; --format json lists each one):"]
@@ -86,7 +95,21 @@ def completeness_report(store) -> dict:
             "items": items}
 
 
-def compute_stats(store) -> Stats:
+#: A plain triple between two entities (what `relationships per kind` counts), as a WHERE block.
+RELATIONSHIPS = ("{ " + ENTITIES + " } ?e ?p ?o . FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom)) "
+                 "FILTER EXISTS { ?o a ?oc } " + not_entity("o"))
+#: The triple ?e ?p ?o has a statement node with at least one citation of its own.
+OWN_SOURCE = "FILTER EXISTS { ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c }"
+
+
+def unsourced_facts(store) -> list[tuple[str, str, str]]:
+    """The relationship facts of the graph that have no source of their own (no cited bx:Fact)."""
+    rows = _rows(store, "SELECT ?e ?p ?o WHERE { " + RELATIONSHIPS + " FILTER NOT EXISTS { ?f rdf:subject ?e ; "
+                 "rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c } } ORDER BY ?p ?e ?o")
+    return [(compact(e.value), compact(p.value), compact(o.value)) for e, p, o in rows]
+
+
+def compute_stats(store, list_unsourced: bool = False) -> Stats:
     entity_block = "{ " + ENTITIES + " }"
     per_class = _rows(store, "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { " + entity_block +
                       " ?e a ?c . } GROUP BY ?c ORDER BY DESC(?n) ?c")
@@ -105,6 +128,12 @@ def compute_stats(store) -> Stats:
                      f' FILTER EXISTS {{ ?e skos:prefLabel ?l FILTER(lang(?l) = "{lang}") }} }}')
         for lang in LANGUAGES
     }
+    facts = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + RELATIONSHIPS + " }")
+    own = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + RELATIONSHIPS + " " + OWN_SOURCE + " }")
+    grounded = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block + " FILTER EXISTS { "
+                      "{ ?f rdf:subject ?e ; bx:citation ?c } UNION { ?f rdf:object ?e ; bx:citation ?c } UNION "
+                      "{ ?e prov:wasDerivedFrom ?s . ?s bx:quote ?q ; oa:start ?start } } }")
+
     def share(n):
         return (n / total if total else 0.0)
     return Stats(
@@ -117,4 +146,8 @@ def compute_stats(store) -> Stats:
         with_provenance=share(sourced),
         with_label={lang: share(n) for lang, n in labelled.items()},
         completeness=completeness_report(store) if hasattr(store, "files") else {},
+        relationship_facts=facts,
+        facts_with_own_source=own / facts if facts else 0.0,
+        entities_grounded=share(grounded),
+        unsourced_facts=[" ".join(row) for row in unsourced_facts(store)] if list_unsourced else None,
     )

@@ -118,6 +118,17 @@ def test_the_page_shows_relationships_periods_quotes_and_links(client):
         assert f'href="/data/greater-region.{ext}"' in html
 
 
+def test_each_relationship_on_a_page_cites_the_span_that_states_it(client):
+    html = client.get("/page/north-rhine-westphalia").text
+    # 2021-2024: "Deep partnership with North Rhine-Westphalia" - the cooperation, cited beside the Benelux Union
+    assert "<mark>Deep partnership with North Rhine-Westphalia</mark>" in html
+    referenced = html.split('id="referenced-by"', 1)[1].split("</section>", 1)[0]
+    assert 'class="ref"' in referenced  # the incoming bx:cooperatesWith carries its citation numbers
+    assert "/id/fact/" not in referenced  # statement nodes are not listed as things referring to the entity
+    # Common knowledge: "lies in" Germany is cited to the NUTS classification, not to a programme
+    assert "NUTS 2021" in html
+
+
 def test_a_label_missing_in_the_language_falls_back_to_english(client):
     html = client.get("/page/cooperation-greater-region?lang=fr").text
     assert 'lang="en">Cooperation between the Benelux Union and the Greater Region</h1>' in html

@@ -79,7 +79,8 @@ def test_a_cooperation_is_one_attributed_edge(api):
     nrw = next(e for e in edges_of(body, "cooperatesWith") if e["target"] == ID + "north-rhine-westphalia")
     assert {i["id"] for i in nrw["instruments"]} == {ID + "joint-declaration-north-rhine-westphalia-2008",
                                                      ID + "joint-declaration-north-rhine-westphalia-2019"}
-    assert nrw["begin"] == 2008 and nrw["end"] is None  # since its earliest instrument
+    # since its earliest instrument, until the end of the last programme that states it (2025-2028; issue 12)
+    assert nrw["begin"] == 2008 and nrw["end"] == 2028
     hdf = next(e for e in edges_of(body, "cooperatesWith") if e["target"] == ID + "hauts-de-france")
     assert ID + "theme/energy-transition" in hdf["themes"]
 
@@ -119,7 +120,12 @@ def test_year_filter_and_dated_cooperations(api):
     before = get_json(api, "/api/graph?year=2005")
     assert ("benelux-union", "north-rhine-westphalia") not in pairs(before, "cooperatesWith")
     assert "joint-declaration-north-rhine-westphalia-2008" not in nodes_of(before)  # issued after 2005
-    assert ("benelux-union", "greater-region") in pairs(before, "cooperatesWith")  # no period: always
+    # No period of its own: active in the periods of the programmes that state it (2021-2024 "Cooperation
+    # projects with ... the Grande Région", 2025-2028 "will strengthen cooperation with the Greater Region").
+    assert ("benelux-union", "greater-region") not in pairs(before, "cooperatesWith")
+    assert ("benelux-union", "greater-region") in pairs(get_json(api, "/api/graph?year=2022"), "cooperatesWith")
+    assert ("benelux-union", "lower-saxony") not in pairs(get_json(api, "/api/graph?year=2022"), "cooperatesWith")
+    assert ("benelux-union", "lower-saxony") in pairs(get_json(api, "/api/graph?year=2027"), "cooperatesWith")
     later = get_json(api, "/api/graph?year=2010")
     assert ("benelux-union", "north-rhine-westphalia") in pairs(later, "cooperatesWith")
     assert "joint-work-programme-2025-2028" not in nodes_of(later)  # its period is 2025-2028
