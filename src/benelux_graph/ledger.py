@@ -31,9 +31,9 @@ REASONS = {"context", "no-actor", "policy-detail", "heading", "duplicate"}
 #: Characters a source may hold outside any sentence: layout (whitespace, Markdown markers, bullets).
 LAYOUT = re.compile(r"[\s#*|\-–•]*")
 CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
-#: Ledger entities not adopted into the graph (yet): neither they nor their facts are stated. A new cooperation
-#: status needs the closed list of ontology/shapes/relationships.ttl extended first.
-NOT_ADOPTED = {STATUS["strategic-integration-under-analysis"]}
+#: Ledger entities not adopted into the graph (yet): neither they nor their facts are stated. (A new cooperation
+#: status needs the closed list of ontology/shapes/relationships.ttl extended first.)
+NOT_ADOPTED: set = set()
 #: The scheme a new concept of a ledger belongs to, by its class.
 SCHEMES = {BX.Theme: BXR["themes"], BX.CooperationStatus: BXR["cooperation-statuses"]}
 
