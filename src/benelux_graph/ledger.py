@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from .errors import BeneluxGraphError
-from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, ROLE, SRC, STATUS, bind_prefixes
+from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, ROLE, SRC, bind_prefixes
 
 FACT = Namespace(BASE + "id/fact/")
 GENERATED = "facts.ttl"
