@@ -25,10 +25,12 @@ ENTITIES = "SELECT DISTINCT ?e WHERE { ?e a ?c . FILTER(isIRI(?e)) " + not_entit
 
 
 def compact(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
-    return iri
+    """The prefixed name by the longest matching namespace (theme:x, not bxr:theme/x)."""
+    matches = [(len(str(ns)), prefix) for prefix, ns in PREFIXES.items() if iri.startswith(str(ns))]
+    if not matches:
+        return iri
+    length, prefix = max(matches)
+    return f"{prefix}:{iri[length:]}"
 
 
 @dataclass
