@@ -4,6 +4,7 @@ allowance comes back with time."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -90,7 +91,8 @@ def test_429_is_documented_on_every_route(client):
     for path, operations in paths.items():
         for method, operation in operations.items():
             assert "429" in operation["responses"], (method, path)
-            assert "422" not in operation["responses"], (method, path)
+            # FastAPI's own 422 (HTTPValidationError) is never given: bad input is a 400 in the project's shape
+            assert "HTTPValidationError" not in json.dumps(operation["responses"].get("422", {})), (method, path)
 
 
 def test_query_time_budget_admits_while_positive_and_charges_after():
