@@ -41,3 +41,40 @@ def test_one_line_per_request_with_the_client(tmp_path):
             assert client.get("/api/queries", params={"lang": "nl"}).status_code == 200
     # stopped right after the request: its line is written all the same (on the way out at the latest)
     assert lines_of(url.log, '127.0.0.1 "GET /api/queries?lang=nl HTTP/1.1" 200 ms=') != []
+
+
+def test_a_stderr_nobody_reads_holds_up_neither_the_loop_nor_memory():
+    """The writer thread blocks on a full pipe; logging goes on at once, keeps at most MAX_PENDING records and
+    says how many it dropped once the pipe is read again."""
+    import logging
+    import os
+    import threading
+
+    from benelux_graph.api.requestlog import BatchHandler
+
+    r, w = os.pipe()
+    stream = open(w, "w")  # noqa: SIM115 - closed below
+    handler = BatchHandler(stream)
+    handler.MAX_PENDING = 1000
+    logger = logging.getLogger("benelux_graph.test_batch")
+    logger.propagate, logger.level = False, logging.INFO
+    logger.addHandler(handler)
+    try:
+        start = time.monotonic()
+        for i in range(20_000):  # some 2 MB: far more than a pipe holds
+            logger.info("line %d %s", i, "x" * 100)
+            if i % 2000 == 0:
+                time.sleep(0.25)  # the writer takes what is pending, then blocks on the full pipe
+        assert time.monotonic() - start < 5
+        assert len(handler.pending) <= 1000 and handler.dropped > 0, (len(handler.pending), handler.dropped)
+        read: list[bytes] = []
+        reader = threading.Thread(target=lambda: read.extend(iter(lambda: os.read(r, 65536), b"")), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 10
+        while b"log lines dropped" not in b"".join(read) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert b"log lines dropped: stderr was not read fast enough" in b"".join(read)
+    finally:
+        logger.removeHandler(handler)
+        stream.close()
+        os.close(r)

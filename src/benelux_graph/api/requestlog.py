@@ -85,25 +85,39 @@ class BatchHandler(logging.Handler):
     take the interpreter lock from each other on every request, which cost more than the formatting saved."""
 
     FLUSH_EVERY = 0.2
+    #: records kept at most while the writer is held up (stderr not read): more are counted, not kept
+    MAX_PENDING = 100_000
 
     def __init__(self, stream=None):
         super().__init__()
         self.stream = stream
         self.pending: list[logging.LogRecord] = []
+        self.dropped = 0
+        self.writing = threading.Lock()
         threading.Thread(target=self._run, name="benelux-log-writer", daemon=True).start()
         atexit.register(self.flush)  # the lines still pending are written before the process ends
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.pending.append(record)
+        if len(self.pending) < self.MAX_PENDING:
+            self.pending.append(record)
+        else:
+            self.dropped += 1
 
     def flush(self) -> None:
-        with self.lock:  # one writer at a time (the thread, or atexit)
-            records, self.pending = self.pending, []
-            if not records:
+        # emit runs under self.lock (Handler.handle): held only to take the records, never while writing, so
+        # that a stderr nobody reads holds up this thread, not the event loop
+        with self.writing:  # one writer at a time (the thread, or atexit)
+            with self.lock:
+                records, self.pending = self.pending, []
+                dropped, self.dropped = self.dropped, 0
+            if not records and not dropped:
                 return
             stream = self.stream or sys.stderr
+            text = "".join(self.format(r) + "\n" for r in records)
+            if dropped:
+                text += f"{dropped} log lines dropped: stderr was not read fast enough\n"
             try:
-                stream.write("".join(self.format(r) + "\n" for r in records))
+                stream.write(text)
                 stream.flush()
             except Exception:  # noqa: BLE001 - a closed stream at exit: the lines are lost, nothing else
                 pass
