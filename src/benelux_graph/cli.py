@@ -174,7 +174,7 @@ def serve(
     # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL). A death is
     # seen at once; the health check's time is for a live process that does not answer (loading a large store
     # may hold the interpreter for seconds), and for a new one to start on SIGHUP.
-    server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info",
+    server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info", access_log=False,
                timeout_worker_healthcheck=60)
 
 

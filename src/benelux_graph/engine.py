@@ -26,11 +26,12 @@ pipe is watched with add_reader). Threads waking up under a busy event loop woul
 which is what made the slowest answers several times slower than the typical one. `run` (tools, tests) is
 `run_async` on an event loop of its own, in a thread, and blocks its caller.
 
-The workers are shared fairly between clients (`Job.client`, the rate limiter's client key: the peer address).
-A worker given back goes to the waiting caller whose client holds the fewest workers at that moment (among
-equals, the one that has waited longest), and a client holds at most `cap` = max(1, workers - 1) workers at
-once: its further queries wait even when a worker is free, so that one client, however many queries it sends
-at once, never holds every worker, and someone else's query finds one within the time of a normal query.
+The workers are shared fairly between clients (`Job.client`, the rate limiter's client key: the peer address),
+and none is left idle while a query waits for one it may take. The pool runs `workers` processes plus one spare
+(SPARE), and the rule is: the last idle worker goes only to a client holding none. So a client alone may fill every
+one of the `workers` (its parallel queries run at once), while a newcomer's query still finds the spare at once,
+however long the first client's queries run. A worker given back goes to the waiting caller whose client holds
+the fewest workers at that moment (among equals, the one that has waited longest), of those it may go to.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ from .settings import Settings
 from .store import bind_variables
 
 log = logging.getLogger(__name__)
+
+#: Workers beyond `Settings.workers`, kept for clients holding none: a newcomer's query starts at once even while
+#: one client fills every other worker (see the module's docstring).
+SPARE = 1
 
 #: How long a new worker may take to load the store before it is given up.
 START_TIMEOUT = 120.0
@@ -348,7 +353,7 @@ class Waiter:
 
 
 class QueryEngine:
-    """A pool of `settings.workers` worker processes over the files of `store`."""
+    """A pool of `settings.workers` + SPARE worker processes over the files of `store`."""
 
     def __init__(self, settings: Settings, store):
         self.settings = settings
@@ -357,9 +362,8 @@ class QueryEngine:
         self.snapshot = str(store.snapshot())
         self.files = {g: str(p) for g, p in store.files.items()}
         self.release = store.release
+        #: the workers one client may fill at once; the pool runs SPARE more, kept for clients holding none
         self.size = max(1, settings.workers)
-        #: the most workers one client holds at once: one is always left for the others
-        self.cap = max(1, self.size - 1)
         self.sealed = not settings.service_allowlist
         self._context = multiprocessing.get_context("spawn")
         # All under self._lock (workers are given back from respawn threads too):
@@ -379,7 +383,7 @@ class QueryEngine:
             if self._started:
                 return
             self._started = True
-        pending = [self._spawn() for _ in range(self.size)]
+        pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)
 
@@ -466,10 +470,14 @@ class QueryEngine:
         if self._held[client] <= 0:
             del self._held[client]
 
+    def _may_take(self, client: str | None) -> bool:
+        """Whether `client` may take an idle worker now: the last SPARE idle ones are for clients holding none."""
+        return len(self._idle) > SPARE or self._held[client] == 0
+
     def _next_waiter(self) -> Waiter | None:
-        """The waiter whose client holds fewest workers (first come among equals), of those below the cap."""
+        """The waiter whose client holds fewest workers (first come among equals), of those who may take one."""
         self._waiters = [w for w in self._waiters if not w.future.done()]  # gave up: time limit, cancelled
-        eligible = [w for w in self._waiters if self._held[w.client] < self.cap]
+        eligible = [w for w in self._waiters if self._may_take(w.client)]
         return min(eligible, key=lambda w: self._held[w.client]) if eligible else None
 
     def _dispatch(self) -> None:
@@ -506,7 +514,7 @@ class QueryEngine:
         while True:
             worker = waiter = None
             with self._lock:
-                if self._idle and self._held[client] < self.cap and self._next_waiter() is None:
+                if self._idle and self._may_take(client) and self._next_waiter() is None:
                     worker = self._idle.pop()  # nobody before this caller: no hop through the loop
                     self._held[client] += 1
                 else:

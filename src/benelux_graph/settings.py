@@ -21,7 +21,7 @@ class Settings:
     max_answer_bytes: int = field(default=32_000_000, metadata={"help": "bytes an answer may hold; more rows or triples are cut, and said so"})
     max_query_bytes: int = field(default=64_000, metadata={"help": "largest query text accepted, in bytes"})
     max_body_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted, in bytes"})
-    workers: int = field(default=2, metadata={"help": "query worker processes (a runaway query is killed with its worker; shared fairly between client addresses, each holding at most all but one)"})
+    workers: int = field(default=2, metadata={"help": "query worker processes one client address may fill at once (a runaway query is killed with its worker); one spare more runs, kept for an address holding none, so another client's query finds a worker at once"})
     query_memory: int = field(default=1_000_000_000, metadata={"help": "bytes of memory a query may take in its worker beyond the loaded store (RLIMIT_AS); a query needing more stops its worker, which is replaced; 0 is off"})
     store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store: where `publish` loads a release, and what `serve --store` serves"})
     store_user: str = field(default="", metadata={"help": "user for the remote store (publishing, and queries if it wants one)"})

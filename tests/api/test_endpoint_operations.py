@@ -13,6 +13,7 @@ import pytest
 
 from benelux_graph import __version__
 from benelux_graph.api.app import create_app
+from benelux_graph.engine import SPARE
 
 pytestmark = pytest.mark.server
 
@@ -22,7 +23,7 @@ def test_healthz(client, store, live_server):
     r = client.get("/healthz")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ok" and body["release"] == store.release and body["workers"] == 2
+    assert body["status"] == "ok" and body["release"] == store.release and body["workers"] == 2 + SPARE
     assert body["triples"] == len(store)
     assert client.head("/healthz").content == b""
 

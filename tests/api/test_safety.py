@@ -97,7 +97,7 @@ def test_a_runaway_query_is_stopped_while_a_simple_one_answers(live_server, clie
 
     def runaway():
         start = time.monotonic()
-        # another client (address): one client alone holds at most workers - 1 of them (engine.py, fair sharing)
+        # another client (address): each gets its share of the workers (engine.py, fair sharing)
         with httpx.Client(base_url=live_server.url, timeout=30,
                           transport=httpx.HTTPTransport(local_address="127.0.0.2")) as c:
             outcome["response"] = c.get("/sparql", params={"query": CROSS_JOIN, "timeout": "1.5"})

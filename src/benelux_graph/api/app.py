@@ -25,6 +25,7 @@ from .health import health_router
 from .middleware import PublicOrigin, ServiceHeaders, install_openapi
 from .queries import queries_router
 from .ratelimit import RateLimit
+from .requestlog import RequestLog, show_query_log
 from .resources import resources_router
 from .runtime import Runtime
 from .site import mount_static, site_router
@@ -34,17 +35,6 @@ from .vendor import mount_vendor
 
 EXPOSED = ["ETag", "X-Benelux-Cache", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit",
            "X-Benelux-Byte-Limit", "Server-Timing"]
-
-
-def show_query_log() -> None:
-    """Print the service's log lines (one per query) to stderr, unless logging is configured already."""
-    logger = logging.getLogger("benelux_graph")
-    if logger.handlers or logging.getLogger().handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
 
 
 def create_app(settings: Settings, store: GraphStore) -> FastAPI:
@@ -90,7 +80,8 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
     app.add_middleware(RateLimit, limit=runtime.rate_limit, query_budget=runtime.query_budget,
                        kill_cost=settings.query_timeout, version=__version__)  # per client
-    app.add_middleware(PublicOrigin, base_url=settings.base_url)  # outermost: no URL follows the Host header
+    app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
+    app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)
     return app

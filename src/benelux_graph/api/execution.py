@@ -13,7 +13,8 @@ largest accepted) does not hold up the event loop; a short one is read inline, f
 engine shares its workers fairly between clients: a job carries the client's key, as the rate limiter has it.
 
 Log line (logger `benelux_graph.api`): `query sha256=<hex> status=<code> size=<rows|triples> bytes=<n>
-ms=<total> truncated=<bool> via=<route> cache=<hit|miss|off|validated>`.
+ms=<total> truncated=<bool> via=<route> cache=<hit|miss|off|validated>`, with the request's client, method and HTTP
+version added (api/requestlog.py: the request's one line).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .cache import Answer, answer_key, caches_for, etag, matches
 from .errors import ApiError, api_error
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .ratelimit import client_key
+from .requestlog import query_line
 from .runtime import Runtime
 from .serialize import capped
 
@@ -198,5 +200,5 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
         status = api_error(exc).status
         raise
     finally:
-        log.info("query sha256=%s status=%d size=%d bytes=%d ms=%.1f truncated=%s via=%s cache=%s", digest, status,
-                 size, length, (time.perf_counter() - start) * 1000, str(truncated).lower(), req.via, cache)
+        query_line("query sha256=%s status=%d size=%d bytes=%d ms=%.1f truncated=%s via=%s cache=%s", digest,
+                   status, size, length, (time.perf_counter() - start) * 1000, str(truncated).lower(), req.via, cache)
