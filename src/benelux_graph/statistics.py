@@ -97,8 +97,11 @@ def completeness_report(store) -> dict:
             "items": items}
 
 
-#: A plain triple between two entities (what `relationships per kind` counts), as a WHERE block.
-RELATIONSHIPS = ("{ " + ENTITIES + " } ?e ?p ?o . FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom)) "
+#: A plain triple between two entities (what `relationships per kind` counts), as a WHERE block. The hierarchy of
+#: the project's own theme scheme (skos:broader/narrower) is vocabulary, like the class tree: the programmes state
+#: no such thing, and it is not counted as a fact (ontology/README.md, pattern 4).
+RELATIONSHIPS = ("{ " + ENTITIES + " } ?e ?p ?o . "
+                 "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom, skos:broader, skos:narrower)) "
                  "FILTER EXISTS { ?o a ?oc } " + not_entity("o"))
 #: The triple ?e ?p ?o has a statement node with at least one citation of its own.
 OWN_SOURCE = "FILTER EXISTS { ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c }"
