@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Print ledger facts for an audit: a seeded random sample, with each fact's sentence, quote, note and labels.
+"""Print ledger facts for an audit: a seeded random sample, with each fact's sentence (or authority), quote, note
+and labels.
 
 Usage: scripts/sample_facts.py [-n N] [--seed S] [--all] [--flagged]
   -n N       how many random facts (default 30, the external auditor's sample size)
@@ -44,11 +45,17 @@ def labels():
 
 
 def facts():
+    """Each fact with what states it: its sentence, or for common knowledge its authority (one fact per object)."""
     for name in LEDGERS:
         ledger = yaml.safe_load((ROOT / "data" / "ledger" / f"{name}.yaml").read_text(encoding="utf-8"))
         for sentence in ledger["sentences"]:
             for fact in sentence.get("facts") or []:
                 yield sentence, fact
+    common = yaml.safe_load((ROOT / "data" / "ledger" / "authorities.yaml").read_text(encoding="utf-8"))
+    authorities = {a["id"]: {"id": a["id"], "text": f"{a['label']} <{a['url']}>"} for a in common["authorities"]}
+    for fact in common["facts"]:
+        for o in fact["o"] if isinstance(fact["o"], list) else [fact["o"]]:
+            yield authorities[fact["authority"]], {**fact, "o": o}
 
 
 def show(sentence, fact, names):

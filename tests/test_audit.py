@@ -48,9 +48,13 @@ def test_flagged_adds_every_fact_with_a_note():
     for path in (ROOT / "data" / "ledger").glob("*-work-programme-*.yaml"):
         for sentence in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]:
             noted += sum(1 for fact in sentence.get("facts") or [] if fact.get("note"))
+    common = yaml.safe_load((ROOT / "data" / "ledger" / "authorities.yaml").read_text(encoding="utf-8"))
+    noted += sum(len(f["o"]) if isinstance(f["o"], list) else 1 for f in common["facts"] if f.get("note"))
     out = sample("-n", "0", "--flagged")
     assert noted > 40 and out.count("    note : ") == noted
     assert "bx:partyTo" in out and "bx:hosts" in out and "bx:cooperatesWith" in out
+    # common knowledge too, with its authority in place of a sentence
+    assert "[benelux-treaty-2008] bxr:belgium  org:memberOf  bxr:benelux-union" in out
 
 
 def test_a_quote_ends_with_what_states_the_fact_not_the_full_stop(ledgers):
