@@ -28,6 +28,7 @@ from .queries import queries_router
 from .ratelimit import RateLimit
 from .resources import resources_router
 from .runtime import Runtime
+from .sources import sources_router
 from .sparql import sparql_router
 from .validate import validate_router
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
     app.include_router(graph_router(runtime))
+    app.include_router(sources_router(runtime))  # before resources: /page/fact/… is a fact page
     app.include_router(resources_router(runtime))
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))
