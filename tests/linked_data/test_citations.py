@@ -62,6 +62,14 @@ def test_the_fact_page_says_the_fact_and_cites_each_sentence_with_its_span(http)
                and "BENELUX+ AND BEYOND" in c and release in c and FACT + NRW in c for c in cite), cite
 
 
+def test_a_citation_and_its_selector_resolve_to_the_fact_page_at_that_source(http):
+    for tail in ("jwp-0185", "jwp-0185/quote", "jwp-0185/position"):
+        r = http.get(f"/id/fact/{NRW}/{tail}", headers={"Accept": "text/html"}, follow_redirects=True)
+        assert r.status_code == 200 and str(r.url).endswith(f"/page/fact/{NRW}#jwp-0185"), tail
+        assert [h.headers["location"] for h in r.history][-1] == f"/page/fact/{NRW}#jwp-0185"
+    assert '<li class="source" id="jwp-0185"' in r.text
+
+
 def test_a_fact_of_common_knowledge_cites_its_authority(http):
     html = http.get("/page/fact/belgium.iso3166Alpha2.BE").text
     assert "<blockquote" not in html.split('id="sources"')[1]

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from ..citations import Citations, Fact, marked
 from ..compare import NEW, OLD, comparison
@@ -208,7 +208,13 @@ def sources_router(runtime: Runtime) -> APIRouter:
 
     def fact_page(request: Request, path: str) -> Response:
         fact = citations(runtime).fact(str(BXR) + "fact/" + path)
-        if fact is None:
+        if fact is None:  # a citation (…/<fact>/jwp-0185) or its selector (…/quote): the fact's page, at it
+            parts = path.split("/")
+            for cut in (1, 2):
+                whole = citations(runtime).fact(str(BXR) + "fact/" + "/".join(parts[:-cut]))
+                if len(parts) > cut and whole is not None:
+                    target = f"{root(request)}/page/{quote(whole.path, safe='/')}#{quote(parts[len(parts) - cut])}"
+                    return RedirectResponse(target, 303, headers={"Cache-Control": "no-cache"})
             raise ApiError(404, "unknown-iri", f"the graph has no fact <{BXR}fact/{path}>; the facts of an entity "
                                                "are cited on its page")
         lang, explicit = choose_language(request)
