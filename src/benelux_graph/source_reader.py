@@ -54,6 +54,14 @@ def ledger_paths(root: Path) -> dict[str, Path]:
 
 
 def read_document(root: Path, slug: str) -> Document | None:
+    """The document of a ledger; None when there is none, or it cannot be read (the ledger test reports why)."""
+    try:
+        return _read(root, slug)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+        return None
+
+
+def _read(root: Path, slug: str) -> Document | None:
     path = ledger_paths(root).get(slug)
     if path is None or path.stat().st_size > MAX_LEDGER_BYTES:
         return None
