@@ -137,3 +137,13 @@ def test_the_compare_page_in_german(http):
     html = http.get("/compare", headers={"Accept-Language": "de"}).text
     assert '<html lang="de">' in html and "Fortgeführt" in html and "Themen" in html
     assert re.search(r'href="/sources/joint-work-programme-2025-2028#jwp-\d{4}"', html)
+
+
+@pytest.mark.parametrize("url", [f"/page/fact/{NRW}", "/sources/common-work-programme-2021-2024", "/sources",
+                                 "/compare"])
+def test_the_pages_answer_304_to_their_etag_and_head_like_get(http, url):
+    first = http.get(url)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert http.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    head = http.head(url)
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-type"] == first.headers["content-type"]
