@@ -79,8 +79,11 @@ def test_a_fact_of_common_knowledge_cites_its_authority(http):
 def test_an_unknown_fact_is_a_404_in_the_error_shape(http):
     r = http.get("/page/fact/belgium.locatedIn.mars", headers={"Accept": "application/json"})
     assert r.status_code == 404 and r.json()["error"]["type"] == "unknown-iri"
-    r = http.get("/sources/no-such-programme")
+    r = http.get("/sources/no-such-programme", headers={"Accept": "application/json"})
     assert r.status_code == 404 and r.json()["error"]["type"] == "unknown-document"
+    page = http.get("/page/fact/belgium.locatedIn.mars", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert 'id="not-found-search"' in page.text and "belgium.locatedIn.mars" in page.text
 
 
 def test_sources_lists_both_programmes_in_the_readers_language(http):

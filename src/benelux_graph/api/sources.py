@@ -25,7 +25,7 @@ from ..describe import TERM_LABELS, compact
 from ..namespaces import BXR
 from ..source_reader import Document, ledger_paths, read_document
 from .errors import ApiError
-from .negotiation import HTML, JSON
+from .negotiation import HTML, JSON, choose
 from .openapi import NOT_MODIFIED, answers, lang_parameter, serve_get_and_head
 from .resources import (
     choose_language,
@@ -143,6 +143,15 @@ def sources_router(runtime: Runtime) -> APIRouter:
         headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept-Language"}
         return headers, not_modified(request, etag, data.publication.last_modified)
 
+    def missing(request: Request, kind: str, iri: str, message: str) -> Response:
+        """A 404: the site's not-found page for a browser, the JSON error shape otherwise."""
+        if choose(request.headers.get("accept"), [], (HTML, JSON)) is HTML:
+            lang, _ = choose_language(request)
+            return page(request, "ld/not_found.html", {"lang": lang, "iri": iri, "query": "", "hits": [],
+                                                       "href": href_for(root(request)),
+                                                       "languages": language_links(request, lang)}, status=404)
+        raise ApiError(404, kind, message)
+
     def reader_link(base: str, source, lang_suffix: str) -> str | None:
         if not source.passage or not source.document:
             return None
@@ -169,7 +178,8 @@ def sources_router(runtime: Runtime) -> APIRouter:
     def source_page(request: Request, slug: str) -> Response:
         doc = document(slug) if slug in ledger_paths(runtime.settings.root) else None
         if doc is None:
-            raise ApiError(404, "unknown-document", f"no source document {slug!r}: /sources lists them")
+            return missing(request, "unknown-document", f"{root(request)}/sources/{slug}",
+                           f"no source document {slug!r}: /sources lists them")
         lang, explicit = choose_language(request)
         headers, unchanged = html_headers(request, "source", slug, lang)
         if unchanged:
@@ -215,8 +225,8 @@ def sources_router(runtime: Runtime) -> APIRouter:
                 if len(parts) > cut and whole is not None:
                     target = f"{root(request)}/page/{quote(whole.path, safe='/')}#{quote(parts[len(parts) - cut])}"
                     return RedirectResponse(target, 303, headers={"Cache-Control": "no-cache"})
-            raise ApiError(404, "unknown-iri", f"the graph has no fact <{BXR}fact/{path}>; the facts of an entity "
-                                               "are cited on its page")
+            return missing(request, "unknown-iri", f"{BXR}fact/{path}", f"the graph has no fact <{BXR}fact/{path}>; "
+                           "the facts of an entity are cited on its page")
         lang, explicit = choose_language(request)
         headers, unchanged = html_headers(request, "fact", path, lang)
         headers["Link"] = f'<{fact.iri}>; rel="canonical"'
