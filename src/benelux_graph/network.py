@@ -218,6 +218,18 @@ def names_of(node: dict) -> set[str]:
     return {n.casefold() for n in names if len(n) >= 3}
 
 
+def fact_source(graph: rdflib.Graph, fact, citation, source) -> dict:
+    """One citation of a fact: its sentence passage with the stating span, or its authority (pattern 4)."""
+    sentence = graph.value(citation, BX.sentence)
+    if sentence is None:
+        return {"fact": str(fact), "authority": str(source) if source is not None else None,
+                "url": str(graph.value(source, RDFS.seeAlso) or "") or None}
+    exact = next((str(e) for sel in graph.objects(citation, OA.hasSelector) for e in graph.objects(sel, OA.exact)), "")
+    return {"fact": str(fact), "passage": str(sentence), "quote": exact,
+            "sentence": str(graph.value(sentence, BX.quote) or ""),
+            "section": str(graph.value(sentence, BX.sectionTitle) or ""), "document": str(source or "")}
+
+
 def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDiGraph:
     """Project the RDF graph (ontology and data together) onto a networkx MultiDiGraph; see the module doc."""
     closure = superclasses(graph)
@@ -288,11 +300,17 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
     cited: dict[tuple[str, str, str], dict] = {}
     for f in graph.subjects(RDF.type, BX.Fact):
         key = (str(graph.value(f, RDF.subject)), str(graph.value(f, RDF.predicate)), str(graph.value(f, RDF.object)))
-        entry = cited.setdefault(key, {"sources": set(), "periods": []})
-        for citation in graph.objects(f, BX.citation):
+        entry = cited.setdefault(key, {"sources": set(), "periods": [], "facts": []})
+        for citation in sorted(graph.objects(f, BX.citation), key=str):
             entry["sources"].update(str(p) for p in graph.objects(citation, BX.sentence))
             document = graph.value(citation, OA.hasSource)
             entry["periods"].append(interval_years(graph, graph.value(document, DCTERMS.temporal)))
+            entry["facts"].append(fact_source(graph, f, citation, document))
+
+    def own_sources(key) -> list[dict]:
+        """The citations of the fact stating the edge's triple (of its mirror, for a symmetric property)."""
+        found = cited.get(key) or (cited.get((key[2], key[1], key[0])) if URIRef(key[1]) in SYMMETRIC else None)
+        return found["facts"] if found else []
 
     def fact_period(key) -> tuple[int | None, int | None]:
         """The years the programmes stating a fact cover (none when an authority or a timeless source states it)."""
@@ -315,6 +333,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         begin, end = interval_years(graph, graph.value(m, ORG.memberDuring))
         net.add_edge(
             str(s), str(o), key=str(m), kind=kind,
+            fact_sources=own_sources((str(s), str(plain), str(o))) if plain is not None else [],
             label=concepts[str(role)]["label"] if role is not None else kind_label(ORG.Membership),
             relationship=str(m), role=str(role) if role is not None else None, status=None, instruments=[],
             themes=sorted(str(t) for t in graph.objects(m, BX.addressesTheme)), begin=begin, end=end,
@@ -338,6 +357,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             stated.add((b, str(BX.cooperatesWith), a))
             net.add_edge(
                 a, b, key=str(c), kind="cooperatesWith", label=kind_label(BX.cooperatesWith), relationship=str(c),
+                fact_sources=own_sources((a, str(BX.cooperatesWith), b)),
                 role=None, status=str(status) if status is not None else None, instruments=instruments,
                 themes=sorted(str(t) for t in graph.objects(c, BX.addressesTheme)),
                 begin=begin if begin is not None else (min(since) if since else fact_period(
@@ -364,7 +384,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         if triple in cited and cited[triple]["sources"]:  # the sentences that state it
             begin, end = fact_period(triple)
             net.add_edge(s, o, key=kind, kind=kind, label=kind_label(p), relationship=None, role=None, status=None,
-                         instruments=[], themes=[], begin=begin, end=end,
+                         instruments=[], themes=[], begin=begin, end=end, fact_sources=own_sources(triple),
                          sources=sorted(cited[triple]["sources"] & passages.keys()), sources_basis="fact",
                          weight=HEAVY_KINDS.get(kind, 1.0))
             continue
@@ -373,7 +393,8 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         sources += [q for q in net.nodes[o]["sources"] if q in passages and q not in sources and any(
             n in passages[q]["quote"].casefold() for n in names[s])]
         net.add_edge(s, o, key=kind, kind=kind, label=kind_label(p), relationship=None, role=None, status=None,
-                     instruments=[], themes=[], begin=None, end=None, sources=sorted(sources),
+                     instruments=[], themes=[], begin=None, end=None, fact_sources=own_sources(triple),
+                     sources=sorted(sources),
                      sources_basis="mention" if sources else None, weight=HEAVY_KINDS.get(kind, 1.0))
 
     # ---- themes as nodes (optional) ----
@@ -388,7 +409,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
                 if t != n and t in net:
                     net.add_edge(n, t, key="addressesTheme", kind="addressesTheme",
                                  label=kind_label(BX.addressesTheme), relationship=None, role=None, status=None,
-                                 instruments=[], themes=[t], begin=None, end=None, sources=[],
+                                 instruments=[], themes=[t], begin=None, end=None, sources=[], fact_sources=[],
                                  sources_basis=None, weight=1.0)
     net.graph["labels"].update({f"kind:{k}": v for k, v in kind_labels.items()})
     return net

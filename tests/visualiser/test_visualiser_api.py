@@ -92,7 +92,9 @@ def test_a_membership_is_one_edge_with_its_role_and_period(api):
     lux = next(e for e in edges_of(body, "presidencyHeldBy") if e["target"] == ID + "luxembourg")
     assert (lux["source"], lux["begin"], lux["end"]) == (ID + "greater-region", 2027, 2028)
     assert lux["role_label"] == "presidency" and lux["sources_basis"] == "relationship"
-    assert [s["id"] for s in lux["sources"]] == [SRC + "benelux-plus-3"]
+    # its own source first (the fact's sentence, issue 12 part 9), then the membership's passage
+    assert [s["id"] for s in lux["sources"]] == [SRC + "jwp-0189", SRC + "benelux-plus-3"]
+    assert lux["sources"][0]["fact"] == ID + "fact/greater-region.presidencyHeldBy.luxembourg"
 
 
 @pytest.mark.parametrize("year, holders", [

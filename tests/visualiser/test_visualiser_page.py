@@ -189,3 +189,19 @@ def test_the_page_can_use_another_api_base(watched, graph_server):
     watched.requests.clear()
     watched.open(f"{graph_server.url}/benelux-plus?api=javascript:alert(1)")
     assert all(url.startswith(graph_server.url) for url in watched.requests if "/api/graph" in url)
+
+
+def test_selecting_an_edge_quotes_the_span_that_states_it(watched, graph_server):
+    watched.open(graph_server.url + "/benelux-plus")
+    page = watched.page
+    edge = watched.js("bp.cy.edges().filter(e => e.data('kind') === 'cooperatesWith' && e.target().id() === arg)"
+                      ".map(e => e.id())[0]", ID + "north-rhine-westphalia")
+    watched.js("(bp.showEdge(arg), true)", edge)
+    quotes = page.locator(".bp-panel blockquote")
+    quotes.first.wait_for(timeout=10_000)
+    texts = quotes.all_inner_texts()
+    # the edge's own sources: the spans of both programmes' sentences, the whole sentence on hover
+    assert any(t.startswith("cooperation with North Rhine-Westphalia will be further deepened") for t in texts)
+    assert any(t.startswith("Deep partnership with North Rhine-Westphalia") for t in texts)
+    assert "building on the joint declarations" in quotes.first.get_attribute("title") + \
+        "".join(q.get_attribute("title") or "" for q in quotes.all())

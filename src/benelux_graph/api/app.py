@@ -29,6 +29,7 @@ from .requestlog import RequestLog, show_query_log
 from .resources import resources_router
 from .runtime import Runtime
 from .site import mount_static, site_router
+from .sources import sources_router
 from .sparql import sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
@@ -66,6 +67,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
     app.include_router(graph_router(runtime))
+    app.include_router(sources_router(runtime))  # before resources: /page/fact/… is a fact page
     app.include_router(resources_router(runtime))
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))

@@ -156,8 +156,26 @@ class Renderer:
             "instruments": [{"id": i, "label": self.label_of(i)} for i in d["instruments"]],
             "themes": d["themes"], "theme_labels": [self.label_of(t) for t in d["themes"]],
             "begin": d["begin"], "end": d["end"],
-            "sources": self.sources(d["sources"]), "sources_basis": d["sources_basis"],
+            "sources": self.edge_sources(d),
+            "sources_basis": d["sources_basis"],
         }
+
+    def edge_sources(self, d: dict) -> list[dict]:
+        """The citations of the edge's own fact first, then the passages of its relationship node not among them."""
+        own = self.fact_sources(d["fact_sources"])
+        seen = {s["id"] for s in own}
+        return own + [s for s in self.sources(d["sources"]) if s["id"] not in seen]
+
+    def fact_sources(self, citations: list[dict]) -> list[dict]:
+        """An edge's own sources (pattern 4): per citation of its fact, the passage with the stating span as
+        `quote` (the whole sentence as `sentence`), or the authority."""
+        out = []
+        for c in citations:
+            if "authority" in c:
+                out.append({**c, "id": c["authority"], "quote": None, "authority_label": self.label_of(c["authority"])})
+            else:
+                out.append({**c, "id": c["passage"], "document_label": self.label_of(c["document"])})
+        return out
 
     def edges(self, net: nx.MultiDiGraph) -> list[dict]:
         return [self.edge(u, v, k) for u, v, k in sorted(net.edges(keys=True))]

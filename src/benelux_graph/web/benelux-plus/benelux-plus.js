@@ -913,9 +913,10 @@
     if (!sources || !sources.length) { return el("p", { "class": "bp-kind", text: ui.noSources }); }
     var box = el("div", { "class": "bp-sources" });
     sources.forEach(function (s) {
-      var where = [s.section, s.document_label].filter(Boolean).join(" — ");
-      box.appendChild(el("blockquote", { cite: s.id }, el("p", { text: s.quote }),
-        el("footer", { text: where })));
+      var where = [s.section, s.document_label || s.authority_label].filter(Boolean).join(" — ");
+      // an edge's own source (per-fact citation): the stating span, the whole sentence on hover
+      box.appendChild(el("blockquote", { cite: s.id, title: s.sentence || "" },
+        el("p", { text: s.quote || s.authority_label || "" }), el("footer", { text: where })));
     });
     return box;
   };
