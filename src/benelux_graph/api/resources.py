@@ -214,7 +214,8 @@ def page(request: Request, name: str, context: dict, status: int = 200, headers:
 
 #: The site's navigation: (path, catalogue key), on every page.
 NAV = (("/", "nav_home"), ("/benelux-plus", "nav_network"), ("/sparql", "nav_editor"), ("/downloads", "nav_downloads"),
-       ("/ontology", "nav_ontology"), ("/shapes", "nav_shapes"), ("/validate", "nav_validate"), ("/docs", "nav_api"))
+       ("/sources", "nav_sources"), ("/compare", "nav_compare"), ("/ontology", "nav_ontology"), ("/shapes", "nav_shapes"),
+       ("/validate", "nav_validate"), ("/docs", "nav_api"))
 
 
 def nav_links(request: Request, lang: str) -> list[dict]:

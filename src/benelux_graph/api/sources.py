@@ -25,6 +25,7 @@ from ..describe import TERM_LABELS, compact
 from ..namespaces import BXR
 from ..source_reader import Document, ledger_paths, read_document
 from .errors import ApiError
+from .messages import UI
 from .negotiation import HTML, JSON, choose
 from .openapi import NOT_MODIFIED, answers, lang_parameter, serve_get_and_head
 from .resources import (
@@ -41,55 +42,10 @@ from .runtime import Runtime
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
-#: The words of these pages, one entry per key in the four languages (the shape of the site's message catalogue).
-WORDS = {
-    "sources": {"en": "Sources", "fr": "Sources", "nl": "Bronnen", "de": "Quellen"},
-    "sources_intro": {"en": "The two work programmes the graph is built from, sentence by sentence. Each highlighted "
-                            "span states a fact of the graph.",
-                      "fr": "Les deux programmes de travail dont le graphe est tiré, phrase par phrase. Chaque passage "
-                            "surligné énonce un fait du graphe.",
-                      "nl": "De twee werkprogramma’s waaruit de graaf is opgebouwd, zin per zin. Elke gemarkeerde "
-                            "passage vermeldt een feit van de graaf.",
-                      "de": "Die beiden Arbeitsprogramme, aus denen der Graph besteht, Satz für Satz. Jede markierte "
-                            "Stelle belegt eine Tatsache des Graphen."},
-    "sentences": {"en": "sentences", "fr": "phrases", "nl": "zinnen", "de": "Sätze"},
-    "facts": {"en": "facts", "fr": "faits", "nl": "feiten", "de": "Tatsachen"},
-    "states": {"en": "States", "fr": "Énonce", "nl": "Vermeldt", "de": "Belegt"},
-    "fact": {"en": "Fact", "fr": "Fait", "nl": "Feit", "de": "Tatsache"},
-    "stated_by": {"en": "Stated by", "fr": "Énoncé par", "nl": "Vermeld door", "de": "Belegt durch"},
-    "in_context": {"en": "read it in context", "fr": "lire dans son contexte", "nl": "lees het in context",
-                   "de": "im Zusammenhang lesen"},
-    "authority": {"en": "Authority", "fr": "Autorité", "nl": "Autoriteit", "de": "Quelle (Referenz)"},
-    "cite_this": {"en": "Cite this", "fr": "Citer ceci", "nl": "Dit citeren", "de": "So zitieren"},
-    "section": {"en": "section", "fr": "section", "nl": "sectie", "de": "Abschnitt"},
-    "document": {"en": "Document", "fr": "Document", "nl": "Document", "de": "Dokument"},
-    "release": {"en": "dataset release", "fr": "version du jeu de données", "nl": "datasetversie",
-                "de": "Datensatzversion"},
-    "as_data": {"en": "This fact as data", "fr": "Ce fait en données", "nl": "Dit feit als data",
-                "de": "Diese Tatsache als Daten"},
-    "compare": {"en": "2021-2024 compared with 2025-2028", "fr": "2021-2024 comparé à 2025-2028",
-                "nl": "2021-2024 vergeleken met 2025-2028", "de": "2021-2024 im Vergleich zu 2025-2028"},
-    "compare_intro": {"en": "What each programme’s sentences state: new in 2025-2028, continued from 2021-2024, "
-                            "or dropped.",
-                      "fr": "Ce qu’énoncent les phrases de chaque programme : nouveau en 2025-2028, poursuivi depuis "
-                            "2021-2024, ou abandonné.",
-                      "nl": "Wat de zinnen van elk programma vermelden: nieuw in 2025-2028, voortgezet sinds "
-                            "2021-2024, of weggevallen.",
-                      "de": "Was die Sätze jedes Programms belegen: neu 2025-2028, fortgeführt seit 2021-2024 "
-                            "oder weggefallen."},
-    "themes": {"en": "Themes", "fr": "Thèmes", "nl": "Thema’s", "de": "Themen"},
-    "partners": {"en": "Partners", "fr": "Partenaires", "nl": "Partners", "de": "Partner"},
-    "bodies": {"en": "Bodies", "fr": "Organes", "nl": "Organen", "de": "Gremien"},
-    "instruments": {"en": "Instruments", "fr": "Instruments", "nl": "Instrumenten", "de": "Instrumente"},
-    "new": {"en": "New", "fr": "Nouveau", "nl": "Nieuw", "de": "Neu"},
-    "continued": {"en": "Continued", "fr": "Poursuivi", "nl": "Voortgezet", "de": "Fortgeführt"},
-    "dropped": {"en": "Dropped", "fr": "Abandonné", "nl": "Weggevallen", "de": "Weggefallen"},
-    "none": {"en": "none", "fr": "aucun", "nl": "geen", "de": "keine"},
-}
-
 
 def words(lang: str) -> dict[str, str]:
-    return {k: v.get(lang, v["en"]) for k, v in WORDS.items()}
+    """The words of these pages (keys `cite_*` of the site's catalogue, web/messages.json), without the prefix."""
+    return {k.removeprefix("cite_"): v for k, v in UI[lang].items() if k.startswith("cite_")}
 
 
 _LOCK = threading.Lock()
