@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -58,6 +59,10 @@ def memory_of(status: str) -> int:
     return 0
 
 
+#: How much lower than the server's the validation workers' CPU priority is (os.nice).
+NICENESS = 10
+
+
 def limit_memory(extra: int) -> None:
     """Let this process's address space grow by `extra` bytes at most (0: no limit)."""
     size = memory_of("VmSize")
@@ -74,6 +79,10 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
     form, ("parsed", statements) once it is read, then ("ok", report, statements, retire) or ("error", status,
     type, message, line, column, retire); `retire` asks to be replaced (grown too much, or short of memory)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    # A check may keep a core busy up to its time limit: at a lower priority than the server, the pages and the
+    # queries of everybody else go first on a machine with few cores.
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     try:
         from .validate import EXAMPLE, Validator, parse_contribution, read_form
 
