@@ -23,7 +23,10 @@ from benelux_graph.errors import QueryTimeout
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: a query that finishes, after about a second of work (millions of pairs of triples counted)
-PAIRS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f FILTER(isIRI(?f)) }"
+# About a second or two of work whatever the data holds: pairs of the ontology's triples, 24 times (over the whole
+# graph it took 2 s on 2,868 triples and over the 10 s limit on 13,946).
+PAIRS = ("SELECT (COUNT(*) AS ?n) { VALUES ?k { " + " ".join(map(str, range(24))) + " } "
+         "GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?a ?b ?c . ?d ?e ?f FILTER(isIRI(?f)) } }")
 
 
 def run(coroutine):
