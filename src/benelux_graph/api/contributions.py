@@ -27,7 +27,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import resource
 import signal
 import tempfile
 import threading
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..engine import START_TIMEOUT, Worker, alive  # a worker and its pipe, as the query engine's
+from ..engine import START_TIMEOUT, Worker, alive, limit_memory  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
 
@@ -63,13 +62,6 @@ def memory_of(status: str) -> int:
 NICENESS = 10
 
 
-def limit_memory(extra: int) -> None:
-    """Let this process's address space grow by `extra` bytes at most (0: no limit)."""
-    size = memory_of("VmSize")
-    if extra > 0 and size:
-        resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
-
-
 # --- the worker process -----------------------------------------------------------------------------------
 
 def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) -> None:
@@ -94,7 +86,8 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
         gc.collect()
         gc.freeze()
         loaded = memory_of("VmRSS")
-        limit_memory(memory)
+        if memory > 0:
+            limit_memory(memory)
     except Exception as e:  # noqa: BLE001 - reported to the server, which would otherwise wait
         conn.send(("failed", f"{type(e).__name__}: {e}"))
         return
