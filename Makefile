@@ -53,13 +53,13 @@ setup-jena:
 	  apt-get install -y -q --no-install-recommends libapache-jena-java; }
 
 test: setup setup-browser setup-virtuoso setup-jena
-	$(PY) -m ruff check src tests bench
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q
 
 # The fast loop while working: lint, then every test but the browser, remote-store, reliability and performance
 # ones (`make test` runs them all).
 check: setup
-	$(PY) -m ruff check src tests bench
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q -x -m 'not browser and not remote' --ignore=tests/reliability --ignore=tests/perf
 
 validate:
@@ -78,5 +78,6 @@ bench: setup setup-virtuoso
 stats:
 	benelux-graph stats
 
-lint:
-	$(PY) -m ruff check src tests
+lint: setup-python
+	$(PY) -m ruff check src tests bench scripts
+	$(PY) -m ruff format --check src tests bench scripts

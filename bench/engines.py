@@ -40,6 +40,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # --- terms, normalised alike for both engines ---------------------------------------------------------------
 
+
 def norm_ox(term):
     if term is None:
         return None
@@ -70,15 +71,26 @@ def to_rdflib(term):
 
 def order_free(rows: set) -> set:
     """Literals with their characters sorted: GROUP_CONCAT joins its values in no defined order."""
-    return {tuple(t if t is None or t[0] != "literal" else ("literal", "".join(sorted(t[1])), t[2]) for t in row)
-            for row in rows}
+    return {
+        tuple(t if t is None or t[0] != "literal" else ("literal", "".join(sorted(t[1])), t[2]) for t in row)
+        for row in rows
+    }
 
 
 def loose(rows: set) -> set:
     """As order_free, also ignoring a literal's language or datatype and taking "" as unbound: where SPARQL 1.1
     engines differ on GROUP_CONCAT (the language tag of its result, the value of an empty group)."""
-    return {tuple(None if t is None or t == ("literal", "", XSD_STRING) else t if t[0] != "literal"
-                  else ("literal", "".join(sorted(t[1]))) for t in row) for row in rows}
+    return {
+        tuple(
+            None
+            if t is None or t == ("literal", "", XSD_STRING)
+            else t
+            if t[0] != "literal"
+            else ("literal", "".join(sorted(t[1])))
+            for t in row
+        )
+        for row in rows
+    }
 
 
 def verdict(ox_rows: set, rdflib_rows: set) -> str:
@@ -92,6 +104,7 @@ def verdict(ox_rows: set, rdflib_rows: set) -> str:
 
 
 # --- running ------------------------------------------------------------------------------------------------
+
 
 def run_oxigraph(store: ox.Store, graphs: list[ox.NamedNode], text: str, substitutions: dict) -> set:
     text = bind_variables(text, substitutions) if substitutions else text
@@ -121,6 +134,7 @@ def timed(function, runs: int):
 
 # --- the graphs ---------------------------------------------------------------------------------------------
 
+
 def scaled_quads(gs: GraphStore, scale: int) -> list[ox.Quad]:
     """The ontology once, and the data graphs `scale` times, IRIs under bxr: renamed in copies 1..scale-1."""
     base, quads = str(BXR), []
@@ -130,10 +144,12 @@ def scaled_quads(gs: GraphStore, scale: int) -> list[ox.Quad]:
             quads.append(q)
     data = [q for q in gs.store if q.graph_name.value in set(gs.graphs("data"))]
     for copy in range(scale):
+
         def rename(term, copy=copy):
             if copy and isinstance(term, ox.NamedNode) and term.value.startswith(base):
                 return ox.NamedNode(f"{term.value}--{copy}")
             return term
+
         quads += [ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name) for q in data]
     return quads
 
@@ -156,8 +172,10 @@ def engines_for(quads: list[ox.Quad], graphs: list[str]) -> tuple[ox.Store, rdfl
 def compare(title: str, quads, graphs: list[str], queries, runs: int) -> list[tuple]:
     store, graph, ox_load, rdflib_load = engines_for(quads, graphs)
     default = [ox.NamedNode(g) for g in graphs]
-    print(f"\n## {title}: {len(graph)} triples in the default graph "
-          f"(load: Oxigraph {ox_load:.2f} s, rdflib {rdflib_load:.2f} s)\n")
+    print(
+        f"\n## {title}: {len(graph)} triples in the default graph "
+        f"(load: Oxigraph {ox_load:.2f} s, rdflib {rdflib_load:.2f} s)\n"
+    )
     print("| query | rows | rdflib ms | Oxigraph ms | rdflib / Oxigraph | same answers |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
     lines = []
@@ -177,7 +195,9 @@ def compare(title: str, quads, graphs: list[str], queries, runs: int) -> list[tu
             continue
         same = verdict(ox_rows, rdflib_rows)
         ratio = rdflib_time / ox_time if ox_time else float("inf")
-        print(f"| {name} | {len(ox_rows)} | {rdflib_time * 1000:.1f} | {ox_time * 1000:.2f} | {times(ratio)} | {same} |")
+        print(
+            f"| {name} | {len(ox_rows)} | {rdflib_time * 1000:.1f} | {ox_time * 1000:.2f} | {times(ratio)} | {same} |"
+        )
         lines.append((name, rdflib_time, ox_time, same.startswith("NO")))
         sys.stdout.flush()
     timed_lines = [line for line in lines if line[1] is not None]
@@ -185,10 +205,12 @@ def compare(title: str, quads, graphs: list[str], queries, runs: int) -> list[tu
         ratios = [r / o for _, r, o, _ in timed_lines if o]
         total_r, total_o = sum(r for _, r, _, _ in timed_lines), sum(o for _, _, o, _ in timed_lines)
         faster = sum(1 for r in ratios if r > 1)
-        print(f"\n{title}: {len(timed_lines)} queries; Oxigraph faster on {faster}; median ratio "
-              f"{times(statistics.median(ratios))} (min {times(min(ratios))}, max {times(max(ratios))}); whole mix "
-              f"rdflib {total_r:.2f} s, Oxigraph {total_o:.2f} s ({times(total_r / total_o)}); answers differ on "
-              f"{sum(1 for *_, d in lines if d)}; rdflib failed on {len(lines) - len(timed_lines)}")
+        print(
+            f"\n{title}: {len(timed_lines)} queries; Oxigraph faster on {faster}; median ratio "
+            f"{times(statistics.median(ratios))} (min {times(min(ratios))}, max {times(max(ratios))}); whole mix "
+            f"rdflib {total_r:.2f} s, Oxigraph {total_o:.2f} s ({times(total_r / total_o)}); answers differ on "
+            f"{sum(1 for *_, d in lines if d)}; rdflib failed on {len(lines) - len(timed_lines)}"
+        )
     return lines
 
 
@@ -201,12 +223,19 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env(root=ROOT)
     gs = GraphStore.load(settings)
     queries = load_queries(settings.queries_dir)
-    print(f"# rdflib {rdflib.__version__} vs pyoxigraph {ox.__version__}: {len(queries)} saved queries, "
-          f"median of {args.runs} runs")
+    print(
+        f"# rdflib {rdflib.__version__} vs pyoxigraph {ox.__version__}: {len(queries)} saved queries, "
+        f"median of {args.runs} runs"
+    )
     differ = compare("Project data", list(gs.store), gs.default_graphs, queries, args.runs)
     if not args.project_only and args.scale > 1:
-        differ += compare(f"Project data x{args.scale}", scaled_quads(gs, args.scale), gs.default_graphs, queries,
-                          max(1, args.runs // 2))
+        differ += compare(
+            f"Project data x{args.scale}",
+            scaled_quads(gs, args.scale),
+            gs.default_graphs,
+            queries,
+            max(1, args.runs // 2),
+        )
     return 1 if any(d for *_, d in differ) else 0
 
 

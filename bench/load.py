@@ -70,7 +70,8 @@ class Connection:
 
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(
-            HOST, self.port, local_addr=(self.local, 0) if self.local else None)
+            HOST, self.port, local_addr=(self.local, 0) if self.local else None
+        )
 
     def close(self) -> None:
         if self.writer is not None:
@@ -109,8 +110,12 @@ class HttpxConnection:
     def __init__(self, port: int, headers: dict[str, str], local: str | None = None):
         import httpx
 
-        self.client = httpx.AsyncClient(base_url=f"http://{HOST}:{port}", headers=headers, timeout=60,
-                                        transport=httpx.AsyncHTTPTransport(local_address=local))
+        self.client = httpx.AsyncClient(
+            base_url=f"http://{HOST}:{port}",
+            headers=headers,
+            timeout=60,
+            transport=httpx.AsyncHTTPTransport(local_address=local),
+        )
 
     async def get(self, path: str) -> tuple[int, dict[bytes, bytes], bytes]:
         r = await self.client.get(path)
@@ -123,8 +128,16 @@ class HttpxConnection:
         await self.client.aclose()
 
 
-async def load(port: int, paths: Callable[[int], str], concurrency: int, max_requests: int, max_seconds: float,
-               headers: dict[str, str] | None = None, client: str = "raw", first: int = 0) -> Outcome:
+async def load(
+    port: int,
+    paths: Callable[[int], str],
+    concurrency: int,
+    max_requests: int,
+    max_seconds: float,
+    headers: dict[str, str] | None = None,
+    client: str = "raw",
+    first: int = 0,
+) -> Outcome:
     """Send requests paths(first), paths(first + 1), ... from `concurrency` tasks until `max_requests` were
     sent or `max_seconds` passed (requests under way then are finished and counted)."""
     headers = {"Accept": "application/sparql-results+json", **(headers or {})}
@@ -175,8 +188,16 @@ async def load(port: int, paths: Callable[[int], str], concurrency: int, max_req
     return out
 
 
-def run(port: int, paths: Callable[[int], str], concurrency: int, max_requests: int, max_seconds: float,
-        headers: dict[str, str] | None = None, client: str = "raw", first: int = 0) -> Outcome:
+def run(
+    port: int,
+    paths: Callable[[int], str],
+    concurrency: int,
+    max_requests: int,
+    max_seconds: float,
+    headers: dict[str, str] | None = None,
+    client: str = "raw",
+    first: int = 0,
+) -> Outcome:
     """`load` on a fresh event loop (uvloop when installed)."""
     try:
         import uvloop

@@ -49,8 +49,13 @@ from benelux_graph.queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
 
-OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = ("benelux-graph", "benelux-graph (no result cache)", "rdflib-endpoint",
-                                           "virtuoso", "trivial-route")
+OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = (
+    "benelux-graph",
+    "benelux-graph (no result cache)",
+    "rdflib-endpoint",
+    "virtuoso",
+    "trivial-route",
+)
 MULTI = "benelux-graph (2 processes)"
 CONCURRENCY = (1, 8, 32)
 
@@ -111,14 +116,16 @@ def measure(server: servers.Server, mix: Mix, mixes: tuple[str, ...], args) -> l
         for k in range(min(args.requests * len(CONCURRENCY), 20_000)):
             path(k)
         for c in CONCURRENCY:
-
             outcome = load.run(server.port, path, c, args.requests, args.seconds, client=args.client, first=first)
             first += outcome.requests
             rows.append(Row(server.name, kind, c, outcome))
-            print(f"  {server.name:32s} {kind:8s} c={c:<3d} {outcome.rps:9.1f} req/s  p50 {outcome.p50:8.2f} ms  "
-                  f"p99 {outcome.p99:8.2f} ms  hits {outcome.cache_hits}/{outcome.requests}  "
-                  f"errors {outcome.errors}{'  ' + outcome.first_error if outcome.errors else ''}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {server.name:32s} {kind:8s} c={c:<3d} {outcome.rps:9.1f} req/s  p50 {outcome.p50:8.2f} ms  "
+                f"p99 {outcome.p99:8.2f} ms  hits {outcome.cache_hits}/{outcome.requests}  "
+                f"errors {outcome.errors}{'  ' + outcome.first_error if outcome.errors else ''}",
+                file=sys.stderr,
+                flush=True,
+            )
     return rows
 
 
@@ -131,17 +138,23 @@ def ratio(a: float, b: float | None) -> str:
 
 def table(rows: list[Row]) -> str:
     by = {(r.server, r.mix, r.concurrency): r.outcome for r in rows}
-    lines = [("| server | mix | concurrency | requests/s | p50 ms | p99 ms | p99/p50 | vs rdflib-endpoint | "
-             "vs Virtuoso | cache hits | errors |"),
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        (
+            "| server | mix | concurrency | requests/s | p50 ms | p99 ms | p99/p50 | vs rdflib-endpoint | "
+            "vs Virtuoso | cache hits | errors |"
+        ),
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
         o = r.outcome
         peer = by.get((RDFLIB, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
         virt = by.get((VIRTUOSO, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
         hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and r.server in (OURS, MULTI, NOCACHE) else "-"
-        lines.append(f"| {r.server} | {r.mix} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
-                     f"{o.p99 / o.p50:.1f} | {ratio(o.rps, peer.rps if peer else None)} | "
-                     f"{ratio(o.rps, virt.rps if virt else None)} | {hits} | {o.errors} |")
+        lines.append(
+            f"| {r.server} | {r.mix} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
+            f"{o.p99 / o.p50:.1f} | {ratio(o.rps, peer.rps if peer else None)} | "
+            f"{ratio(o.rps, virt.rps if virt else None)} | {hits} | {o.errors} |"
+        )
     return "\n".join(lines)
 
 
@@ -163,37 +176,51 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
     hits = by.get((OURS, "varied", 8))
     hit_share = f"{100 * hits.cache_hits / hits.requests:.0f}% cache hits" if hits and hits.requests else ""
     if ours8 is not None and peer8:
-        out.append(f"| varied mix, c=8: >= 50x rdflib-endpoint | {ours8:.0f} vs {peer8:.1f} req/s = "
-                   f"{ours8 / peer8:.0f}x ({hit_share}; without the result cache "
-                   f"{(nocache8 or 0) / peer8:.0f}x) | {verdict(ours8 >= 50 * peer8)} |")
+        out.append(
+            f"| varied mix, c=8: >= 50x rdflib-endpoint | {ours8:.0f} vs {peer8:.1f} req/s = "
+            f"{ours8 / peer8:.0f}x ({hit_share}; without the result cache "
+            f"{(nocache8 or 0) / peer8:.0f}x) | {verdict(ours8 >= 50 * peer8)} |"
+        )
     else:
         out.append("| varied mix, c=8: >= 50x rdflib-endpoint | rdflib-endpoint not measured | n/a |")
     if ours8 is not None and virt8:
-        out.append(f"| varied mix, c=8: >= 2x Virtuoso | {ours8:.0f} vs {virt8:.0f} req/s = {ours8 / virt8:.1f}x "
-                   f"(without the result cache {(nocache8 or 0) / virt8:.1f}x) | {verdict(ours8 >= 2 * virt8)} |")
+        out.append(
+            f"| varied mix, c=8: >= 2x Virtuoso | {ours8:.0f} vs {virt8:.0f} req/s = {ours8 / virt8:.1f}x "
+            f"(without the result cache {(nocache8 or 0) / virt8:.1f}x) | {verdict(ours8 >= 2 * virt8)} |"
+        )
     else:
         out.append("| varied mix, c=8: >= 2x Virtuoso | Virtuoso not measured | n/a |")
     for c in CONCURRENCY:
         rep, triv = rps(OURS, "repeated", c), rps(TRIVIAL, "repeated", c)
         if rep and triv:
-            out.append(f"| repeated queries, c={c}: within 3x of the trivial route | {rep:.0f} vs {triv:.0f} req/s "
-                       f"({triv / rep:.1f}x slower) | {verdict(rep * 3 >= triv)} |")
+            out.append(
+                f"| repeated queries, c={c}: within 3x of the trivial route | {rep:.0f} vs {triv:.0f} req/s "
+                f"({triv / rep:.1f}x slower) | {verdict(rep * 3 >= triv)} |"
+            )
     for mix in ("varied", "repeated"):
         o = by.get((OURS, mix, 32))
         if o and o.latencies:
-            out.append(f"| {mix} mix, c=32: p99 <= 5x p50 | p50 {o.p50:.1f} ms, p99 {o.p99:.1f} ms "
-                       f"({o.p99 / o.p50:.1f}x) | {verdict(o.p99 <= 5 * o.p50)} |")
+            out.append(
+                f"| {mix} mix, c=32: p99 <= 5x p50 | p50 {o.p50:.1f} ms, p99 {o.p99:.1f} ms "
+                f"({o.p99 / o.p50:.1f}x) | {verdict(o.p99 <= 5 * o.p50)} |"
+            )
     if scale_figures:
         f = scale_figures
         big = f"{f['size']:,} triples"
-        out.append(f"| {big}: load < 10 s | GraphStore.load {f['load_s']:.1f} s (+{f['merge_s']:.1f} s merging the "
-                   f"default graph in each query worker; pyoxigraph's bulk Store.load: {f['bulk_load_s']:.1f} s) | "
-                   f"{verdict(f['load_s'] < 10)} |")
-        out.append(f"| {big}: memory < 1 GB | {f['load_rss'] / 2**20:.0f} MB after loading | "
-                   f"{verdict(f['load_rss'] < 2**30)} |")
+        out.append(
+            f"| {big}: load < 10 s | GraphStore.load {f['load_s']:.1f} s (+{f['merge_s']:.1f} s merging the "
+            f"default graph in each query worker; pyoxigraph's bulk Store.load: {f['bulk_load_s']:.1f} s) | "
+            f"{verdict(f['load_s'] < 10)} |"
+        )
+        out.append(
+            f"| {big}: memory < 1 GB | {f['load_rss'] / 2**20:.0f} MB after loading | "
+            f"{verdict(f['load_rss'] < 2**30)} |"
+        )
         out.append(f"| {big}: median saved query < 50 ms | {f['median_ms']:.1f} ms | {verdict(f['median_ms'] < 50)} |")
-        out.append(f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
-                   f"{verdict(f['slowest_ms'] < 1000)} |")
+        out.append(
+            f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
+            f"{verdict(f['slowest_ms'] < 1000)} |"
+        )
     return out
 
 
@@ -205,12 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=None, help="scale sizes, comma-separated (default 10000,100000,1000000)")
     parser.add_argument("--seconds", type=float, default=None, help="longest run (default 6, smoke 0.5)")
     parser.add_argument("--requests", type=int, default=None, help="most requests in a run (default 3000)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes of benelux-graph and of the trivial route (default 1)")
-    parser.add_argument("--engine-workers", type=int, default=6,
-                        help="query workers per server process (BENELUX_WORKERS; default 6)")
-    parser.add_argument("--servers", default="benelux-graph,multi,no-cache,rdflib-endpoint,virtuoso,trivial",
-                        help="which servers, comma-separated")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes of benelux-graph and of the trivial route (default 1)"
+    )
+    parser.add_argument(
+        "--engine-workers", type=int, default=6, help="query workers per server process (BENELUX_WORKERS; default 6)"
+    )
+    parser.add_argument(
+        "--servers",
+        default="benelux-graph,multi,no-cache,rdflib-endpoint,virtuoso,trivial",
+        help="which servers, comma-separated",
+    )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
     args = parser.parse_args(argv)
@@ -238,15 +270,22 @@ def main(argv: list[str] | None = None) -> int:
             wanted.discard("virtuoso")
         full = Mix(store, queries)
         files = [settings.ontology_dir / "benelux.ttl"] + sorted(settings.data_dir.glob("*.ttl"))
-        plan = [(OURS, "benelux-graph", lambda: servers.project(logs, args.workers, args.engine_workers)),
-                (MULTI, "multi", lambda: servers.project(logs, 2, max(1, args.engine_workers // 2),
-                                                         name="benelux-graph-2-processes")),
-                (NOCACHE, "no-cache", lambda: servers.project(logs, args.workers, args.engine_workers, 0,
-                                                              name="benelux-graph-no-cache")),
-                (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
-                (VIRTUOSO, "virtuoso", lambda: servers.virtuoso(logs, Path(tempfile.mkdtemp(prefix="bench-virt-")),
-                                                                store)),
-                (TRIVIAL, "trivial", lambda: servers.trivial(logs, args.workers))]
+        plan = [
+            (OURS, "benelux-graph", lambda: servers.project(logs, args.workers, args.engine_workers)),
+            (
+                MULTI,
+                "multi",
+                lambda: servers.project(logs, 2, max(1, args.engine_workers // 2), name="benelux-graph-2-processes"),
+            ),
+            (
+                NOCACHE,
+                "no-cache",
+                lambda: servers.project(logs, args.workers, args.engine_workers, 0, name="benelux-graph-no-cache"),
+            ),
+            (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
+            (VIRTUOSO, "virtuoso", lambda: servers.virtuoso(logs, Path(tempfile.mkdtemp(prefix="bench-virt-")), store)),
+            (TRIVIAL, "trivial", lambda: servers.trivial(logs, args.workers)),
+        ]
         running: dict[str, servers.Server] = {}
         answers: dict[str, dict] = {}
         # first every server once, to learn which queries all of them answer
@@ -266,14 +305,21 @@ def main(argv: list[str] | None = None) -> int:
             running[name] = server
         mix = Mix(store, queries, skip=tuple(sorted(skip)))
         if skip:
-            notes.append("Left out of every mix, because a server answered them with an error: "
-                         + ", ".join(f"{q} ({', '.join(f'{s}: {a[q]}' for s, a in answers.items() if isinstance(a[q], str))})"
-                                     for q in sorted(skip)) + ".")
-        differ = [q for q in full.defaults() if q.query not in skip
-                  and len({a[q.query] for a in answers.values()}) > 1]
+            notes.append(
+                "Left out of every mix, because a server answered them with an error: "
+                + ", ".join(
+                    f"{q} ({', '.join(f'{s}: {a[q]}' for s, a in answers.items() if isinstance(a[q], str))})"
+                    for q in sorted(skip)
+                )
+                + "."
+            )
+        differ = [q for q in full.defaults() if q.query not in skip and len({a[q.query] for a in answers.values()}) > 1]
         if differ:
-            notes.append("Rows answered at the defaults differ between servers for: " + "; ".join(
-                f"{q.query} ({', '.join(f'{s} {a[q.query]}' for s, a in answers.items())})" for q in differ) + ".")
+            notes.append(
+                "Rows answered at the defaults differ between servers for: "
+                + "; ".join(f"{q.query} ({', '.join(f'{s} {a[q.query]}' for s, a in answers.items())})" for q in differ)
+                + "."
+            )
         notes.append(f"Mix: {len(mix)} saved queries; the varied mix holds {mix.distinct()} different texts.")
         for name, key, start in plan:
             if key not in wanted:
@@ -299,16 +345,31 @@ def main(argv: list[str] | None = None) -> int:
         scale_text, scale_figures = scale.report(results)
 
     elapsed = time.monotonic() - started
-    out = [(f"# Benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
-           f"{elapsed / 60:.1f} minutes{', smoke run' if args.smoke else ''})"), ""]
+    out = [
+        (
+            f"# Benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+            f"{elapsed / 60:.1f} minutes{', smoke run' if args.smoke else ''})"
+        ),
+        "",
+    ]
     if rows:
-        out += ["## Throughput and latency", "",
-                (f"GET /sparql, {args.client} asyncio client, at most {args.requests} requests or {args.seconds:g} s "
+        out += [
+            "## Throughput and latency",
+            "",
+            (
+                f"GET /sparql, {args.client} asyncio client, at most {args.requests} requests or {args.seconds:g} s "
                 f"per line; benelux-graph: `serve --workers {args.workers}` with {args.engine_workers} query "
                 f"workers per process (the 2-process line: 2 x {max(1, args.engine_workers // 2)}); the trivial "
-                "route, under the same uvicorn settings, answers one constant body."), "", table(rows), "",
-                "## Cold start and memory", "", "| server | process start to first answer | peak RSS |",
-                "| --- | ---: | ---: |"]
+                "route, under the same uvicorn settings, answers one constant body."
+            ),
+            "",
+            table(rows),
+            "",
+            "## Cold start and memory",
+            "",
+            "| server | process start to first answer | peak RSS |",
+            "| --- | ---: | ---: |",
+        ]
         out += [f"| {n} | {c:.2f} s | {m / 2**20:.0f} MB |" for n, c, m in cold]
         out.append("")
     if scale_text:

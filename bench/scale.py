@@ -51,8 +51,9 @@ def measure(folder: Path, runs: int) -> dict:
     store = GraphStore.load(settings)
     loaded = time.perf_counter() - started
     triples = len(store)
-    data_triples = sum(1 for g in store.graphs("data")
-                       for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    data_triples = sum(
+        1 for g in store.graphs("data") for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    )
     load_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     started = time.perf_counter()
     merge_default_graph(store)
@@ -77,12 +78,22 @@ def measure(folder: Path, runs: int) -> dict:
             times.append(time.perf_counter() - t)
             if times[-1] > SLOW:
                 break
-        queries[request.query] = {"ms": statistics.median(times) * 1000, "rows": result.size,
-                                  "truncated": result.truncated}
-    return {"triples": triples, "data_triples": data_triples, "load_s": loaded, "merge_s": merged,
-            "bulk_load_s": bulk_seconds, "load_rss": load_rss,
-            "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "merged_rss": merged_rss,
-            "queries": queries}
+        queries[request.query] = {
+            "ms": statistics.median(times) * 1000,
+            "rows": result.size,
+            "truncated": result.truncated,
+        }
+    return {
+        "triples": triples,
+        "data_triples": data_triples,
+        "load_s": loaded,
+        "merge_s": merged,
+        "bulk_load_s": bulk_seconds,
+        "load_rss": load_rss,
+        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "merged_rss": merged_rss,
+        "queries": queries,
+    }
 
 
 def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
@@ -93,8 +104,13 @@ def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
     started = time.perf_counter()
     write_project(folder, size, seed=seed, source_root=ROOT)
     generated = time.perf_counter() - started
-    done = subprocess.run([sys.executable, __file__, "--measure", str(folder), "--runs", str(runs)],
-                          capture_output=True, text=True, timeout=1800, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", str(folder), "--runs", str(runs)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"measuring {size} triples failed:\n{done.stderr[-2000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -108,22 +124,35 @@ def mb(n: float) -> str:
 
 def report(results: list[dict]) -> tuple[str, dict]:
     """Markdown tables, and the figures the targets need (for the largest size)."""
-    lines = ["## Scale: the embedded engine on synthetic graphs", "",
-             ("| size | data triples | store triples | GraphStore.load | + merged default graph | pyoxigraph bulk "
-             "load (not used) | memory after load | peak memory | median query | p90 query | slowest query |"),
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "## Scale: the embedded engine on synthetic graphs",
+        "",
+        (
+            "| size | data triples | store triples | GraphStore.load | + merged default graph | pyoxigraph bulk "
+            "load (not used) | memory after load | peak memory | median query | p90 query | slowest query |"
+        ),
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for r in results:
         times = sorted(q["ms"] for q in r["queries"].values())
         slowest = max(r["queries"].items(), key=lambda kv: kv[1]["ms"])
         p90 = times[min(len(times) - 1, int(0.9 * len(times)))]
-        lines.append(f"| {r['size']:,} | {r['data_triples']:,} | {r['triples']:,} | {r['load_s']:.2f} s | "
-                     f"{r['merge_s']:.2f} s | {r['bulk_load_s']:.2f} s | {mb(r['load_rss'])} | {mb(r['peak_rss'])} | "
-                     f"{statistics.median(times):.1f} ms | {p90:.1f} ms | {slowest[1]['ms']:.0f} ms "
-                     f"({slowest[0]}) |")
-    lines += ["", ("Latency of each saved query (default parameters; median ms, rows in brackets; * cut at the "
-              "row cap) and its growth from the smallest to the largest size:"), "",
-              "| query | " + " | ".join(f"{r['size']:,}" for r in results) + " | growth |",
-              "| --- | " + " | ".join("---:" for _ in results) + " | ---: |"]
+        lines.append(
+            f"| {r['size']:,} | {r['data_triples']:,} | {r['triples']:,} | {r['load_s']:.2f} s | "
+            f"{r['merge_s']:.2f} s | {r['bulk_load_s']:.2f} s | {mb(r['load_rss'])} | {mb(r['peak_rss'])} | "
+            f"{statistics.median(times):.1f} ms | {p90:.1f} ms | {slowest[1]['ms']:.0f} ms "
+            f"({slowest[0]}) |"
+        )
+    lines += [
+        "",
+        (
+            "Latency of each saved query (default parameters; median ms, rows in brackets; * cut at the "
+            "row cap) and its growth from the smallest to the largest size:"
+        ),
+        "",
+        "| query | " + " | ".join(f"{r['size']:,}" for r in results) + " | growth |",
+        "| --- | " + " | ".join("---:" for _ in results) + " | ---: |",
+    ]
     for name in results[0]["queries"]:
         cells = []
         for r in results:
@@ -137,15 +166,26 @@ def report(results: list[dict]) -> tuple[str, dict]:
         factor = b["data_triples"] / a["data_triples"]
         ta = statistics.median(q["ms"] for q in a["queries"].values())
         tb = statistics.median(q["ms"] for q in b["queries"].values())
-        lines += ["", (f"From {a['size']:,} to {b['size']:,} triples ({factor:.0f}x the data): load time x"
-                  f"{b['load_s'] / a['load_s']:.0f}, memory x{b['load_rss'] / a['load_rss']:.1f}, median query "
-                  f"x{tb / ta:.0f}.")]
+        lines += [
+            "",
+            (
+                f"From {a['size']:,} to {b['size']:,} triples ({factor:.0f}x the data): load time x"
+                f"{b['load_s'] / a['load_s']:.0f}, memory x{b['load_rss'] / a['load_rss']:.1f}, median query "
+                f"x{tb / ta:.0f}."
+            ),
+        ]
     last = results[-1]
     times = [q["ms"] for q in last["queries"].values()]
-    figures = {"size": last["size"], "load_s": last["load_s"], "load_rss": last["load_rss"],
-               "median_ms": statistics.median(times), "slowest_ms": max(times),
-               "slowest": max(last["queries"], key=lambda n: last["queries"][n]["ms"]),
-               "bulk_load_s": last["bulk_load_s"], "merge_s": last["merge_s"]}
+    figures = {
+        "size": last["size"],
+        "load_s": last["load_s"],
+        "load_rss": last["load_rss"],
+        "median_ms": statistics.median(times),
+        "slowest_ms": max(times),
+        "slowest": max(last["queries"], key=lambda n: last["queries"][n]["ms"]),
+        "bulk_load_s": last["bulk_load_s"],
+        "merge_s": last["merge_s"],
+    }
     return "\n".join(lines), figures
 
 

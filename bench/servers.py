@@ -116,8 +116,10 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode} before answering "
-                                   f"(see build/bench-logs/{self.name}.log)")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode} before answering "
+                    f"(see build/bench-logs/{self.name}.log)"
+                )
             try:
                 status, _ = get(self.url + self.probe_path(), timeout=5)
                 if status == 200:
@@ -145,8 +147,15 @@ class Server:
                 self.process.wait(5)
 
 
-def spawn(name: str, argv: list[str], env: dict[str, str], logs: Path, extra: dict | None = None,
-          port: int | None = None, endpoint: str = "/sparql") -> Server:
+def spawn(
+    name: str,
+    argv: list[str],
+    env: dict[str, str],
+    logs: Path,
+    extra: dict | None = None,
+    port: int | None = None,
+    endpoint: str = "/sparql",
+) -> Server:
     logs.mkdir(parents=True, exist_ok=True)
     log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 - the server's output, for as long as it runs
     server = Server(name, port or int(env["BENCH_PORT"]), extra or {}, endpoint)
@@ -162,12 +171,18 @@ def spawn(name: str, argv: list[str], env: dict[str, str], logs: Path, extra: di
     return server
 
 
-def project(logs: Path, workers: int, engine_workers: int, cache_bytes: int | None = None,
-            name: str = "benelux-graph") -> Server:
+def project(
+    logs: Path, workers: int, engine_workers: int, cache_bytes: int | None = None, name: str = "benelux-graph"
+) -> Server:
     """`benelux-graph serve --workers N` over the project's data."""
     port = free_port()
-    env = {"BENCH_PORT": str(port), "BENELUX_PORT": str(port), "BENELUX_HOST": HOST, "BENELUX_ROOT": str(ROOT),
-           "BENELUX_WORKERS": str(engine_workers)}
+    env = {
+        "BENCH_PORT": str(port),
+        "BENELUX_PORT": str(port),
+        "BENELUX_HOST": HOST,
+        "BENELUX_ROOT": str(ROOT),
+        "BENELUX_WORKERS": str(engine_workers),
+    }
     if cache_bytes is not None:
         env["BENELUX_CACHE_BYTES"] = str(cache_bytes)
     argv = [sys.executable, "-m", "benelux_graph", "serve", "--workers", str(workers)]
@@ -177,8 +192,22 @@ def project(logs: Path, workers: int, engine_workers: int, cache_bytes: int | No
 def trivial(logs: Path, workers: int) -> Server:
     """bench/trivial.py under uvicorn, as `serve` runs it (same loop, HTTP parser, log level, workers)."""
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "trivial:app", "--host", HOST,
-            "--port", str(port), "--workers", str(workers), "--log-level", "info"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(ROOT / "bench"),
+        "trivial:app",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "info",
+    ]
     return spawn("trivial-route", argv, {"BENCH_PORT": str(port)}, logs)
 
 
@@ -199,8 +228,14 @@ def virtuoso(logs: Path, folder: Path, store) -> Server:
     user, password = "benelux-bench", "bench-" + str(os.getpid())
     env = {**os.environ, "BENELUX_STORE_USER": user, "BENELUX_STORE_PASSWORD": password}
     started = time.monotonic()
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "start", str(folder)], env=env,
-                          capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "virtuoso.sh"), "start", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     (logs / "virtuoso.log").write_text(done.stdout + done.stderr)
     if done.returncode != 0:
         raise RuntimeError(f"Virtuoso did not start: {done.stderr.strip()[-500:]}")
@@ -209,9 +244,14 @@ def virtuoso(logs: Path, folder: Path, store) -> Server:
     server = Server("virtuoso", port, {"default-graph-uri": UNION_GRAPH})
     server.pid = int(values["VIRTUOSO_PID"])
     server.watch = MemoryWatch(server.pid)
+
     def stop() -> None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop", str(folder)], capture_output=True,
-                       timeout=60, check=False)
+        subprocess.run(
+            ["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop", str(folder)],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
     server.stopper = stop

@@ -1,6 +1,6 @@
 """The HTTP ceiling: a trivial FastAPI route, served by uvicorn with the same settings as `benelux-graph serve`.
 
-    uvicorn --app-dir bench trivial:app --workers N
+uvicorn --app-dir bench trivial:app --workers N
 """
 
 from fastapi import FastAPI

@@ -22,8 +22,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGERS = ["joint-work-programme-2025-2028", "common-work-programme-2021-2024"]
-FLAGGED = re.compile(r"^(bx:partyTo|bx:hosts|bx:cooperatesWith|org:memberOf|dcterms:.*|org:role|"
-                     r"bx:cooperationStatus|org:memberDuring)$")
+FLAGGED = re.compile(
+    r"^(bx:partyTo|bx:hosts|bx:cooperatesWith|org:memberOf|dcterms:.*|org:role|"
+    r"bx:cooperationStatus|org:memberDuring)$"
+)
 LABEL = re.compile(r'(?:skos:prefLabel|rdfs:label|skos:altLabel)\s+((?:"[^"]*"@[\w-]+\s*,?\s*)+)')
 
 
@@ -81,8 +83,7 @@ def main():
     everything = list(facts())
     chosen = everything if opts.all else random.Random(opts.seed).sample(everything, min(opts.n, len(everything)))
     if opts.flagged and not opts.all:
-        chosen += [(s, f) for s, f in everything
-                   if (f.get("note") or FLAGGED.match(f["p"])) and (s, f) not in chosen]
+        chosen += [(s, f) for s, f in everything if (f.get("note") or FLAGGED.match(f["p"])) and (s, f) not in chosen]
     names = labels()
     for sentence, fact in chosen:
         show(sentence, fact, names)

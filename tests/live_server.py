@@ -18,8 +18,15 @@ from benelux_graph import server
 from benelux_graph.api.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -99,11 +106,15 @@ class Canary:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                body = (b'{"@context": {"x": "http://canary/x"}}' if self.path.endswith(".jsonld")
-                        else b'<http://canary/s> <http://canary/p> "CANARY-CONTENT" .')
+                body = (
+                    b'{"@context": {"x": "http://canary/x"}}'
+                    if self.path.endswith(".jsonld")
+                    else b'<http://canary/s> <http://canary/p> "CANARY-CONTENT" .'
+                )
                 self.send_response(200)
-                self.send_header("Content-Type", "application/ld+json" if self.path.endswith(".jsonld")
-                                 else "application/n-triples")
+                self.send_header(
+                    "Content-Type", "application/ld+json" if self.path.endswith(".jsonld") else "application/n-triples"
+                )
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

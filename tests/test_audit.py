@@ -20,8 +20,7 @@ SAMPLER = ROOT / "scripts" / "sample_facts.py"
 
 
 def sample(*args: str) -> str:
-    done = subprocess.run([sys.executable, str(SAMPLER), *args], capture_output=True, text=True, timeout=60,
-                          check=True)
+    done = subprocess.run([sys.executable, str(SAMPLER), *args], capture_output=True, text=True, timeout=60, check=True)
     return done.stdout
 
 
@@ -59,23 +58,30 @@ def test_flagged_adds_every_fact_with_a_note():
 
 def test_a_quote_ends_with_what_states_the_fact_not_the_full_stop(ledgers):
     # a literal that is itself a sentence (the copyright line) keeps its full stop
-    long = [(c.sentence, c.quote) for c in ledgers.cited
-            if c.quote.endswith(".") and not (isinstance(c.o, Literal) and str(c.o).endswith("."))]
+    long = [
+        (c.sentence, c.quote)
+        for c in ledgers.cited
+        if c.quote.endswith(".") and not (isinstance(c.o, Literal) and str(c.o).endswith("."))
+    ]
     assert not long, long
 
 
 def test_exploring_collaboration_with_france_is_not_cooperating(ledgers):
     # jwp-0187: "New opportunities for collaboration with France are also being explored"; only the 2021-2024
     # leaflet states cooperation with France ("Cooperation projects with France", cwp-0032).
-    cited = [c.sentence for c in ledgers.cited
-             if (c.s, c.p, c.o) == (BXR["benelux-union"], BX.cooperatesWith, BXR["france"])]
+    cited = [
+        c.sentence for c in ledgers.cited if (c.s, c.p, c.o) == (BXR["benelux-union"], BX.cooperatesWith, BXR["france"])
+    ]
     assert cited == ["cwp-0032"]
 
 
 def test_the_hauts_de_france_cooperation_rests_on_the_signed_memorandum(ledgers):
     # The action plan is only "expected to be signed in 2025"; the 2018 memorandum binds the two already.
-    quotes = [c.quote for c in ledgers.cited
-              if (c.s, c.p, c.o) == (BXR["benelux-union"], BX.cooperatesWith, BXR["hauts-de-france"])]
+    quotes = [
+        c.quote
+        for c in ledgers.cited
+        if (c.s, c.p, c.o) == (BXR["benelux-union"], BX.cooperatesWith, BXR["hauts-de-france"])
+    ]
     assert quotes and all(q.startswith("the 2018 memorandum of understanding") for q in quotes)
 
 
@@ -83,5 +89,6 @@ def test_the_eidas_analysis_is_the_sections_not_the_regulations_theme(ledgers, s
     # jwp-0140: "This analysis will focus on digital archiving" is the Digital archiving section's analysis.
     assert not [c for c in ledgers.cited if c.s == BXR["eidas-2-regulation"] and c.p == BX.addressesTheme]
     assert not store.query(sparql_prologue() + "ASK { bxr:eidas-2-regulation bx:addressesTheme ?theme }")
-    assert "jwp-0140" in [c.sentence for c in ledgers.cited
-                          if (c.s, c.p) == (BXR["jwp-digital-archiving"], BX.addressesTheme)]
+    assert "jwp-0140" in [
+        c.sentence for c in ledgers.cited if (c.s, c.p) == (BXR["jwp-digital-archiving"], BX.addressesTheme)
+    ]

@@ -24,7 +24,8 @@ def show(term) -> str:
         return "-"
     text = term.value if hasattr(term, "value") else str(term)
     return text.replace("https://w3id.org/benelux-graph/id/", "bxr:").replace(
-        "https://w3id.org/benelux-graph/ontology#", "bx:")
+        "https://w3id.org/benelux-graph/ontology#", "bx:"
+    )
 
 
 def test_there_are_checks():
@@ -104,11 +105,11 @@ PLANTED = {
         "bxr:c",
     ),
     "dangling-reference-violation": (
-        'bxr:f a bx:Forum ; bx:concerns bxr:no-such-thing .',
+        "bxr:f a bx:Forum ; bx:concerns bxr:no-such-thing .",
         "bxr:no-such-thing",
     ),
     "theme-violation": (
-        'bxr:f a bx:Forum ; bx:addressesTheme theme:not-a-theme .',
+        "bxr:f a bx:Forum ; bx:addressesTheme theme:not-a-theme .",
         "theme:not-a-theme",
     ),
     "date-datatype-violation": (

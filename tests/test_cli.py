@@ -17,8 +17,9 @@ def run(*args: str, root=None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if root is not None:
         env["BENELUX_ROOT"] = str(root)
-    return subprocess.run([sys.executable, "-m", "benelux_graph", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "benelux_graph", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_stats_counts_entities_provenance_and_languages():
@@ -53,12 +54,15 @@ def test_query_runs_a_file(tmp_path):
     assert run("query", str(path)).stdout.strip() == "true"
 
 
-@pytest.mark.parametrize("args, expected", [
-    (("query", "SELECT ?s WHERE { ?s ?p }"), "line 1, column"),
-    (("query", "no-such-query-name", "--param", "x=1"), "saved queries only"),
-    (("query", "secretariat-provider", "--param", "forum=not an iri"), "must be an IRI"),
-    (("query", "secretariat-provider", "--param", "nope=1"), "has no parameter nope"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("query", "SELECT ?s WHERE { ?s ?p }"), "line 1, column"),
+        (("query", "no-such-query-name", "--param", "x=1"), "saved queries only"),
+        (("query", "secretariat-provider", "--param", "forum=not an iri"), "must be an IRI"),
+        (("query", "secretariat-provider", "--param", "nope=1"), "has no parameter nope"),
+    ],
+)
 def test_bad_queries_exit_2_with_a_message_and_no_traceback(args, expected):
     out = run(*args)
     assert out.returncode == 2

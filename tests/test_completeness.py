@@ -68,8 +68,15 @@ def test_the_project_data_conforms_with_no_result_of_any_severity(settings):
 def stats(*args: str) -> subprocess.CompletedProcess:
     exe = shutil.which("benelux-graph")
     command = [exe] if exe else [sys.executable, "-c", "from benelux_graph.cli import main; main()"]
-    return subprocess.run([*command, "stats", *args], check=False, cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "BENELUX_ROOT": str(ROOT)}, timeout=300)
+    return subprocess.run(
+        [*command, "stats", *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENELUX_ROOT": str(ROOT)},
+        timeout=300,
+    )
 
 
 def test_stats_reports_the_gaps_in_json_and_text(settings):

@@ -35,11 +35,17 @@ def test_facts_ttl_is_up_to_date():
     assert is_current(ROOT), "data/facts.ttl is out of date: run `benelux-graph facts`"
 
 
-@pytest.mark.xfail(not (LEDGER_DIR / "joint-work-programme-2025-2028.yaml").exists(), strict=True,
-                   reason="the 2025-2028 ledger is written on the `ledger` branch; merged when published")
+@pytest.mark.xfail(
+    not (LEDGER_DIR / "joint-work-programme-2025-2028.yaml").exists(),
+    strict=True,
+    reason="the 2025-2028 ledger is written on the `ledger` branch; merged when published",
+)
 def test_every_source_has_a_ledger():
-    ledgered = {yaml.safe_load(p.read_text(encoding="utf-8"))["source"]
-                for p in LEDGER_DIR.glob("*.yaml") if p.name != "authorities.yaml"}
+    ledgered = {
+        yaml.safe_load(p.read_text(encoding="utf-8"))["source"]
+        for p in LEDGER_DIR.glob("*.yaml")
+        if p.name != "authorities.yaml"
+    }
     sources = {f"data/sources/{p.name}" for p in (ROOT / "data" / "sources").glob("*.txt")}
     assert sources <= ledgered, f"sources without a sentence ledger: {sorted(sources - ledgered)}"
 
@@ -105,41 +111,53 @@ def test_every_ledger_fact_is_in_the_graph_with_its_own_citation(ledgers, store)
         if not store.query(f"ASK {{ {triple} }}"):
             missing.append(triple)
         citation = f"<{fact_iri(c.s, c.p, c.o)}/{c.sentence}>"
-        if not store.query(sparql_prologue() + f"ASK {{ <{fact_iri(c.s, c.p, c.o)}> bx:citation {citation} . "
-                           f"{citation} oa:hasSource ?source }}"):
+        if not store.query(
+            sparql_prologue() + f"ASK {{ <{fact_iri(c.s, c.p, c.o)}> bx:citation {citation} . "
+            f"{citation} oa:hasSource ?source }}"
+        ):
             uncited.append(citation)
     assert not missing, f"facts the ledgers name that the graph lacks: {missing}"
     assert not uncited, f"facts without their citation: {uncited}"
 
 
 def test_citation_selectors_locate_the_quote_in_the_source_file(store):
-    rows = store.query(sparql_prologue() + """
+    rows = store.query(
+        sparql_prologue()
+        + """
         SELECT ?exact ?start ?end ?prefix ?suffix ?document WHERE {
           ?citation a bx:Citation ; oa:hasSource ?document ; oa:hasSelector ?q , ?p .
           ?q a oa:TextQuoteSelector ; oa:exact ?exact ; oa:prefix ?prefix ; oa:suffix ?suffix .
-          ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . }""")
+          ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . }"""
+    )
     texts = {str(BXR[p.stem]): Source.read(p) for p in (ROOT / "data" / "sources").glob("*.txt")}
     n = 0
     for row in rows:
         source = texts[row["document"].value]
         exact = row["exact"].value
-        assert normalise(source.text[int(row["start"].value):int(row["end"].value)]) == exact
+        assert normalise(source.text[int(row["start"].value) : int(row["end"].value)]) == exact
         assert (row["prefix"].value + exact + row["suffix"].value) in source.norm
         n += 1
     assert n > 50
 
 
 def test_common_knowledge_is_cited_to_an_authority_not_a_programme(store):
-    rows = list(store.query(sparql_prologue() + """
+    rows = list(
+        store.query(
+            sparql_prologue()
+            + """
         SELECT ?source ?url WHERE { ?fact rdf:subject bxr:flanders ; rdf:predicate bx:locatedIn ;
             rdf:object bxr:belgium ; bx:citation ?c . ?c oa:hasSource ?source .
-            ?source a bx:Authority ; rdfs:seeAlso ?url }"""))
+            ?source a bx:Authority ; rdfs:seeAlso ?url }"""
+        )
+    )
     assert [r["source"].value for r in rows] == [str(BXR["authority-nuts-2021"])]
 
 
 def test_fact_iris_are_stable_and_readable():
-    assert str(fact_iri(BXR["benelux-union"], BX.hosts, BXR["gas-platform"])) == \
-        "https://w3id.org/benelux-graph/id/fact/benelux-union.hosts.gas-platform"
+    assert (
+        str(fact_iri(BXR["benelux-union"], BX.hosts, BXR["gas-platform"]))
+        == "https://w3id.org/benelux-graph/id/fact/benelux-union.hosts.gas-platform"
+    )
 
 
 def test_build_is_deterministic():
@@ -162,9 +180,12 @@ def test_oa_prefix_is_the_web_annotation_namespace():
 def test_a_presidency_fact_has_its_period(store):
     # "the presidencies of the Greater Region held by Wallonia and the German-speaking Community in 2025-2026,
     # and Luxembourg in 2027-2028": asked through the facts, 2027 gives Luxembourg alone.
-    rows = store.query(sparql_prologue() + """
+    rows = store.query(
+        sparql_prologue()
+        + """
         SELECT ?member WHERE {
           ?fact rdf:subject bxr:greater-region ; rdf:predicate bx:presidencyHeldBy ; rdf:object ?member ;
                 dcterms:temporal/time:hasBeginning/time:inXSDgYear ?b ; dcterms:temporal/time:hasEnd/time:inXSDgYear ?e .
-          FILTER(xsd:integer(STR(?b)) <= 2027 && 2027 <= xsd:integer(STR(?e))) }""")
+          FILTER(xsd:integer(STR(?b)) <= 2027 && 2027 <= xsd:integer(STR(?e))) }"""
+    )
     assert [r["member"].value for r in rows] == [str(BXR["luxembourg"])]

@@ -24,22 +24,29 @@ def links(store, space: str) -> set[tuple[str, str]]:
     return rows(store, f'SELECT ?e ?l {{ ?e skos:exactMatch|owl:sameAs ?l FILTER(STRSTARTS(STR(?l), "{space}")) }}')
 
 
-@pytest.mark.parametrize(("code", "space", "scheme"), [
-    ("bx:iso3166Alpha3", COUNTRY, "http://publications.europa.eu/resource/authority/country"),
-    ("bx:nutsCode", NUTS, "http://data.europa.eu/nuts/scheme/2021"),
-])
+@pytest.mark.parametrize(
+    ("code", "space", "scheme"),
+    [
+        ("bx:iso3166Alpha3", COUNTRY, "http://publications.europa.eu/resource/authority/country"),
+        ("bx:nutsCode", NUTS, "http://data.europa.eu/nuts/scheme/2021"),
+    ],
+)
 def test_every_code_has_its_link_and_every_link_its_code(store, code, space, scheme):
     codes = rows(store, f"SELECT ?e ?code {{ ?e {code} ?code }}")
     assert codes
     assert links(store, space) == {(e, space + c) for e, c in codes}
-    schemes = rows(store, f'SELECT ?l ?s {{ ?e skos:exactMatch ?l . ?l skos:inScheme ?s '
-                          f'FILTER(STRSTARTS(STR(?l), "{space}")) }}')
+    schemes = rows(
+        store, f'SELECT ?l ?s {{ ?e skos:exactMatch ?l . ?l skos:inScheme ?s FILTER(STRSTARTS(STR(?l), "{space}")) }}'
+    )
     assert schemes == {(space + c, scheme) for _, c in codes}
 
 
 def test_eu_regulations_link_the_eli_of_the_number_the_data_gives(store):
-    numbered = rows(store, 'SELECT ?e ?label { ?e a bx:EURegulation ; skos:altLabel ?label '
-                           'FILTER(REGEX(?label, "^Regulation \\\\(EU\\\\) [0-9]{4}/[0-9]+$")) }')
+    numbered = rows(
+        store,
+        "SELECT ?e ?label { ?e a bx:EURegulation ; skos:altLabel ?label "
+        'FILTER(REGEX(?label, "^Regulation \\\\(EU\\\\) [0-9]{4}/[0-9]+$")) }',
+    )
     assert numbered
     expected = set()
     for e, label in numbered:
@@ -57,8 +64,10 @@ def test_void_describes_each_links_file_as_a_linkset(store, settings):
     from benelux_graph.dumps import Publication, void_triples
 
     void = "http://rdfs.org/ns/void#"
-    triples = {(t.subject.value, t.predicate.value, getattr(t.object, "value", None))
-               for t in void_triples(Publication(store, settings), [])}
+    triples = {
+        (t.subject.value, t.predicate.value, getattr(t.object, "value", None))
+        for t in void_triples(Publication(store, settings), [])
+    }
     linksets = {s for s, p, o in triples if p == RDF_TYPE and o == void + "Linkset"}
     assert linksets == {g for g, p in store.files.items() if p.name.startswith("links-")}
     countries = next(g for g in linksets if g.endswith("links-countries"))

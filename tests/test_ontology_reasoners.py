@@ -54,8 +54,13 @@ def test_hermit_accepts_the_ontology_alone(settings, tmp_path):
 def test_hermit_does_find_a_contradiction(settings, tmp_path):
     """The check can fail: a country typed as an organisation breaks the disjointness axioms."""
     broken = project_graph(settings)
-    broken.add((rdflib.URIRef("https://w3id.org/benelux-graph/id/belgium"), RDF.type,
-                rdflib.URIRef("http://www.w3.org/ns/org#Organization")))
+    broken.add(
+        (
+            rdflib.URIRef("https://w3id.org/benelux-graph/id/belgium"),
+            RDF.type,
+            rdflib.URIRef("http://www.w3.org/ns/org#Organization"),
+        )
+    )
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         hermit(broken, tmp_path)
 
@@ -64,8 +69,13 @@ def test_hermit_refuses_a_datatype_outside_owl2(settings, tmp_path):
     """Why the date properties are annotation properties: a data property with an xsd:gYear value is refused."""
     broken = project_graph(settings)
     broken.add((rdflib.URIRef("https://w3id.org/benelux-graph/ontology#year"), RDF.type, OWL.DatatypeProperty))
-    broken.add((rdflib.URIRef("https://w3id.org/benelux-graph/id/belgium"),
-                rdflib.URIRef("https://w3id.org/benelux-graph/ontology#year"), rdflib.Literal("2025", datatype=XSD.gYear)))
+    broken.add(
+        (
+            rdflib.URIRef("https://w3id.org/benelux-graph/id/belgium"),
+            rdflib.URIRef("https://w3id.org/benelux-graph/ontology#year"),
+            rdflib.Literal("2025", datatype=XSD.gYear),
+        )
+    )
     with pytest.raises(owlready2.OwlReadyJavaError, match="gYear"):
         hermit(broken, tmp_path)
 
@@ -80,8 +90,12 @@ def test_every_used_term_is_declared(settings):
     declared = {s for kind in KINDS for s in ontology.subjects(RDF.type, kind)}
     graph = project_graph(settings)
     used = {p for p in graph.predicates()} | {c for c in graph.objects(None, RDF.type)}
-    used |= {o for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf)
-             for o in ontology.objects(None, p) if isinstance(o, rdflib.URIRef)}
+    used |= {
+        o
+        for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf)
+        for o in ontology.objects(None, p)
+        if isinstance(o, rdflib.URIRef)
+    }
     missing = sorted(str(t) for t in used - declared if not str(t).startswith(BUILT_IN))
     assert not missing, f"used but not declared in ontology/benelux.ttl: {missing}"
 
@@ -90,6 +104,7 @@ def test_no_term_has_two_kinds(settings):
     """OWL 2 DL: a property is an object, a datatype or an annotation property, never two of them."""
     ontology = rdflib.Graph().parse(settings.ontology_dir / "benelux.ttl", format="turtle")
     kinds = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
-    clashes = [str(s) for s in set(ontology.subjects(RDF.type, None))
-               if len(set(ontology.objects(s, RDF.type)) & kinds) > 1]
+    clashes = [
+        str(s) for s in set(ontology.subjects(RDF.type, None)) if len(set(ontology.objects(s, RDF.type)) & kinds) > 1
+    ]
     assert not clashes

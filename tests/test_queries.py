@@ -249,24 +249,34 @@ def test_country_participations(run):
 def test_regions_cooperation(run):
     answer = run("regions-cooperation")
     rows = {r["region"]: r for r in answer}
-    assert set(rows) == {bxr("north-rhine-westphalia"), bxr("hauts-de-france"), bxr("greater-region"),
-                         bxr("lower-saxony")}
+    assert set(rows) == {
+        bxr("north-rhine-westphalia"),
+        bxr("hauts-de-france"),
+        bxr("greater-region"),
+        bxr("lower-saxony"),
+    }
     nrw = rows[bxr("north-rhine-westphalia")]
     # "cooperation with North Rhine-Westphalia will be further deepened, building on the joint declarations of
     # 2008 and 2019"; "it is being analysed how North Rhine-Westphalia can also be integrated into Benelux
     # cooperation at a more strategic level": a row per status
     assert nrw["since"] == "2008"
     assert {r["status"] for r in answer if r["region"] == bxr("north-rhine-westphalia")} == {
-        status("deepening"), status("strategic-integration-under-analysis")}
-    assert set(nrw["instruments"].split()) == {bxr("joint-declaration-north-rhine-westphalia-2008"),
-                                               bxr("joint-declaration-north-rhine-westphalia-2019")}
+        status("deepening"),
+        status("strategic-integration-under-analysis"),
+    }
+    assert set(nrw["instruments"].split()) == {
+        bxr("joint-declaration-north-rhine-westphalia-2008"),
+        bxr("joint-declaration-north-rhine-westphalia-2019"),
+    }
     hdf = rows[bxr("hauts-de-france")]
     # "New opportunities ... are also being explored, based on the 2018 memorandum of understanding and the action
     # plan ..., expected to be signed in 2025"
     assert hdf["since"] == "2018"
     assert hdf["status"] == status("exploring")
-    assert set(hdf["instruments"].split()) == {bxr("memorandum-of-understanding-hauts-de-france-2018"),
-                                               bxr("action-plan-hauts-de-france")}
+    assert set(hdf["instruments"].split()) == {
+        bxr("memorandum-of-understanding-hauts-de-france-2018"),
+        bxr("action-plan-hauts-de-france"),
+    }
     # "the Benelux Union will strengthen cooperation with the Greater Region, ... while also exploring
     # opportunities for more intensive cooperation with Lower Saxony"
     assert rows[bxr("greater-region")]["status"] == status("strengthening")
@@ -300,8 +310,10 @@ def test_presidency_in_year_default_is_2027_luxembourg(run):
 
 def test_relationships_active_in_year(run):
     in_2025 = col(run("relationships-active-in-year", year=2025), "relationship")
-    assert {bxr("membership-wallonia-greater-region-presidency"),
-            bxr("membership-german-speaking-community-greater-region-presidency")} <= in_2025
+    assert {
+        bxr("membership-wallonia-greater-region-presidency"),
+        bxr("membership-german-speaking-community-greater-region-presidency"),
+    } <= in_2025
     assert bxr("membership-luxembourg-greater-region-presidency") not in in_2025
     in_2028 = col(run("relationships-active-in-year", year=2028), "relationship")
     assert bxr("membership-luxembourg-greater-region-presidency") in in_2028
@@ -335,8 +347,7 @@ SHARED = {
     "judicial-cooperation",  # "Justice that works together across borders" / "judicial cooperation"
 }
 # Only in 2025-2028.
-NEW = {"migration", "digital-archiving", "military-mobility", "biodiversity", "water-management",
-       "human-trafficking"}
+NEW = {"migration", "digital-archiving", "military-mobility", "biodiversity", "water-management", "human-trafficking"}
 # Only in 2021-2024: "Supporting national COVID-19 recovery plans", "EU role model for promoting the digital
 # single market" (and the two other items of the 'smart Benelux' priority).
 DROPPED = {"covid-19-recovery", "digital-single-market"}
@@ -367,15 +378,20 @@ def test_themes_dropped(run):
 def test_legal_instruments_on_cross_border_security(run):
     # "Cross-border security and crime control": "... the operationalisation of the Benelux Police Treaty and the
     # drafting of implementation agreements arising from the so-called second tranche of the Treaty"
-    expected = {bxr("benelux-police-treaty"), bxr("benelux-police-treaty-second-tranche"),
-                bxr("police-treaty-implementation-agreements")}
+    expected = {
+        bxr("benelux-police-treaty"),
+        bxr("benelux-police-treaty-second-tranche"),
+        bxr("police-treaty-implementation-agreements"),
+    }
     assert col(run("legal-instruments-by-theme"), "instrument") == expected
     assert col(run("legal-instruments-by-theme", theme="theme:police-cooperation"), "instrument") == expected
     # "the implementation of the Pact on Migration and Asylum"; "assess the impact of the 2024 eIDAS 2.0 Regulation"
-    assert bxr("pact-on-migration-and-asylum") in col(run("legal-instruments-by-theme", theme="theme:migration"),
-                                                      "instrument")
-    assert bxr("eidas-2-regulation") in col(run("legal-instruments-by-theme", theme="theme:digital-archiving"),
-                                            "instrument")
+    assert bxr("pact-on-migration-and-asylum") in col(
+        run("legal-instruments-by-theme", theme="theme:migration"), "instrument"
+    )
+    assert bxr("eidas-2-regulation") in col(
+        run("legal-instruments-by-theme", theme="theme:digital-archiving"), "instrument"
+    )
 
 
 def test_secretariat_general_roles(run):
@@ -400,18 +416,24 @@ def test_secretariat_general_roles(run):
 def test_facts_from_section(run):
     rows = run("facts-from-section")
     subjects = col(rows, "subject")
-    assert {bxr("cooperation-north-rhine-westphalia"), bxr("cooperation-hauts-de-france"),
-            bxr("cooperation-greater-region"), bxr("cooperation-lower-saxony"),
-            bxr("joint-declaration-north-rhine-westphalia-2008"),
-            bxr("memorandum-of-understanding-hauts-de-france-2018"),
-            bxr("membership-luxembourg-greater-region-presidency")} <= subjects
+    assert {
+        bxr("cooperation-north-rhine-westphalia"),
+        bxr("cooperation-hauts-de-france"),
+        bxr("cooperation-greater-region"),
+        bxr("cooperation-lower-saxony"),
+        bxr("joint-declaration-north-rhine-westphalia-2008"),
+        bxr("memorandum-of-understanding-hauts-de-france-2018"),
+        bxr("membership-luxembourg-greater-region-presidency"),
+    } <= subjects
     assert col(rows, "document") == {JWP}
     assert any("Nordic Council" in q for q in col(rows, "quote"))
     # The title compares without regard to case.
     assert col(run("facts-from-section", section="benelux+ and beyond"), "subject") == subjects
     energy = col(run("facts-from-section", section="Energy and supply security"), "subject")
-    assert {bxr("pentalateral-energy-forum"),
-            bxr("membership-benelux-union-pentalateral-energy-forum-secretariat")} <= energy
+    assert {
+        bxr("pentalateral-energy-forum"),
+        bxr("membership-benelux-union-pentalateral-energy-forum-secretariat"),
+    } <= energy
     assert run("facts-from-section", section="No such section") == []
 
 
@@ -421,8 +443,9 @@ def test_missing_translations(run):
     assert bxr("benelux-union") not in rows  # Benelux Union / Union Benelux / Benelux Unie / Benelux-Union
     for entity, missing in rows.items():
         assert missing and missing <= {"fr", "nl", "de"}, entity
-        assert not entity.startswith((bxr("source/"), bxr("membership-"), bxr("cooperation-"), bxr("year-"),
-                                      bxr("period-"))), entity
+        assert not entity.startswith(
+            (bxr("source/"), bxr("membership-"), bxr("cooperation-"), bxr("year-"), bxr("period-"))
+        ), entity
 
 
 def test_entity_sources(run):
@@ -443,9 +466,11 @@ def test_organisation_members(run):
     assert (bxr("frans-weekers"), role("secretary-general")) in pairs(rows, "member", "role")
     gr = run("organisation-members", organisation="bxr:greater-region")
     periods = {(r["member"], r["role"], r.get("from"), r.get("to")) for r in gr}
-    assert {(bxr("wallonia"), role("presidency"), "2025", "2026"),
-            (bxr("german-speaking-community"), role("presidency"), "2025", "2026"),
-            (bxr("luxembourg"), role("presidency"), "2027", "2028")} <= periods
+    assert {
+        (bxr("wallonia"), role("presidency"), "2025", "2026"),
+        (bxr("german-speaking-community"), role("presidency"), "2025", "2026"),
+        (bxr("luxembourg"), role("presidency"), "2027", "2028"),
+    } <= periods
 
 
 def test_instrument_parties(run):
@@ -464,8 +489,9 @@ def test_instrument_parties(run):
 def test_ports_and_countries(run):
     # "the main Benelux ports - such as Rotterdam, the Port of Antwerp-Bruges, Amsterdam, and North Sea Port"
     rows = run("ports-and-countries")
-    assert col(rows, "port") == {bxr(p) for p in ("port-of-rotterdam", "port-of-antwerp-bruges",
-                                                  "port-of-amsterdam", "north-sea-port")}
+    assert col(rows, "port") == {
+        bxr(p) for p in ("port-of-rotterdam", "port-of-antwerp-bruges", "port-of-amsterdam", "north-sea-port")
+    }
     got = pairs(rows, "port", "country")
     assert (bxr("port-of-rotterdam"), bxr("netherlands")) in got
     assert (bxr("port-of-amsterdam"), bxr("netherlands")) in got
@@ -477,8 +503,15 @@ def test_ports_and_countries(run):
 def test_body_roles_by_theme_energy(run):
     rows = run("body-roles-by-theme")
     bodies = col(rows, "body")
-    energy_forums = {bxr(f) for f in ("pentalateral-energy-forum", "north-seas-energy-cooperation",
-                                      "benelux-energy-expertise-network", "gas-platform")}
+    energy_forums = {
+        bxr(f)
+        for f in (
+            "pentalateral-energy-forum",
+            "north-seas-energy-cooperation",
+            "benelux-energy-expertise-network",
+            "gas-platform",
+        )
+    }
     assert energy_forums <= bodies
     roles = {}
     for r in rows:
@@ -511,17 +544,28 @@ def test_predecessor_chain(run):
 # The table of contents of the Joint Work Programme 2025-2028: central themes and their sections.
 JWP_TOC = {
     "SECURITY, MIGRATION, JUDICIAL COOPERATION AND A RESILIENT SOCIETY": [
-        "Cross-border security and crime control", "A coherent approach to migration",
-        "Civil security, crisis management and a resilient society", "Cybersecurity and digital resilience"],
+        "Cross-border security and crime control",
+        "A coherent approach to migration",
+        "Civil security, crisis management and a resilient society",
+        "Cybersecurity and digital resilience",
+    ],
     "ECONOMIC INTEGRATION, SOCIAL PROTECTION AND SUSTAINABLE GROWTH": [
-        "Strengthening the single market", "Supporting SMEs", "Cross-border labour mobility",
-        "Preserving industry and economic prosperity", "Joint vision for smart and sustainable mobility",
-        "More sustainable and resilient logistics chains", "Digital archiving"],
+        "Strengthening the single market",
+        "Supporting SMEs",
+        "Cross-border labour mobility",
+        "Preserving industry and economic prosperity",
+        "Joint vision for smart and sustainable mobility",
+        "More sustainable and resilient logistics chains",
+        "Digital archiving",
+    ],
     "SUSTAINABLE DEVELOPMENT AND GREEN TRANSITION": [
-        "The North Sea as a green energy source and vital infrastructure", "Energy and supply security",
-        "Circular economy", "Resilience to natural disasters and water management",
+        "The North Sea as a green energy source and vital infrastructure",
+        "Energy and supply security",
+        "Circular economy",
+        "Resilience to natural disasters and water management",
         "Sustainable agriculture, food security and the future of the agricultural sector",
-        "Nature conservation and biodiversity"],
+        "Nature conservation and biodiversity",
+    ],
 }
 # The leaflet's five priorities and how many actions each lists.
 CWP_PRIORITIES = {
@@ -603,9 +647,14 @@ def test_label_lookup(run):
 def test_regions_and_countries(run):
     rows = run("regions-and-countries")
     got = pairs(rows, "region", "country")
-    for region, country in [("north-rhine-westphalia", "germany"), ("lower-saxony", "germany"),
-                            ("hauts-de-france", "france"), ("wallonia", "belgium"), ("flanders", "belgium"),
-                            ("german-speaking-community", "belgium")]:
+    for region, country in [
+        ("north-rhine-westphalia", "germany"),
+        ("lower-saxony", "germany"),
+        ("hauts-de-france", "france"),
+        ("wallonia", "belgium"),
+        ("flanders", "belgium"),
+        ("german-speaking-community", "belgium"),
+    ]:
         assert (bxr(region), bxr(country)) in got
     kinds = {r["region"]: r["kind"] for r in rows}
     assert kinds[bxr("greater-region")] == str(BX.CrossBorderRegion)
@@ -615,8 +664,17 @@ def test_regions_and_countries(run):
 
 def test_initiative_supporters(run):
     rows = {r["initiative"]: r for r in run("initiative-supporters")}
-    assert {bxr(i) for i in ("einstein-telescope", "benelux-strategic-mobility-agenda", "water-agenda", "misp",
-                             "ebsi", "charging-operator-registration-service")} <= set(rows)
+    assert {
+        bxr(i)
+        for i in (
+            "einstein-telescope",
+            "benelux-strategic-mobility-agenda",
+            "water-agenda",
+            "misp",
+            "ebsi",
+            "charging-operator-registration-service",
+        )
+    } <= set(rows)
     assert rows[bxr("einstein-telescope")]["supporters"].split() == [bxr("secretariat-general")]
     assert rows[bxr("einstein-telescope")]["kind"] == str(BX.Project)
     assert rows[bxr("benelux-strategic-mobility-agenda")]["kind"] == str(BX.Agenda)
@@ -627,9 +685,18 @@ def test_cooperation_themes(run):
     # "This cooperation will focus on energy transition, mobility and transport, higher education, vocational
     # training, the economy, and the sustainable management of natural resources and agriculture."
     rows = run("cooperation-themes")
-    assert col(rows, "theme") == {theme(t) for t in (
-        "energy-transition", "mobility-and-transport", "higher-education", "vocational-training", "economy",
-        "natural-resources", "agriculture")}
+    assert col(rows, "theme") == {
+        theme(t)
+        for t in (
+            "energy-transition",
+            "mobility-and-transport",
+            "higher-education",
+            "vocational-training",
+            "economy",
+            "natural-resources",
+            "agriculture",
+        )
+    }
     assert col(rows, "status") == {status("exploring")}
 
 
@@ -674,8 +741,9 @@ def test_every_query_has_a_seed_test():
 
 def test_fact_sources(run):
     # 2021-2024 leaflet: "Deep partnership with North Rhine-Westphalia" states the cooperation.
-    rows = run("fact-sources", subject="bxr:benelux-union", predicate="bx:cooperatesWith",
-               object="bxr:north-rhine-westphalia")
+    rows = run(
+        "fact-sources", subject="bxr:benelux-union", predicate="bx:cooperatesWith", object="bxr:north-rhine-westphalia"
+    )
     cwp = [r for r in rows if r["source"] == CWP]
     assert [r["quote"] for r in cwp] == ["Deep partnership with North Rhine-Westphalia"]
     assert cwp[0]["period"] == bxr("period-2021-2024")

@@ -43,7 +43,7 @@ def test_every_quote_occurs_verbatim_in_its_programme(store, seed_text, settings
         if start is not None:  # a sentence of a ledger (a heading may be short): it must be at its offsets
             end = int(store.data.value(passage, OA.end))
             raw = (settings.data_dir / "sources" / (document.rsplit("/", 1)[-1] + ".txt")).read_text(encoding="utf-8")
-            if normalise(raw[int(start):end]) != quote:
+            if normalise(raw[int(start) : end]) != quote:
                 missing.append(f"{passage}: {quote[:80]!r} not at {start}-{end}")
         elif len(quote) < 20 or quote not in text:
             missing.append(f"{passage}: {quote[:80]!r}")

@@ -55,8 +55,10 @@ def classpath(tmp: Path) -> str:
 
 def keys(report) -> set[tuple]:
     """What both engines must agree on; blank nodes get new labels in each engine, so they compare as `_:`."""
+
     def node(text: str) -> str:
         return "_:" if text.startswith("_:") else text
+
     return {(r.severity, node(r.focus_node), r.path, r.message) for r in report.results}
 
 
@@ -71,7 +73,11 @@ def jena(settings, tmp_path_factory) -> dict[str, rdflib.Graph]:
     lines = "".join(f"{shapes}\t{'|'.join(map(str, files))}\n" for files in runs.values())
     done = subprocess.run(
         ["java", "-cp", classpath(tmp_path_factory.mktemp("jena")), str(ROOT / "tests/engines/JenaShacl.java")],
-        input=lines, capture_output=True, text=True, timeout=600, check=False,
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     reports = done.stdout.split("#end\n")[:-1]

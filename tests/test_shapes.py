@@ -182,9 +182,7 @@ def test_every_ontology_class_has_a_shape(store, shapes):
     targeted = set(shapes.objects(None, SH.targetClass))
     ontology = store.rdflib_graph(store.graphs("ontology"))
     own = {
-        c
-        for c in ontology.subjects(RDF.type, rdflib.OWL.Class)
-        if str(c).startswith("https://w3id.org/benelux-graph/")
+        c for c in ontology.subjects(RDF.type, rdflib.OWL.Class) if str(c).startswith("https://w3id.org/benelux-graph/")
     }
     missing = sorted(str(c) for c in own - targeted)
     assert not missing, f"ontology classes without a shape: {missing}"

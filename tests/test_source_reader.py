@@ -20,18 +20,25 @@ def write(root: Path, ledger: str, source: str) -> None:
 
 
 def test_paragraphs_and_headings_follow_the_source(tmp_path):
-    write(tmp_path, """document: bxr:doc
+    write(
+        tmp_path,
+        """document: bxr:doc
 source: data/sources/doc.txt
 sentences:
   - {id: jwp-0001, section: Intro, text: Intro, reason: heading}
   - {id: jwp-0002, section: Intro, text: "One sentence.", reason: context}
   - {id: jwp-0003, section: Intro, text: "Same **paragraph**.", reason: context}
   - {id: jwp-0004, section: Intro, text: "Next paragraph.", reason: context}
-""", "# Intro\n\nOne sentence. Same **paragraph**.\n\nNext paragraph.\n")
+""",
+        "# Intro\n\nOne sentence. Same **paragraph**.\n\nNext paragraph.\n",
+    )
     doc = read_document(tmp_path, "doc")
     assert doc.iri == "https://w3id.org/benelux-graph/id/doc"
     assert [(b.heading, [s.id for s in b.sentences]) for b in doc.blocks] == [
-        (True, ["jwp-0001"]), (False, ["jwp-0002", "jwp-0003"]), (False, ["jwp-0004"])]
+        (True, ["jwp-0001"]),
+        (False, ["jwp-0002", "jwp-0003"]),
+        (False, ["jwp-0004"]),
+    ]
     assert doc.sentences[2].text == "Same paragraph."
 
 
@@ -47,7 +54,9 @@ def test_the_project_ledgers_read_whole():
 
 
 def test_marked_splits_overlapping_spans_and_keeps_the_text():
-    pieces = marked("Belgium and the Netherlands cooperate.", [("Belgium and the Netherlands", "a"),
-                                                               ("the Netherlands cooperate", "b"), ("absent", "c")])
+    pieces = marked(
+        "Belgium and the Netherlands cooperate.",
+        [("Belgium and the Netherlands", "a"), ("the Netherlands cooperate", "b"), ("absent", "c")],
+    )
     assert "".join(t for t, _ in pieces) == "Belgium and the Netherlands cooperate."
     assert pieces == [("Belgium and ", ["a"]), ("the Netherlands", ["a", "b"]), (" cooperate", ["b"]), (".", [])]

@@ -223,7 +223,5 @@ def test_result_names_the_file_stating_the_offending_triple(settings):
     ):
         path = SHAPES_TESTS / "invalid" / f"{case}.ttl"
         report = validate_files(settings, [BASE, path])
-        [result] = [
-            r for r in report.results if r.severity == severity and r.focus_node == "bxr:test-country"
-        ]
+        [result] = [r for r in report.results if r.severity == severity and r.focus_node == "bxr:test-country"]
         assert result.file == f"tests/shapes/invalid/{case}.ttl"

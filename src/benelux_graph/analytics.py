@@ -91,8 +91,7 @@ def shortest_path(net: nx.MultiDiGraph, source: str, target: str) -> list[Hop]:
     for a, b in itertools.pairwise(nodes):
         candidates = [(a, b, k, d) for k, d in (net.get_edge_data(a, b) or {}).items()]
         candidates += [(b, a, k, d) for k, d in (net.get_edge_data(b, a) or {}).items()]
-        u, v, k, d = min(candidates, key=lambda c: (c[3].get("weight", 1.0), not c[3]["sources"], c[3]["kind"],
-                                                     c[2]))
+        u, v, k, d = min(candidates, key=lambda c: (c[3].get("weight", 1.0), not c[3]["sources"], c[3]["kind"], c[2]))
         hops.append(Hop(a, b, u, v, k, d))
     return hops
 
@@ -102,6 +101,8 @@ def metrics(net: nx.MultiDiGraph) -> dict:
     deg, dc, bc = degree(net), degree_centrality(net), betweenness_centrality(net)
     groups = communities(net)
     member_of = {n: i for i, group in enumerate(groups) for n in group}
-    nodes = {n: {"degree": deg[n], "degree_centrality": dc[n], "betweenness": bc[n], "community": member_of[n]}
-             for n in net.nodes}
+    nodes = {
+        n: {"degree": deg[n], "degree_centrality": dc[n], "betweenness": bc[n], "community": member_of[n]}
+        for n in net.nodes
+    }
     return {"nodes": nodes, "communities": groups}

@@ -53,10 +53,21 @@ class Source:
 
     def as_json(self, fact: str, labels) -> dict:
         if self.authority is not None:
-            return {"fact": fact, "authority": self.authority, "authority_label": labels(self.authority),
-                    "url": self.url}
-        return {"fact": fact, "passage": self.passage, "quote": self.exact, "sentence": self.sentence,
-                "section": self.section, "document": self.document, "document_label": labels(self.document)}
+            return {
+                "fact": fact,
+                "authority": self.authority,
+                "authority_label": labels(self.authority),
+                "url": self.url,
+            }
+        return {
+            "fact": fact,
+            "passage": self.passage,
+            "quote": self.exact,
+            "sentence": self.sentence,
+            "section": self.section,
+            "document": self.document,
+            "document_label": labels(self.document),
+        }
 
 
 @dataclass
@@ -70,7 +81,7 @@ class Fact:
     @property
     def path(self) -> str:
         """The IRI after `…/id/` (`fact/<s>.<p>.<o>`)."""
-        return self.iri[len(str(BXR)):]
+        return self.iri[len(str(BXR)) :]
 
     @property
     def documents(self) -> set[str]:
@@ -91,8 +102,16 @@ class Citations:
             s, p, o = (index.value(node, x) for x in (SUBJECT, PREDICATE, OBJECT))
             if s is None or p is None or o is None:
                 continue
-            fact = Fact(node.value, s, p, o, sorted((self._source(c) for c in index.objects(node, CITATION)),
-                                                    key=lambda x: (x.passage or "", x.authority or "")))
+            fact = Fact(
+                node.value,
+                s,
+                p,
+                o,
+                sorted(
+                    (self._source(c) for c in index.objects(node, CITATION)),
+                    key=lambda x: (x.passage or "", x.authority or ""),
+                ),
+            )
             self.facts[node.value] = fact
             self.by_triple[(s.value, p.value, o.value)] = fact
             for src in fact.sources:
@@ -105,10 +124,14 @@ class Citations:
         sentence = index.value(citation, SENTENCE)
         if sentence is None:
             url = index.value(has_source, SEE_ALSO) if has_source is not None else None
-            return Source(citation.value, authority=has_source.value if has_source is not None else None,
-                          url=url.value if url is not None else None)
-        src = Source(citation.value, document=has_source.value if has_source is not None else None,
-                     passage=sentence.value)
+            return Source(
+                citation.value,
+                authority=has_source.value if has_source is not None else None,
+                url=url.value if url is not None else None,
+            )
+        src = Source(
+            citation.value, document=has_source.value if has_source is not None else None, passage=sentence.value
+        )
         quote, section = index.value(sentence, QUOTE), index.value(sentence, SECTION)
         src.sentence = quote.value if quote is not None else ""
         src.section = section.value if section is not None else ""

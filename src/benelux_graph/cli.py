@@ -39,8 +39,9 @@ def show_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
-                                 help="print the version and exit"),
+    version: bool = typer.Option(
+        False, "--version", callback=show_version, is_eager=True, help="print the version and exit"
+    ),
 ) -> None:
     """The knowledge graph of Benelux Union cooperation: validate, query, serve, dump, diff, publish."""
 
@@ -75,8 +76,7 @@ def open_store(settings: Settings):
 def validate(
     files: list[Path] | None = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="report as text or JSON"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="print the violations and the summary only (no "
-                               "warnings)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="print the violations and the summary only (no warnings)"),
 ) -> None:
     """Check data against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
     from .validation import validate_files
@@ -95,9 +95,10 @@ def validate(
 
 
 @app.command()
-def stats(format: ReportFormat = typer.Option(ReportFormat.text, "--format"),
-          unsourced: bool = typer.Option(False, "--unsourced", help="list the relationship facts without a source")
-          ) -> None:
+def stats(
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format"),
+    unsourced: bool = typer.Option(False, "--unsourced", help="list the relationship facts without a source"),
+) -> None:
     """Entities per class, relationships per kind, the share with provenance and with each language, and the
     relationship facts with a source of their own."""
     from .statistics import compute_stats
@@ -117,8 +118,11 @@ def facts(check: bool = typer.Option(False, "--check", help="only check that dat
     try:
         if check:
             current = is_current(root)
-            typer.echo("data/facts.ttl is up to date" if current else
-                       "data/facts.ttl is out of date: run `benelux-graph facts`")
+            typer.echo(
+                "data/facts.ttl is up to date"
+                if current
+                else "data/facts.ttl is out of date: run `benelux-graph facts`"
+            )
             raise typer.Exit(0 if current else 1)
         typer.echo(f"wrote {write(root)}")
     except BeneluxGraphError as e:
@@ -147,11 +151,19 @@ def query(
 def serve(
     host: str | None = typer.Option(None, help="address to listen on (default 127.0.0.1)"),
     port: int | None = typer.Option(None, help="port to listen on (default 8000)"),
-    workers: int = typer.Option(1, "--workers", min=1, help="server processes sharing the port, each with its own "
-                                "store, caches and BENELUX_WORKERS query workers (about one per core)"),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="server processes sharing the port, each with its own "
+        "store, caches and BENELUX_WORKERS query workers (about one per core)",
+    ),
     store: str | None = typer.Option(
-        None, "--store", help="serve over this remote SPARQL store (a release published there with `publish --to`) "
-                              "instead of the embedded one; sets BENELUX_STORE_URL and BENELUX_SERVE_FROM_STORE"),
+        None,
+        "--store",
+        help="serve over this remote SPARQL store (a release published there with `publish --to`) "
+        "instead of the embedded one; sets BENELUX_STORE_URL and BENELUX_SERVE_FROM_STORE",
+    ),
 ) -> None:
     """Serve the SPARQL endpoint, pages and dumps over the embedded store (or a remote one: --store URL)."""
     import os
@@ -174,18 +186,27 @@ def serve(
     # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL). A death is
     # seen at once; the health check's time is for a live process that does not answer (loading a large store
     # may hold the interpreter for seconds), and for a new one to start on SIGHUP.
-    server.run(server.APP_FACTORY, settings, workers=workers, factory=True, log_level="info", access_log=False,
-               timeout_worker_healthcheck=60)
+    server.run(
+        server.APP_FACTORY,
+        settings,
+        workers=workers,
+        factory=True,
+        log_level="info",
+        access_log=False,
+        timeout_worker_healthcheck=60,
+    )
 
 
 @app.command()
 def publish(
     to: str | None = typer.Option(
-        None, "--to", help="the store's SPARQL endpoint (Virtuoso: http://HOST:8890/sparql; default: BENELUX_STORE_URL)"),
+        None, "--to", help="the store's SPARQL endpoint (Virtuoso: http://HOST:8890/sparql; default: BENELUX_STORE_URL)"
+    ),
     user: str | None = typer.Option(None, help="user allowed to write (default: BENELUX_STORE_USER)"),
     password: str | None = typer.Option(None, help="its password (default: BENELUX_STORE_PASSWORD)"),
     graph_store: str | None = typer.Option(
-        None, "--graph-store", help="Graph Store Protocol URL (found on its own for Virtuoso)"),
+        None, "--graph-store", help="Graph Store Protocol URL (found on its own for Virtuoso)"
+    ),
     update_url: str | None = typer.Option(None, "--update-url", help="SPARQL Update URL (default: --to)"),
     method: str = typer.Option("auto", help="auto, graph-store or update"),
 ) -> None:
@@ -207,8 +228,11 @@ def publish(
         fail(e)
     if not validation.conforms:  # servers over the store would serve it as it is: refuse it here
         typer.echo(validation.to_text(), err=True)
-        fail(ValueError(f"the release does not conform to the shapes ({len(validation.violations)} violations): "
-                        "not published"))
+        fail(
+            ValueError(
+                f"the release does not conform to the shapes ({len(validation.violations)} violations): not published"
+            )
+        )
     try:
         report = publish_release(store, to, user, password, graph_store, update_url=update_url, method=method)
     except (BeneluxGraphError, ValueError) as e:
@@ -219,8 +243,11 @@ def publish(
 @app.command()
 def dump(
     out: Path = typer.Option(..., "--out", help="folder to write the files into (created if missing)"),
-    base_url: str = typer.Option("https://w3id.org/benelux-graph/", "--base-url",
-                                 help="where the files will be served: void.ttl links <base>downloads/<file>"),
+    base_url: str = typer.Option(
+        "https://w3id.org/benelux-graph/",
+        "--base-url",
+        help="where the files will be served: void.ttl links <base>downloads/<file>",
+    ),
 ) -> None:
     """Write the release in every format (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML, each also .gz),
     with void.ttl, context.jsonld and SHA256SUMS: the same bytes for the same data. Exit 0, 2 on error."""

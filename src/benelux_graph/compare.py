@@ -17,9 +17,21 @@ BX = "https://w3id.org/benelux-graph/ontology#"
 OLD, NEW = str(BXR) + "common-work-programme-2021-2024", str(BXR) + "joint-work-programme-2025-2028"
 COOPERATES = BX + "cooperatesWith"
 UNION = str(BXR) + "benelux-union"
-INSTRUMENTS = {BX + n for n in ("LegalInstrument", "Treaty", "TreatyProvision", "JointDeclaration",
-                                "MemorandumOfUnderstanding", "ActionPlan", "EURegulation", "LegislativePackage",
-                                "ImplementationAgreement", "LegalFramework")}
+INSTRUMENTS = {
+    BX + n
+    for n in (
+        "LegalInstrument",
+        "Treaty",
+        "TreatyProvision",
+        "JointDeclaration",
+        "MemorandumOfUnderstanding",
+        "ActionPlan",
+        "EURegulation",
+        "LegislativePackage",
+        "ImplementationAgreement",
+        "LegalFramework",
+    )
+}
 KINDS = {"themes": {BX + "Theme"}, "bodies": {BX + "Body", BX + "Forum"}, "instruments": INSTRUMENTS}
 
 
@@ -36,8 +48,13 @@ def comparison(citations: Citations, label) -> dict:
     def add(kind: str, node, fact, source) -> None:
         sides = found[kind].setdefault(node.value, {OLD: [], NEW: []})
         if source.document in sides and len(sides[source.document]) < 3:  # a few quotes are enough to show it
-            quote = {"fact": fact.iri, "passage": source.passage, "quote": source.exact, "section": source.section,
-                     "document": source.document}
+            quote = {
+                "fact": fact.iri,
+                "passage": source.passage,
+                "quote": source.exact,
+                "section": source.section,
+                "document": source.document,
+            }
             if quote not in sides[source.document]:
                 sides[source.document].append(quote)
 

@@ -65,53 +65,126 @@ PERIOD_PROPERTIES = (MEMBER_DURING, TEMPORAL)
 
 LABELS = (PREF_LABEL, RDFS_LABEL, TITLE, FOAF_NAME)
 #: Columns of relationship tables come in this order (then by label, comments last).
-COLUMN_ORDER = [_ns("org", "member"), _ns("org", "organization"), _ns("bx", "partner"), _ns("org", "role"),
-                MEMBER_DURING, TEMPORAL, _ns("bx", "cooperationStatus"), _ns("bx", "basedOn"),
-                _ns("bx", "addressesTheme")]
+COLUMN_ORDER = [
+    _ns("org", "member"),
+    _ns("org", "organization"),
+    _ns("bx", "partner"),
+    _ns("org", "role"),
+    MEMBER_DURING,
+    TEMPORAL,
+    _ns("bx", "cooperationStatus"),
+    _ns("bx", "basedOn"),
+    _ns("bx", "addressesTheme"),
+]
 COMMENTS = (RDFS_COMMENT, DEFINITION, DESCRIPTION)
 #: Statements the page shows in its own sections, not among the relationships or details.
 SHOWN_APART = {RDF_TYPE, PREF_LABEL, ALT_LABEL, RDFS_LABEL, FOAF_NAME, DERIVED_FROM, *COMMENTS}
 
 #: Readable names of the reused terms the ontology declares without a label; ontology labels win.
 TERM_LABELS = {
-    "org:member": "member", "org:organization": "organisation", "org:role": "role",
-    "org:memberDuring": "during", "org:memberOf": "member of", "org:unitOf": "unit of", "org:hasUnit": "has unit",
-    "org:headOf": "head of", "org:hasSite": "has site", "org:siteOf": "site of",
-    "org:Membership": "membership", "org:Organization": "organisation",
-    "org:FormalOrganization": "formal organisation", "org:OrganizationalUnit": "organisational unit",
-    "org:Role": "role", "org:Site": "site", "skos:prefLabel": "label", "skos:altLabel": "other label",
-    "skos:broader": "broader", "skos:narrower": "narrower", "skos:inScheme": "in scheme",
-    "skos:topConceptOf": "top concept of", "skos:hasTopConcept": "top concept", "skos:Concept": "concept",
-    "skos:ConceptScheme": "concept scheme", "skos:definition": "definition", "skos:notation": "notation",
-    "prov:wasDerivedFrom": "source", "dcterms:isPartOf": "part of", "dcterms:hasPart": "has part",
-    "dcterms:publisher": "publisher", "dcterms:temporal": "period", "dcterms:issued": "issued",
-    "dcterms:created": "created", "dcterms:title": "title", "dcterms:alternative": "alternative title",
-    "dcterms:source": "source", "dcterms:identifier": "identifier", "dcterms:description": "description",
-    "rdfs:comment": "comment", "rdfs:label": "label", "rdfs:seeAlso": "see also",
-    "time:hasBeginning": "beginning", "time:hasEnd": "end", "time:inXSDgYear": "year",
-    "time:Interval": "period", "time:Instant": "instant", "foaf:name": "name", "foaf:Person": "person",
-    "foaf:Agent": "agent", "rdf:type": "type", "owl:sameAs": "same as",
-    "vcard:hasAddress": "address", "vcard:street-address": "street address", "vcard:postal-code": "postal code",
-    "vcard:locality": "locality", "vcard:country-name": "country",
-    "sh:select": "SPARQL query", "sh:construct": "SPARQL query", "sh:ask": "SPARQL query",
-    "sh:SPARQLExecutable": "SPARQL query", "sh:SPARQLSelectExecutable": "SELECT query",
-    "sh:SPARQLConstructExecutable": "CONSTRUCT query", "sh:SPARQLAskExecutable": "ASK query",
+    "org:member": "member",
+    "org:organization": "organisation",
+    "org:role": "role",
+    "org:memberDuring": "during",
+    "org:memberOf": "member of",
+    "org:unitOf": "unit of",
+    "org:hasUnit": "has unit",
+    "org:headOf": "head of",
+    "org:hasSite": "has site",
+    "org:siteOf": "site of",
+    "org:Membership": "membership",
+    "org:Organization": "organisation",
+    "org:FormalOrganization": "formal organisation",
+    "org:OrganizationalUnit": "organisational unit",
+    "org:Role": "role",
+    "org:Site": "site",
+    "skos:prefLabel": "label",
+    "skos:altLabel": "other label",
+    "skos:broader": "broader",
+    "skos:narrower": "narrower",
+    "skos:inScheme": "in scheme",
+    "skos:topConceptOf": "top concept of",
+    "skos:hasTopConcept": "top concept",
+    "skos:Concept": "concept",
+    "skos:ConceptScheme": "concept scheme",
+    "skos:definition": "definition",
+    "skos:notation": "notation",
+    "prov:wasDerivedFrom": "source",
+    "dcterms:isPartOf": "part of",
+    "dcterms:hasPart": "has part",
+    "dcterms:publisher": "publisher",
+    "dcterms:temporal": "period",
+    "dcterms:issued": "issued",
+    "dcterms:created": "created",
+    "dcterms:title": "title",
+    "dcterms:alternative": "alternative title",
+    "dcterms:source": "source",
+    "dcterms:identifier": "identifier",
+    "dcterms:description": "description",
+    "rdfs:comment": "comment",
+    "rdfs:label": "label",
+    "rdfs:seeAlso": "see also",
+    "time:hasBeginning": "beginning",
+    "time:hasEnd": "end",
+    "time:inXSDgYear": "year",
+    "time:Interval": "period",
+    "time:Instant": "instant",
+    "foaf:name": "name",
+    "foaf:Person": "person",
+    "foaf:Agent": "agent",
+    "rdf:type": "type",
+    "owl:sameAs": "same as",
+    "vcard:hasAddress": "address",
+    "vcard:street-address": "street address",
+    "vcard:postal-code": "postal code",
+    "vcard:locality": "locality",
+    "vcard:country-name": "country",
+    "sh:select": "SPARQL query",
+    "sh:construct": "SPARQL query",
+    "sh:ask": "SPARQL query",
+    "sh:SPARQLExecutable": "SPARQL query",
+    "sh:SPARQLSelectExecutable": "SELECT query",
+    "sh:SPARQLConstructExecutable": "CONSTRUCT query",
+    "sh:SPARQLAskExecutable": "ASK query",
     "dcat:keyword": "keyword",
 }
 #: How a relationship reads from its object's side; otherwise "<label> (of this)".
 INVERSE_LABELS = {
-    "org:memberOf": "members", "bx:partyTo": "parties", "dcterms:isPartOf": "parts",
-    "dcterms:hasPart": "part of", "bx:locatedIn": "located here", "prov:wasDerivedFrom": "derived from this",
-    "bx:concerns": "concerned by", "bx:addressesTheme": "addressed by", "skos:broader": "narrower",
-    "skos:inScheme": "in this scheme", "skos:topConceptOf": "top concepts", "bx:programme": "components",
-    "bx:basedOn": "basis of", "bx:presidencyHeldBy": "holds the presidency of",
-    "bx:secretariatProvidedBy": "provides the secretariat of", "bx:chairedBy": "chairs",
-    "bx:participatesIn": "participants", "bx:hosts": "hosted by", "bx:supports": "supported by",
-    "bx:advises": "advised by", "org:headOf": "headed by", "org:unitOf": "units", "org:hasUnit": "unit of",
-    "org:hasSite": "site of", "bx:predecessorOf": "successor of", "bx:successorOf": "predecessor of",
-    "bx:cooperatesWith": "cooperates with", "dcterms:publisher": "published", "dcterms:temporal": "in this period",
-    "org:memberDuring": "in this period", "time:hasBeginning": "beginning of", "time:hasEnd": "end of",
-    "org:role": "in this role", "bx:cooperationStatus": "with this status", "rdf:type": "instances",
+    "org:memberOf": "members",
+    "bx:partyTo": "parties",
+    "dcterms:isPartOf": "parts",
+    "dcterms:hasPart": "part of",
+    "bx:locatedIn": "located here",
+    "prov:wasDerivedFrom": "derived from this",
+    "bx:concerns": "concerned by",
+    "bx:addressesTheme": "addressed by",
+    "skos:broader": "narrower",
+    "skos:inScheme": "in this scheme",
+    "skos:topConceptOf": "top concepts",
+    "bx:programme": "components",
+    "bx:basedOn": "basis of",
+    "bx:presidencyHeldBy": "holds the presidency of",
+    "bx:secretariatProvidedBy": "provides the secretariat of",
+    "bx:chairedBy": "chairs",
+    "bx:participatesIn": "participants",
+    "bx:hosts": "hosted by",
+    "bx:supports": "supported by",
+    "bx:advises": "advised by",
+    "org:headOf": "headed by",
+    "org:unitOf": "units",
+    "org:hasUnit": "unit of",
+    "org:hasSite": "site of",
+    "bx:predecessorOf": "successor of",
+    "bx:successorOf": "predecessor of",
+    "bx:cooperatesWith": "cooperates with",
+    "dcterms:publisher": "published",
+    "dcterms:temporal": "in this period",
+    "org:memberDuring": "in this period",
+    "time:hasBeginning": "beginning of",
+    "time:hasEnd": "end of",
+    "org:role": "in this role",
+    "bx:cooperationStatus": "with this status",
+    "rdf:type": "instances",
 }
 
 
@@ -121,7 +194,7 @@ def compact(iri: str) -> str:
         ns = str(ns)
         if iri.startswith(ns) and len(ns) > len(str(PREFIXES.get(best, ""))):
             best = prefix
-    return f"{best}:{iri[len(str(PREFIXES[best])):]}" if best else iri
+    return f"{best}:{iri[len(str(PREFIXES[best])) :]}" if best else iri
 
 
 def fold(text: str) -> str:
@@ -131,6 +204,7 @@ def fold(text: str) -> str:
 
 
 # --- the index -------------------------------------------------------------------------------------------
+
 
 class Index:
     """Statements by subject and by object, over the graphs that entity pages describe."""
@@ -204,6 +278,7 @@ class Index:
 
 # --- the description as triples --------------------------------------------------------------------------
 
+
 def description(index: Index, iri: str) -> list[ox.Triple]:
     """The statements describing `iri` (see the module docstring), without duplicates, in a stable order."""
     node = ox.NamedNode(iri)
@@ -233,8 +308,9 @@ def description(index: Index, iri: str) -> list[ox.Triple]:
                     about(bound)
         for passage in index.objects(s, DERIVED_FROM):
             about(passage)
-    mentioned = {t.subject for t in out} | {t.object for t in out
-                                            if not isinstance(t.object, ox.Literal) and t.predicate != RDF_TYPE}
+    mentioned = {t.subject for t in out} | {
+        t.object for t in out if not isinstance(t.object, ox.Literal) and t.predicate != RDF_TYPE
+    }
     for m in mentioned:
         if isinstance(m, ox.NamedNode):
             for p, o in index.out.get(m, ()):
@@ -244,6 +320,7 @@ def description(index: Index, iri: str) -> list[ox.Triple]:
 
 
 # --- the description as a page ---------------------------------------------------------------------------
+
 
 @dataclass
 class Link:
@@ -314,8 +391,13 @@ class EntityView:
     sources: list[int] = field(default_factory=list)  # the entity's own citations
 
 
-def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | None],
-                terms: Callable[[str, str], str | None] = lambda iri, lang: None) -> EntityView:
+def entity_view(
+    index: Index,
+    iri: str,
+    lang: str,
+    href: Callable[[str], str | None],
+    terms: Callable[[str, str], str | None] = lambda iri, lang: None,
+) -> EntityView:
     """`terms(iri, lang)`: a class's or property's name in the reader's language, if the pages know one."""
     node = ox.NamedNode(iri)
     citations: dict[ox.NamedNode, Citation] = {}
@@ -332,9 +414,13 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
             if all(y is not None for y in years):
                 span = f"{years[0].value}–{years[1].value}"
                 detail = span if span.replace("–", "-") != text else None
-        return Link(n.value if not isinstance(n, ox.BlankNode) else "_:" + n.value, text,
-                    href(n.value) if isinstance(n, ox.NamedNode) else None,
-                    label_lang if label_lang and label_lang != lang else None, detail)
+        return Link(
+            n.value if not isinstance(n, ox.BlankNode) else "_:" + n.value,
+            text,
+            href(n.value) if isinstance(n, ox.NamedNode) else None,
+            label_lang if label_lang and label_lang != lang else None,
+            detail,
+        )
 
     def property_link(p: ox.NamedNode, inverse: bool = False) -> Link:
         short = compact(p.value)
@@ -358,17 +444,26 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
                 citations[passage] = same_text[words]
                 citations[passage].others.append(link(passage))
             else:
-                citations[passage] = same_text.setdefault(words, Citation(
-                    len(set(map(id, citations.values()))) + 1, link(passage), quote.value if quote is not None else "",
-                    quote.language if quote is not None else None, section.value if section is not None else None,
-                    link(document) if document is not None else None))
+                citations[passage] = same_text.setdefault(
+                    words,
+                    Citation(
+                        len(set(map(id, citations.values()))) + 1,
+                        link(passage),
+                        quote.value if quote is not None else "",
+                        quote.language if quote is not None else None,
+                        section.value if section is not None else None,
+                        link(document) if document is not None else None,
+                    ),
+                )
         return citations[passage].number
 
     def cite_fact(citation) -> int:
         """The number of a fact's citation: its sentence with the stating span marked, or its authority."""
         sentence = index.value(citation, SENTENCE)
-        exact = next((e.value for sel in index.objects(citation, HAS_SELECTOR)
-                      if (e := index.value(sel, EXACT)) is not None), None)
+        exact = next(
+            (e.value for sel in index.objects(citation, HAS_SELECTOR) if (e := index.value(sel, EXACT)) is not None),
+            None,
+        )
         source = index.value(citation, HAS_SOURCE)
         passage = sentence if sentence is not None else source
         key = (passage, exact)
@@ -376,11 +471,15 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
             quote = index.value(sentence, QUOTE) if sentence is not None else None
             section = index.value(sentence, SECTION) if sentence is not None else None
             text = quote.value if quote is not None else index.label(source, lang)[0]
-            citations[key] = Citation(len(set(map(id, citations.values()))) + 1, link(passage), text,
-                                      quote.language if quote is not None else None,
-                                      section.value if section is not None else None,
-                                      link(source) if sentence is not None and source is not None else None,
-                                      mark=exact)
+            citations[key] = Citation(
+                len(set(map(id, citations.values()))) + 1,
+                link(passage),
+                text,
+                quote.language if quote is not None else None,
+                section.value if section is not None else None,
+                link(source) if sentence is not None and source is not None else None,
+                mark=exact,
+            )
         return citations[key].number
 
     def fact_refs(subject, predicate, obj) -> list[int]:
@@ -392,12 +491,13 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
     def value(o) -> Value:
         if isinstance(o, ox.Literal):
             dt = o.datatype.value if not o.language else None
-            return Value(text=o.value, lang=o.language,
-                         datatype=compact(dt) if dt and not dt.endswith("#string") else None)
+            return Value(
+                text=o.value, lang=o.language, datatype=compact(dt) if dt and not dt.endswith("#string") else None
+            )
         return Value(link=link(o))
 
     def sort_values(values: list[Value]) -> list[Value]:
-        return sorted(values, key=lambda v: (fold(v.link.label) if v.link else fold(v.text or "")))
+        return sorted(values, key=lambda v: fold(v.link.label) if v.link else fold(v.text or ""))
 
     def groups(pairs, inverse: bool) -> list[Group]:
         by_property: dict = defaultdict(list)
@@ -409,8 +509,11 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
             if not isinstance(o, ox.Literal):
                 v.refs = fact_refs(o, p, node) if inverse else fact_refs(node, p, o)
             return v
-        out = [Group(property_link(p, inverse), sort_values([cited(p, o) for o in objs]), inverse)
-               for p, objs in by_property.items()]
+
+        out = [
+            Group(property_link(p, inverse), sort_values([cited(p, o) for o in objs]), inverse)
+            for p, objs in by_property.items()
+        ]
         return sorted(out, key=lambda g: fold(g.property.label))
 
     own = [(p, o) for p, o in index.out.get(node, ()) if p not in SHOWN_APART]
@@ -446,15 +549,27 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
                 cells[p].append(o)
                 if p not in columns:
                     columns.append(p)
-            rows.append({"node": link(r), "cells": cells,
-                         "sources": list(dict.fromkeys(cite(p) for p in sorted(index.objects(r, DERIVED_FROM),
-                                                                               key=lambda n: n.value)))})
-        columns.sort(key=lambda p: (COLUMN_ORDER.index(p) if p in COLUMN_ORDER else len(COLUMN_ORDER),
-                                    p == RDFS_COMMENT, fold(property_link(p).label)))
+            rows.append(
+                {
+                    "node": link(r),
+                    "cells": cells,
+                    "sources": list(
+                        dict.fromkeys(cite(p) for p in sorted(index.objects(r, DERIVED_FROM), key=lambda n: n.value))
+                    ),
+                }
+            )
+        columns.sort(
+            key=lambda p: (
+                COLUMN_ORDER.index(p) if p in COLUMN_ORDER else len(COLUMN_ORDER),
+                p == RDFS_COMMENT,
+                fold(property_link(p).label),
+            )
+        )
         for row in rows:
             row["cells"] = [sort_values([value(o) for o in row["cells"].get(p, [])]) for p in columns]
-        relationships.append(RelationshipTable(term_link(kind), property_link(role), [property_link(p) for p in columns],
-                                               rows))
+        relationships.append(
+            RelationshipTable(term_link(kind), property_link(role), [property_link(p) for p in columns], rows)
+        )
 
     title, title_lang = index.label(node, lang)
     comments = []
@@ -462,12 +577,23 @@ def entity_view(index: Index, iri: str, lang: str, href: Callable[[str], str | N
         chosen = index.literal(node, (p,), lang)
         if chosen is not None:
             comments.append(value(chosen))
-    alt = sorted(((v.value, v.language) for v in index.objects(node, ALT_LABEL) if isinstance(v, ox.Literal)),
-                 key=lambda x: (x[1] or "", x[0]))
+    alt = sorted(
+        ((v.value, v.language) for v in index.objects(node, ALT_LABEL) if isinstance(v, ox.Literal)),
+        key=lambda x: (x[1] or "", x[0]),
+    )
     return EntityView(
-        iri=iri, title=title, title_lang=title_lang if title_lang != lang else None, lang=lang,
-        labels=index.labels(node), alt_labels=alt, types=[term_link(t) for t in index.types(node)],
-        comments=comments, details=details, outgoing=outgoing, incoming=incoming, relationships=relationships,
+        iri=iri,
+        title=title,
+        title_lang=title_lang if title_lang != lang else None,
+        lang=lang,
+        labels=index.labels(node),
+        alt_labels=alt,
+        types=[term_link(t) for t in index.types(node)],
+        comments=comments,
+        details=details,
+        outgoing=outgoing,
+        incoming=incoming,
+        relationships=relationships,
         citations=sorted({id(c): c for c in citations.values()}.values(), key=lambda c: c.number),
         sources=sorted(set(sources), key=sources.index),
     )
@@ -479,15 +605,16 @@ def sparql_about(iri: str, lang: str = "en") -> str:
         f"PREFIX skos: <{PREFIXES['skos']}>\n\n"
         "# Everything the graph says about this entity, in both directions\n"
         "SELECT ?direction ?property ?value ?valueLabel WHERE {\n"
-        f"  {{ <{iri}> ?property ?value . BIND(\"outgoing\" AS ?direction) }}\n"
+        f'  {{ <{iri}> ?property ?value . BIND("outgoing" AS ?direction) }}\n'
         "  UNION\n"
-        f"  {{ ?value ?property <{iri}> . BIND(\"incoming\" AS ?direction) }}\n"
-        f"  OPTIONAL {{ ?value skos:prefLabel ?valueLabel . FILTER(lang(?valueLabel) = \"{lang}\") }}\n"
+        f'  {{ ?value ?property <{iri}> . BIND("incoming" AS ?direction) }}\n'
+        f'  OPTIONAL {{ ?value skos:prefLabel ?valueLabel . FILTER(lang(?valueLabel) = "{lang}") }}\n'
         "}\nORDER BY DESC(?direction) ?property ?value\n"
     )
 
 
 # --- search ------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Hit:
@@ -529,8 +656,9 @@ def search(index: Index, query: str, lang: str = "en", limit: int = 50, any_word
     out = []
     for s, (score, o) in hits.items():
         label, label_lang = index.label(s, lang)
-        out.append(Hit(s.value, label, label_lang, o.value, o.language,
-                       [compact(t.value) for t in index.types(s)], score))
+        out.append(
+            Hit(s.value, label, label_lang, o.value, o.language, [compact(t.value) for t in index.types(s)], score)
+        )
     out.sort(key=lambda h: (-h.score, fold(h.label), h.iri))
     return out[:limit]
 
@@ -545,10 +673,16 @@ RDF_REST = _ns("rdf", "rest")
 RDF_NIL = _ns("rdf", "nil")
 SHAPES_NS = BASE + "shapes#"
 PLAIN_NUMBERS = {str(PREFIXES["xsd"]) + t for t in ("integer", "decimal", "boolean")}
-META_NAMES = {"owl:versionIRI": "version IRI", "owl:versionInfo": "version", "dcterms:license": "licence",
-              "dcterms:created": "created", "dcterms:creator": "creator",
-              "vann:preferredNamespacePrefix": "preferred prefix", "vann:preferredNamespaceUri": "namespace",
-              "rdfs:seeAlso": "see also"}
+META_NAMES = {
+    "owl:versionIRI": "version IRI",
+    "owl:versionInfo": "version",
+    "dcterms:license": "licence",
+    "dcterms:created": "created",
+    "dcterms:creator": "creator",
+    "vann:preferredNamespacePrefix": "preferred prefix",
+    "vann:preferredNamespaceUri": "namespace",
+    "rdfs:seeAlso": "see also",
+}
 
 
 def members(index: Index, head) -> list:
@@ -575,8 +709,11 @@ def term_text(index: Index, node, depth: int = 0) -> str:
             return f"{text}^^{compact(node.datatype.value)}"
         return text
     if isinstance(node, ox.NamedNode):
-        return compact(node.value).replace(SHAPES_NS, "bxsh:") if not node.value.startswith(SHAPES_NS) \
-            else "bxsh:" + node.value[len(SHAPES_NS):]
+        return (
+            compact(node.value).replace(SHAPES_NS, "bxsh:")
+            if not node.value.startswith(SHAPES_NS)
+            else "bxsh:" + node.value[len(SHAPES_NS) :]
+        )
     if depth > 8:
         return "[…]"
     if index.value(node, RDF_FIRST) is not None:
@@ -612,11 +749,12 @@ def anchor_of(iri: str) -> str:
     """The fragment of an ontology term on the documentation page: its local name for bx: terms (so that
     `…/ontology#Forum` lands on it), else its compact IRI."""
     own = str(PREFIXES["bx"])
-    return iri[len(own):] if iri.startswith(own) else compact(iri)
+    return iri[len(own) :] if iri.startswith(own) else compact(iri)
 
 
-def ontology_doc(onto: Index, iri: str, href: Callable[[str], str | None],
-                 counts: dict[str, int] | None = None) -> OntologyDoc:
+def ontology_doc(
+    onto: Index, iri: str, href: Callable[[str], str | None], counts: dict[str, int] | None = None
+) -> OntologyDoc:
     """Documentation of every class and property of the ontology graph `onto`."""
     own = str(PREFIXES["bx"])
     node = ox.NamedNode(iri)
@@ -625,17 +763,24 @@ def ontology_doc(onto: Index, iri: str, href: Callable[[str], str | None],
     def link(n) -> Link:
         if isinstance(n, ox.NamedNode) and n.value.startswith(own):
             return Link(n.value, compact(n.value), href(n.value))
-        return Link(n.value if isinstance(n, ox.NamedNode) else "_:" + n.value,
-                    compact(n.value) if isinstance(n, ox.NamedNode) else term_text(onto, n),
-                    href(n.value) if isinstance(n, ox.NamedNode) else None)
+        return Link(
+            n.value if isinstance(n, ox.NamedNode) else "_:" + n.value,
+            compact(n.value) if isinstance(n, ox.NamedNode) else term_text(onto, n),
+            href(n.value) if isinstance(n, ox.NamedNode) else None,
+        )
 
     def typed(cls: str) -> list[ox.NamedNode]:
-        return sorted((s for s, p in onto.inc.get(ox.NamedNode(cls), ()) if p == RDF_TYPE
-                       and isinstance(s, ox.NamedNode)), key=lambda n: n.value)
+        return sorted(
+            (s for s, p in onto.inc.get(ox.NamedNode(cls), ()) if p == RDF_TYPE and isinstance(s, ox.NamedNode)),
+            key=lambda n: n.value,
+        )
 
     disjoint: dict = defaultdict(set)
-    for group in typed(OWL_NS + "AllDisjointClasses") + [s for s, p in onto.inc.get(
-            ox.NamedNode(OWL_NS + "AllDisjointClasses"), ()) if p == RDF_TYPE and isinstance(s, ox.BlankNode)]:
+    for group in typed(OWL_NS + "AllDisjointClasses") + [
+        s
+        for s, p in onto.inc.get(ox.NamedNode(OWL_NS + "AllDisjointClasses"), ())
+        if p == RDF_TYPE and isinstance(s, ox.BlankNode)
+    ]:
         items = members(onto, onto.value(group, ox.NamedNode(OWL_NS + "members")))
         for a in items:
             disjoint[a].update(b for b in items if b != a)
@@ -671,8 +816,17 @@ def ontology_doc(onto: Index, iri: str, href: Callable[[str], str | None],
             ("properties with this domain", sort_links(s for s, p in onto.inc.get(c, ()) if p == domain)),
             ("properties with this range", sort_links(s for s, p in onto.inc.get(c, ()) if p == range_)),
         ]
-        classes.append(TermDoc(c.value, anchor_of(c.value), label_of(c), comment_of(c), [],
-                               [(k, v) for k, v in facts if v], counts.get(c.value, 0)))
+        classes.append(
+            TermDoc(
+                c.value,
+                anchor_of(c.value),
+                label_of(c),
+                comment_of(c),
+                [],
+                [(k, v) for k, v in facts if v],
+                counts.get(c.value, 0),
+            )
+        )
 
     def properties(kind: str) -> list[TermDoc]:
         out = []
@@ -682,30 +836,60 @@ def ontology_doc(onto: Index, iri: str, href: Callable[[str], str | None],
                 continue
             kinds = [compact(t.value) for t in onto.types(p) if t.value != OWL_NS + kind]
             inverses = onto.objects(p, inverse) + [s for s, pp in onto.inc.get(p, ()) if pp == inverse]
-            facts = [("domain", sort_links(onto.objects(p, domain))), ("range", sort_links(onto.objects(p, range_))),
-                     ("inverse of", sort_links(inverses)),
-                     ("subproperty of", sort_links(onto.objects(p, ox.NamedNode(RDFS_NS + "subPropertyOf"))))]
-            out.append(TermDoc(p.value, anchor_of(p.value), label_of(p), comment_of(p), kinds,
-                               [(k, v) for k, v in facts if v], counts.get(p.value, 0)))
+            facts = [
+                ("domain", sort_links(onto.objects(p, domain))),
+                ("range", sort_links(onto.objects(p, range_))),
+                ("inverse of", sort_links(inverses)),
+                ("subproperty of", sort_links(onto.objects(p, ox.NamedNode(RDFS_NS + "subPropertyOf")))),
+            ]
+            out.append(
+                TermDoc(
+                    p.value,
+                    anchor_of(p.value),
+                    label_of(p),
+                    comment_of(p),
+                    kinds,
+                    [(k, v) for k, v in facts if v],
+                    counts.get(p.value, 0),
+                )
+            )
         return sorted(out, key=lambda t: t.label.lower())
 
     object_properties = properties("ObjectProperty")
     datatype_properties = properties("DatatypeProperty")
     metadata = []
-    for p in ("owl:versionIRI", "owl:versionInfo", "dcterms:license", "dcterms:created", "dcterms:creator",
-              "vann:preferredNamespacePrefix", "vann:preferredNamespaceUri", "rdfs:seeAlso"):
+    for p in (
+        "owl:versionIRI",
+        "owl:versionInfo",
+        "dcterms:license",
+        "dcterms:created",
+        "dcterms:creator",
+        "vann:preferredNamespacePrefix",
+        "vann:preferredNamespaceUri",
+        "rdfs:seeAlso",
+    ):
         prefix, local = p.split(":")
         values = []
         for o in sorted(onto.objects(node, _ns(prefix, local)), key=str):
-            values.append(Value(link=link(o)) if isinstance(o, ox.NamedNode) and o.value.startswith("http")
-                          else Value(text=o.value, lang=getattr(o, "language", None)))
+            values.append(
+                Value(link=link(o))
+                if isinstance(o, ox.NamedNode) and o.value.startswith("http")
+                else Value(text=o.value, lang=getattr(o, "language", None))
+            )
         if values:
             metadata.append((META_NAMES.get(p, p), values))
     title = onto.literal(node, (TITLE, RDFS_LABEL), "en")
     desc = onto.literal(node, (DESCRIPTION, RDFS_COMMENT), "en")
-    return OntologyDoc(iri, title.value if title is not None else compact(iri), desc.value if desc is not None else None,
-                       metadata, sorted(classes, key=lambda t: t.label.lower()), object_properties,
-                       datatype_properties, sorted({lk.iri: lk for lk in reused}.values(), key=lambda lk: lk.label))
+    return OntologyDoc(
+        iri,
+        title.value if title is not None else compact(iri),
+        desc.value if desc is not None else None,
+        metadata,
+        sorted(classes, key=lambda t: t.label.lower()),
+        object_properties,
+        datatype_properties,
+        sorted({lk.iri: lk for lk in reused}.values(), key=lambda lk: lk.label),
+    )
 
 
 @dataclass
@@ -731,9 +915,25 @@ class ShapeDoc:
     message: str | None
 
 
-SHAPE_SKIP = {"sh:path", "sh:name", "sh:message", "sh:severity", "sh:property", "sh:sparql", "rdf:type",
-              "rdfs:label", "rdfs:comment", "sh:targetClass", "sh:targetSubjectsOf", "sh:targetObjectsOf",
-              "sh:targetNode", "sh:description", "sh:order", "sh:group", "sh:deactivated"}
+SHAPE_SKIP = {
+    "sh:path",
+    "sh:name",
+    "sh:message",
+    "sh:severity",
+    "sh:property",
+    "sh:sparql",
+    "rdf:type",
+    "rdfs:label",
+    "rdfs:comment",
+    "sh:targetClass",
+    "sh:targetSubjectsOf",
+    "sh:targetObjectsOf",
+    "sh:targetNode",
+    "sh:description",
+    "sh:order",
+    "sh:group",
+    "sh:deactivated",
+}
 
 
 def shapes_doc(shapes: Index, graphs: dict, href: Callable[[str], str | None]) -> list[ShapeDoc]:
@@ -761,29 +961,53 @@ def shapes_doc(shapes: Index, graphs: dict, href: Callable[[str], str | None]) -
 
     def property_doc(n) -> PropertyShapeDoc:
         path = shapes.value(n, _ns("sh", "path"))
-        return PropertyShapeDoc(literal(n, "name"), text(path) if path is not None else "", constraints(n),
-                                severity(n), literal(n, "message"))
+        return PropertyShapeDoc(
+            literal(n, "name"),
+            text(path) if path is not None else "",
+            constraints(n),
+            severity(n),
+            literal(n, "message"),
+        )
 
     out = []
     node_shape, property_shape = _ns("sh", "NodeShape"), _ns("sh", "PropertyShape")
-    named = sorted({s for s in shapes.out if isinstance(s, ox.NamedNode) and shapes.is_a(s, (node_shape, property_shape))},
-                   key=lambda n: n.value)
+    named = sorted(
+        {s for s in shapes.out if isinstance(s, ox.NamedNode) and shapes.is_a(s, (node_shape, property_shape))},
+        key=lambda n: n.value,
+    )
     for s in named:
         targets = []
         for local in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode"):
             values = shapes.objects(s, _ns("sh", local))
             if values:
-                targets.append((local, [Link(v.value, compact(v.value), href(v.value)) for v in values
-                                        if isinstance(v, ox.NamedNode)]))
+                targets.append(
+                    (
+                        local,
+                        [Link(v.value, compact(v.value), href(v.value)) for v in values if isinstance(v, ox.NamedNode)],
+                    )
+                )
         label = shapes.literal(s, (RDFS_LABEL,), "en")
         props = [property_doc(p) for p in shapes.objects(s, _ns("sh", "property"))]
         props.sort(key=lambda p: (p.path, p.name or ""))
-        sparql = [(literal(c, "message"), (shapes.value(c, _ns("sh", "select")) or ox.Literal("")).value)
-                  for c in shapes.objects(s, _ns("sh", "sparql"))]
+        sparql = [
+            (literal(c, "message"), (shapes.value(c, _ns("sh", "select")) or ox.Literal("")).value)
+            for c in shapes.objects(s, _ns("sh", "sparql"))
+        ]
         own_constraints = constraints(s) if shapes.is_a(s, (node_shape,)) else []
         if shapes.is_a(s, (property_shape,)):
             props = [property_doc(s)] + props
-        out.append(ShapeDoc(s.value, s.value[len(SHAPES_NS):] if s.value.startswith(SHAPES_NS) else compact(s.value),
-                            label.value if label is not None else text(s), graphs.get(s, ""), targets,
-                            own_constraints, props, sparql, severity(s), literal(s, "message")))
+        out.append(
+            ShapeDoc(
+                s.value,
+                s.value[len(SHAPES_NS) :] if s.value.startswith(SHAPES_NS) else compact(s.value),
+                label.value if label is not None else text(s),
+                graphs.get(s, ""),
+                targets,
+                own_constraints,
+                props,
+                sparql,
+                severity(s),
+                literal(s, "message"),
+            )
+        )
     return out

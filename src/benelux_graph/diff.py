@@ -23,8 +23,12 @@ from .describe import compact
 from .dumps import FORMATS, NAME, Publication, read_dump
 
 PREFERENCE = ["nq", "trig", "jsonld", "nt", "ttl", "rdf"]
-LABEL_PREDICATES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
-                    "http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name")
+LABEL_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+)
 VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 DATASET = "https://w3id.org/benelux-graph/dataset"
 
@@ -65,19 +69,27 @@ class ReleaseDiff:
     def to_text(self) -> str:
         def name(release, path):
             return release or path
+
         lines = [f"# Changes from {name(self.old_release, self.old)} to {name(self.new_release, self.new)}", ""]
         if not self.changed:
             return "\n".join(lines + ["No change: the two releases hold the same statements."])
         counts = defaultdict(int)
         for e in self.entities:
             counts[e.status] += 1
+
         def plural(n, word):
             return f"{n} {word}" + ("s" if n != 1 else "")
-        lines.append(f"{plural(self.added, 'statement')} added, {self.removed} removed; "
-                     f"{plural(len(self.entities), 'entity').replace('entitys', 'entities')} touched "
-                     f"({counts['added']} new, {counts['removed']} removed, {counts['changed']} changed).")
-        for status, title in (("added", "New entities"), ("removed", "Removed entities"),
-                              ("changed", "Changed entities")):
+
+        lines.append(
+            f"{plural(self.added, 'statement')} added, {self.removed} removed; "
+            f"{plural(len(self.entities), 'entity').replace('entitys', 'entities')} touched "
+            f"({counts['added']} new, {counts['removed']} removed, {counts['changed']} changed)."
+        )
+        for status, title in (
+            ("added", "New entities"),
+            ("removed", "Removed entities"),
+            ("changed", "Changed entities"),
+        ):
             group = [e for e in self.entities if e.status == status]
             if not group:
                 continue
@@ -109,8 +121,10 @@ def load(path: Path) -> Release:
                     if release.release is None and (path / "void.ttl").is_file():
                         release.release = release_of(read_dump(path / "void.ttl"))
                     return release
-        raise ValueError(f"{path}: no dump file ({NAME}.{{{','.join(f.extension for f in FORMATS)}}}[.gz]) and "
-                         "no project (ontology/benelux.ttl) in this folder")
+        raise ValueError(
+            f"{path}: no dump file ({NAME}.{{{','.join(f.extension for f in FORMATS)}}}[.gz]) and "
+            "no project (ontology/benelux.ttl) in this folder"
+        )
     if not path.is_file():
         raise ValueError(f"{path}: no such file or folder")
     try:

@@ -43,9 +43,11 @@ from .settings import Settings
 
 NAME = "benelux-graph"
 TITLE = "Benelux cooperation graph"
-DESCRIPTION = ("A sourced RDF knowledge graph of the cooperation structures of the Benelux Union, built from the "
-               "Joint Work Programme 2025-2028 and the Common Work Programme 2021-2024: every fact is linked to a "
-               "verbatim passage of one of them.")
+DESCRIPTION = (
+    "A sourced RDF knowledge graph of the cooperation structures of the Benelux Union, built from the "
+    "Joint Work Programme 2025-2028 and the Common Work Programme 2021-2024: every fact is linked to a "
+    "verbatim passage of one of them."
+)
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_NAME = "CC BY 4.0"
 DATASET_IRI = BASE + "dataset"
@@ -92,12 +94,17 @@ FORMATS: tuple[DumpFormat, ...] = (
 )
 FORMAT_BY_EXTENSION = {f.extension: f for f in FORMATS}
 OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 
 # --- the published quads ----------------------------------------------------------------------------------
+
 
 def query_form(text: str) -> str:
     """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query-form keyword outside comments, strings and IRIs."""
@@ -123,8 +130,11 @@ def standalone_query(text: str) -> str:
 
 #: The SHACL-AF executable class and property of each query form. DESCRIBE has none: a saved DESCRIBE query
 #: cannot be published, and `queries_quads` says so.
-EXECUTABLE = {"SELECT": ("SPARQLSelectExecutable", "select"), "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
-              "ASK": ("SPARQLAskExecutable", "ask")}
+EXECUTABLE = {
+    "SELECT": ("SPARQLSelectExecutable", "select"),
+    "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
+    "ASK": ("SPARQLAskExecutable", "ask"),
+}
 
 
 def queries_quads(settings: Settings) -> list[ox.Quad]:
@@ -139,9 +149,14 @@ def queries_quads(settings: Settings) -> list[ox.Quad]:
         cls, prop = EXECUTABLE[form]
         comment = q.description
         if q.params:
-            comment += " Parameters: " + "; ".join(
-                f"?{p.name} ({p.type}): {p.description}" + (f", default {p.default}" if p.default else "")
-                for p in q.params) + "."
+            comment += (
+                " Parameters: "
+                + "; ".join(
+                    f"?{p.name} ({p.type}): {p.description}" + (f", default {p.default}" if p.default else "")
+                    for p in q.params
+                )
+                + "."
+            )
 
         def add(p: str, o, node: ox.NamedNode = node) -> None:
             out.append(ox.Quad(node, ox.NamedNode(p), o, g))
@@ -177,6 +192,7 @@ def triples_of(quads) -> list[ox.Triple]:
 
 # --- serialisation ----------------------------------------------------------------------------------------
 
+
 def header(lines: list[str]) -> str:
     return "".join(f"# {line}\n" if line else "#\n" for line in lines)
 
@@ -196,10 +212,14 @@ def compact(iri: str, prefixes: dict[str, str] = PREFIX_MAP) -> str:
     """prefix:local for the longest namespace that fits, else the IRI itself (JSON-LD compact IRIs)."""
     best = ""
     for p, ns in prefixes.items():
-        if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")) and len(iri) > len(ns) \
-                and not iri[len(ns):].startswith("//"):
+        if (
+            iri.startswith(ns)
+            and len(ns) > len(prefixes.get(best, ""))
+            and len(iri) > len(ns)
+            and not iri[len(ns) :].startswith("//")
+        ):
             best = p
-    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
 
 
 def jsonld_context(prefixes: dict[str, str] = PREFIX_MAP) -> dict:
@@ -283,6 +303,7 @@ def sha256(data: bytes) -> str:
 
 # --- the publication ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DumpFile:
     name: str
@@ -305,8 +326,11 @@ class DumpFile:
         if self.format:
             what = self.format.label + (", named graphs kept" if self.format.named_graphs else ", graphs merged")
             return what + (" (gzip)" if self.compressed else "")
-        return {"context.jsonld": "JSON-LD context (prefixes)", "void.ttl": "VoID + DCAT description (Turtle)",
-                "SHA256SUMS": "SHA-256 checksums of every file (sha256sum -c SHA256SUMS)"}.get(self.name, self.name)
+        return {
+            "context.jsonld": "JSON-LD context (prefixes)",
+            "void.ttl": "VoID + DCAT description (Turtle)",
+            "SHA256SUMS": "SHA-256 checksums of every file (sha256sum -c SHA256SUMS)",
+        }.get(self.name, self.name)
 
 
 class Publication:
@@ -355,8 +379,11 @@ class Publication:
         return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
 
     def comment(self) -> list[str]:
-        return [f"{TITLE}, release {self.release}", f"Data licence: {LICENSE_NAME} ({LICENSE})",
-                f"Description: {BASE}dataset (VoID/DCAT)"]
+        return [
+            f"{TITLE}, release {self.release}",
+            f"Data licence: {LICENSE_NAME} ({LICENSE})",
+            f"Description: {BASE}dataset (VoID/DCAT)",
+        ]
 
     def dump_bytes(self, fmt: DumpFormat) -> bytes:
         statements = self.quads if fmt.named_graphs else self.triples
@@ -374,8 +401,12 @@ class Publication:
             files[f"{NAME}.{fmt.extension}.gz"] = gzipped(data)
         files["context.jsonld"] = (json.dumps(jsonld_context(), indent=1) + "\n").encode()
         entries = self.file_entries(files)
-        files["void.ttl"] = serialize(void_triples(self, entries, base_url), FORMAT_BY_EXTENSION["ttl"],
-                                      VOID_PREFIXES, [f"VoID and DCAT description of {TITLE}, release {self.release}"])
+        files["void.ttl"] = serialize(
+            void_triples(self, entries, base_url),
+            FORMAT_BY_EXTENSION["ttl"],
+            VOID_PREFIXES,
+            [f"VoID and DCAT description of {TITLE}, release {self.release}"],
+        )
         files["SHA256SUMS"] = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
         return files
 
@@ -384,8 +415,11 @@ class Publication:
         for name, data in files.items():
             ext = name.removesuffix(".gz").rsplit(".", 1)[-1]
             fmt = FORMAT_BY_EXTENSION.get(ext) if name.startswith(NAME + ".") else None
-            out.append(DumpFile(name, fmt, name.endswith(".gz"), len(data), sha256(data),
-                                self.statement_count(fmt) if fmt else None))
+            out.append(
+                DumpFile(
+                    name, fmt, name.endswith(".gz"), len(data), sha256(data), self.statement_count(fmt) if fmt else None
+                )
+            )
         return out
 
     def write(self, out_dir: Path, base_url: str = BASE) -> list[DumpFile]:
@@ -426,6 +460,7 @@ class Publication:
 
 
 # --- VoID and DCAT ------------------------------------------------------------------------------------------
+
 
 def namespace_of(iri: str) -> str:
     m = re.match(r"^(.*[#/])[^#/]*$", iri)
@@ -486,12 +521,18 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
     add(ds, VOID + "exampleResource", str(BXR) + "greater-region")
     add(ds, VOID + "rootResource", str(BXR) + "benelux-union")
     for f in FORMATS:
-        add(ds, VOID + "feature", {"turtle": "http://www.w3.org/ns/formats/Turtle",
-                                   "ntriples": "http://www.w3.org/ns/formats/N-Triples",
-                                   "trig": "http://www.w3.org/ns/formats/TriG",
-                                   "nquads": "http://www.w3.org/ns/formats/N-Quads",
-                                   "jsonld": "http://www.w3.org/ns/formats/JSON-LD",
-                                   "rdfxml": "http://www.w3.org/ns/formats/RDF_XML"}[f.name])
+        add(
+            ds,
+            VOID + "feature",
+            {
+                "turtle": "http://www.w3.org/ns/formats/Turtle",
+                "ntriples": "http://www.w3.org/ns/formats/N-Triples",
+                "trig": "http://www.w3.org/ns/formats/TriG",
+                "nquads": "http://www.w3.org/ns/formats/N-Quads",
+                "jsonld": "http://www.w3.org/ns/formats/JSON-LD",
+                "rdfxml": "http://www.w3.org/ns/formats/RDF_XML",
+            }[f.name],
+        )
 
     subjects = {q.subject for q in quads}
     entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(str(BXR))}
@@ -565,16 +606,19 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
 
 # --- reading dumps back (diff, tests) -----------------------------------------------------------------------
 
+
 def read_dump(path: Path) -> list[ox.Quad]:
     """The quads of a dump file in any of the formats (gzipped or not), triples in the default graph."""
     name = path.name.removesuffix(".gz")
     ext = name.rsplit(".", 1)[-1]
     if ext not in FORMAT_BY_EXTENSION:
-        raise ValueError(f"{path}: not a dump file (extensions: "
-                         f"{', '.join(f.extension for f in FORMATS)}, each optionally .gz)")
+        raise ValueError(
+            f"{path}: not a dump file (extensions: {', '.join(f.extension for f in FORMATS)}, each optionally .gz)"
+        )
     data = path.read_bytes()
     if path.name.endswith(".gz"):
         data = gzip.decompress(data)
     quads = ox.parse(data, format=OX_FORMATS[FORMAT_BY_EXTENSION[ext].name])
-    return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-            for q in quads]
+    return [
+        q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
+    ]

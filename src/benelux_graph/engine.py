@@ -71,8 +71,9 @@ BASE_IRI = "https://w3id.org/benelux-graph/"
 
 
 #: A lost worker is the server's passing trouble, not the client's error: 503, and a fresh worker replaces it.
-WORKER_LOST = ("the query worker stopped unexpectedly (the query may need too much memory); a fresh worker is "
-               "starting: try again")
+WORKER_LOST = (
+    "the query worker stopped unexpectedly (the query may need too much memory); a fresh worker is starting: try again"
+)
 
 
 class EngineError(BeneluxGraphError):
@@ -85,8 +86,12 @@ class EngineError(BeneluxGraphError):
 
 def memory_error(extra: int) -> EngineError:
     """A query that took more memory than a worker may use (the worker is replaced)."""
-    return EngineError(f"the query needed more memory than a query may use ({extra / 1e6:g} MB) and was stopped; "
-                       "a fresh worker is starting", 503, "query-out-of-memory")
+    return EngineError(
+        f"the query needed more memory than a query may use ({extra / 1e6:g} MB) and was stopped; "
+        "a fresh worker is starting",
+        503,
+        "query-out-of-memory",
+    )
 
 
 class EvaluationError(QueryError):
@@ -152,8 +157,16 @@ def written(result: Result, formats: tuple[str | None, str | None] | None, max_b
     if fmt is None:
         return result
     body, result = capped(result, fmt, max_bytes)
-    return Result(result.kind, result.variables, boolean=result.boolean, truncated=result.truncated,
-                  seconds=result.seconds, body=body, format=fmt.name, count=result.size)
+    return Result(
+        result.kind,
+        result.variables,
+        boolean=result.boolean,
+        truncated=result.truncated,
+        seconds=result.seconds,
+        body=body,
+        format=fmt.name,
+        count=result.size,
+    )
 
 
 SYNTAX_POSITION = re.compile(r"at (\d+):(\d+)")
@@ -188,8 +201,10 @@ def execute(store, job: Job) -> Result:
         raise syntax_error(e) from None
     except (OSError, RuntimeError, ValueError, TypeError) as e:
         if "os error 24" in str(e) or "Too many open files" in str(e):  # a sealed worker tried to open something
-            raise QueryRefused("the query tried to fetch from the network or read a file, which this endpoint "
-                               "never does (SERVICE is refused)") from None
+            raise QueryRefused(
+                "the query tried to fetch from the network or read a file, which this endpoint "
+                "never does (SERVICE is refused)"
+            ) from None
         raise EvaluationError(f"the query failed while running: {e}") from None
     result.seconds = time.perf_counter() - start
     return result
@@ -253,8 +268,12 @@ def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
 
 # --- the worker process -----------------------------------------------------------------------------------
 
-WARM_UP = ("SELECT * { ?s ?p ?o } LIMIT 1", "ASK { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
-           "DESCRIBE ?s { ?s ?p ?o } LIMIT 1")
+WARM_UP = (
+    "SELECT * { ?s ?p ?o } LIMIT 1",
+    "ASK { ?s ?p ?o }",
+    "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
+    "DESCRIBE ?s { ?s ?p ?o } LIMIT 1",
+)
 
 
 def seal() -> None:
@@ -326,6 +345,7 @@ def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], 
 
 
 # --- the pool, in the server process ----------------------------------------------------------------------
+
 
 @dataclass
 class Worker:
@@ -404,8 +424,10 @@ class QueryEngine:
     def _spawn(self) -> Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=worker_main, args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed),
-            name="benelux-query-worker", daemon=True,
+            target=worker_main,
+            args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed),
+            name="benelux-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()

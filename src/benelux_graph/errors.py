@@ -1,12 +1,12 @@
 """The exception tree. Every error says what is wrong and where (file:line:column, an IRI, a query position).
 
-    BeneluxGraphError
-    ├── DataFileError        a Turtle/RDF file cannot be read: file, line, column, parser message
-    ├── QueryError           a SPARQL text is malformed or refused: message, line, column
-    │   ├── QueryRefused     an update, LOAD, SERVICE or other operation the read-only endpoint does not run
-    │   └── QueryTimeout     the query ran past its time limit and was stopped
-    ├── UnknownQuery         no saved query of that name
-    └── ParameterError       a saved-query parameter is missing or of the wrong type
+BeneluxGraphError
+├── DataFileError        a Turtle/RDF file cannot be read: file, line, column, parser message
+├── QueryError           a SPARQL text is malformed or refused: message, line, column
+│   ├── QueryRefused     an update, LOAD, SERVICE or other operation the read-only endpoint does not run
+│   └── QueryTimeout     the query ran past its time limit and was stopped
+├── UnknownQuery         no saved query of that name
+└── ParameterError       a saved-query parameter is missing or of the wrong type
 """
 
 from __future__ import annotations

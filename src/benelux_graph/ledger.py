@@ -127,19 +127,20 @@ def slug(node) -> str:
     text = str(node)
     for prefix, ns in PREFIXES.items():
         if text.startswith(str(ns)) and prefix not in ("bxr", "bx"):
-            return (prefix + "-" if prefix in ("theme", "role", "status", "src") else "") \
-                + re.sub(r"[^A-Za-z0-9_-]+", "-", text[len(str(ns)):]).strip("-")
+            return (prefix + "-" if prefix in ("theme", "role", "status", "src") else "") + re.sub(
+                r"[^A-Za-z0-9_-]+", "-", text[len(str(ns)) :]
+            ).strip("-")
     if text.startswith(str(BXR)):
-        text = text[len(str(BXR)):]
+        text = text[len(str(BXR)) :]
     elif text.startswith(str(BX)):
-        text = text[len(str(BX)):]
+        text = text[len(str(BX)) :]
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
 
 def predicate_slug(p: URIRef) -> str:
     for prefix, ns in PREFIXES.items():
         if str(p).startswith(str(ns)):
-            local = str(p)[len(str(ns)):]
+            local = str(p)[len(str(ns)) :]
             return local if prefix == "bx" else f"{prefix}-{local}"
     return slug(p)
 
@@ -187,8 +188,14 @@ def read_programme(path: Path, root: Path, ledgers: Ledgers) -> None:
         reason = sentence.get("reason")
         if not facts and reason not in REASONS:
             raise LedgerError(f"{at}: a sentence without facts needs a reason ({', '.join(sorted(REASONS))})")
-        ledgers.sentences[sid] = {"text": text, "section": str(sentence.get("section", "")), "document": document,
-                                  "start": start, "end": cursor, "source": source}
+        ledgers.sentences[sid] = {
+            "text": text,
+            "section": str(sentence.get("section", "")),
+            "document": document,
+            "start": start,
+            "end": cursor,
+            "source": source,
+        }
         for k, fact in enumerate(facts):
             fat = f"{at}, fact {k + 1}"
             quote = normalise(str(fact.get("quote", "")))
@@ -198,9 +205,20 @@ def read_programme(path: Path, root: Path, ledgers: Ledgers) -> None:
             for key in ("s", "p", "o"):
                 if key not in fact:
                     raise LedgerError(f"{fat}: needs '{key}'")
-            ledgers.cited.append(Cited(expand(fact["s"], fat), expand(fact["p"], fat), term(fact["o"], fat), sid,
-                                       quote, start + offset, start + offset + len(quote), document, source,
-                                       str(fact.get("note", ""))))
+            ledgers.cited.append(
+                Cited(
+                    expand(fact["s"], fat),
+                    expand(fact["p"], fat),
+                    term(fact["o"], fat),
+                    sid,
+                    quote,
+                    start + offset,
+                    start + offset + len(quote),
+                    document,
+                    source,
+                    str(fact.get("note", "")),
+                )
+            )
     tail = source.norm[cursor:]
     if not LAYOUT.fullmatch(tail):
         gaps.append(tail.strip(" #*|-–•"))
@@ -227,8 +245,15 @@ def read_authorities(path: Path, ledgers: Ledgers) -> None:
                 raise LedgerError(f"{fat}: needs '{key}'")
         objects = fact["o"] if isinstance(fact["o"], list) else [fact["o"]]
         for o in objects:
-            ledgers.cited.append(Cited(expand(fact["s"], fat), expand(fact["p"], fat), term(o, fat),
-                                       fact["authority"], note=str(fact.get("note", ""))))
+            ledgers.cited.append(
+                Cited(
+                    expand(fact["s"], fat),
+                    expand(fact["p"], fat),
+                    term(o, fat),
+                    fact["authority"],
+                    note=str(fact.get("note", "")),
+                )
+            )
 
 
 def read_ledgers(root: Path) -> Ledgers:
@@ -257,9 +282,13 @@ def hand_data(root: Path) -> rdflib.Graph:
 
 
 #: Membership role -> (plain predicate, True when the plain triple runs organisation -> member): pattern 2.
-ROLE_PLAIN = {ROLE.member: (ORG.memberOf, False), ROLE.participant: (BX.participatesIn, False),
-              ROLE.presidency: (BX.presidencyHeldBy, True), ROLE.chair: (BX.chairedBy, True),
-              ROLE.secretariat: (BX.secretariatProvidedBy, True)}
+ROLE_PLAIN = {
+    ROLE.member: (ORG.memberOf, False),
+    ROLE.participant: (BX.participatesIn, False),
+    ROLE.presidency: (BX.presidencyHeldBy, True),
+    ROLE.chair: (BX.chairedBy, True),
+    ROLE.secretariat: (BX.secretariatProvidedBy, True),
+}
 
 
 def membership_periods(g: rdflib.Graph) -> dict[tuple, set]:
@@ -367,8 +396,8 @@ def add_citation(out: rdflib.Graph, s, p, o, cited: Cited) -> None:
     out.add((citation, OA.hasSelector, quote))
     out.add((quote, RDF.type, OA.TextQuoteSelector))
     out.add((quote, OA.exact, Literal(cited.quote, lang="en")))
-    out.add((quote, OA.prefix, Literal(norm[max(0, cited.start - CONTEXT):cited.start])))
-    out.add((quote, OA.suffix, Literal(norm[cited.end:cited.end + CONTEXT])))
+    out.add((quote, OA.prefix, Literal(norm[max(0, cited.start - CONTEXT) : cited.start])))
+    out.add((quote, OA.suffix, Literal(norm[cited.end : cited.end + CONTEXT])))
     position = URIRef(f"{citation}/position")
     begin, end = cited.source.span(cited.start, cited.end)
     out.add((citation, OA.hasSelector, position))
@@ -398,4 +427,3 @@ def write(root: Path) -> Path:
 def is_current(root: Path) -> bool:
     path = root / "data" / GENERATED
     return path.exists() and path.read_text(encoding="utf-8") == render(root)
-

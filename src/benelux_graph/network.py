@@ -76,36 +76,85 @@ CATEGORIES: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
     ("country", (BX.Country, BX.CountryGroup)),
     ("region", (BX.Region, BX.FederatedEntity, BX.AdministrativeRegion, BX.CrossBorderRegion)),
     ("forum", (BX.Forum, BX.Body)),
-    ("organisation", (BX.IntergovernmentalOrganisation, ORG.FormalOrganization, ORG.OrganizationalUnit,
-                      ORG.Organization)),
-    ("instrument", (BX.LegalInstrument, BX.Treaty, BX.TreatyProvision, BX.JointDeclaration,
-                    BX.MemorandumOfUnderstanding, BX.ActionPlan, BX.EURegulation, BX.LegislativePackage)),
-    ("programme", (BX.WorkProgramme, BX.ProgrammeComponent, BX.ProgrammeChapter, BX.CentralTheme, BX.SubTheme,
-                   BX.Priority, BX.Action)),
+    (
+        "organisation",
+        (BX.IntergovernmentalOrganisation, ORG.FormalOrganization, ORG.OrganizationalUnit, ORG.Organization),
+    ),
+    (
+        "instrument",
+        (
+            BX.LegalInstrument,
+            BX.Treaty,
+            BX.TreatyProvision,
+            BX.JointDeclaration,
+            BX.MemorandumOfUnderstanding,
+            BX.ActionPlan,
+            BX.EURegulation,
+            BX.LegislativePackage,
+        ),
+    ),
+    (
+        "programme",
+        (
+            BX.WorkProgramme,
+            BX.ProgrammeComponent,
+            BX.ProgrammeChapter,
+            BX.CentralTheme,
+            BX.SubTheme,
+            BX.Priority,
+            BX.Action,
+        ),
+    ),
     ("initiative", (BX.Initiative, BX.Project, BX.Agenda, BX.Platform, BX.Service)),
     ("place", (BX.City, BX.Port, BX.GeographicFeature, ORG.Site, BX.Territory, DCTERMS.Location)),
 )
 CATEGORY_NAMES = tuple(name for name, _ in CATEGORIES) + ("other", "theme")
 
 #: Types whose instances are never nodes.
-NOT_NODES = {ORG.Membership, BX.Cooperation, BX.SourcePassage, TIME.Interval, TIME.Instant, TIME.TemporalEntity,
-             SKOS.Concept, SKOS.ConceptScheme, BX.Theme, ORG.Role, BX.CooperationStatus, VCARD.Address,
-             OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-             BX.Fact, BX.Citation, BX.Authority, OA.TextQuoteSelector, OA.TextPositionSelector}
+NOT_NODES = {
+    ORG.Membership,
+    BX.Cooperation,
+    BX.SourcePassage,
+    TIME.Interval,
+    TIME.Instant,
+    TIME.TemporalEntity,
+    SKOS.Concept,
+    SKOS.ConceptScheme,
+    BX.Theme,
+    ORG.Role,
+    BX.CooperationStatus,
+    VCARD.Address,
+    OWL.Ontology,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    BX.Fact,
+    BX.Citation,
+    BX.Authority,
+    OA.TextQuoteSelector,
+    OA.TextPositionSelector,
+}
 #: IRI spaces that never hold nodes (passages, vocabularies).
 NOT_NODE_SPACES = (str(SRC), str(THEME), str(ROLE), str(STATUS), str(BXR["fact/"]))
 
 #: Predicates never drawn as edges.
-NOT_EDGES = {RDF.type, PROV.wasDerivedFrom, BX.programme, BX.partner, BX.basedOn, BX.cooperationStatus,
-             RDFS.seeAlso}
+NOT_EDGES = {RDF.type, PROV.wasDerivedFrom, BX.programme, BX.partner, BX.basedOn, BX.cooperationStatus, RDFS.seeAlso}
 #: Inverse predicate -> the one drawn (with the ends swapped).
-INVERSES = {ORG.hasUnit: ORG.unitOf, ORG.hasSite: ORG.siteOf, DCTERMS.hasPart: DCTERMS.isPartOf,
-            BX.successorOf: BX.predecessorOf}
+INVERSES = {
+    ORG.hasUnit: ORG.unitOf,
+    ORG.hasSite: ORG.siteOf,
+    DCTERMS.hasPart: DCTERMS.isPartOf,
+    BX.successorOf: BX.predecessorOf,
+}
 SYMMETRIC = {BX.cooperatesWith}
 #: role -> (plain predicate, True if the plain triple runs organisation -> member)
-ROLE_PLAIN = {ROLE.member: (ORG.memberOf, False), ROLE.participant: (BX.participatesIn, False),
-              ROLE.presidency: (BX.presidencyHeldBy, True), ROLE.chair: (BX.chairedBy, True),
-              ROLE.secretariat: (BX.secretariatProvidedBy, True)}
+ROLE_PLAIN = {
+    ROLE.member: (ORG.memberOf, False),
+    ROLE.participant: (BX.participatesIn, False),
+    ROLE.presidency: (BX.presidencyHeldBy, True),
+    ROLE.chair: (BX.chairedBy, True),
+    ROLE.secretariat: (BX.secretariatProvidedBy, True),
+}
 HEAVY_KINDS = {"concerns": 2.0, "isPartOf": 2.0, "publisher": 2.0}
 IDENTIFIERS = {BX.iso3166Alpha2: "iso3166Alpha2", BX.iso3166Alpha3: "iso3166Alpha3", BX.nutsCode: "nutsCode"}
 #: Labels of edge kinds that are not ontology properties of their own.
@@ -207,8 +256,10 @@ def interval_years(graph: rdflib.Graph, period) -> tuple[int | None, int | None]
         return own, own
     begin = graph.value(period, TIME.hasBeginning)
     end = graph.value(period, TIME.hasEnd)
-    return (year_of(graph.value(begin, TIME.inXSDgYear)) if begin is not None else None,
-            year_of(graph.value(end, TIME.inXSDgYear)) if end is not None else None)
+    return (
+        year_of(graph.value(begin, TIME.inXSDgYear)) if begin is not None else None,
+        year_of(graph.value(end, TIME.inXSDgYear)) if end is not None else None,
+    )
 
 
 def names_of(node: dict) -> set[str]:
@@ -222,12 +273,20 @@ def fact_source(graph: rdflib.Graph, fact, citation, source) -> dict:
     """One citation of a fact: its sentence passage with the stating span, or its authority (pattern 4)."""
     sentence = graph.value(citation, BX.sentence)
     if sentence is None:
-        return {"fact": str(fact), "authority": str(source) if source is not None else None,
-                "url": str(graph.value(source, RDFS.seeAlso) or "") or None}
+        return {
+            "fact": str(fact),
+            "authority": str(source) if source is not None else None,
+            "url": str(graph.value(source, RDFS.seeAlso) or "") or None,
+        }
     exact = next((str(e) for sel in graph.objects(citation, OA.hasSelector) for e in graph.objects(sel, OA.exact)), "")
-    return {"fact": str(fact), "passage": str(sentence), "quote": exact,
-            "sentence": str(graph.value(sentence, BX.quote) or ""),
-            "section": str(graph.value(sentence, BX.sectionTitle) or ""), "document": str(source or "")}
+    return {
+        "fact": str(fact),
+        "passage": str(sentence),
+        "quote": exact,
+        "sentence": str(graph.value(sentence, BX.quote) or ""),
+        "section": str(graph.value(sentence, BX.sectionTitle) or ""),
+        "document": str(source or ""),
+    }
 
 
 def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDiGraph:
@@ -239,18 +298,25 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
     passages = {}
     for p in graph.subjects(RDF.type, BX.SourcePassage):
         quote = lang_map(graph, p, BX.quote)
-        passages[str(p)] = {"quote": quote.get("en") or next(iter(quote.values()), ""),
-                            "section": str(graph.value(p, BX.sectionTitle) or ""),
-                            "document": str(graph.value(p, DCTERMS.isPartOf) or "")}
+        passages[str(p)] = {
+            "quote": quote.get("en") or next(iter(quote.values()), ""),
+            "section": str(graph.value(p, BX.sectionTitle) or ""),
+            "document": str(graph.value(p, DCTERMS.isPartOf) or ""),
+        }
     themes = {}
     for t in set(graph.subjects(RDF.type, BX.Theme)) | set(graph.objects(None, BX.addressesTheme)):
-        themes[str(t)] = {"label": lang_map(graph, t, SKOS.prefLabel) or {"en": local_name(t)},
-                          "broader": sorted(str(b) for b in graph.objects(t, SKOS.broader))}
-    concepts = {str(c): {"label": lang_map(graph, c, SKOS.prefLabel) or {"en": local_name(c)}}
-                for c in set(graph.objects(None, ORG.role)) | set(graph.objects(None, BX.cooperationStatus))}
+        themes[str(t)] = {
+            "label": lang_map(graph, t, SKOS.prefLabel) or {"en": local_name(t)},
+            "broader": sorted(str(b) for b in graph.objects(t, SKOS.broader)),
+        }
+    concepts = {
+        str(c): {"label": lang_map(graph, c, SKOS.prefLabel) or {"en": local_name(c)}}
+        for c in set(graph.objects(None, ORG.role)) | set(graph.objects(None, BX.cooperationStatus))
+    }
     labels: dict[str, dict[str, str]] = {}
-    for doc in {p["document"] for p in passages.values() if p["document"]} | \
-            {str(w) for w in graph.subjects(RDF.type, BX.WorkProgramme)}:
+    for doc in {p["document"] for p in passages.values() if p["document"]} | {
+        str(w) for w in graph.subjects(RDF.type, BX.WorkProgramme)
+    }:
         labels[doc] = lang_map(graph, URIRef(doc), SKOS.prefLabel, DCTERMS.title) or {"en": slug(doc)}
     net.graph.update(passages=passages, themes=themes, concepts=concepts, labels=labels)
 
@@ -274,13 +340,21 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             identifiers["seeAlso"] = see_also[0]
         begin, end = interval_years(graph, graph.value(s, DCTERMS.temporal))
         net.add_node(
-            str(s), slug=slug(str(s)), type=local_name(most_specific), types=[local_name(t) for t in types],
+            str(s),
+            slug=slug(str(s)),
+            type=local_name(most_specific),
+            types=[local_name(t) for t in types],
             category=category_of(types, closure),
             classes=sorted({local_name(c) for t in types for c in closure.get(t, {t})}),
             label=lang_map(graph, s, SKOS.prefLabel, FOAF.name, DCTERMS.title) or {"en": slug(str(s))},
-            alt_labels=alt, comment=lang_map(graph, s, RDFS.comment),
+            alt_labels=alt,
+            comment=lang_map(graph, s, RDFS.comment),
             themes=sorted(str(t) for t in graph.objects(s, BX.addressesTheme)),
-            identifiers=identifiers, sources=sources, programmes=sorted(programmes), begin=begin, end=end,
+            identifiers=identifiers,
+            sources=sources,
+            programmes=sorted(programmes),
+            begin=begin,
+            end=end,
             issued=year_of(graph.value(s, DCTERMS.issued) or graph.value(s, DCTERMS.created)),
             expected=year_of(graph.value(s, BX.expectedSigningYear)),
         )
@@ -290,8 +364,11 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
     def kind_label(predicate: URIRef) -> dict[str, str]:
         kind = local_name(predicate)
         if kind not in kind_labels:
-            kind_labels[kind] = lang_map(graph, predicate, RDFS.label) or EXTRA_KIND_LABELS.get(kind) \
+            kind_labels[kind] = (
+                lang_map(graph, predicate, RDFS.label)
+                or EXTRA_KIND_LABELS.get(kind)
                 or {"en": re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()}
+            )
         return kind_labels[kind]
 
     stated: set[tuple[str, str, str]] = set()  # (subject, predicate, object) stated by a relationship node
@@ -332,39 +409,62 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             stated.add((str(s), str(plain), str(o)))
         begin, end = interval_years(graph, graph.value(m, ORG.memberDuring))
         net.add_edge(
-            str(s), str(o), key=str(m), kind=kind,
+            str(s),
+            str(o),
+            key=str(m),
+            kind=kind,
             fact_sources=own_sources((str(s), str(plain), str(o))) if plain is not None else [],
             label=concepts[str(role)]["label"] if role is not None else kind_label(ORG.Membership),
-            relationship=str(m), role=str(role) if role is not None else None, status=None, instruments=[],
-            themes=sorted(str(t) for t in graph.objects(m, BX.addressesTheme)), begin=begin, end=end,
-            sources=sorted(str(p) for p in graph.objects(m, PROV.wasDerivedFrom)), sources_basis="relationship",
+            relationship=str(m),
+            role=str(role) if role is not None else None,
+            status=None,
+            instruments=[],
+            themes=sorted(str(t) for t in graph.objects(m, BX.addressesTheme)),
+            begin=begin,
+            end=end,
+            sources=sorted(str(p) for p in graph.objects(m, PROV.wasDerivedFrom)),
+            sources_basis="relationship",
             weight=1.0,
         )
 
     # ---- cooperations ----
     for c in sorted(graph.subjects(RDF.type, BX.Cooperation), key=str):
-        partners = sorted((str(p) for p in graph.objects(c, BX.partner) if str(p) in net),
-                          key=lambda p: (p != str(BXR["benelux-union"]), p))
+        partners = sorted(
+            (str(p) for p in graph.objects(c, BX.partner) if str(p) in net),
+            key=lambda p: (p != str(BXR["benelux-union"]), p),
+        )
         instruments = sorted(str(i) for i in graph.objects(c, BX.basedOn))
         since = [y for i in instruments if (y := year_of(graph.value(URIRef(i), DCTERMS.issued))) is not None]
         begin, end = interval_years(graph, graph.value(c, DCTERMS.temporal))
         status = graph.value(c, BX.cooperationStatus)
         for a, b in itertools.combinations(partners, 2):
-            if (URIRef(b), BX.cooperatesWith, URIRef(a)) in graph and \
-                    (URIRef(a), BX.cooperatesWith, URIRef(b)) not in graph:
+            if (URIRef(b), BX.cooperatesWith, URIRef(a)) in graph and (
+                URIRef(a),
+                BX.cooperatesWith,
+                URIRef(b),
+            ) not in graph:
                 a, b = b, a  # keep the direction the plain triple is written in
             stated.add((a, str(BX.cooperatesWith), b))
             stated.add((b, str(BX.cooperatesWith), a))
             net.add_edge(
-                a, b, key=str(c), kind="cooperatesWith", label=kind_label(BX.cooperatesWith), relationship=str(c),
+                a,
+                b,
+                key=str(c),
+                kind="cooperatesWith",
+                label=kind_label(BX.cooperatesWith),
+                relationship=str(c),
                 fact_sources=own_sources((a, str(BX.cooperatesWith), b)),
-                role=None, status=str(status) if status is not None else None, instruments=instruments,
+                role=None,
+                status=str(status) if status is not None else None,
+                instruments=instruments,
                 themes=sorted(str(t) for t in graph.objects(c, BX.addressesTheme)),
-                begin=begin if begin is not None else (min(since) if since else fact_period(
-                    (a, str(BX.cooperatesWith), b))[0]),
+                begin=begin
+                if begin is not None
+                else (min(since) if since else fact_period((a, str(BX.cooperatesWith), b))[0]),
                 end=end if end is not None else fact_period((a, str(BX.cooperatesWith), b))[1],
                 sources=sorted(str(p) for p in graph.objects(c, PROV.wasDerivedFrom)),
-                sources_basis="relationship", weight=1.0,
+                sources_basis="relationship",
+                weight=1.0,
             )
 
     # ---- plain triples ----
@@ -383,34 +483,97 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         kind = local_name(p)
         if triple in cited and cited[triple]["sources"]:  # the sentences that state it
             begin, end = fact_period(triple)
-            net.add_edge(s, o, key=kind, kind=kind, label=kind_label(p), relationship=None, role=None, status=None,
-                         instruments=[], themes=[], begin=begin, end=end, fact_sources=own_sources(triple),
-                         sources=sorted(cited[triple]["sources"] & passages.keys()), sources_basis="fact",
-                         weight=HEAVY_KINDS.get(kind, 1.0))
+            net.add_edge(
+                s,
+                o,
+                key=kind,
+                kind=kind,
+                label=kind_label(p),
+                relationship=None,
+                role=None,
+                status=None,
+                instruments=[],
+                themes=[],
+                begin=begin,
+                end=end,
+                fact_sources=own_sources(triple),
+                sources=sorted(cited[triple]["sources"] & passages.keys()),
+                sources_basis="fact",
+                weight=HEAVY_KINDS.get(kind, 1.0),
+            )
             continue
-        sources = [q for q in net.nodes[s]["sources"] if q in passages and any(
-            n in passages[q]["quote"].casefold() for n in names[o])]
-        sources += [q for q in net.nodes[o]["sources"] if q in passages and q not in sources and any(
-            n in passages[q]["quote"].casefold() for n in names[s])]
-        net.add_edge(s, o, key=kind, kind=kind, label=kind_label(p), relationship=None, role=None, status=None,
-                     instruments=[], themes=[], begin=None, end=None, fact_sources=own_sources(triple),
-                     sources=sorted(sources),
-                     sources_basis="mention" if sources else None, weight=HEAVY_KINDS.get(kind, 1.0))
+        sources = [
+            q
+            for q in net.nodes[s]["sources"]
+            if q in passages and any(n in passages[q]["quote"].casefold() for n in names[o])
+        ]
+        sources += [
+            q
+            for q in net.nodes[o]["sources"]
+            if q in passages and q not in sources and any(n in passages[q]["quote"].casefold() for n in names[s])
+        ]
+        net.add_edge(
+            s,
+            o,
+            key=kind,
+            kind=kind,
+            label=kind_label(p),
+            relationship=None,
+            role=None,
+            status=None,
+            instruments=[],
+            themes=[],
+            begin=None,
+            end=None,
+            fact_sources=own_sources(triple),
+            sources=sorted(sources),
+            sources_basis="mention" if sources else None,
+            weight=HEAVY_KINDS.get(kind, 1.0),
+        )
 
     # ---- themes as nodes (optional) ----
     if themes_as_nodes:
         for t, info in themes.items():
-            net.add_node(t, slug=slug(t), type="Theme", types=["Theme"], classes=["Theme"], category="theme",
-                         label=info["label"],
-                         alt_labels={}, comment={}, themes=[t], identifiers={}, sources=[], programmes=[],
-                         begin=None, end=None, issued=None, expected=None)
+            net.add_node(
+                t,
+                slug=slug(t),
+                type="Theme",
+                types=["Theme"],
+                classes=["Theme"],
+                category="theme",
+                label=info["label"],
+                alt_labels={},
+                comment={},
+                themes=[t],
+                identifiers={},
+                sources=[],
+                programmes=[],
+                begin=None,
+                end=None,
+                issued=None,
+                expected=None,
+            )
         for n, data in list(net.nodes(data=True)):
             for t in data["themes"]:
                 if t != n and t in net:
-                    net.add_edge(n, t, key="addressesTheme", kind="addressesTheme",
-                                 label=kind_label(BX.addressesTheme), relationship=None, role=None, status=None,
-                                 instruments=[], themes=[t], begin=None, end=None, sources=[], fact_sources=[],
-                                 sources_basis=None, weight=1.0)
+                    net.add_edge(
+                        n,
+                        t,
+                        key="addressesTheme",
+                        kind="addressesTheme",
+                        label=kind_label(BX.addressesTheme),
+                        relationship=None,
+                        role=None,
+                        status=None,
+                        instruments=[],
+                        themes=[t],
+                        begin=None,
+                        end=None,
+                        sources=[],
+                        fact_sources=[],
+                        sources_basis=None,
+                        weight=1.0,
+                    )
     net.graph["labels"].update({f"kind:{k}": v for k, v in kind_labels.items()})
     return net
 
@@ -445,14 +608,14 @@ def projection(store, themes_as_nodes: bool = False) -> nx.MultiDiGraph:
 # Looking things up
 # ------------------------------------------------------------------------------------------------------------
 
+
 def resolve(net: nx.MultiDiGraph, ident: str) -> str:
     """The node IRI of a full IRI or a slug (`greater-region`, `/id/greater-region`); UnknownNode otherwise."""
     ident = (ident or "").strip()
     for candidate in (ident, str(BXR) + ident.removeprefix("/id/").lstrip("/")):
         if candidate in net:
             return candidate
-    raise UnknownNode(f"no node {ident!r} in the graph: give a full IRI or the slug after /id/ "
-                      f"(e.g. 'greater-region')")
+    raise UnknownNode(f"no node {ident!r} in the graph: give a full IRI or the slug after /id/ (e.g. 'greater-region')")
 
 
 def resolve_theme(net: nx.MultiDiGraph, ident: str) -> str:
@@ -475,8 +638,10 @@ def resolve_type(ident: str, net: nx.MultiDiGraph | None = None) -> str:
         known |= {c for _, d in net.nodes(data=True) for c in d.get("classes", ())}
     if name in known:
         return name
-    raise FilterError(f"unknown type {ident!r}: give a category ({', '.join(CATEGORY_NAMES)}) or a class "
-                      f"name such as 'Forum' or 'LegalInstrument'")
+    raise FilterError(
+        f"unknown type {ident!r}: give a category ({', '.join(CATEGORY_NAMES)}) or a class "
+        f"name such as 'Forum' or 'LegalInstrument'"
+    )
 
 
 def resolve_country(net: nx.MultiDiGraph, ident: str) -> str:
@@ -485,11 +650,15 @@ def resolve_country(net: nx.MultiDiGraph, ident: str) -> str:
         iri = resolve(net, ident)
     except UnknownNode:
         code = ident.strip().upper()
-        matches = [n for n, d in net.nodes(data=True) if code and code in
-                   (d["identifiers"].get("iso3166Alpha2"), d["identifiers"].get("iso3166Alpha3"))]
+        matches = [
+            n
+            for n, d in net.nodes(data=True)
+            if code and code in (d["identifiers"].get("iso3166Alpha2"), d["identifiers"].get("iso3166Alpha3"))
+        ]
         if not matches:
-            raise FilterError(f"unknown country {ident!r}: give a slug ('luxembourg'), an IRI or an ISO 3166 "
-                              f"code ('LU')") from None
+            raise FilterError(
+                f"unknown country {ident!r}: give a slug ('luxembourg'), an IRI or an ISO 3166 code ('LU')"
+            ) from None
         iri = matches[0]
     if net.nodes[iri]["category"] != "country":
         raise FilterError(f"{ident!r} is not a country or group of countries")
@@ -502,8 +671,10 @@ def resolve_programme(net: nx.MultiDiGraph, ident: str) -> str:
     for candidate in (ident, str(BXR) + ident.removeprefix("/id/")):
         if candidate in programmes and not candidate.startswith("kind:"):
             return candidate
-    raise FilterError(f"unknown programme {ident!r}: give 'joint-work-programme-2025-2028', "
-                      f"'common-work-programme-2021-2024' or a full IRI")
+    raise FilterError(
+        f"unknown programme {ident!r}: give 'joint-work-programme-2025-2028', "
+        f"'common-work-programme-2021-2024' or a full IRI"
+    )
 
 
 def narrower_closure(net: nx.MultiDiGraph, theme: str) -> set[str]:
@@ -526,6 +697,7 @@ def types_of(data: dict) -> set[str]:
 # ------------------------------------------------------------------------------------------------------------
 # Selections: each returns a new MultiDiGraph (a copy), never a view of the cached projection
 # ------------------------------------------------------------------------------------------------------------
+
 
 def active(begin: int | None, end: int | None, year: int) -> bool:
     """A relationship with a period is active in `year` when begin <= year <= end; no period: always."""
@@ -582,8 +754,11 @@ def select(net: nx.MultiDiGraph, filters: Filters) -> nx.MultiDiGraph:
     if filters.themes:
         wanted = set().union(*(narrower_closure(net, resolve_theme(net, t)) for t in filters.themes))
         core = {n for n, d in net.nodes(data=True) if set(d["themes"]) & wanted or n in wanted}
-        keep_edges = {(u, v, k) for u, v, k, d in net.edges(keys=True, data=True)
-                      if set(d["themes"]) & wanted or u in core or v in core}
+        keep_edges = {
+            (u, v, k)
+            for u, v, k, d in net.edges(keys=True, data=True)
+            if set(d["themes"]) & wanted or u in core or v in core
+        }
         nodes &= core | {u for u, _, _ in keep_edges} | {v for _, v, _ in keep_edges}
         edges &= keep_edges
     if filters.countries:
@@ -601,13 +776,16 @@ def select(net: nx.MultiDiGraph, filters: Filters) -> nx.MultiDiGraph:
         wanted = {resolve_programme(net, p) for p in filters.programmes}
         nodes &= {n for n, d in net.nodes(data=True) if set(d["programmes"]) & wanted}
         passages = net.graph["passages"]
-        edges = {(u, v, k) for u, v, k in edges
-                 if not (s := net.edges[u, v, k]["sources"]) or {passages.get(p, {}).get("document") for p in s}
-                 & wanted}
+        edges = {
+            (u, v, k)
+            for u, v, k in edges
+            if not (s := net.edges[u, v, k]["sources"]) or {passages.get(p, {}).get("document") for p in s} & wanted
+        }
     if filters.year is not None:
         nodes &= {n for n, d in net.nodes(data=True) if node_active(d, filters.year)}
-        edges &= {(u, v, k) for u, v, k, d in net.edges(keys=True, data=True)
-                  if active(d["begin"], d["end"], filters.year)}
+        edges &= {
+            (u, v, k) for u, v, k, d in net.edges(keys=True, data=True) if active(d["begin"], d["end"], filters.year)
+        }
     return induced(net, nodes, edges)
 
 
@@ -618,8 +796,18 @@ def neighbourhood(net: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDi
 
 UNION = str(BXR["benelux-union"])
 #: Kinds of link by which an agent counts as a partner of the Union (or of one of its units).
-PARTNER_KINDS = {"cooperatesWith", "hosts", "participatesIn", "secretariatProvidedBy", "chairedBy", "advises",
-                 "memberOf", "presidencyHeldBy", "partyTo", "supports"}
+PARTNER_KINDS = {
+    "cooperatesWith",
+    "hosts",
+    "participatesIn",
+    "secretariatProvidedBy",
+    "chairedBy",
+    "advises",
+    "memberOf",
+    "presidencyHeldBy",
+    "partyTo",
+    "supports",
+}
 AGENT_CATEGORIES = {"country", "region", "organisation", "forum"}
 
 
@@ -656,17 +844,27 @@ def benelux_plus(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
     selected |= beyond
     for n in list(partners | beyond):
         if net.nodes[n]["category"] == "region":
-            selected |= {v for _, v, d in net.out_edges(n, data=True)
-                         if d["kind"] == "locatedIn" and net.nodes[v]["category"] == "country"}
+            selected |= {
+                v
+                for _, v, d in net.out_edges(n, data=True)
+                if d["kind"] == "locatedIn" and net.nodes[v]["category"] == "country"
+            }
     # The instruments a cooperation between two selected agents is based on link them, whether or not the text
     # names their parties ("the joint declarations of 2008 and 2019" name none).
-    bases = {i for u, v, d in net.edges(data=True) if d["kind"] == "cooperatesWith" and u in selected
-             and v in selected for i in d["instruments"]}
+    bases = {
+        i
+        for u, v, d in net.edges(data=True)
+        if d["kind"] == "cooperatesWith" and u in selected and v in selected
+        for i in d["instruments"]
+    }
     for n, d in net.nodes(data=True):
         if d["category"] != "instrument":
             continue
-        links = {m for m in undirected.neighbors(n) if m in selected
-                 and {e["kind"] for e in undirected.get_edge_data(n, m).values()} & {"partyTo", "concerns"}}
+        links = {
+            m
+            for m in undirected.neighbors(n)
+            if m in selected and {e["kind"] for e in undirected.get_edge_data(n, m).values()} & {"partyTo", "concerns"}
+        }
         if n in bases or len(links) >= 2:
             selected.add(n)
     return induced(net, selected)

@@ -84,8 +84,9 @@ def to_term(p: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
         try:
             return ox.NamedNode(iri)
         except ValueError as e:  # RFC 3987: a second '#', a broken host, a bad %-escape, a control character...
-            raise ParameterError(f"parameter '{p.name}' is not a valid IRI: {printable(str(e))} in "
-                                 f"'{printable(iri)}'") from None
+            raise ParameterError(
+                f"parameter '{p.name}' is not a valid IRI: {printable(str(e))} in '{printable(iri)}'"
+            ) from None
     if p.type == "integer" or p.type == "year":
         if not re.fullmatch(r"-?\d{1,9}", raw):
             raise ParameterError(f"parameter '{p.name}' must be a whole number, not '{raw}'")
@@ -143,11 +144,21 @@ def load_query(path: Path) -> NamedQuery:
         if not re.search(r"[?$]" + re.escape(raw["name"]) + r"\b", text):
             raise QueryError(f"{path}: parameter '{raw['name']}' is not a variable of the query")
         default = None if raw.get("default") is None else str(raw["default"])
-        params.append(Parameter(raw["name"], raw["type"], raw["description"], default,
-                                tuple(str(e) for e in raw.get("enum") or ())))
+        params.append(
+            Parameter(
+                raw["name"], raw["type"], raw["description"], default, tuple(str(e) for e in raw.get("enum") or ())
+            )
+        )
     tags = header.get("tags") or []
-    return NamedQuery(path.stem, header["title"].strip(), header["description"].strip(), text, path,
-                      tuple(str(t) for t in tags), tuple(params))
+    return NamedQuery(
+        path.stem,
+        header["title"].strip(),
+        header["description"].strip(),
+        text,
+        path,
+        tuple(str(t) for t in tags),
+        tuple(params),
+    )
 
 
 def load_queries(directory: Path) -> dict[str, NamedQuery]:

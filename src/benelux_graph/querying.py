@@ -44,8 +44,10 @@ def render_table(result) -> str:
     names = [v.value for v in result.variables]
     rows = [[term_text(s[n]) for n in names] for s in result]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+
     def line(cells):
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     return "\n".join(out + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
 
@@ -65,8 +67,7 @@ NAME_LIKE = re.compile(r"^[\w./-]+$")
 
 
 def no_such(text: str, saved: dict) -> str:
-    close = difflib.get_close_matches(Path(text).stem if text.endswith(".rq") else text, list(saved), n=3,
-                                      cutoff=0.6)
+    close = difflib.get_close_matches(Path(text).stem if text.endswith(".rq") else text, list(saved), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     return f"no such saved query or file: '{text}'{hint} (`benelux-graph query --list` lists the saved queries)"
 

@@ -84,14 +84,15 @@ class PublishError(RemoteStoreError):
 
 def credentials(user: str | None = None, password: str | None = None) -> tuple[str | None, str | None]:
     """Explicit credentials, else BENELUX_STORE_USER / BENELUX_STORE_PASSWORD from the environment."""
-    return (user if user is not None else os.environ.get(ENV_USER) or None,
-            password if password is not None else os.environ.get(ENV_PASSWORD) or None)
+    return (
+        user if user is not None else os.environ.get(ENV_USER) or None,
+        password if password is not None else os.environ.get(ENV_PASSWORD) or None,
+    )
 
 
 # --- the query form, read from the prologue (never by evaluating the query) -------------------------------------
 
-PROLOGUE_TOKEN = re.compile(
-    r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
+PROLOGUE_TOKEN = re.compile(r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
 FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -105,8 +106,9 @@ def query_form(sparql: str) -> tuple[str, int]:
         pos = match.end()
     form = FORM.match(sparql, pos)
     if not form:
-        raise SyntaxError(f"a query must start with SELECT, ASK, CONSTRUCT or DESCRIBE after its prologue "
-                          f"(at character {pos})")
+        raise SyntaxError(
+            f"a query must start with SELECT, ASK, CONSTRUCT or DESCRIBE after its prologue (at character {pos})"
+        )
     return form.group(1).upper(), pos
 
 
@@ -125,7 +127,7 @@ def check_syntax(sparql: str, base_iri: str | None = None, prefixes: dict[str, s
         raise
     if form == "ASK":
         try:
-            ox.Store().query(sparql[:at] + "SELECT (1 AS ?ask_)" + sparql[at + 3:], **options)
+            ox.Store().query(sparql[:at] + "SELECT (1 AS ?ask_)" + sparql[at + 3 :], **options)
         except SyntaxError:
             ox.Store().query(sparql, **options)  # malformed, so never evaluated: the message with its own columns
             raise
@@ -140,10 +142,13 @@ MASKED = re.compile(
     r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
     r'''|"(?:[^"\\\n]|\\.)*"'''  # strings
     r"""|'(?:[^'\\\n]|\\.)*'"""
-    r"|" + IRIREF +  # IRIs (a '<' between spaces is a comparison, not an IRI)
-    r"|#[^\n]*")  # comments
+    r"|"
+    + IRIREF  # IRIs (a '<' between spaces is a comparison, not an IRI)
+    + r"|#[^\n]*"
+)  # comments
 DATASET_CLAUSE = re.compile(
-    r"(?<![?$\w:.-])FROM(?:\s+|(?=<))(?:NAMED(?:\s+|(?=<)))?(?:" + IRIREF + r"|[\w.-]*:[\w.:%-]*)\s*", re.IGNORECASE)
+    r"(?<![?$\w:.-])FROM(?:\s+|(?=<))(?:NAMED(?:\s+|(?=<)))?(?:" + IRIREF + r"|[\w.-]*:[\w.:%-]*)\s*", re.IGNORECASE
+)
 
 
 def strip_dataset(sparql: str) -> str:
@@ -154,10 +159,11 @@ def strip_dataset(sparql: str) -> str:
     `default-graph-uri` and FROM NAMED adds graphs, which would open its system graphs to any query.
     Strings, IRIs and comments are masked first, so only real clauses are removed.
     """
-    masked = MASKED.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">" if m.group(0)[0] == "<"
-                        else " " * len(m.group(0)), sparql)
+    masked = MASKED.sub(
+        lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">" if m.group(0)[0] == "<" else " " * len(m.group(0)), sparql
+    )
     for match in reversed(list(DATASET_CLAUSE.finditer(masked))):
-        sparql = sparql[:match.start()] + sparql[match.end():]
+        sparql = sparql[: match.start()] + sparql[match.end() :]
     return sparql
 
 
@@ -168,18 +174,19 @@ CLAUSE_GRAPH = re.compile(IRIREF + r"|[\w.-]*:[\w.:%-]*")
 def dataset_clauses(sparql: str, prefixes: dict[str, str] | None = None) -> tuple[list[str], list[str]] | None:
     """The graphs a query's own FROM and FROM NAMED clauses name, as (default, named) IRIs, or None if it has
     none (strip_dataset removes them from the text: the protocol then names them to the store)."""
-    masked = MASKED.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">" if m.group(0)[0] == "<"
-                        else " " * len(m.group(0)), sparql)
+    masked = MASKED.sub(
+        lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">" if m.group(0)[0] == "<" else " " * len(m.group(0)), sparql
+    )
     clauses = list(DATASET_CLAUSE.finditer(masked))
     if not clauses:
         return None
     known = dict(prefixes or {})
-    known.update({m.group(1): sparql[m.start(2) + 1:m.end(2) - 1] for m in PREFIX_DECLARATION.finditer(masked)})
+    known.update({m.group(1): sparql[m.start(2) + 1 : m.end(2) - 1] for m in PREFIX_DECLARATION.finditer(masked)})
     default: list[str] = []
     named: list[str] = []
     for clause in clauses:
         target = CLAUSE_GRAPH.search(masked, clause.start() + 4)  # after FROM (NAMED holds no '<' nor ':')
-        text = sparql[target.start():target.end()]
+        text = sparql[target.start() : target.end()]
         if text.startswith("<"):
             iri = text[1:-1]
         else:
@@ -190,6 +197,7 @@ def dataset_clauses(sparql: str, prefixes: dict[str, str] | None = None) -> tupl
 
 
 # --- RemoteStore --------------------------------------------------------------------------------------------------
+
 
 def graph_kind(name: str) -> str | None:
     if name == str(GRAPH["ontology"]):
@@ -241,8 +249,15 @@ class RemoteStore(RdflibViews):
     release   the release id (default: what the release graph records)
     """
 
-    def __init__(self, url: str, graphs: list[str] | None = None, timeout: float = 30.0,
-                 user: str | None = None, password: str | None = None, release: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        graphs: list[str] | None = None,
+        timeout: float = 30.0,
+        user: str | None = None,
+        password: str | None = None,
+        release: str | None = None,
+    ):
         self.url, self.timeout = url, timeout
         self.user, self.password = credentials(user, password)
         self.published = None
@@ -255,8 +270,10 @@ class RemoteStore(RdflibViews):
             info = read_release(self)
             if info is None:
                 if graphs is None:
-                    raise RemoteStoreError(f"{url} holds no published release (no graph <{RELEASE_GRAPH}>): "
-                                           f"run `benelux-graph publish --to {url}` first")
+                    raise RemoteStoreError(
+                        f"{url} holds no published release (no graph <{RELEASE_GRAPH}>): "
+                        f"run `benelux-graph publish --to {url}` first"
+                    )
             else:
                 self.release_ = self.release_ or info["release"]
                 self.published = info["published"]
@@ -306,9 +323,17 @@ class RemoteStore(RdflibViews):
         """What a query sees without FROM or GRAPH: the ontology and the data, not the shapes."""
         return self.graphs("ontology") + self.graphs("data")
 
-    def query(self, sparql: str, substitutions: dict | None = None, default_graph=None, named_graphs=None,
-              use_default_graph_as_union: bool = False, base_iri: str | None = None,
-              prefixes: dict[str, str] | None = None, timeout: float | None = None):
+    def query(
+        self,
+        sparql: str,
+        substitutions: dict | None = None,
+        default_graph=None,
+        named_graphs=None,
+        use_default_graph_as_union: bool = False,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ):
         """Run SPARQL on the remote store over the project's graphs; pyoxigraph result objects, as GraphStore.
 
         `default_graph` (NamedNode(s) or IRIs) replaces the default graph (the ontology and data graphs);
@@ -321,17 +346,22 @@ class RemoteStore(RdflibViews):
         form = check_syntax(sparql, base_iri=base_iri, prefixes=prefixes)
         sparql = strip_dataset(sparql)
         prologue = (f"BASE <{base_iri}>\n" if base_iri else "") + "".join(
-            f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+            f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()
+        )
         if use_default_graph_as_union and default_graph is None:
             default = list(self.graphs_)
         else:
             default = as_iris(default_graph, "default_graph") if default_graph is not None else self.default_graphs
         if self.union_graph and set(default) == set(self.default_graphs):
             default = [self.union_graph]
-        named = as_iris(named_graphs, "named_graphs") if named_graphs is not None \
+        named = (
+            as_iris(named_graphs, "named_graphs")
+            if named_graphs is not None
             else list(self.graphs_) + self.extra_graphs
-        body, mime = self._request(prologue + sparql, form, default, named,
-                                   self.timeout if timeout is None else min(timeout, self.timeout))
+        )
+        body, mime = self._request(
+            prologue + sparql, form, default, named, self.timeout if timeout is None else min(timeout, self.timeout)
+        )
         if form in ("SELECT", "ASK"):
             fmt = RESULT_FORMATS.get(mime)
             if fmt is None:
@@ -368,16 +398,22 @@ class RemoteStore(RdflibViews):
             triples = self.triples(name)
             expected = self.graph_sizes().get(name, 0)
             if len(triples) != expected:
-                raise RemoteStoreError(f"{self.url} returned {len(triples)} of the {expected} triples of <{name}>: "
-                                       f"the store cuts long answers (raise Virtuoso's [SPARQL] ResultSetMaxRows)")
+                raise RemoteStoreError(
+                    f"{self.url} returned {len(triples)} of the {expected} triples of <{name}>: "
+                    f"the store cuts long answers (raise Virtuoso's [SPARQL] ResultSetMaxRows)"
+                )
             g = ox.NamedNode(name)
             out.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
         return out
 
     def triples(self, graph: str) -> list[ox.Triple]:
         """Every triple of one project graph (for dumps and the rdflib views)."""
-        return list(self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
-                               substitutions={ox.Variable("g"): ox.NamedNode(graph)}))
+        return list(
+            self.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                substitutions={ox.Variable("g"): ox.NamedNode(graph)},
+            )
+        )
 
     def rdflib_graph(self, graphs: list[str]) -> rdflib.Graph:
         """An rdflib Graph holding the union of the given named graphs, fetched from the store."""
@@ -387,7 +423,6 @@ class RemoteStore(RdflibViews):
             g.parse(data=ox.serialize(self.triples(name), format=ox.RdfFormat.N_TRIPLES), format="nt")
         return g
 
-
     def check_row_cap(self, rows: int) -> int:
         """Raise RemoteStoreError if the store cuts a SELECT answer of `rows` rows (Virtuoso's ResultSetMaxRows,
         10,000 by default, cuts silently); return the rows received. A cross join of two VALUES: no data is read."""
@@ -396,8 +431,10 @@ class RemoteStore(RdflibViews):
         sparql = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }} LIMIT {rows}"
         got = sum(1 for _ in self.query(sparql))
         if got != rows:
-            raise RemoteStoreError(f"{self.url} returned {got} rows of an answer of {rows}: the store cuts long "
-                                   f"answers (raise Virtuoso's [SPARQL] ResultSetMaxRows)")
+            raise RemoteStoreError(
+                f"{self.url} returned {got} rows of an answer of {rows}: the store cuts long "
+                f"answers (raise Virtuoso's [SPARQL] ResultSetMaxRows)"
+            )
         return got
 
     # HTTP -----------------------------------------------------------------------------------------------------
@@ -412,8 +449,9 @@ class RemoteStore(RdflibViews):
             sw.setCredentials(self.user, self.password or "")
         return sw
 
-    def _request(self, sparql: str, form: str, default: list[str], named: list[str],
-                 timeout: float) -> tuple[bytes, str]:
+    def _request(
+        self, sparql: str, form: str, default: list[str], named: list[str], timeout: float
+    ) -> tuple[bytes, str]:
         sw = self._wrapper(timeout=timeout)
         sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
         sw.addCustomHttpHeader("Accept", RESULTS_ACCEPT if form in ("SELECT", "ASK") else GRAPH_ACCEPT)
@@ -430,8 +468,13 @@ class RemoteStore(RdflibViews):
             body = response.read()
         except swe.QueryBadFormed as e:
             raise SyntaxError(f"the remote store rejected the query: {remote_message(e)}") from None
-        except (swe.Unauthorized, swe.EndPointNotFound, swe.EndPointInternalError, swe.URITooLong,
-                swe.SPARQLWrapperException) as e:
+        except (
+            swe.Unauthorized,
+            swe.EndPointNotFound,
+            swe.EndPointInternalError,
+            swe.URITooLong,
+            swe.SPARQLWrapperException,
+        ) as e:
             if is_timeout_message(remote_message(e)):
                 raise QueryTimeout(f"the query ran past {timeout:g} s on {self.url}") from None
             raise RemoteStoreError(f"{self.url}: {remote_message(e)}") from None
@@ -445,8 +488,10 @@ class RemoteStore(RdflibViews):
         if state:  # Virtuoso's "anytime" answer: partial results when its time limit is hit
             message = response.headers.get("X-SQL-Message", "")
             if state == "S1TAT" or is_timeout_message(message):
-                raise QueryTimeout(f"the query ran past the time limit on {self.url}; the store sent a partial "
-                                   f"answer ({state} {message}), refused")
+                raise QueryTimeout(
+                    f"the query ran past the time limit on {self.url}; the store sent a partial "
+                    f"answer ({state} {message}), refused"
+                )
             raise RemoteStoreError(f"{self.url} sent an incomplete answer: {state} {message}")
         return body, media_type(response.headers)
 
@@ -456,8 +501,12 @@ def served_store(settings) -> RemoteStore:
     release, and it does not cut an answer of the row cap plus one (else a cut answer would pass as complete)."""
     if not settings.store_url:
         raise RemoteStoreError("no store to serve from: give `serve --store URL` or set BENELUX_STORE_URL")
-    store = RemoteStore(settings.store_url, timeout=max(settings.query_timeout, 30.0),
-                        user=settings.store_user or None, password=settings.store_password or None)
+    store = RemoteStore(
+        settings.store_url,
+        timeout=max(settings.query_timeout, 30.0),
+        user=settings.store_user or None,
+        password=settings.store_password or None,
+    )
     store.check_row_cap(settings.max_rows + 1)
     store.graph_sizes()
     return store
@@ -491,10 +540,14 @@ def as_query_triples(triples) -> ox.QueryTriples:
 
 def read_release(store: RemoteStore) -> dict | None:
     """What the release graph records, or None if the store holds none."""
-    rows = list(store.query(
-        "SELECT ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } }",
-        substitutions={ox.Variable("g"): ox.NamedNode(RELEASE_GRAPH)},
-        default_graph=[RELEASE_GRAPH], named_graphs=[RELEASE_GRAPH]))
+    rows = list(
+        store.query(
+            "SELECT ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } }",
+            substitutions={ox.Variable("g"): ox.NamedNode(RELEASE_GRAPH)},
+            default_graph=[RELEASE_GRAPH],
+            named_graphs=[RELEASE_GRAPH],
+        )
+    )
     if not rows:
         return None
     info = {"release": None, "published": None, "graphs": []}
@@ -511,6 +564,7 @@ def read_release(store: RemoteStore) -> dict | None:
 
 # --- publish ------------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class PublishReport:
     release: str
@@ -522,8 +576,10 @@ class PublishReport:
 
     def to_text(self) -> str:
         files = {g: n for g, n in self.graphs.items() if g != UNION_GRAPH}
-        lines = [f"published release {self.release} to {self.target} ({self.method}) in {self.seconds:.1f} s",
-                 f"{len(files)} graphs, {sum(files.values())} triples, checked on the store"]
+        lines = [
+            f"published release {self.release} to {self.target} ({self.method}) in {self.seconds:.1f} s",
+            f"{len(files)} graphs, {sum(files.values())} triples, checked on the store",
+        ]
         lines += [f"  {n:6d}  {g}" for g, n in self.graphs.items()]
         lines += [f"  dropped {g} (not in this release)" for g in self.dropped]
         return "\n".join(lines)
@@ -541,8 +597,14 @@ class HttpClient:
         self.opener = urllib.request.build_opener(*handlers)
         self.timeout = timeout
 
-    def send(self, method: str, url: str, data: bytes | None = None, content_type: str | None = None,
-             accept: str | None = None) -> tuple[int, dict, bytes]:
+    def send(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+    ) -> tuple[int, dict, bytes]:
         request = urllib.request.Request(url, data=data, method=method)
         if content_type:
             request.add_header("Content-Type", content_type)
@@ -585,8 +647,10 @@ def graph_ntriples(store: GraphStore, graphs: list[str]) -> tuple[bytes, int]:
 def release_ntriples(release: str, graphs: list[str]) -> bytes:
     g = ox.NamedNode(RELEASE_GRAPH)
     now = datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    triples = [ox.Triple(g, ox.NamedNode(RELEASE_OF), ox.Literal(release)),
-               ox.Triple(g, ox.NamedNode(PUBLISHED), ox.Literal(now, datatype=ox.NamedNode(XSD_DATETIME)))]
+    triples = [
+        ox.Triple(g, ox.NamedNode(RELEASE_OF), ox.Literal(release)),
+        ox.Triple(g, ox.NamedNode(PUBLISHED), ox.Literal(now, datatype=ox.NamedNode(XSD_DATETIME))),
+    ]
     triples += [ox.Triple(g, ox.NamedNode(HAS_GRAPH), ox.NamedNode(name)) for name in graphs]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
@@ -601,12 +665,20 @@ def update_batches(ntriples: bytes, size: int = 1000) -> tuple[str, list[str]]:
     lines = [ln for ln in ntriples.decode("utf-8").splitlines() if ln.strip()]
     with_bnodes = [ln for ln in lines if "_:" in ln]  # over-approximates (a literal may hold "_:"): harmless
     plain = [ln for ln in lines if "_:" not in ln]
-    return "\n".join(with_bnodes), ["\n".join(plain[i:i + size]) for i in range(0, len(plain), size)]
+    return "\n".join(with_bnodes), ["\n".join(plain[i : i + size]) for i in range(0, len(plain), size)]
 
 
-def publish(store: GraphStore, endpoint_url: str, user: str | None = None, password: str | None = None,
-            graph_store_url: str | None = None, *, update_url: str | None = None, method: str = "auto",
-            timeout: float = 300.0) -> PublishReport:
+def publish(
+    store: GraphStore,
+    endpoint_url: str,
+    user: str | None = None,
+    password: str | None = None,
+    graph_store_url: str | None = None,
+    *,
+    update_url: str | None = None,
+    method: str = "auto",
+    timeout: float = 300.0,
+) -> PublishReport:
     """Load every named graph of the release into the remote store, replacing graphs of the same name.
 
     endpoint_url   the store's SPARQL query endpoint (for Virtuoso: http://host:8890/sparql)
@@ -629,16 +701,21 @@ def publish(store: GraphStore, endpoint_url: str, user: str | None = None, passw
             raise PublishError(f"{endpoint_url} is not a Virtuoso server: give the Graph Store Protocol URL")
     use_gsp = method != "update" and bool(graph_store_url)
     target = graph_store_url if use_gsp else (update_url or endpoint_url)
-    if not use_gsp and update_url is None and urllib.parse.urlsplit(endpoint_url).path.rstrip("/") == "/sparql" \
-            and user:
+    if (
+        not use_gsp
+        and update_url is None
+        and urllib.parse.urlsplit(endpoint_url).path.rstrip("/") == "/sparql"
+        and user
+    ):
         # Virtuoso takes authenticated updates at /sparql-auth (its /sparql is anonymous and read-only).
         parts = urllib.parse.urlsplit(endpoint_url)
         if virtuoso_urls(endpoint_url, client):
             target = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/sparql-auth", "", ""))
     sender = HttpClient(target, user, password, timeout)
 
-    remote = RemoteStore(endpoint_url, graphs=[RELEASE_GRAPH], timeout=timeout, user=user, password=password,
-                         release="")
+    remote = RemoteStore(
+        endpoint_url, graphs=[RELEASE_GRAPH], timeout=timeout, user=user, password=password, release=""
+    )
     previous = read_release(remote)
     graphs = ordered_graphs(store.files)
     payloads = {name: graph_ntriples(store, [name]) for name in graphs}
@@ -664,8 +741,9 @@ def publish(store: GraphStore, endpoint_url: str, user: str | None = None, passw
     else:
         update_graph(sender, target, RELEASE_GRAPH, release)
 
-    check = RemoteStore(endpoint_url, graphs=list(payloads), timeout=timeout, user=user, password=password,
-                        release=store.release)
+    check = RemoteStore(
+        endpoint_url, graphs=list(payloads), timeout=timeout, user=user, password=password, release=store.release
+    )
     got = check.graph_sizes()
     wrong = {g: (n, got.get(g, 0)) for g, n in expected.items() if got.get(g, 0) != n}
     if wrong:
@@ -674,8 +752,9 @@ def publish(store: GraphStore, endpoint_url: str, user: str | None = None, passw
     info = read_release(check)
     if not info or info["release"] != store.release:
         raise PublishError(f"the release graph on {endpoint_url} does not record release {store.release}")
-    return PublishReport(store.release, "graph-store" if use_gsp else "update", target, got, dropped,
-                         time.monotonic() - started)
+    return PublishReport(
+        store.release, "graph-store" if use_gsp else "update", target, got, dropped, time.monotonic() - started
+    )
 
 
 def put_graph(client: HttpClient, base: str, graph: str, ntriples: bytes) -> None:
@@ -701,8 +780,13 @@ def put_graph(client: HttpClient, base: str, graph: str, ntriples: bytes) -> Non
 
 
 def send_update(client: HttpClient, url: str, update: str) -> None:
-    client.send("POST", url, urllib.parse.urlencode({"update": update}).encode("utf-8"),
-                "application/x-www-form-urlencoded", accept="*/*")
+    client.send(
+        "POST",
+        url,
+        urllib.parse.urlencode({"update": update}).encode("utf-8"),
+        "application/x-www-form-urlencoded",
+        accept="*/*",
+    )
 
 
 def update_graph(client: HttpClient, url: str, graph: str, ntriples: bytes) -> None:

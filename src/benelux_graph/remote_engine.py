@@ -76,8 +76,14 @@ class RemoteEngine:
         default, named = self.dataset(job)
         start = time.perf_counter()
         try:
-            answer = self.store.query(job.query, job.substitutions, default_graph=default, named_graphs=named,
-                                      prefixes=job.prefixes, timeout=timeout)
+            answer = self.store.query(
+                job.query,
+                job.substitutions,
+                default_graph=default,
+                named_graphs=named,
+                prefixes=job.prefixes,
+                timeout=timeout,
+            )
             result = collect(answer, job.max_rows)
         except SyntaxError as e:
             raise syntax_error(e) from None
@@ -91,8 +97,7 @@ class RemoteEngine:
         loop = asyncio.get_running_loop()
         sent = time.perf_counter()
         try:
-            result = await asyncio.wait_for(loop.run_in_executor(self._pool, self.run, job, timeout),
-                                            timeout + GRACE)
+            result = await asyncio.wait_for(loop.run_in_executor(self._pool, self.run, job, timeout), timeout + GRACE)
         except TimeoutError:
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
         result.round_trip = time.perf_counter() - sent

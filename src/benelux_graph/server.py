@@ -40,25 +40,31 @@ def check(settings: Settings) -> None:
     if settings.public_url:
         url = urlsplit(settings.public_url)
         if url.scheme not in ("http", "https") or not url.hostname or url.username or url.query or url.fragment:
-            raise BeneluxGraphError(f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no user, query or "
-                                    f"fragment, such as https://graph.example.org, not '{settings.public_url}'")
+            raise BeneluxGraphError(
+                f"BENELUX_PUBLIC_URL must be an http(s) URL with a host and no user, query or "
+                f"fragment, such as https://graph.example.org, not '{settings.public_url}'"
+            )
     for entry in settings.trusted_proxies:
         if entry == "*":
             continue
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
-            raise BeneluxGraphError(f"BENELUX_TRUSTED_PROXIES: '{entry}' is neither an IP address nor a network "
-                                    "(CIDR), nor *") from None
+            raise BeneluxGraphError(
+                f"BENELUX_TRUSTED_PROXIES: '{entry}' is neither an IP address nor a network (CIDR), nor *"
+            ) from None
     if settings.read_timeout <= 0:
-        raise BeneluxGraphError(f"BENELUX_READ_TIMEOUT must be a positive number of seconds, not "
-                                f"{settings.read_timeout:g}")
+        raise BeneluxGraphError(
+            f"BENELUX_READ_TIMEOUT must be a positive number of seconds, not {settings.read_timeout:g}"
+        )
 
 
 def options(settings: Settings) -> dict:
     """uvicorn.Config's keyword arguments for the HTTP layer."""
     return {
-        "host": settings.host, "port": settings.port, "http": http_protocol(),
+        "host": settings.host,
+        "port": settings.port,
+        "http": http_protocol(),
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "",
         "server_header": False,
@@ -97,9 +103,10 @@ def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
 def error_bytes(status: int, reason: str, kind: str, message: str) -> bytes:
     """A whole HTTP answer in the project's error shape, written by the protocol itself (no application yet)."""
     body = json.dumps({"error": {"status": status, "type": kind, "message": message}}).encode()
-    return (f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
-            f"x-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: {len(body)}\r\n\r\n"
-            ).encode() + body
+    return (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
+        f"x-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 class ReadDeadline:
@@ -132,9 +139,15 @@ class ReadDeadline:
         super().data_received(data)
         cycle = self.cycle
         if waiting and cycle is before and self._head_bytes > MAX_HEAD_BYTES:  # no head complete yet
-            self._answer_and_close(error_bytes(
-                431, "Request Header Fields Too Large", "head-too-large",
-                f"the request line and headers hold more than {MAX_HEAD_BYTES} bytes"), linger=2.0)
+            self._answer_and_close(
+                error_bytes(
+                    431,
+                    "Request Header Fields Too Large",
+                    "head-too-large",
+                    f"the request line and headers hold more than {MAX_HEAD_BYTES} bytes",
+                ),
+                linger=2.0,
+            )
         elif cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
             self._disarm()
 
@@ -153,8 +166,14 @@ class ReadDeadline:
         self._deadline = None
         if self.cycle is not None and not self.cycle.response_complete and self.cycle.response_started:
             return  # the application is answering: its own limits hold
-        self._answer_and_close(error_bytes(408, "Request Timeout", "request-timeout", (
-            f"the request did not arrive whole within {seconds:g} s of its first byte")))
+        self._answer_and_close(
+            error_bytes(
+                408,
+                "Request Timeout",
+                "request-timeout",
+                (f"the request did not arrive whole within {seconds:g} s of its first byte"),
+            )
+        )
 
     def _answer_and_close(self, answer: bytes, linger: float = 0.0) -> None:
         """Write `answer` and close; with `linger`, first read and drop what the client is still sending for up
@@ -179,8 +198,11 @@ class TimedH11Protocol(ReadDeadline, H11Protocol):
     pass
 
 
-TimedHttpToolsProtocol = None if HttpToolsProtocol is None else type(
-    "TimedHttpToolsProtocol", (ReadDeadline, HttpToolsProtocol), {"__module__": __name__})
+TimedHttpToolsProtocol = (
+    None
+    if HttpToolsProtocol is None
+    else type("TimedHttpToolsProtocol", (ReadDeadline, HttpToolsProtocol), {"__module__": __name__})
+)
 
 
 def http_protocol() -> type:

@@ -16,35 +16,107 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address the server listens on"})
     port: int = field(default=8000, metadata={"help": "port the server listens on"})
     query_timeout: float = field(default=10.0, metadata={"help": "seconds a query may run before it is stopped"})
-    min_query_timeout: float = field(default=1.0, metadata={"help": "seconds below which a client's `timeout` parameter does not lower the time limit"})
+    min_query_timeout: float = field(
+        default=1.0,
+        metadata={"help": "seconds below which a client's `timeout` parameter does not lower the time limit"},
+    )
     max_rows: int = field(default=10_000, metadata={"help": "rows a SELECT answer may hold; more are cut, and said so"})
-    max_answer_bytes: int = field(default=32_000_000, metadata={"help": "bytes an answer may hold; more rows or triples are cut, and said so"})
+    max_answer_bytes: int = field(
+        default=32_000_000, metadata={"help": "bytes an answer may hold; more rows or triples are cut, and said so"}
+    )
     max_query_bytes: int = field(default=64_000, metadata={"help": "largest query text accepted, in bytes"})
     max_body_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted, in bytes"})
-    workers: int = field(default=2, metadata={"help": "query worker processes one client address may fill at once (a runaway query is killed with its worker); one spare more runs, kept for an address holding none, so another client's query finds a worker at once"})
-    query_memory: int = field(default=1_000_000_000, metadata={"help": "bytes of memory a query may take in its worker beyond the loaded store (RLIMIT_AS); a query needing more stops its worker, which is replaced; 0 is off"})
-    store_url: str = field(default="", metadata={"help": "SPARQL endpoint of a remote store: where `publish` loads a release, and what `serve --store` serves"})
-    store_user: str = field(default="", metadata={"help": "user for the remote store (publishing, and queries if it wants one)"})
+    workers: int = field(
+        default=2,
+        metadata={
+            "help": "query worker processes one client address may fill at once (a runaway query is killed with its worker); one spare more runs, kept for an address holding none, so another client's query finds a worker at once"
+        },
+    )
+    query_memory: int = field(
+        default=1_000_000_000,
+        metadata={
+            "help": "bytes of memory a query may take in its worker beyond the loaded store (RLIMIT_AS); a query needing more stops its worker, which is replaced; 0 is off"
+        },
+    )
+    store_url: str = field(
+        default="",
+        metadata={
+            "help": "SPARQL endpoint of a remote store: where `publish` loads a release, and what `serve --store` serves"
+        },
+    )
+    store_user: str = field(
+        default="", metadata={"help": "user for the remote store (publishing, and queries if it wants one)"}
+    )
     store_password: str = field(default="", metadata={"help": "password for the remote store"})
-    serve_from_store: bool = field(default=False, metadata={"help": "serve every API over the remote store at BENELUX_STORE_URL instead of the embedded one (`serve --store URL` sets both)"})
-    cache_bytes: int = field(default=64_000_000, metadata={"help": "memory for cached query answers, in bytes; 0 turns caching off"})
-    cache_max_age: int = field(default=300, metadata={"help": "seconds a client or CDN may reuse a query answer (Cache-Control max-age)"})
-    rate_limit: float = field(default=0.0, metadata={"help": "requests per minute per client address; 0 is off (429 with Retry-After beyond)"})
-    query_budget: float = field(default=0.0, metadata={"help": "seconds of query time per minute per client address; 0 is off"})
-    admin_token: str = field(default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"})
-    reload_signal: bool = field(default=False, metadata={"help": "reload the release on SIGHUP (1/true/yes to turn on)"})
-    validate_timeout: float = field(default=15.0, metadata={"help": "seconds POST /validate may take to read and check one contribution before its worker is stopped (503)"})
-    validate_memory_bytes: int = field(default=500_000_000, metadata={"help": "memory a validation worker may take beyond what it holds when loaded, in bytes (RLIMIT_AS; 0 is no limit)"})
-    validate_workers: int = field(default=1, metadata={"help": "validation worker processes (contributions checked at once, each killed and replaced past its limits)"})
-    validate_queue: int = field(default=4, metadata={"help": "contributions that may wait for a validation worker; more are refused (503 with Retry-After)"})
+    serve_from_store: bool = field(
+        default=False,
+        metadata={
+            "help": "serve every API over the remote store at BENELUX_STORE_URL instead of the embedded one (`serve --store URL` sets both)"
+        },
+    )
+    cache_bytes: int = field(
+        default=64_000_000, metadata={"help": "memory for cached query answers, in bytes; 0 turns caching off"}
+    )
+    cache_max_age: int = field(
+        default=300, metadata={"help": "seconds a client or CDN may reuse a query answer (Cache-Control max-age)"}
+    )
+    rate_limit: float = field(
+        default=0.0, metadata={"help": "requests per minute per client address; 0 is off (429 with Retry-After beyond)"}
+    )
+    query_budget: float = field(
+        default=0.0, metadata={"help": "seconds of query time per minute per client address; 0 is off"}
+    )
+    admin_token: str = field(
+        default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"}
+    )
+    reload_signal: bool = field(
+        default=False, metadata={"help": "reload the release on SIGHUP (1/true/yes to turn on)"}
+    )
+    validate_timeout: float = field(
+        default=15.0,
+        metadata={
+            "help": "seconds POST /validate may take to read and check one contribution before its worker is stopped (503)"
+        },
+    )
+    validate_memory_bytes: int = field(
+        default=500_000_000,
+        metadata={
+            "help": "memory a validation worker may take beyond what it holds when loaded, in bytes (RLIMIT_AS; 0 is no limit)"
+        },
+    )
+    validate_workers: int = field(
+        default=1,
+        metadata={
+            "help": "validation worker processes (contributions checked at once, each killed and replaced past its limits)"
+        },
+    )
+    validate_queue: int = field(
+        default=4,
+        metadata={
+            "help": "contributions that may wait for a validation worker; more are refused (503 with Retry-After)"
+        },
+    )
     service_allowlist: tuple[str, ...] = field(
         default=(), metadata={"help": "SERVICE endpoints a query may call, comma-separated (default: none)"}
     )
-    public_url: str = field(default="", metadata={"help": "the server's public base URL, used in every absolute URL it writes (service description, VoID, citation, OpenAPI servers, redirects); default http://HOST:PORT, never the request's Host header"})
-    trusted_proxies: tuple[str, ...] = field(
-        default=(), metadata={"help": "addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default: none, the client is the connection's peer)"}
+    public_url: str = field(
+        default="",
+        metadata={
+            "help": "the server's public base URL, used in every absolute URL it writes (service description, VoID, citation, OpenAPI servers, redirects); default http://HOST:PORT, never the request's Host header"
+        },
     )
-    read_timeout: float = field(default=15.0, metadata={"help": "seconds a client may take to send a whole request (headers and body) from its first byte; slower ones get 408 and are disconnected"})
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default: none, the client is the connection's peer)"
+        },
+    )
+    read_timeout: float = field(
+        default=15.0,
+        metadata={
+            "help": "seconds a client may take to send a whole request (headers and body) from its first byte; slower ones get 408 and are disconnected"
+        },
+    )
 
     @property
     def ontology_dir(self) -> Path:

@@ -60,18 +60,27 @@ class Stats:
         lines += [f"  {n:5d}  {p}" for p, n in self.relationships_per_kind.items()]
         lines += ["", "n-ary relationship nodes:"]
         lines += [f"  {n:5d}  {k}" for k, n in self.nary_relationships.items()]
-        lines += ["", f"source passages: {self.source_passages}",
-                  f"entities with provenance: {self.with_provenance:.1%}"]
+        lines += [
+            "",
+            f"source passages: {self.source_passages}",
+            f"entities with provenance: {self.with_provenance:.1%}",
+        ]
         lines += [f"entities with a {lang} label: {share:.1%}" for lang, share in self.with_label.items()]
-        lines += ["", f"relationship facts: {self.relationship_facts}",
-                  f"relationship facts with their own source: {self.facts_with_own_source:.1%}",
-                  f"entities grounded (in a sourced fact or a ledger sentence): {self.entities_grounded:.1%}"]
+        lines += [
+            "",
+            f"relationship facts: {self.relationship_facts}",
+            f"relationship facts with their own source: {self.facts_with_own_source:.1%}",
+            f"entities grounded (in a sourced fact or a ledger sentence): {self.entities_grounded:.1%}",
+        ]
         if self.unsourced_facts:
             lines += ["", "relationship facts without their own source:"]
             lines += [f"  {fact}" for fact in self.unsourced_facts]
         if self.completeness:
-            lines += ["", f"completeness: {self.completeness['gaps']} gaps the sources leave open "
-                      "(not SHACL results; --format json lists each one):"]
+            lines += [
+                "",
+                f"completeness: {self.completeness['gaps']} gaps the sources leave open "
+                "(not SHACL results; --format json lists each one):",
+            ]
             lines += [f"  {n:5d}  {check}" for check, n in self.completeness["by_check"].items()]
         return "\n".join(lines)
 
@@ -90,57 +99,85 @@ def completeness_report(store) -> dict:
     from .validation import completeness
 
     report = completeness(store)
-    items = [{"focus_node": r.focus_node, "path": r.path, "message": r.message, "check": r.source_shape,
-              "file": r.file} for r in report.sorted_results()]
+    items = [
+        {"focus_node": r.focus_node, "path": r.path, "message": r.message, "check": r.source_shape, "file": r.file}
+        for r in report.sorted_results()
+    ]
     by_check = Counter(item["check"] for item in items)
-    return {"gaps": len(items), "by_check": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "items": items}
+    return {
+        "gaps": len(items),
+        "by_check": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "items": items,
+    }
 
 
 #: A plain triple between two entities (what `relationships per kind` counts), as a WHERE block. The hierarchy of
 #: the project's own theme scheme (skos:broader/narrower) is vocabulary, like the class tree: the programmes state
 #: no such thing, and it is not counted as a fact (ontology/README.md, pattern 4).
-RELATIONSHIPS = ("{ " + ENTITIES + " } ?e ?p ?o . "
-                 "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom, skos:broader, skos:narrower)) "
-                 "FILTER EXISTS { ?o a ?oc } " + not_entity("o"))
+RELATIONSHIPS = (
+    "{ " + ENTITIES + " } ?e ?p ?o . "
+    "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom, skos:broader, skos:narrower)) "
+    "FILTER EXISTS { ?o a ?oc } " + not_entity("o")
+)
 #: The triple ?e ?p ?o has a statement node with at least one citation of its own.
 OWN_SOURCE = "FILTER EXISTS { ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c }"
 
 
 def unsourced_facts(store) -> list[tuple[str, str, str]]:
     """The relationship facts of the graph that have no source of their own (no cited bx:Fact)."""
-    rows = _rows(store, "SELECT ?e ?p ?o WHERE { " + RELATIONSHIPS + " FILTER NOT EXISTS { ?f rdf:subject ?e ; "
-                 "rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c } } ORDER BY ?p ?e ?o")
+    rows = _rows(
+        store,
+        "SELECT ?e ?p ?o WHERE { " + RELATIONSHIPS + " FILTER NOT EXISTS { ?f rdf:subject ?e ; "
+        "rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c } } ORDER BY ?p ?e ?o",
+    )
     return [(compact(e.value), compact(p.value), compact(o.value)) for e, p, o in rows]
 
 
 def compute_stats(store, list_unsourced: bool = False) -> Stats:
     entity_block = "{ " + ENTITIES + " }"
-    per_class = _rows(store, "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { " + entity_block +
-                      " ?e a ?c . } GROUP BY ?c ORDER BY DESC(?n) ?c")
-    per_kind = _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { " + entity_block + " ?e ?p ?o . "
-                     "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom)) "
-                     "FILTER EXISTS { ?o a ?oc } " + not_entity("o") +
-                     "} GROUP BY ?p ORDER BY DESC(?n) ?p")
-    nary = _rows(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { { ?r a org:Membership ; org:role ?role . "
-                 "BIND(CONCAT('org:Membership, ', REPLACE(STR(?role), '^.*/', 'role:')) AS ?k) } UNION "
-                 "{ ?r a bx:Cooperation . BIND('bx:Cooperation' AS ?k) } } GROUP BY ?k ORDER BY ?k")
+    per_class = _rows(
+        store,
+        "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { "
+        + entity_block
+        + " ?e a ?c . } GROUP BY ?c ORDER BY DESC(?n) ?c",
+    )
+    per_kind = _rows(
+        store,
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { " + entity_block + " ?e ?p ?o . "
+        "FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:wasDerivedFrom)) "
+        "FILTER EXISTS { ?o a ?oc } " + not_entity("o") + "} GROUP BY ?p ORDER BY DESC(?n) ?p",
+    )
+    nary = _rows(
+        store,
+        "SELECT ?k (COUNT(*) AS ?n) WHERE { { ?r a org:Membership ; org:role ?role . "
+        "BIND(CONCAT('org:Membership, ', REPLACE(STR(?role), '^.*/', 'role:')) AS ?k) } UNION "
+        "{ ?r a bx:Cooperation . BIND('bx:Cooperation' AS ?k) } } GROUP BY ?k ORDER BY ?k",
+    )
     total = _count(store, "SELECT (COUNT(*) AS ?n) WHERE " + entity_block)
-    sourced = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block +
-                     " FILTER EXISTS { ?e prov:wasDerivedFrom ?src } }")
+    sourced = _count(
+        store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block + " FILTER EXISTS { ?e prov:wasDerivedFrom ?src } }"
+    )
     labelled = {
-        lang: _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block +
-                     f' FILTER EXISTS {{ ?e skos:prefLabel ?l FILTER(lang(?l) = "{lang}") }} }}')
+        lang: _count(
+            store,
+            "SELECT (COUNT(*) AS ?n) WHERE { "
+            + entity_block
+            + f' FILTER EXISTS {{ ?e skos:prefLabel ?l FILTER(lang(?l) = "{lang}") }} }}',
+        )
         for lang in LANGUAGES
     }
     facts = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + RELATIONSHIPS + " }")
     own = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + RELATIONSHIPS + " " + OWN_SOURCE + " }")
-    grounded = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block + " FILTER EXISTS { "
-                      "{ ?f rdf:subject ?e ; bx:citation ?c } UNION { ?f rdf:object ?e ; bx:citation ?c } UNION "
-                      "{ ?e prov:wasDerivedFrom ?s . ?s bx:quote ?q ; oa:start ?start } } }")
+    grounded = _count(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { " + entity_block + " FILTER EXISTS { "
+        "{ ?f rdf:subject ?e ; bx:citation ?c } UNION { ?f rdf:object ?e ; bx:citation ?c } UNION "
+        "{ ?e prov:wasDerivedFrom ?s . ?s bx:quote ?q ; oa:start ?start } } }",
+    )
 
     def share(n):
-        return (n / total if total else 0.0)
+        return n / total if total else 0.0
+
     return Stats(
         triples=_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
         entities=total,

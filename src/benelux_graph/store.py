@@ -85,7 +85,7 @@ def bind_variables(sparql: str, substitutions: dict) -> str:
     if not match:
         raise ValueError("a parameterised query needs an explicit 'WHERE {'")
     values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in substitutions.items())
-    return sparql[: match.end()] + " " + values + " " + sparql[match.end():]
+    return sparql[: match.end()] + " " + values + " " + sparql[match.end() :]
 
 
 class RdflibViews:
@@ -163,8 +163,11 @@ class GraphStore(RdflibViews):
 
     def graphs(self, kind: str) -> list[str]:
         """Named graphs of one kind: 'ontology', 'shapes' or 'data'."""
-        return [g for g in self.files if g == str(GRAPH["ontology"]) and kind == "ontology"
-                or g.startswith(str(GRAPH[kind + "/"]))]
+        return [
+            g
+            for g in self.files
+            if g == str(GRAPH["ontology"]) and kind == "ontology" or g.startswith(str(GRAPH[kind + "/"]))
+        ]
 
     @property
     def default_graphs(self) -> list[str]:
@@ -205,5 +208,3 @@ class GraphStore(RdflibViews):
             for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
                 g.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return g
-
-

@@ -21,7 +21,7 @@ def undeclared_prefix(text: str, line: int, column: int) -> str | None:
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return None
-    m = PREFIXED_NAME.search(lines[line - 1][:max(column - 1, 0)])
+    m = PREFIXED_NAME.search(lines[line - 1][: max(column - 1, 0)])
     return m.group(1) or "" if m else None
 
 
@@ -31,8 +31,10 @@ def plain_message(message: str, text: str | None = None) -> str:
     if "Prefix not found" in message:
         name = undeclared_prefix(text, int(at.group(1)), int(at.group(2))) if text and at else None
         what = f"undeclared prefix '{name}:'" if name is not None else "undeclared prefix"
-        return (f"{where}{what}: declare it (PREFIX {'p' if name is None else name}: <IRI>) or use one of the project's prefixes, "
-                f"which need no declaration ({', '.join(PREFIXES)})")
+        return (
+            f"{where}{what}: declare it (PREFIX {'p' if name is None else name}: <IRI>) or use one of the project's prefixes, "
+            f"which need no declaration ({', '.join(PREFIXES)})"
+        )
     short = UNICODE_CLASS.sub("", message)
     short = re.sub(r"\s+", " ", short)
     short = re.sub(r"(,\s*)+(?=,|\s*$)", "", short).replace(" ,", ",").strip().rstrip(",")

@@ -42,15 +42,11 @@ _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "I
 class ValidationResult:
     severity: str  # "Violation", "Warning" or "Info"
     focus_node: str  # compact form: bxr:benelux-union, src:energy-3, _:b0 for a blank node
-    path: (
-        str | None
-    )  # compact SHACL path: skos:prefLabel, ^bx:partyTo, bx:a|bx:b; None for node-level constraints
+    path: str | None  # compact SHACL path: skos:prefLabel, ^bx:partyTo, bx:a|bx:b; None for node-level constraints
     message: str
     value: str | None  # the offending value in Turtle notation, if the constraint names one
     source_shape: str  # bxsh:ShapeName, or bxsh:ParentShape[path] for an anonymous property shape
-    file: str | None = (
-        None  # the data file that defines the focus node, relative to the project root if inside it
-    )
+    file: str | None = None  # the data file that defines the focus node, relative to the project root if inside it
 
     def to_line(self) -> str:
         where = self.focus_node + (f" {self.path}" if self.path else "")
@@ -161,9 +157,7 @@ def _validate_graph(data, shapes, ontology, locate) -> ValidationReport:
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as e:
         raise BeneluxGraphError(f"the SHACL shapes cannot be used: {e}") from None
     if not isinstance(results_graph, rdflib.Graph):  # pyshacl's ValidationFailure: a shape it cannot run
-        raise BeneluxGraphError(
-            f"the SHACL shapes cannot be used: {getattr(results_graph, 'message', results_graph)}"
-        )
+        raise BeneluxGraphError(f"the SHACL shapes cannot be used: {getattr(results_graph, 'message', results_graph)}")
     return report_from_graph(results_graph, shapes, data, locate)
 
 
@@ -448,13 +442,16 @@ def _path_triples(focus, path, value, graph: rdflib.Graph | None) -> list[tuple]
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
         return [
-            t
-            for p in rdflib.collection.Collection(graph, alternatives)
-            for t in _path_triples(focus, p, value, graph)
+            t for p in rdflib.collection.Collection(graph, alternatives) for t in _path_triples(focus, p, value, graph)
         ]
     return []
 
 
 __all__ = [
-    "ValidationReport", "ValidationResult", "completeness", "report_from_graph", "validate_files", "validate_graph",
+    "ValidationReport",
+    "ValidationResult",
+    "completeness",
+    "report_from_graph",
+    "validate_files",
+    "validate_graph",
 ]

@@ -49,8 +49,10 @@ def parsed_rows(body: bytes, fmt: ox.QueryResultsFormat) -> set[tuple]:
 
 
 def expected_triples(store, text: str) -> set[tuple]:
-    return {tuple(norm_ox(t) for t in (tr.subject, tr.predicate, tr.object))
-            for tr in store.query(text, prefixes=PREFIX_MAP)}
+    return {
+        tuple(norm_ox(t) for t in (tr.subject, tr.predicate, tr.object))
+        for tr in store.query(text, prefixes=PREFIX_MAP)
+    }
 
 
 def parsed_triples(body: bytes, fmt: ox.RdfFormat) -> set[tuple]:

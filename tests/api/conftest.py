@@ -27,9 +27,9 @@ def live_server(settings, store):
 @pytest.fixture(scope="session")
 def capped_server(settings, store):
     """A server with small limits: 5 rows, 2 s, 2,000-byte queries, 4,000-byte bodies; one worker."""
-    server = LiveServer(replace(settings, workers=1, max_rows=5, max_query_bytes=2_000, max_body_bytes=4_000,
-                                query_timeout=2.0),
-                        store).start()
+    server = LiveServer(
+        replace(settings, workers=1, max_rows=5, max_query_bytes=2_000, max_body_bytes=4_000, query_timeout=2.0), store
+    ).start()
     yield server
     server.stop()
 

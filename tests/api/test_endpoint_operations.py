@@ -28,8 +28,9 @@ def test_healthz(client, store, live_server):
     assert client.head("/healthz").content == b""
 
 
-@pytest.mark.parametrize("url", ["/healthz", "/sparql?query=ASK%7B%7D", "/sparql?query=ASK", "/api/queries",
-                                 "/nowhere"])
+@pytest.mark.parametrize(
+    "url", ["/healthz", "/sparql?query=ASK%7B%7D", "/sparql?query=ASK", "/api/queries", "/nowhere"]
+)
 def test_version_release_and_timing_on_every_response(client, store, url):
     r = client.get(url)
     assert r.headers["x-benelux-version"] == __version__
@@ -47,13 +48,19 @@ def test_cors_is_open_for_reading(client):
     simple = client.get("/sparql", params={"query": "ASK {}"}, headers={"origin": "https://example.org"})
     assert simple.headers["access-control-allow-origin"] == "*"
     assert "x-benelux-truncated" in simple.headers["access-control-expose-headers"].lower()
-    preflight = client.options("/sparql", headers={
-        "origin": "https://example.org", "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type"})
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "origin": "https://example.org",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
-    refused = client.options("/sparql", headers={"origin": "https://example.org",
-                                                 "access-control-request-method": "DELETE"})
+    refused = client.options(
+        "/sparql", headers={"origin": "https://example.org", "access-control-request-method": "DELETE"}
+    )
     assert refused.status_code == 400
 
 
@@ -98,8 +105,13 @@ def test_the_catch_all_answers_500_without_a_traceback(settings, store, caplog):
     with caplog.at_level(logging.ERROR, logger="benelux_graph.api"), ThreadPoolExecutor(1) as pool:
         r = pool.submit(asyncio.run, call()).result()  # its own thread: another event loop may be running here
     assert r.status_code == 500
-    assert r.json() == {"error": {"status": 500, "type": "internal-error",
-                                  "message": "an unexpected error occurred; it has been logged"}}
+    assert r.json() == {
+        "error": {
+            "status": 500,
+            "type": "internal-error",
+            "message": "an unexpected error occurred; it has been logged",
+        }
+    }
     assert "secret" not in r.text and "Traceback" not in r.text
     assert r.headers["x-benelux-release"] == store.release
     assert any("secret internals" in (rec.exc_text or "") or rec.exc_info for rec in caplog.records)

@@ -28,8 +28,15 @@ def test_list(client, saved):
     assert [q["name"] for q in listing] == list(saved)
     first = next(q for q in listing if q["name"] == "secretariat-provider")
     assert first["title"] and first["description"] and first["url"].endswith("/api/queries/secretariat-provider")
-    assert first["params"] == [{"name": "forum", "type": "iri", "description": saved["secretariat-provider"]
-                                .params[0].description, "default": "bxr:pentalateral-energy-forum", "enum": []}]
+    assert first["params"] == [
+        {
+            "name": "forum",
+            "type": "iri",
+            "description": saved["secretariat-provider"].params[0].description,
+            "default": "bxr:pentalateral-energy-forum",
+            "enum": [],
+        }
+    ]
 
 
 def test_every_saved_query_is_an_openapi_operation_with_its_parameters(client, saved):
@@ -56,8 +63,10 @@ def test_every_saved_query_answers_like_the_embedded_store(client, store, saved)
 
 def order_free(rows: set[tuple]) -> set[tuple]:
     """Rows with each literal's characters sorted: GROUP_CONCAT joins its values in no defined order."""
-    return {tuple(t if t is None or t[0] != "literal" else ("literal", "".join(sorted(t[1])), t[2]) for t in row)
-            for row in rows}
+    return {
+        tuple(t if t is None or t[0] != "literal" else ("literal", "".join(sorted(t[1])), t[2]) for t in row)
+        for row in rows
+    }
 
 
 def test_parameters_are_bound_as_typed_terms(client, store, saved):
@@ -65,8 +74,9 @@ def test_parameters_are_bound_as_typed_terms(client, store, saved):
     r = client.get("/api/queries/secretariat-provider", params={"forum": "bxr:benelux-union"})
     assert json_rows(r.json()) == store_answer(store, query, {"forum": "bxr:benelux-union"})
     full = "https://w3id.org/benelux-graph/id/pentalateral-energy-forum"
-    assert json_rows(client.get("/api/queries/secretariat-provider", params={"forum": full}).json()) == \
-        store_answer(store, query, {})
+    assert json_rows(client.get("/api/queries/secretariat-provider", params={"forum": full}).json()) == store_answer(
+        store, query, {}
+    )
 
 
 def test_a_hostile_value_stays_a_value(client, store, saved):
@@ -89,7 +99,9 @@ def test_formats_and_errors(client):
     assert xml.headers["content-type"].startswith("application/sparql-results+xml")
     # a SELECT for a client accepting only RDF: SPARQL JSON (issue 13); a type no answer has: 406
     rdf_only = client.get("/api/queries/secretariat-provider", headers={"accept": "text/turtle"})
-    assert rdf_only.status_code == 200 and rdf_only.headers["content-type"].startswith("application/sparql-results+json")
+    assert rdf_only.status_code == 200 and rdf_only.headers["content-type"].startswith(
+        "application/sparql-results+json"
+    )
     assert client.get("/api/queries/secretariat-provider", headers={"accept": "image/png"}).status_code == 406
     unknown = client.get("/api/queries/no-such-query")
     assert unknown.status_code == 404 and unknown.json()["error"]["type"] == "unknown-query"

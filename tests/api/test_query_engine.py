@@ -84,8 +84,13 @@ def test_without_the_seal_oxigraph_would_fetch(store, canary):
 
 def test_from_a_file_or_url_reads_nothing(engine, canary):
     for iri in ("file:///etc/passwd", canary.url + "/data.nt"):
-        result = engine.run(Job(f"SELECT * FROM <{iri}> FROM NAMED <{iri}> {{ {{ ?s ?p ?o }} UNION "
-                                f"{{ GRAPH ?g {{ ?s ?p ?o }} }} }}", query_has_dataset=True), 10)
+        result = engine.run(
+            Job(
+                f"SELECT * FROM <{iri}> FROM NAMED <{iri}> {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }}",
+                query_has_dataset=True,
+            ),
+            10,
+        )
         assert result.rows == []
     assert canary.requests == []
 

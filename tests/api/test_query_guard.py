@@ -12,12 +12,15 @@ from benelux_graph.errors import QueryRefused
 ALLOW = ("http://127.0.0.1:9/sparql",)
 
 
-@pytest.mark.parametrize("text, form", [
-    ("SELECT * { ?s ?p ?o }", "SELECT"),
-    ("PREFIX ex: <http://e/>\nask { ex:a ?p ?o }", "ASK"),
-    ("# SELECT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("DESCRIBE <http://e/a>", "DESCRIBE"),
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT"),
+        ("PREFIX ex: <http://e/>\nask { ex:a ?p ?o }", "ASK"),
+        ("# SELECT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://e/a>", "DESCRIBE"),
+    ],
+)
 def test_form(text, form):
     assert inspect_query(text).form == form
 
@@ -28,15 +31,18 @@ def test_from_is_seen_outside_strings_and_iris():
     assert not inspect_query('SELECT * { ?s ?p "FROM" . ?s <http://e/FROM> ?o } # FROM').has_dataset
 
 
-@pytest.mark.parametrize("text, word, line, column", [
-    ("INSERT DATA { <http://a> <http://b> <http://c> }", "INSERT", 1, 1),
-    ("PREFIX ex: <http://e/>\n  DELETE WHERE { ?s ?p ?o }", "DELETE", 2, 3),
-    ("LOAD <file:///etc/passwd>", "LOAD", 1, 1),
-    ("CLEAR ALL", "CLEAR", 1, 1),
-    ("DROP GRAPH <http://g/>", "DROP", 1, 1),
-    ("WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH", 1, 1),
-    ("SELECT * { ?s ?p ?o } ; insert data { <http://a> <http://b> 1 }", "insert", 1, 25),
-])
+@pytest.mark.parametrize(
+    "text, word, line, column",
+    [
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", "INSERT", 1, 1),
+        ("PREFIX ex: <http://e/>\n  DELETE WHERE { ?s ?p ?o }", "DELETE", 2, 3),
+        ("LOAD <file:///etc/passwd>", "LOAD", 1, 1),
+        ("CLEAR ALL", "CLEAR", 1, 1),
+        ("DROP GRAPH <http://g/>", "DROP", 1, 1),
+        ("WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH", 1, 1),
+        ("SELECT * { ?s ?p ?o } ; insert data { <http://a> <http://b> 1 }", "insert", 1, 25),
+    ],
+)
 def test_updates_are_refused_with_their_position(text, word, line, column):
     with pytest.raises(QueryRefused) as e:
         inspect_query(text)
@@ -49,15 +55,18 @@ def test_update_words_in_strings_iris_and_names_are_not_updates():
     assert inspect_query(text, prefixes={"ex": "http://e/"}).form == "SELECT"
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * { ?a ?b ?c SERVICE # a comment\n <http://x/> { ?s ?p ?o } }",
-    "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }",
-    "PREFIX c: <http://127.0.0.1:9/> SELECT * { FILTER(1<2)SERVICE c:sparql#>\n{ ?s ?p ?o } }",
-    # a less-than sign that reads as the start of an IRI hides the word from the tokenizer: still refused
-    "PREFIX : <http://127.0.0.1:9/> SELECT * { FILTER(1<2)SERVICE:sparql#>\n{ ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?a ?b ?c SERVICE # a comment\n <http://x/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }",
+        "PREFIX c: <http://127.0.0.1:9/> SELECT * { FILTER(1<2)SERVICE c:sparql#>\n{ ?s ?p ?o } }",
+        # a less-than sign that reads as the start of an IRI hides the word from the tokenizer: still refused
+        "PREFIX : <http://127.0.0.1:9/> SELECT * { FILTER(1<2)SERVICE:sparql#>\n{ ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused_by_default(text):
     with pytest.raises(QueryRefused) as e:
         inspect_query(text)
@@ -65,7 +74,7 @@ def test_service_is_refused_by_default(text):
 
 
 def test_service_words_in_names_strings_and_iris_are_not_calls():
-    text = ('SELECT * { ?s a bx:Service ; <http://e/service> "service" ; bx:serviceOf ?o } # service\n')
+    text = 'SELECT * { ?s a bx:Service ; <http://e/service> "service" ; bx:serviceOf ?o } # service\n'
     assert inspect_query(text, prefixes={"bx": "http://b/"}).services == []
 
 
@@ -75,13 +84,16 @@ def test_allow_listed_service_is_accepted_by_iri_or_prefixed_name():
     assert inspect_query(text, ALLOW).services == list(ALLOW)
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * { SERVICE <http://elsewhere/sparql> { ?s ?p ?o } }",
-    "SELECT * { SERVICE ?e { ?s ?p ?o } }",
-    # with an allow-list, any standalone SERVICE the tokenizer did not read as a call is refused
-    f"PREFIX : <{ALLOW[0][:-6]}> SELECT * {{ FILTER(1<2)SERVICE:sparql#>\n{{ ?s ?p ?o }} }}",
-    f'SELECT * {{ SERVICE <{ALLOW[0]}> {{ ?s ?p "a service" }} }}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE <http://elsewhere/sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?e { ?s ?p ?o } }",
+        # with an allow-list, any standalone SERVICE the tokenizer did not read as a call is refused
+        f"PREFIX : <{ALLOW[0][:-6]}> SELECT * {{ FILTER(1<2)SERVICE:sparql#>\n{{ ?s ?p ?o }} }}",
+        f'SELECT * {{ SERVICE <{ALLOW[0]}> {{ ?s ?p "a service" }} }}',
+    ],
+)
 def test_allow_list_refuses_everything_else(text):
     with pytest.raises(QueryRefused):
         inspect_query(text, ALLOW)
@@ -111,21 +123,29 @@ def test_the_guard_reads_any_text_in_linear_time(kind):
     assert time.perf_counter() - start < 3.0  # linear: ~50 ms; quadratic: 9-15 s; room for a busy machine
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a.b-c:d.e f.g-h", [("pname", "a.b-c:d.e"), ("word", "f"), ("other", "."), ("word", "g"), ("other", "-"),
-                         ("word", "h")]),
-    ("x.1y:z", [("pname", "x.1y:z")]),
-    ("'a\\'b' \"c'd\" '''e''f'''", [("string", "'a\\'b'"), ("string", "\"c'd\""), ("string", "'''e''f'''")]),
-    ("'a\\' INSERT", [("other", "'"), ("word", "a"), ("other", "\\"), ("other", "'"), ("word", "INSERT")]),
-    ("'''a ''", [("string", "''"), ("string", "'a '"), ("other", "'")]),  # a long string never closed
-    ("<http://x/\\u0041#b> <a b>", [("iri", "<http://x/\\u0041#b>"), ("other", "<"), ("word", "a"), ("word", "b"),
-                                   ("other", ">")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "a.b-c:d.e f.g-h",
+            [("pname", "a.b-c:d.e"), ("word", "f"), ("other", "."), ("word", "g"), ("other", "-"), ("word", "h")],
+        ),
+        ("x.1y:z", [("pname", "x.1y:z")]),
+        ("'a\\'b' \"c'd\" '''e''f'''", [("string", "'a\\'b'"), ("string", '"c\'d"'), ("string", "'''e''f'''")]),
+        ("'a\\' INSERT", [("other", "'"), ("word", "a"), ("other", "\\"), ("other", "'"), ("word", "INSERT")]),
+        ("'''a ''", [("string", "''"), ("string", "'a '"), ("other", "'")]),  # a long string never closed
+        (
+            "<http://x/\\u0041#b> <a b>",
+            [("iri", "<http://x/\\u0041#b>"), ("other", "<"), ("word", "a"), ("word", "b"), ("other", ">")],
+        ),
+    ],
+)
 def test_tokens(text, expected):
     assert [(t.kind, t.text) for t in tokens(text)] == expected
 
 
 # --- nesting -------------------------------------------------------------------------------------------------
+
 
 def test_nesting_up_to_the_limit_is_accepted():
     assert inspect_query("ASK { FILTER(" + "(" * (MAX_DEPTH - 2) + "1" + ")" * (MAX_DEPTH - 2) + ") }").form
@@ -134,15 +154,18 @@ def test_nesting_up_to_the_limit_is_accepted():
     assert inspect_query(f'ASK {{ ?s ?p "{brackets}" }} # {brackets}\n').form  # strings and comments: no levels
 
 
-@pytest.mark.parametrize("text, depth, column", [
-    ("ASK { FILTER(" + "(" * MAX_DEPTH + "1" + ")" * MAX_DEPTH + ") }", MAX_DEPTH + 2, 13 + MAX_DEPTH - 1),
-    ("SELECT * {\n" + "{ " * MAX_DEPTH + "}" * MAX_DEPTH + " }", MAX_DEPTH + 1, 2 * MAX_DEPTH - 1),
-    ("ASK { FILTER(" + "!" * 500 + "true) }", 502, 13 + MAX_DEPTH - 1),
-    ("ASK { FILTER(" + "!(" * 40 + "true" + ")" * 41 + " }", 82, 13 + MAX_DEPTH - 1),
-    ("SELECT * { ?s ?p " + "[ ?p " * 100 + "1" + " ]" * 100 + " }", 101, 18 + 5 * (MAX_DEPTH - 1)),
-    # a less-than sign that reads as an IRI's start: what is inside counts
-    ("ASK { FILTER(?a<" + "(" * 100 + "1" + ")" * 100 + ">0) }", 102, 16 + MAX_DEPTH - 1),
-])
+@pytest.mark.parametrize(
+    "text, depth, column",
+    [
+        ("ASK { FILTER(" + "(" * MAX_DEPTH + "1" + ")" * MAX_DEPTH + ") }", MAX_DEPTH + 2, 13 + MAX_DEPTH - 1),
+        ("SELECT * {\n" + "{ " * MAX_DEPTH + "}" * MAX_DEPTH + " }", MAX_DEPTH + 1, 2 * MAX_DEPTH - 1),
+        ("ASK { FILTER(" + "!" * 500 + "true) }", 502, 13 + MAX_DEPTH - 1),
+        ("ASK { FILTER(" + "!(" * 40 + "true" + ")" * 41 + " }", 82, 13 + MAX_DEPTH - 1),
+        ("SELECT * { ?s ?p " + "[ ?p " * 100 + "1" + " ]" * 100 + " }", 101, 18 + 5 * (MAX_DEPTH - 1)),
+        # a less-than sign that reads as an IRI's start: what is inside counts
+        ("ASK { FILTER(?a<" + "(" * 100 + "1" + ")" * 100 + ">0) }", 102, 16 + MAX_DEPTH - 1),
+    ],
+)
 def test_deeper_nesting_is_refused_with_the_depth_and_the_limit(text, depth, column):
     with pytest.raises(QueryRefused) as e:
         inspect_query(text)
@@ -152,28 +175,35 @@ def test_deeper_nesting_is_refused_with_the_depth_and_the_limit(text, depth, col
 
 # --- readings that part --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    # a codepoint escape in an IRI: once read as a backslash, `#` hid the rest of the line
-    "SELECT * { <http://x/\\u0041#> ?p ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    # `<2)'>` read as an IRI: the quote then opened a string that hid SERVICE, where Oxigraph read `'>'`
-    "SELECT * { FILTER(1<2)'>' ?p ?o . SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c } ?x ?y '' }",
-    # ... or hid a nesting that overflows Oxigraph's stack
-    "SELECT * { FILTER(1<2)'>' <http://x/p> " + "(" * 9_000 + "1" + ")" * 9_000 + " . ?x ?y '' }",
-    "SELECT * { FILTER(?a<b#>\n SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a codepoint escape in an IRI: once read as a backslash, `#` hid the rest of the line
+        "SELECT * { <http://x/\\u0041#> ?p ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        # `<2)'>` read as an IRI: the quote then opened a string that hid SERVICE, where Oxigraph read `'>'`
+        "SELECT * { FILTER(1<2)'>' ?p ?o . SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c } ?x ?y '' }",
+        # ... or hid a nesting that overflows Oxigraph's stack
+        "SELECT * { FILTER(1<2)'>' <http://x/p> " + "(" * 9_000 + "1" + ")" * 9_000 + " . ?x ?y '' }",
+        "SELECT * { FILTER(?a<b#>\n SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ],
+)
 def test_a_text_read_two_ways_is_refused(text):
     with pytest.raises(QueryRefused) as e:
         inspect_query(text)
     assert e.value.line is not None
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * { VALUES (?a ?b) { (<http://x/#a> <http://x/#b>) } }",
-    "SELECT * { ?s ?p (?a <http://x/#b> 'c') . ?s (<http://x/#p>/<http://x/#q>)* ?o }",
-    "SELECT (COUNT(DISTINCT <http://x/#a>) AS ?n) { ?s ?p ?o } ORDER BY ?n <http://x/#f>(?n)",
-    "SELECT * { BIND(<<( <http://x/#a> <http://x/#b> <http://x/#c> )>> AS ?t) }",
-    "SELECT * { ?s <http://x/#p> ?o FILTER(?o < 'b#' && ?o > 'a' && ?o IN (<http://x/#a>, <http://x/#b>)) }",
-    "SELECT * { { SELECT ?s (COUNT(?o) AS ?n) { ?s <http://x/#p> ?o } GROUP BY ?s HAVING (?n > 1) } }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { VALUES (?a ?b) { (<http://x/#a> <http://x/#b>) } }",
+        "SELECT * { ?s ?p (?a <http://x/#b> 'c') . ?s (<http://x/#p>/<http://x/#q>)* ?o }",
+        "SELECT (COUNT(DISTINCT <http://x/#a>) AS ?n) { ?s ?p ?o } ORDER BY ?n <http://x/#f>(?n)",
+        "SELECT * { BIND(<<( <http://x/#a> <http://x/#b> <http://x/#c> )>> AS ?t) }",
+        "SELECT * { ?s <http://x/#p> ?o FILTER(?o < 'b#' && ?o > 'a' && ?o IN (<http://x/#a>, <http://x/#b>)) }",
+        "SELECT * { { SELECT ?s (COUNT(?o) AS ?n) { ?s <http://x/#p> ?o } GROUP BY ?s HAVING (?n > 1) } }",
+    ],
+)
 def test_iris_with_quotes_or_hashes_elsewhere_are_accepted(text):
     assert inspect_query(text).form == "SELECT"

@@ -21,15 +21,22 @@ QUERY = """SELECT ?iri ?plain ?lang ?typed ?unbound ?blank WHERE {
   }
   BIND(BNODE() AS ?blank)
 }"""
-RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-                  "tsv": ox.QueryResultsFormat.TSV}
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 
 
 def rows(solutions) -> list[tuple]:
     out = []
     for s in solutions:
-        out.append(tuple("BNODE" if isinstance(t, ox.BlankNode) else t
-                         for t in (s[v] for v in ("iri", "plain", "lang", "typed", "unbound"))))
+        out.append(
+            tuple(
+                "BNODE" if isinstance(t, ox.BlankNode) else t
+                for t in (s[v] for v in ("iri", "plain", "lang", "typed", "unbound"))
+            )
+        )
     return sorted(out, key=str)
 
 
@@ -74,7 +81,10 @@ def test_graphs_parse_back(name):
     query = 'CONSTRUCT { <http://e/a> <http://e/p> "é"@fr, 3 ; <http://e/q> _:x } WHERE {}'
     body = serialize(collect(store.query(query), 100), FORMATS[name])
     rdf_format = ox.RdfFormat.from_media_type(FORMATS[name].media_type)
-    triples = {(str(q.subject), str(q.predicate), str(q.object)) for q in ox.parse(body, format=rdf_format)
-               if not isinstance(q.object, ox.BlankNode)}
-    assert ('<http://e/a>', '<http://e/p>', '"é"@fr') in triples
+    triples = {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in ox.parse(body, format=rdf_format)
+        if not isinstance(q.object, ox.BlankNode)
+    }
+    assert ("<http://e/a>", "<http://e/p>", '"é"@fr') in triples
     assert len(list(ox.parse(body, format=rdf_format))) == 3

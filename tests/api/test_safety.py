@@ -21,20 +21,36 @@ def total(client) -> int:
     return int(client.get("/sparql", params={"query": COUNT_ALL}).json()["results"]["bindings"][0]["n"]["value"])
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"method": "GET", "url": "/sparql", "params": {"update": INSERT}},
-    {"method": "POST", "url": "/sparql", "data": {"update": INSERT}},
-    {"method": "POST", "url": "/sparql", "data": {"query": "ASK {}", "update": INSERT}},
-    {"method": "POST", "url": "/sparql", "content": INSERT.encode(),
-     "headers": {"content-type": "application/sparql-update"}},
-    {"method": "GET", "url": "/sparql", "params": {"query": INSERT}},
-    {"method": "POST", "url": "/sparql", "data": {"query": "DELETE WHERE { ?s ?p ?o }"}},
-    {"method": "POST", "url": "/sparql", "content": b"CLEAR ALL", "headers": {"content-type": "application/sparql-query"}},
-    {"method": "GET", "url": "/sparql", "params": {"query": "DROP SILENT DEFAULT"}},
-    {"method": "GET", "url": "/sparql", "params": {"query": "LOAD <file:///etc/passwd> INTO GRAPH <http://x/>"}},
-    {"method": "GET", "url": "/sparql", "params": {"query": "ASK {} ; INSERT DATA { <http://x/a> <http://x/b> 1 }"}},
-    {"method": "GET", "url": "/api/queries/secretariat-provider", "params": {"update": INSERT}},
-])
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "GET", "url": "/sparql", "params": {"update": INSERT}},
+        {"method": "POST", "url": "/sparql", "data": {"update": INSERT}},
+        {"method": "POST", "url": "/sparql", "data": {"query": "ASK {}", "update": INSERT}},
+        {
+            "method": "POST",
+            "url": "/sparql",
+            "content": INSERT.encode(),
+            "headers": {"content-type": "application/sparql-update"},
+        },
+        {"method": "GET", "url": "/sparql", "params": {"query": INSERT}},
+        {"method": "POST", "url": "/sparql", "data": {"query": "DELETE WHERE { ?s ?p ?o }"}},
+        {
+            "method": "POST",
+            "url": "/sparql",
+            "content": b"CLEAR ALL",
+            "headers": {"content-type": "application/sparql-query"},
+        },
+        {"method": "GET", "url": "/sparql", "params": {"query": "DROP SILENT DEFAULT"}},
+        {"method": "GET", "url": "/sparql", "params": {"query": "LOAD <file:///etc/passwd> INTO GRAPH <http://x/>"}},
+        {
+            "method": "GET",
+            "url": "/sparql",
+            "params": {"query": "ASK {} ; INSERT DATA { <http://x/a> <http://x/b> 1 }"},
+        },
+        {"method": "GET", "url": "/api/queries/secretariat-provider", "params": {"update": INSERT}},
+    ],
+)
 def test_updates_are_refused_and_nothing_changes(client, request_kwargs):
     before = total(client)
     r = client.request(**request_kwargs)
@@ -46,15 +62,18 @@ def test_updates_are_refused_and_nothing_changes(client, request_kwargs):
     assert total(client) == before
 
 
-@pytest.mark.parametrize("params", [
-    {"query": "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }"},
-    {"query": "SELECT * FROM NAMED <file:///etc/passwd> { GRAPH ?g { ?s ?p ?o } }"},
-    {"query": "SELECT * { GRAPH <file:///etc/passwd> { ?s ?p ?o } }"},
-    {"query": "SELECT * { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"},
-    {"query": "SELECT * { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": "file:///etc/passwd"},
-    {"query": "DESCRIBE <file:///etc/passwd>", "format": "ntriples"},
-    {"query": "CONSTRUCT WHERE { ?s ?p ?o } ", "default-graph-uri": "file:///etc/passwd", "format": "turtle"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"query": "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }"},
+        {"query": "SELECT * FROM NAMED <file:///etc/passwd> { GRAPH ?g { ?s ?p ?o } }"},
+        {"query": "SELECT * { GRAPH <file:///etc/passwd> { ?s ?p ?o } }"},
+        {"query": "SELECT * { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"},
+        {"query": "SELECT * { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": "file:///etc/passwd"},
+        {"query": "DESCRIBE <file:///etc/passwd>", "format": "ntriples"},
+        {"query": "CONSTRUCT WHERE { ?s ?p ?o } ", "default-graph-uri": "file:///etc/passwd", "format": "turtle"},
+    ],
+)
 def test_local_files_are_never_read(client, params):
     r = client.get("/sparql", params=params)
     assert r.status_code == 200, r.text
@@ -98,8 +117,9 @@ def test_a_runaway_query_is_stopped_while_a_simple_one_answers(live_server, clie
     def runaway():
         start = time.monotonic()
         # another client (address): each gets its share of the workers (engine.py, fair sharing)
-        with httpx.Client(base_url=live_server.url, timeout=30,
-                          transport=httpx.HTTPTransport(local_address="127.0.0.2")) as c:
+        with httpx.Client(
+            base_url=live_server.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2")
+        ) as c:
             outcome["response"] = c.get("/sparql", params={"query": CROSS_JOIN, "timeout": "1.5"})
         outcome["seconds"] = time.monotonic() - start
 
@@ -135,8 +155,11 @@ def test_row_cap_is_signalled(capped_server):
     assert r.json()["truncated"] is True and len(r.json()["results"]["bindings"]) == 5
     exact = httpx.get(capped_server.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 5"}, timeout=30)
     assert exact.headers["x-benelux-truncated"] == "false" and exact.json()["truncated"] is False
-    graph = httpx.get(capped_server.url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }",
-                                                             "format": "ntriples"}, timeout=30)
+    graph = httpx.get(
+        capped_server.url + "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"},
+        timeout=30,
+    )
     assert graph.headers["x-benelux-truncated"] == "true" and len(graph.text.strip().splitlines()) == 5
     csv = httpx.get(capped_server.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o }", "format": "csv"})
     assert csv.headers["x-benelux-truncated"] == "true" and len(csv.text.strip().splitlines()) == 6
@@ -153,6 +176,10 @@ def test_query_and_body_limits(capped_server):
         for _ in range(10):
             yield b"#" * 1_000
 
-    r = httpx.post(capped_server.url + "/sparql", content=chunks(),
-                   headers={"content-type": "application/sparql-query"}, timeout=30)
+    r = httpx.post(
+        capped_server.url + "/sparql",
+        content=chunks(),
+        headers={"content-type": "application/sparql-query"},
+        timeout=30,
+    )
     assert r.status_code == 413

@@ -32,8 +32,11 @@ def test_get_post_form_and_post_direct_agree(client, expected):
         client.get("/sparql", params={"query": SELECT}),
         client.post("/sparql", data={"query": SELECT}),
         client.post("/sparql", content=SELECT.encode(), headers={"content-type": "application/sparql-query"}),
-        client.post("/sparql?format=json", content=SELECT.encode(),
-                    headers={"content-type": "application/sparql-query; charset=utf-8"}),
+        client.post(
+            "/sparql?format=json",
+            content=SELECT.encode(),
+            headers={"content-type": "application/sparql-query; charset=utf-8"},
+        ),
     ]
     for r in answers:
         assert r.status_code == 200, r.text
@@ -42,13 +45,19 @@ def test_get_post_form_and_post_direct_agree(client, expected):
         assert r.json()["truncated"] is False and r.headers["x-benelux-truncated"] == "false"
 
 
-@pytest.mark.parametrize("accept, media_type, fmt", [
-    ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
-    ("application/sparql-results+json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
-    ("text/csv;q=0.2, application/sparql-results+xml;q=0.8", "application/sparql-results+xml",
-     ox.QueryResultsFormat.XML),
-])
+@pytest.mark.parametrize(
+    "accept, media_type, fmt",
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
+        ("application/sparql-results+json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        (
+            "text/csv;q=0.2, application/sparql-results+xml;q=0.8",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
+    ],
+)
 def test_select_formats_parse_back(client, expected, accept, media_type, fmt):
     r = client.get("/sparql", params={"query": SELECT}, headers={"accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media_type)
@@ -60,13 +69,19 @@ def test_select_csv(client, store):
     assert r.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(r.text)))
     assert table[0] == ["country", "label"]
-    expected = {(s["country"].value, s["label"].value) for s in store.query(SELECT, prefixes={
-        "bx": "https://w3id.org/benelux-graph/ontology#", "skos": "http://www.w3.org/2004/02/skos/core#"})}
+    expected = {
+        (s["country"].value, s["label"].value)
+        for s in store.query(
+            SELECT,
+            prefixes={"bx": "https://w3id.org/benelux-graph/ontology#", "skos": "http://www.w3.org/2004/02/skos/core#"},
+        )
+    }
     assert {tuple(row) for row in table[1:]} == expected
 
 
-@pytest.mark.parametrize("fmt, body", [("json", b'"boolean":true'), ("xml", b"<boolean>true</boolean>"),
-                                       ("csv", b"true"), ("tsv", b"true")])
+@pytest.mark.parametrize(
+    "fmt, body", [("json", b'"boolean":true'), ("xml", b"<boolean>true</boolean>"), ("csv", b"true"), ("tsv", b"true")]
+)
 def test_ask(client, fmt, body):
     r = client.get("/sparql", params={"query": "ASK { bxr:benelux-union ?p ?o }", "format": fmt})
     assert r.status_code == 200 and body in r.content
@@ -74,11 +89,16 @@ def test_ask(client, fmt, body):
     assert b"false" in no.content
 
 
-@pytest.mark.parametrize("accept, rdf_format", [
-    ("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/trig", ox.RdfFormat.TRIG),
-])
+@pytest.mark.parametrize(
+    "accept, rdf_format",
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("application/trig", ox.RdfFormat.TRIG),
+    ],
+)
 def test_construct_formats_parse_back(client, store, accept, rdf_format):
     r = client.get("/sparql", params={"query": CONSTRUCT}, headers={"accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(rdf_format.media_type)
@@ -109,8 +129,9 @@ def test_default_graph_is_ontology_and_data_not_shapes(client, store):
     n = count(client, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     triples = set()
     for g in store.default_graphs:
-        triples |= {(q.subject, q.predicate, q.object)
-                    for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+        triples |= {
+            (q.subject, q.predicate, q.object) for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        }
     assert n == len(triples)
 
 
@@ -118,10 +139,17 @@ def test_protocol_dataset_selects_graphs_of_the_store(client, store):
     ontology = GRAPH + "ontology"
     size = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(ontology)))
     assert count(client, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **{"default-graph-uri": ontology}) == size
-    assert count(client, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-                 **{"default-graph-uri": "http://example.org/not-in-the-store"}) == 0
-    named = client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }",
-                                          "named-graph-uri": ontology})
+    assert (
+        count(
+            client,
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            **{"default-graph-uri": "http://example.org/not-in-the-store"},
+        )
+        == 0
+    )
+    named = client.get(
+        "/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": ontology}
+    )
     assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [ontology]
 
 
@@ -129,12 +157,19 @@ def test_from_selects_graphs_of_the_store(client, store):
     ontology = GRAPH + "ontology"
     size = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(ontology)))
     assert count(client, f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> {{ ?s ?p ?o }}") == size
-    r = client.get("/sparql", params={"query": f"SELECT DISTINCT ?g FROM NAMED <{ontology}> "
-                                               "{ GRAPH ?g { ?s ?p ?o } }"})
+    r = client.get(
+        "/sparql", params={"query": f"SELECT DISTINCT ?g FROM NAMED <{ontology}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"}
+    )
     assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [ontology]
     # the protocol's dataset wins over the query's
-    assert count(client, f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> {{ ?s ?p ?o }}",
-                 **{"default-graph-uri": "http://example.org/empty"}) == 0
+    assert (
+        count(
+            client,
+            f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> {{ ?s ?p ?o }}",
+            **{"default-graph-uri": "http://example.org/empty"},
+        )
+        == 0
+    )
 
 
 def test_without_graph_parameters_every_named_graph_is_visible(client, store):
@@ -144,10 +179,16 @@ def test_without_graph_parameters_every_named_graph_is_visible(client, store):
     assert {b["g"]["value"] for b in r.json()["results"]["bindings"]} == set(store.files) | {queries}
 
 
-@pytest.mark.parametrize("query, accept", [
-    # (text/html alone is a browser: the editor opens with the query, tests/site/test_home_and_words.py)
-    (SELECT, "image/png"), (CONSTRUCT, "image/png"), (SELECT, "application/pdf"), (CONSTRUCT, "application/pdf"),
-])
+@pytest.mark.parametrize(
+    "query, accept",
+    [
+        # (text/html alone is a browser: the editor opens with the query, tests/site/test_home_and_words.py)
+        (SELECT, "image/png"),
+        (CONSTRUCT, "image/png"),
+        (SELECT, "application/pdf"),
+        (CONSTRUCT, "application/pdf"),
+    ],
+)
 def test_not_acceptable(client, query, accept):
     r = client.get("/sparql", params={"query": query}, headers={"accept": accept})
     assert r.status_code == 406
@@ -155,18 +196,24 @@ def test_not_acceptable(client, query, accept):
     assert error["type"] == "not-acceptable" and "format=" in error["message"]
 
 
-@pytest.mark.parametrize("query, accept, expected", [
-    # rdflib's SPARQLStore (returnFormat="json") and Redland's roqet send these for every query, CONSTRUCT too
-    (CONSTRUCT, "application/sparql-results+json", "text/turtle"),
-    (CONSTRUCT, "application/sparql-results+xml", "text/turtle"),
-    (CONSTRUCT, "application/sparql-results+json, application/sparql-results+xml;q=0.9", "text/turtle"),
-    (CONSTRUCT, "text/csv", "text/turtle"),
-    (f"DESCRIBE <{ox.NamedNode('https://w3id.org/benelux-graph/id/belgium').value}>",
-     "application/sparql-results+xml", "text/turtle"),
-    # and the converse: a client that asks only for RDF gets SPARQL JSON for a SELECT or an ASK
-    (SELECT, "text/turtle", "application/sparql-results+json"),
-    ("ASK { ?s ?p ?o }", "application/rdf+xml", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "query, accept, expected",
+    [
+        # rdflib's SPARQLStore (returnFormat="json") and Redland's roqet send these for every query, CONSTRUCT too
+        (CONSTRUCT, "application/sparql-results+json", "text/turtle"),
+        (CONSTRUCT, "application/sparql-results+xml", "text/turtle"),
+        (CONSTRUCT, "application/sparql-results+json, application/sparql-results+xml;q=0.9", "text/turtle"),
+        (CONSTRUCT, "text/csv", "text/turtle"),
+        (
+            f"DESCRIBE <{ox.NamedNode('https://w3id.org/benelux-graph/id/belgium').value}>",
+            "application/sparql-results+xml",
+            "text/turtle",
+        ),
+        # and the converse: a client that asks only for RDF gets SPARQL JSON for a SELECT or an ASK
+        (SELECT, "text/turtle", "application/sparql-results+json"),
+        ("ASK { ?s ?p ?o }", "application/rdf+xml", "application/sparql-results+json"),
+    ],
+)
 def test_a_client_accepting_only_the_other_kind_gets_the_default_format(client, query, accept, expected):
     r = client.get("/sparql", params={"query": query}, headers={"accept": accept})
     assert r.status_code == 200, r.text
@@ -217,20 +264,42 @@ def test_editor_for_browsers(client):
     assert vendor.status_code == 200, "run `npm ci`: the editor's files come from node_modules"
 
 
-@pytest.mark.parametrize("request_kwargs, status, kind", [
-    ({"method": "POST", "url": "/sparql", "data": {"format": "json"}}, 400, "bad-request"),
-    ({"method": "POST", "url": "/sparql", "content": b"<x/>", "headers": {"content-type": "application/xml"}},
-     415, "unsupported-media-type"),
-    ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&query=ASK%7B%7D"}, 400, "bad-request"),
-    ({"method": "POST", "url": "/sparql?query=ASK%7B%7D", "content": b"ASK {}",
-      "headers": {"content-type": "application/sparql-query"}}, 400, "bad-request"),
-    ({"method": "POST", "url": "/sparql", "content": b"\xff\xfe",
-      "headers": {"content-type": "application/sparql-query"}}, 400, "bad-request"),
-    ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&timeout=soon"}, 400, "bad-parameter"),
-    ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&timeout=-1"}, 400, "bad-parameter"),
-    ({"method": "PUT", "url": "/sparql"}, 405, "method-not-allowed"),
-    ({"method": "GET", "url": "/nowhere"}, 404, "not-found"),
-])
+@pytest.mark.parametrize(
+    "request_kwargs, status, kind",
+    [
+        ({"method": "POST", "url": "/sparql", "data": {"format": "json"}}, 400, "bad-request"),
+        (
+            {"method": "POST", "url": "/sparql", "content": b"<x/>", "headers": {"content-type": "application/xml"}},
+            415,
+            "unsupported-media-type",
+        ),
+        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&query=ASK%7B%7D"}, 400, "bad-request"),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql?query=ASK%7B%7D",
+                "content": b"ASK {}",
+                "headers": {"content-type": "application/sparql-query"},
+            },
+            400,
+            "bad-request",
+        ),
+        (
+            {
+                "method": "POST",
+                "url": "/sparql",
+                "content": b"\xff\xfe",
+                "headers": {"content-type": "application/sparql-query"},
+            },
+            400,
+            "bad-request",
+        ),
+        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&timeout=soon"}, 400, "bad-parameter"),
+        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&timeout=-1"}, 400, "bad-parameter"),
+        ({"method": "PUT", "url": "/sparql"}, 405, "method-not-allowed"),
+        ({"method": "GET", "url": "/nowhere"}, 404, "not-found"),
+    ],
+)
 def test_protocol_errors(client, request_kwargs, status, kind):
     r = client.request(**request_kwargs)
     assert r.status_code == status, r.text
@@ -255,11 +324,14 @@ def test_bnode_and_typed_terms_round_trip(client):
 
 def test_relative_iris_resolve_against_the_documented_base(client):
     # the W3C protocol test query_content_type_construct: relative IRIs in the template, no BASE
-    r = client.get("/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
-                   headers={"accept": "application/n-triples"})
+    r = client.get(
+        "/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"accept": "application/n-triples"}
+    )
     assert r.status_code == 200, r.text
-    assert r.text.strip() == ('<https://w3id.org/benelux-graph/s> <https://w3id.org/benelux-graph/p> '
-                              '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    assert r.text.strip() == (
+        "<https://w3id.org/benelux-graph/s> <https://w3id.org/benelux-graph/p> "
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    )
     # so a relative IRI names the graph's own resources
     r = client.get("/sparql", params={"query": "ASK { <id/belgium> a bx:Country }"})
     assert r.status_code == 200 and r.json()["boolean"] is True

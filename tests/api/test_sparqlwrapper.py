@@ -29,13 +29,18 @@ from SPARQLWrapper import (
 pytestmark = pytest.mark.server
 
 PROLOGUE = "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in ("bx", "bxr", "skos", "org"))
-SELECT = PROLOGUE + """SELECT ?organisation ?member ?label WHERE {
+SELECT = (
+    PROLOGUE
+    + """SELECT ?organisation ?member ?label WHERE {
   ?m org:organization ?organisation ; org:member ?member .
   ?member skos:prefLabel ?label .
 }"""
+)
 ASK = PROLOGUE + "ASK { bxr:benelux-union a ?type }"
-CONSTRUCT = PROLOGUE + "CONSTRUCT { ?m org:member ?member ; org:organization ?o } WHERE { ?m org:member ?member ; " \
-                       "org:organization ?o }"
+CONSTRUCT = (
+    PROLOGUE + "CONSTRUCT { ?m org:member ?member ; org:organization ?o } WHERE { ?m org:member ?member ; "
+    "org:organization ?o }"
+)
 DESCRIBE = PROLOGUE + "DESCRIBE bxr:secretariat-general"
 
 
@@ -88,9 +93,13 @@ def test_select_xml(live_server, store):
             if node.tagName == "uri":
                 row[binding.getAttribute("name")] = ("uri", text)
             else:
-                row[binding.getAttribute("name")] = ("literal", text, node.getAttribute("xml:lang") or
-                                                     node.getAttribute("datatype") or
-                                                     "http://www.w3.org/2001/XMLSchema#string")
+                row[binding.getAttribute("name")] = (
+                    "literal",
+                    text,
+                    node.getAttribute("xml:lang")
+                    or node.getAttribute("datatype")
+                    or "http://www.w3.org/2001/XMLSchema#string",
+                )
         rows.add((row["organisation"], row["member"], row["label"]))
     assert rows == expected_rows(store, SELECT)
 
@@ -130,8 +139,7 @@ def test_graphs(live_server, store, query, fmt):
 
 
 @pytest.mark.parametrize("return_format", ["json", "xml"])
-def test_rdflib_sparqlstore_asking_for_sparql_results_gets_constructs_and_describes(live_server, store,
-                                                                                     return_format):
+def test_rdflib_sparqlstore_asking_for_sparql_results_gets_constructs_and_describes(live_server, store, return_format):
     # rdflib's SPARQLStore sends only its returnFormat's SPARQL result type in Accept, whatever the query's form
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 

@@ -49,8 +49,9 @@ def canonical(statements) -> set[str]:
     for st in statements:
         s, p, o = (ox_term(x) for x in st[:3])
         g = st[3] if len(st) > 3 else None
-        quads.append(ox.Quad(s, p, o, ox.NamedNode(str(g)) if g is not None and str(g) != DEFAULT
-                             else ox.DefaultGraph()))
+        quads.append(
+            ox.Quad(s, p, o, ox.NamedNode(str(g)) if g is not None and str(g) != DEFAULT else ox.DefaultGraph())
+        )
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return {str(q) for q in dataset}

@@ -52,14 +52,22 @@ def test_the_fact_page_says_the_fact_and_cites_each_sentence_with_its_span(http)
     h1 = re.sub(r"<[^>]+>|\s+", " ", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)[1]).split()
     assert " ".join(h1) == "Benelux Union cooperates with North Rhine-Westphalia"
     # both programmes state it: each sentence whole, the stating span marked, a link to it in the reader
-    assert "For instance, <mark>cooperation with North Rhine-Westphalia will be further deepened</mark>, building" in html
+    assert (
+        "For instance, <mark>cooperation with North Rhine-Westphalia will be further deepened</mark>, building" in html
+    )
     assert "<mark>Deep partnership with North Rhine-Westphalia</mark>" in html
     assert 'href="/sources/joint-work-programme-2025-2028#jwp-0185"' in html
     assert 'href="/sources/common-work-programme-2021-2024#cwp-0031"' in html
     cite = re.findall(r'<p class="cite-text">(.*?)</p>', html, re.S)
     release = r.headers["X-Benelux-Release"]
-    assert any("“cooperation with North Rhine-Westphalia will be further deepened”" in c and "Joint Work Programme 2025-2028" in c
-               and "BENELUX+ AND BEYOND" in c and release in c and FACT + NRW in c for c in cite), cite
+    assert any(
+        "“cooperation with North Rhine-Westphalia will be further deepened”" in c
+        and "Joint Work Programme 2025-2028" in c
+        and "BENELUX+ AND BEYOND" in c
+        and release in c
+        and FACT + NRW in c
+        for c in cite
+    ), cite
 
 
 def test_a_citation_and_its_selector_resolve_to_the_fact_page_at_that_source(http):
@@ -99,8 +107,12 @@ def test_the_reader_anchors_every_sentence_and_links_every_cited_span_to_its_fac
     ids = re.findall(r'<span class="sentence" id="((?:jwp|cwp)-\d{4})">', html)
     assert ids == [s["id"] for s in sentences(document)]  # every sentence, in reading order
     linked = {FACT + f for f in re.findall(r'href="/page/fact/([^"#?]+)"', html)}
-    cited = {(str(f), str(s).rsplit("/", 1)[-1]) for f, c in FACTS.subject_objects(BX.citation)
-             for s in FACTS.objects(c, BX.sentence) if str(s).rsplit("/", 1)[-1][:3] == document[0] + "wp"}
+    cited = {
+        (str(f), str(s).rsplit("/", 1)[-1])
+        for f, c in FACTS.subject_objects(BX.citation)
+        for s in FACTS.objects(c, BX.sentence)
+        if str(s).rsplit("/", 1)[-1][:3] == document[0] + "wp"
+    }
     marks = set(re.findall(r'<span class="sentence" id="([a-z]+-\d{4})">(?:(?!</span>).)*?<mark', html))
     assert marks == {sid for _, sid in cited}  # every sentence the graph cites has its span marked
     assert linked == {f for f, _ in cited}  # and links to every fact it states
@@ -118,8 +130,12 @@ def test_the_reader_marks_the_span_of_a_fact_and_links_it(http):
 
 
 def ledger_themes(document: str) -> set[str]:
-    return {f["o"].split(":", 1)[1] for s in sentences(document) for f in s.get("facts") or []
-            if isinstance(f["o"], str) and f["o"].startswith("theme:")}
+    return {
+        f["o"].split(":", 1)[1]
+        for s in sentences(document)
+        for f in s.get("facts") or []
+        if isinstance(f["o"], str) and f["o"].startswith("theme:")
+    }
 
 
 def test_compare_sorts_themes_as_the_ledgers_cite_them(http):
@@ -142,11 +158,16 @@ def test_the_compare_page_in_german(http):
     assert re.search(r'href="/sources/joint-work-programme-2025-2028#jwp-\d{4}"', html)
 
 
-@pytest.mark.parametrize("url", [f"/page/fact/{NRW}", "/sources/common-work-programme-2021-2024", "/sources",
-                                 "/compare"])
+@pytest.mark.parametrize(
+    "url", [f"/page/fact/{NRW}", "/sources/common-work-programme-2021-2024", "/sources", "/compare"]
+)
 def test_the_pages_answer_304_to_their_etag_and_head_like_get(http, url):
     first = http.get(url)
     assert first.status_code == 200 and first.headers["ETag"]
     assert http.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     head = http.head(url)
-    assert head.status_code == 200 and head.content == b"" and head.headers["content-type"] == first.headers["content-type"]
+    assert (
+        head.status_code == 200
+        and head.content == b""
+        and head.headers["content-type"] == first.headers["content-type"]
+    )

@@ -17,8 +17,14 @@ NRW = "benelux-union.cooperatesWith.north-rhine-westphalia"
 SERIOUS = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
-PAGES = ["/sources", "/sources/joint-work-programme-2025-2028?lang=nl", "/sources/common-work-programme-2021-2024?lang=fr",
-         f"/page/fact/{NRW}?lang=de", "/page/fact/belgium.nutsCode.BE", "/compare?lang=fr"]
+PAGES = [
+    "/sources",
+    "/sources/joint-work-programme-2025-2028?lang=nl",
+    "/sources/common-work-programme-2021-2024?lang=fr",
+    f"/page/fact/{NRW}?lang=de",
+    "/page/fact/belgium.nutsCode.BE",
+    "/compare?lang=fr",
+]
 
 
 @pytest.fixture(scope="module")

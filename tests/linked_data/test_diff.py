@@ -19,8 +19,10 @@ def changed_project(settings, tmp_path):
         shutil.copytree(settings.root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     path = tmp_path / "data" / "benelux-plus.ttl"
     text = path.read_text(encoding="utf-8")
-    lux = "org:member bxr:luxembourg ; org:organization bxr:greater-region ; org:role role:presidency ;\n" \
-          "    org:memberDuring bxr:period-2027-2028 ;"
+    lux = (
+        "org:member bxr:luxembourg ; org:organization bxr:greater-region ; org:role role:presidency ;\n"
+        "    org:memberDuring bxr:period-2027-2028 ;"
+    )
     assert lux in text
     text = text.replace(lux, lux.replace("period-2027-2028", "period-2025-2028"))
     text = text.replace(', "Noordse Raad"@nl', "")
@@ -57,8 +59,11 @@ def test_changes_are_grouped_by_entity_with_labels(settings, dump_dir, tmp_path)
 
 def test_unreadable_input_is_exit_2(tmp_path, dump_dir):
     (tmp_path / "broken.ttl").write_text("<a> <b> .\n")
-    for args in (["diff", str(tmp_path / "missing"), str(dump_dir)], ["diff", str(tmp_path / "broken.ttl"), str(dump_dir)],
-                 ["diff", str(tmp_path), str(dump_dir)]):
+    for args in (
+        ["diff", str(tmp_path / "missing"), str(dump_dir)],
+        ["diff", str(tmp_path / "broken.ttl"), str(dump_dir)],
+        ["diff", str(tmp_path), str(dump_dir)],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert "error:" in result.output

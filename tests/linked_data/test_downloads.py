@@ -55,8 +55,12 @@ def test_conditional_requests_answer_304(client):
     old = "Mon, 01 Jan 2001 00:00:00 GMT"
     assert client.get("/downloads/benelux-graph.nt", headers={"If-Modified-Since": old}).status_code == 200
     # If-None-Match wins over If-Modified-Since
-    assert client.get("/downloads/benelux-graph.nt",
-                      headers={"If-None-Match": '"other"', "If-Modified-Since": modified}).status_code == 200
+    assert (
+        client.get(
+            "/downloads/benelux-graph.nt", headers={"If-None-Match": '"other"', "If-Modified-Since": modified}
+        ).status_code
+        == 200
+    )
 
 
 def test_range_requests(client, dump_dir):
@@ -69,8 +73,9 @@ def test_range_requests(client, dump_dir):
     assert tail.status_code == 206 and tail.content == whole[-16:]
     stale = client.get("/downloads/benelux-graph.nq.gz", headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
     assert stale.status_code == 200 and stale.content == whole
-    fresh = client.get("/downloads/benelux-graph.nq.gz",
-                       headers={"Range": "bytes=0-9", "If-Range": stale.headers["etag"]})
+    fresh = client.get(
+        "/downloads/benelux-graph.nq.gz", headers={"Range": "bytes=0-9", "If-Range": stale.headers["etag"]}
+    )
     assert fresh.status_code == 206 and fresh.content == whole[:10]
     beyond = client.get("/downloads/benelux-graph.nq.gz", headers={"Range": f"bytes={len(whole) + 10}-"})
     assert beyond.status_code == 416
@@ -82,15 +87,20 @@ def test_range_requests(client, dump_dir):
 def test_the_jsonld_context_is_published(client, dump_dir):
     r = client.get("/context.jsonld")
     assert r.headers["content-type"].startswith("application/ld+json")
-    assert r.json() == jsonld_context() == {"@context": json.loads(
-        (dump_dir / "benelux-graph.jsonld").read_text())["@context"]}
+    assert (
+        r.json()
+        == jsonld_context()
+        == {"@context": json.loads((dump_dir / "benelux-graph.jsonld").read_text())["@context"]}
+    )
 
 
 def test_void_lists_this_servers_dumps_and_endpoint_and_the_stores_counts(client, store, publication, settings):
     r = client.get("/.well-known/void")  # asked of http://testserver: the URLs are the public base URL's
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     g = rdflib.Graph().parse(data=r.content, format="turtle")
-    assert int(g.value(DATASET, VOID.triples)) == len(publication.quads) == len(store)  # the store holds the queries' graph too
+    assert (
+        int(g.value(DATASET, VOID.triples)) == len(publication.quads) == len(store)
+    )  # the store holds the queries' graph too
     base = settings.base_url  # http://HOST:PORT of the settings, never the request's Host
     assert str(g.value(DATASET, VOID.sparqlEndpoint)) == base + "/sparql"
     dumps = {str(o) for o in g.objects(DATASET, VOID.dataDump)}

@@ -18,8 +18,14 @@ from benelux_graph.store import GraphStore
 
 from .conftest import canonical, rdflib_quads
 
-RDFLIB_SYNTAX = {"turtle": "turtle", "ntriples": "nt", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld",
-                 "rdfxml": "xml"}
+RDFLIB_SYNTAX = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "trig": "trig",
+    "nquads": "nquads",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+}
 VOID = "http://rdfs.org/ns/void#"
 
 
@@ -58,8 +64,13 @@ def test_two_runs_give_the_same_bytes_even_from_a_fresh_load(settings, publicati
 
 def test_the_dump_command_writes_the_same_bytes_in_another_process(dump_dir, tmp_path):
     out = tmp_path / "cli"
-    run = subprocess.run([sys.executable, "-m", "benelux_graph", "dump", "--out", str(out)],
-                         check=False, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "benelux_graph", "dump", "--out", str(out)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "benelux-graph.nq.gz" in run.stdout and "release" in run.stdout
     for path in dump_dir.iterdir():
@@ -121,8 +132,10 @@ def test_void_counts_equal_the_stores(publication, dump_dir, store, settings):
     def store_count(sparql: str) -> int:
         return int(next(iter(store.store.query(sparql)))[0].value)
 
-    entities = store_count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/benelux-graph/id/') && isIRI(?s)) }")
+    entities = store_count(
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/benelux-graph/id/') && isIRI(?s)) }"
+    )
     # the store holds the queries' graph: what VoID counts is what a query of the endpoint counts
     assert int(void.value(dataset, ns.entities)) == entities
     for part in void.objects(dataset, ns.classPartition):
@@ -134,8 +147,12 @@ def test_void_counts_equal_the_stores(publication, dump_dir, store, settings):
         n = store_count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{prop}> ?o }} }}")
         assert int(void.value(part, ns.triples)) == n, prop
     dumps = {str(o) for o in void.objects(dataset, ns.dataDump)}
-    assert {d.rsplit("/", 1)[-1] for d in dumps} == {f"benelux-graph.{f.extension}{gz}" for f in FORMATS
-                                                     for gz in ("", ".gz")}
-    assert (dataset, rdflib.URIRef("http://purl.org/dc/terms/license"),
-            rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert {d.rsplit("/", 1)[-1] for d in dumps} == {
+        f"benelux-graph.{f.extension}{gz}" for f in FORMATS for gz in ("", ".gz")
+    }
+    assert (
+        dataset,
+        rdflib.URIRef("http://purl.org/dc/terms/license"),
+        rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/"),
+    ) in void
     assert str(void.value(dataset, rdflib.OWL.versionInfo)) == store.release

@@ -32,8 +32,10 @@ def test_the_greater_region_page_shows_its_presidencies_and_switches_to_french(p
     # the quote behind them, cited with its document and section
     source = table.locator("tbody tr").first.locator("sup.ref a").first.get_attribute("href")
     citation = page.locator(source)
-    assert "held by Wallonia and the German-speaking Community in 2025-2026, and Luxembourg in 2027-2028" \
+    assert (
+        "held by Wallonia and the German-speaking Community in 2025-2026, and Luxembourg in 2027-2028"
         in citation.locator("blockquote").inner_text()
+    )
     caption = citation.locator("figcaption").inner_text()
     assert "Joint Work Programme 2025-2028" in caption and "BENELUX+ AND BEYOND" in caption
     assert page.locator("#visualiser-link").get_attribute("href").startswith("/benelux-plus?focus=https%3A")

@@ -13,9 +13,12 @@ from benelux_graph.dumps import QUERIES_GRAPH
 from benelux_graph.namespaces import GRAPH
 
 RDF = {  # media type -> pyoxigraph format
-    "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG, "application/n-quads": ox.RdfFormat.N_QUADS,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
 }
 
 
@@ -32,9 +35,13 @@ def graph_quads(store, iri: str) -> set[ox.Quad]:
 def test_every_named_graph_of_void_resolves(http, store):
     void = ox.Store()
     void.load(http.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, format=ox.RdfFormat.TURTLE)
-    graphs = {s.value for s, in void.query(
-        "SELECT DISTINCT ?g { ?d <http://rdfs.org/ns/void#subset> ?g . "
-        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/benelux-graph/graph/')) }")}
+    graphs = {
+        s.value
+        for (s,) in void.query(
+            "SELECT DISTINCT ?g { ?d <http://rdfs.org/ns/void#subset> ?g . "
+            "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/benelux-graph/graph/')) }"
+        )
+    }
     assert str(GRAPH["data/countries"]) in graphs and QUERIES_GRAPH in graphs, graphs
     for iri in graphs:
         r = http.get("/" + iri.split("https://w3id.org/benelux-graph/", 1)[1], headers={"Accept": "text/turtle"})
@@ -50,8 +57,9 @@ def test_a_named_graph_in_every_rdf_format_holds_its_statements(http, store, pat
     assert r.headers["content-type"].split(";")[0] == media_type and "Accept" in r.headers["vary"]
     parsed = list(ox.parse(r.content, format=RDF[media_type]))
     expected = graph_quads(store, iri)
-    assert len({(q.subject, q.predicate, q.object) for q in parsed if not isinstance(q.subject, ox.BlankNode)}) == \
-        len({(q.subject, q.predicate, q.object) for q in expected if not isinstance(q.subject, ox.BlankNode)})
+    assert len({(q.subject, q.predicate, q.object) for q in parsed if not isinstance(q.subject, ox.BlankNode)}) == len(
+        {(q.subject, q.predicate, q.object) for q in expected if not isinstance(q.subject, ox.BlankNode)}
+    )
     assert len(parsed) == len(expected)
     if media_type in ("application/trig", "application/n-quads"):  # the graph keeps its name
         assert {q.graph_name for q in parsed} == {ox.NamedNode(iri)}
@@ -71,11 +79,14 @@ def test_an_unknown_graph_is_404_in_the_error_shape(http):
     assert "/.well-known/void" in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("accept, location, media_type, fmt", [
-    ("text/plain", "/data/belgium.nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/n-quads", "/data/belgium.nq", "application/n-quads", ox.RdfFormat.N_QUADS),
-    ("application/trig", "/data/belgium.trig", "application/trig", ox.RdfFormat.TRIG),
-])
+@pytest.mark.parametrize(
+    "accept, location, media_type, fmt",
+    [
+        ("text/plain", "/data/belgium.nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/n-quads", "/data/belgium.nq", "application/n-quads", ox.RdfFormat.N_QUADS),
+        ("application/trig", "/data/belgium.trig", "application/trig", ox.RdfFormat.TRIG),
+    ],
+)
 def test_an_entity_iri_answers_text_plain_n_quads_and_trig(http, accept, location, media_type, fmt):
     r = http.get("/id/belgium", headers={"Accept": accept})
     assert r.status_code == 303 and r.headers["location"] == location
@@ -88,8 +99,7 @@ def test_an_entity_iri_answers_text_plain_n_quads_and_trig(http, accept, locatio
 def test_the_endpoint_holds_what_void_counts(http):
     void = ox.Store()
     void.load(http.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, format=ox.RdfFormat.TURTLE)
-    counts = {s.value: int(n.value) for s, n in void.query(
-        "SELECT ?d ?n { ?d <http://rdfs.org/ns/void#triples> ?n }")}
+    counts = {s.value: int(n.value) for s, n in void.query("SELECT ?d ?n { ?d <http://rdfs.org/ns/void#triples> ?n }")}
 
     def count(where: str) -> int:
         r = http.get("/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) {{ {where} }}"})

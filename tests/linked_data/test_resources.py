@@ -19,22 +19,29 @@ from .conftest import AsgiClient
 
 BXR = "https://w3id.org/benelux-graph/id/"
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
-SYNTAX = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-          "application/rdf+xml": "xml"}
+SYNTAX = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@pytest.mark.parametrize(("accept", "location"), [
-    (BROWSER, "/page/greater-region"),
-    ("text/html", "/page/greater-region"),
-    ("text/turtle", "/data/greater-region.ttl"),
-    ("application/n-triples", "/data/greater-region.nt"),
-    ("application/ld+json", "/data/greater-region.jsonld"),
-    ("application/json", "/data/greater-region.jsonld"),
-    ("application/rdf+xml", "/data/greater-region.rdf"),
-    ("text/turtle;q=0.5, application/ld+json", "/data/greater-region.jsonld"),
-    ("text/n3", "/data/greater-region.ttl"),
-])
+@pytest.mark.parametrize(
+    ("accept", "location"),
+    [
+        (BROWSER, "/page/greater-region"),
+        ("text/html", "/page/greater-region"),
+        ("text/turtle", "/data/greater-region.ttl"),
+        ("application/n-triples", "/data/greater-region.nt"),
+        ("application/ld+json", "/data/greater-region.jsonld"),
+        ("application/json", "/data/greater-region.jsonld"),
+        ("application/rdf+xml", "/data/greater-region.rdf"),
+        ("text/turtle;q=0.5, application/ld+json", "/data/greater-region.jsonld"),
+        ("text/n3", "/data/greater-region.ttl"),
+    ],
+)
 def test_an_entity_iri_answers_303_by_accept(client, accept, location):
     r = client.get("/id/greater-region", headers={"Accept": accept})
     assert r.status_code == 303
@@ -46,8 +53,10 @@ def test_the_format_parameter_and_lang_carry_through_the_redirect(client):
     assert client.get("/id/greater-region?format=nt").headers["location"] == "/data/greater-region.nt"
     r = client.get("/id/greater-region?lang=fr", headers={"Accept": "text/html"})
     assert r.headers["location"] == "/page/greater-region?lang=fr"
-    assert client.get("/id/theme/energy", headers={"Accept": "text/turtle"}).headers["location"] == \
-        "/data/theme/energy.ttl"
+    assert (
+        client.get("/id/theme/energy", headers={"Accept": "text/turtle"}).headers["location"]
+        == "/data/theme/energy.ttl"
+    )
 
 
 def test_an_unacceptable_type_is_406_in_the_error_shape(client):
@@ -56,8 +65,15 @@ def test_an_unacceptable_type_is_406_in_the_error_shape(client):
     assert r.json()["error"]["type"] == "not-acceptable"
 
 
-@pytest.mark.parametrize("extension,media_type", [("ttl", "text/turtle"), ("nt", "application/n-triples"),
-                                                  ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml")])
+@pytest.mark.parametrize(
+    "extension,media_type",
+    [
+        ("ttl", "text/turtle"),
+        ("nt", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+    ],
+)
 def test_the_description_holds_both_directions_nary_nodes_periods_and_sources(client, extension, media_type):
     r = client.get(f"/data/greater-region.{extension}")
     assert r.status_code == 200
@@ -69,7 +85,9 @@ def test_the_description_holds_both_directions_nary_nodes_periods_and_sources(cl
     assert (rdflib.URIRef(BXR + "benelux-union"), cooperates, region) in g  # incoming
     memberships = set(g.subjects(ORG.organization, region))
     assert {str(m).rsplit("/", 1)[-1] for m in memberships} >= {
-        "membership-wallonia-greater-region-presidency", "membership-luxembourg-greater-region-presidency"}
+        "membership-wallonia-greater-region-presidency",
+        "membership-luxembourg-greater-region-presidency",
+    }
     lux = rdflib.URIRef(BXR + "membership-luxembourg-greater-region-presidency")
     period = g.value(lux, ORG.memberDuring)
     assert str(period).endswith("period-2027-2028")
@@ -86,8 +104,10 @@ def test_descriptions_have_validators_and_answer_304(client):
     r = client.get("/data/greater-region.ttl")
     etag = r.headers["etag"]
     assert client.get("/data/greater-region.ttl", headers={"If-None-Match": etag}).status_code == 304
-    assert client.get("/data/greater-region.ttl",
-                      headers={"If-Modified-Since": r.headers["last-modified"]}).status_code == 304
+    assert (
+        client.get("/data/greater-region.ttl", headers={"If-Modified-Since": r.headers["last-modified"]}).status_code
+        == 304
+    )
 
 
 def test_the_page_speaks_the_readers_language(client):
@@ -164,17 +184,20 @@ def test_search_finds_labels_in_the_four_languages(client):
     assert client.get("/search", params={"q": "x" * 201}).status_code == 400
 
 
-@pytest.mark.parametrize(("path", "accept", "kind"), [
-    ("/ontology", BROWSER, "text/html"),
-    ("/ontology", "text/turtle", "text/turtle"),
-    ("/ontology", "application/n-triples", "application/n-triples"),
-    ("/ontology", "application/ld+json", "application/ld+json"),
-    ("/ontology", "application/rdf+xml", "application/rdf+xml"),
-    ("/shapes", BROWSER, "text/html"),
-    ("/shapes", "text/turtle", "text/turtle"),
-    ("/shapes", "application/ld+json", "application/ld+json"),
-    ("/shapes", "application/rdf+xml", "application/rdf+xml"),
-])
+@pytest.mark.parametrize(
+    ("path", "accept", "kind"),
+    [
+        ("/ontology", BROWSER, "text/html"),
+        ("/ontology", "text/turtle", "text/turtle"),
+        ("/ontology", "application/n-triples", "application/n-triples"),
+        ("/ontology", "application/ld+json", "application/ld+json"),
+        ("/ontology", "application/rdf+xml", "application/rdf+xml"),
+        ("/shapes", BROWSER, "text/html"),
+        ("/shapes", "text/turtle", "text/turtle"),
+        ("/shapes", "application/ld+json", "application/ld+json"),
+        ("/shapes", "application/rdf+xml", "application/rdf+xml"),
+    ],
+)
 def test_the_ontology_and_the_shapes_by_content_negotiation(client, store, path, accept, kind):
     r = client.get(path, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(kind)
@@ -190,11 +213,15 @@ def test_the_ontology_page_documents_every_class_and_property_with_anchors(clien
     html = client.get("/ontology").text
     onto = store.rdflib_graph(store.graphs("ontology"))
     bx = "https://w3id.org/benelux-graph/ontology#"
-    terms = {str(s) for t in (rdflib.OWL.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
-             for s in onto.subjects(rdflib.RDF.type, t) if str(s).startswith(bx)}
+    terms = {
+        str(s)
+        for t in (rdflib.OWL.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
+        for s in onto.subjects(rdflib.RDF.type, t)
+        if str(s).startswith(bx)
+    }
     assert len(terms) > 40
     for term in terms:
-        assert f'id="{term[len(bx):]}"' in html, term
+        assert f'id="{term[len(bx) :]}"' in html, term
     assert "A council, commission, contact point" in html  # bx:Body's comment
     assert client.get("/ontology.ttl").content == (store.files[store.graphs("ontology")[0]]).read_bytes()
     assert client.get("/ontology/0.1.0", headers={"Accept": "text/turtle"}).status_code == 200
@@ -222,7 +249,8 @@ def test_labels_and_quotes_are_escaped(tmp_path, settings):
     for folder in ("ontology", "queries"):
         shutil.copytree(settings.root / folder, tmp_path / folder)
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "evil.ttl").write_text("""
+    (tmp_path / "data" / "evil.ttl").write_text(
+        """
 @prefix bx: <https://w3id.org/benelux-graph/ontology#> .
 @prefix bxr: <https://w3id.org/benelux-graph/id/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -231,7 +259,9 @@ def test_labels_and_quotes_are_escaped(tmp_path, settings):
 bxr:evil a bx:Body ; skos:prefLabel "<script>alert('label')</script>"@en ;
   dcterms:source <javascript:alert(1)> ; prov:wasDerivedFrom bxr:evil-passage .
 bxr:evil-passage a bx:SourcePassage ; bx:quote "<img src=x onerror=alert(1)>"@en ; bx:sectionTitle "<b>s</b>" .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     local = replace(Settings(root=tmp_path), workers=1)
     c = AsgiClient(create_app(local, GraphStore.load(local)))
     try:
@@ -249,8 +279,18 @@ bxr:evil-passage a bx:SourcePassage ; bx:quote "<img src=x onerror=alert(1)>"@en
     assert json.dumps(found)  # JSON carries the text as it is
 
 
-@pytest.mark.parametrize("path", ["/id/%3Cscript%3E", "/page/a%20b", "/data/x%7By.ttl", "/id/", "/page/",
-                                  "/id/%22onmouseover%3D", "/data/greater-region.exe"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/%3Cscript%3E",
+        "/page/a%20b",
+        "/data/x%7By.ttl",
+        "/id/",
+        "/page/",
+        "/id/%22onmouseover%3D",
+        "/data/greater-region.exe",
+    ],
+)
 def test_malformed_paths_are_404_never_500(client, path):
     r = client.get(path, headers={"Accept": BROWSER})
     assert r.status_code == 404, (path, r.status_code)

@@ -24,11 +24,14 @@ PREFIXES = """@prefix bx: <https://w3id.org/benelux-graph/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 """
 # A membership with no role and no source passage, pointing to a passage-less forum
-INVALID = PREFIXES + """
+INVALID = (
+    PREFIXES
+    + """
 bxr:membership-example-invalid a org:Membership ;
     org:member bxr:luxembourg ;
     org:organization bxr:greater-region .
 """
+)
 TURTLE = {"Content-Type": "text/turtle"}
 
 
@@ -67,12 +70,15 @@ def test_nothing_is_stored(client, invalid_report, store):
 
 
 def test_a_syntax_error_gives_line_and_column(client):
-    r = client.post("/validate", content=(PREFIXES + "bxr:x a bx:Body ;\n    skos:prefLabel .\n").encode(),
-                    headers=TURTLE)
+    r = client.post(
+        "/validate", content=(PREFIXES + "bxr:x a bx:Body ;\n    skos:prefLabel .\n").encode(), headers=TURTLE
+    )
     assert r.status_code == 400
     error = r.json()["error"]
     assert error["type"] == "syntax-error" and error["line"] == 9 and error["column"] >= 1
-    bad_json = client.post("/validate", content=b'{"@id": "x",\n  "a": }', headers={"Content-Type": "application/ld+json"})
+    bad_json = client.post(
+        "/validate", content=b'{"@id": "x",\n  "a": }', headers={"Content-Type": "application/ld+json"}
+    )
     assert bad_json.status_code == 400 and bad_json.json()["error"]["line"] == 2
 
 
@@ -82,15 +88,23 @@ def test_jsonld_is_read_with_an_inline_or_the_projects_context_only():
         "@context": "https://w3id.org/benelux-graph/context.jsonld",
         "@id": "bxr:membership-luxembourg-greater-region-presidency-example",
         "@type": "org:Membership",
-        "org:member": {"@id": "bxr:luxembourg"}, "org:organization": {"@id": "bxr:greater-region"},
-        "org:role": {"@id": "role:presidency"}, "org:memberDuring": {"@id": "bxr:period-2027-2028"},
+        "org:member": {"@id": "bxr:luxembourg"},
+        "org:organization": {"@id": "bxr:greater-region"},
+        "org:role": {"@id": "role:presidency"},
+        "org:memberDuring": {"@id": "bxr:period-2027-2028"},
         "prov:wasDerivedFrom": {"@id": "src:benelux-plus-3"},
     }
     assert sorted(map(str, parse_contribution(json.dumps(document).encode(), "jsonld"))) == as_turtle
-    inline = {**document, "@context": {"bxr": "https://w3id.org/benelux-graph/id/",
-                                       "src": "https://w3id.org/benelux-graph/id/source/",
-                                       "role": "https://w3id.org/benelux-graph/id/role/",
-                                       "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#"}}
+    inline = {
+        **document,
+        "@context": {
+            "bxr": "https://w3id.org/benelux-graph/id/",
+            "src": "https://w3id.org/benelux-graph/id/source/",
+            "role": "https://w3id.org/benelux-graph/id/role/",
+            "org": "http://www.w3.org/ns/org#",
+            "prov": "http://www.w3.org/ns/prov#",
+        },
+    }
     assert sorted(map(str, parse_contribution(json.dumps(inline).encode(), "jsonld"))) == as_turtle
 
 
@@ -111,11 +125,14 @@ def test_a_remote_context_is_refused_and_never_fetched(client):
     threading.Thread(target=canary.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{canary.server_address[1]}/context.jsonld"
-        for doc in ({"@context": url, "@id": "http://example.org/a", "http://example.org/p": "x"},
-                    {"@context": [{"ex": "http://example.org/"}, url], "@id": "ex:a"},
-                    {"@graph": [{"@context": url, "@id": "http://example.org/a"}]}):
-            r = client.post("/validate", content=json.dumps(doc).encode(),
-                            headers={"Content-Type": "application/ld+json"})
+        for doc in (
+            {"@context": url, "@id": "http://example.org/a", "http://example.org/p": "x"},
+            {"@context": [{"ex": "http://example.org/"}, url], "@id": "ex:a"},
+            {"@graph": [{"@context": url, "@id": "http://example.org/a"}]},
+        ):
+            r = client.post(
+                "/validate", content=json.dumps(doc).encode(), headers={"Content-Type": "application/ld+json"}
+            )
             assert r.status_code == 400 and r.json()["error"]["type"] == "remote-context", doc
     finally:
         canary.shutdown()
@@ -131,8 +148,10 @@ def test_limits_and_media_types(settings, store, client):
     finally:
         small.runner.shutdown()
     assert client.post("/validate", content=b"x", headers={"Content-Type": "text/plain"}).status_code == 415
-    assert client.post("/validate", content=PREFIXES.encode(), headers=TURTLE).json()["error"]["type"] == \
-        "empty-contribution"
+    assert (
+        client.post("/validate", content=PREFIXES.encode(), headers=TURTLE).json()["error"]["type"]
+        == "empty-contribution"
+    )
 
 
 def test_the_page_posts_a_form_and_shows_the_report(client):

@@ -14,9 +14,24 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.server
 def test_bench_smoke(tmp_path):
     out = tmp_path / "bench.md"
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--servers",
-                           "benelux-graph,trivial", "--sizes", "2000", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--smoke",
+            "--servers",
+            "benelux-graph,trivial",
+            "--sizes",
+            "2000",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     text = out.read_text()
     assert "| benelux-graph | varied | 8 |" in text and "| trivial-route | repeated | 8 |" in text

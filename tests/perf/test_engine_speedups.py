@@ -14,6 +14,7 @@ from benelux_graph.store import GraphStore, bind_variables
 
 def rows(result) -> set:
     """Rows as comparable tuples; a literal by its sorted characters (GROUP_CONCAT's order is undefined)."""
+
     def norm(t):
         if t is None:
             return None
@@ -22,6 +23,7 @@ def rows(result) -> set:
         if isinstance(t, ox.Literal):
             return ("literal", "".join(sorted(t.value)), t.language or t.datatype.value)
         return str(t)
+
     return {tuple(norm(t) for t in row) for row in result.rows}
 
 
@@ -45,16 +47,27 @@ def test_graph_selection_is_unchanged_by_the_merge(stores):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     named = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     countries = ("https://w3id.org/benelux-graph/graph/data/countries",)
-    for job in (Job(count), Job(named), Job(count, default_graphs=countries),
-                Job("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/benelux-graph/graph/shapes/common> "
-                    "WHERE { ?s ?p ?o }", query_has_dataset=True)):
+    for job in (
+        Job(count),
+        Job(named),
+        Job(count, default_graphs=countries),
+        Job(
+            "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/benelux-graph/graph/shapes/common> WHERE { ?s ?p ?o }",
+            query_has_dataset=True,
+        ),
+    ):
         assert rows(execute(merged, job)) == rows(execute(plain, job)), job.query
 
 
 def test_an_answer_written_in_the_worker_is_the_one_written_by_the_server(stores):
     plain, _ = stores
-    select = execute(plain, Job("SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } ORDER BY ?s ?label",
-                                prefixes={"skos": "http://www.w3.org/2004/02/skos/core#"}))
+    select = execute(
+        plain,
+        Job(
+            "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } ORDER BY ?s ?label",
+            prefixes={"skos": "http://www.w3.org/2004/02/skos/core#"},
+        ),
+    )
     for fmt in RESULTS:
         out = written(select, (fmt.name, None))
         assert out.body == serialize(select, fmt) and out.size == select.size and not out.rows
@@ -76,8 +89,7 @@ def test_run_async_waits_its_turn_for_a_worker(settings, store):
     heavy = Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
 
     async def scenario():
-        answers = await asyncio.gather(*(engine.run_async(Job(f"SELECT ({i} AS ?i) WHERE {{}}"), 10)
-                                         for i in range(5)))
+        answers = await asyncio.gather(*(engine.run_async(Job(f"SELECT ({i} AS ?i) WHERE {{}}"), 10) for i in range(5)))
         assert [a.rows[0][0].value for a in answers] == ["0", "1", "2", "3", "4"]
         busy = asyncio.ensure_future(engine.run_async(heavy, 1.5))
         await asyncio.sleep(0.2)

@@ -51,8 +51,12 @@ class ServerProcess:
 
     def start(self, timeout: float = 90) -> ServerProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, str(HERE / "serve_app.py"), json.dumps(self.settings)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "serve_app.py"), json.dumps(self.settings)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         deadline = time.monotonic() + timeout
@@ -107,8 +111,12 @@ def client(live_server):
 @pytest.fixture(scope="session")
 def capped_server(settings, store):
     """Small limits: 5 rows, 2 s, 2,000-byte queries, 4,000-byte bodies; one worker."""
-    with LiveServer(reliability_settings(settings, workers=1, max_rows=5, max_query_bytes=2_000,
-                                         max_body_bytes=4_000, query_timeout=2.0), store) as server:
+    with LiveServer(
+        reliability_settings(
+            settings, workers=1, max_rows=5, max_query_bytes=2_000, max_body_bytes=4_000, query_timeout=2.0
+        ),
+        store,
+    ) as server:
         yield server
 
 

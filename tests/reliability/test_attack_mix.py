@@ -50,17 +50,22 @@ def chain(n: int) -> bytes:
     return json.dumps({"@context": context, "@id": "http://e/x", "t0": "v"}).encode()
 
 
-PARTNERS = (f"<{ID}cooperation-many> a <{BX}Cooperation> ;\n  <{BX}partner> "
-            + " , ".join(f"<{ID}partner-{i}>" for i in range(1_200)) + " .\n").encode()
+PARTNERS = (
+    f"<{ID}cooperation-many> a <{BX}Cooperation> ;\n  <{BX}partner> "
+    + " , ".join(f"<{ID}partner-{i}>" for i in range(1_200))
+    + " .\n"
+).encode()
 NESTED_TURTLE = b"<http://ex/s> <http://ex/p> " + b"(" * 499_000 + b"1" + b")" * 499_000 + b" oops"
 NESTED_JSON = b"[" * 2_000 + b"]" * 2_000
 LONG_PATH = "/page/" + "-".join(f"w{i:04d}" for i in range(8_000))
-DOUBLING = ("SELECT ?x20 { BIND(\"ab\" AS ?x0) "
-            + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(20)) + " }")
+DOUBLING = (
+    'SELECT ?x20 { BIND("ab" AS ?x0) ' + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(20)) + " }"
+)
 
 
 def attacks() -> dict[str, callable]:
     """name -> an async function sending one such request with the given client."""
+
     async def post(c, body, kind):
         return await c.post("/validate", content=body, headers={"Content-Type": kind})
 
@@ -139,7 +144,8 @@ async def under_attack(url: str, seconds: float) -> tuple[list[float], dict]:
         slow = loop.run_in_executor(pool, slow_headers, url, seconds)
         ordinary = loop.run_in_executor(proc, ordinary_in_a_process, url, seconds)
         await asyncio.gather(
-            *(attacker(url, n, send, seconds, answers[name]) for n, (name, send) in enumerate(attacks().items())))
+            *(attacker(url, n, send, seconds, answers[name]) for n, (name, send) in enumerate(attacks().items()))
+        )
         await slow
         return await ordinary, answers
 
@@ -163,9 +169,11 @@ def test_the_audits_attacks_at_once_neither_stop_the_server_nor_slow_an_ordinary
         attacked, answers = run(under_attack(url, SECONDS))
         health = httpx.get(url + "/healthz", timeout=30).json()
         log = url.log.read_text(errors="replace")
-    print(f"\nordinary client: quiet {len(quiet)} requests, p50 {statistics.median(quiet) * 1000:.0f} ms, "
-          f"p99 {p99(quiet) * 1000:.0f} ms; under attack {len(attacked)} requests, "
-          f"p50 {statistics.median(attacked) * 1000:.0f} ms, p99 {p99(attacked) * 1000:.0f} ms")
+    print(
+        f"\nordinary client: quiet {len(quiet)} requests, p50 {statistics.median(quiet) * 1000:.0f} ms, "
+        f"p99 {p99(quiet) * 1000:.0f} ms; under attack {len(attacked)} requests, "
+        f"p50 {statistics.median(attacked) * 1000:.0f} ms, p99 {p99(attacked) * 1000:.0f} ms"
+    )
     print("attack answers:", answers)
     assert health["status"] == "ok", health
     assert "Traceback" not in log, log[-3000:]

@@ -39,8 +39,15 @@ def doubling(times: int) -> str:
 
 @pytest.fixture(scope="module")
 def limited(settings, store):
-    s = reliability_settings(settings, workers=2, query_timeout=3.0, min_query_timeout=1.0, query_budget=60,
-                             max_answer_bytes=MAX_BYTES, query_memory=300_000_000)
+    s = reliability_settings(
+        settings,
+        workers=2,
+        query_timeout=3.0,
+        min_query_timeout=1.0,
+        query_budget=60,
+        max_answer_bytes=MAX_BYTES,
+        query_memory=300_000_000,
+    )
     with LiveServer(s, store) as server:
         server.wait_for_workers(2)
         yield server
@@ -60,6 +67,7 @@ def error_of(r: httpx.Response, status: int, kind: str) -> str:
 
 
 # --- the timeout floor and the query budget -------------------------------------------------------------------
+
 
 def test_a_tiny_timeout_does_not_kill_a_worker(limited):
     pids = limited.engine.worker_pids
@@ -99,6 +107,7 @@ def test_a_killed_worker_costs_the_full_time_limit_of_the_budget(limited):
 
 # --- answers capped in bytes ----------------------------------------------------------------------------------
 
+
 def test_a_doubling_query_gets_a_cut_answer_not_megabytes(limited):
     with from_address(limited, "127.0.0.15") as c:
         r = c.get("/sparql", params={"query": doubling(20)})  # one 16 MB string
@@ -112,15 +121,25 @@ SELECT_MANY = "SELECT ?s ?p ?o ?x { ?s ?p ?o . VALUES ?x { 1 2 3 } }"  # some 13
 CONSTRUCT_MANY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"  # 4,354 triples, about 800 KB
 
 
-@pytest.mark.parametrize("query, fmt", [
-    (SELECT_MANY, "json"), (SELECT_MANY, "xml"), (SELECT_MANY, "csv"), (SELECT_MANY, "tsv"),
-    (CONSTRUCT_MANY, "turtle"), (CONSTRUCT_MANY, "ntriples"), (CONSTRUCT_MANY, "jsonld"),
-    (CONSTRUCT_MANY, "rdfxml"), (CONSTRUCT_MANY, "trig"),
-])
+@pytest.mark.parametrize(
+    "query, fmt",
+    [
+        (SELECT_MANY, "json"),
+        (SELECT_MANY, "xml"),
+        (SELECT_MANY, "csv"),
+        (SELECT_MANY, "tsv"),
+        (CONSTRUCT_MANY, "turtle"),
+        (CONSTRUCT_MANY, "ntriples"),
+        (CONSTRUCT_MANY, "jsonld"),
+        (CONSTRUCT_MANY, "rdfxml"),
+        (CONSTRUCT_MANY, "trig"),
+    ],
+)
 def test_answers_are_cut_at_the_byte_limit_in_every_format_and_still_parse(limited, query, fmt):
     with from_address(limited, "127.0.0.16") as c:
-        r = c.get("/sparql", params={"query": query, "format": fmt, "timeout": "3"},
-                  headers={"Cache-Control": "no-cache"})
+        r = c.get(
+            "/sparql", params={"query": query, "format": fmt, "timeout": "3"}, headers={"Cache-Control": "no-cache"}
+        )
     assert r.status_code == 200, r.text
     assert MAX_BYTES / 2 < len(r.content) <= MAX_BYTES, len(r.content)  # cut, and not much more than needed
     assert r.headers["x-benelux-truncated"] == "true"
@@ -133,12 +152,18 @@ def test_answers_are_cut_at_the_byte_limit_in_every_format_and_still_parse(limit
         rows = list(csv.reader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t"))
         assert len(rows) > 100
     else:
-        rdf = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-               "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG}[fmt]
+        rdf = {
+            "turtle": ox.RdfFormat.TURTLE,
+            "ntriples": ox.RdfFormat.N_TRIPLES,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "rdfxml": ox.RdfFormat.RDF_XML,
+            "trig": ox.RdfFormat.TRIG,
+        }[fmt]
         assert len(list(ox.parse(r.content, format=rdf))) > 100
 
 
 # --- memory ---------------------------------------------------------------------------------------------------
+
 
 def test_a_query_needing_too_much_memory_stops_its_worker_only(limited):
     with from_address(limited, "127.0.0.17") as c:
@@ -151,6 +176,7 @@ def test_a_query_needing_too_much_memory_stops_its_worker_only(limited):
 
 
 # --- crashes --------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV], ids=["SIGKILL", "SIGSEGV"])
 def test_a_worker_crashing_mid_query_fails_that_request_only(limited, sig):
@@ -184,6 +210,7 @@ def test_a_worker_crashing_mid_query_fails_that_request_only(limited, sig):
 
 # --- the server process under its supervisor --------------------------------------------------------------------
 
+
 def children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
@@ -216,8 +243,12 @@ def wait_healthy(url: str, timeout: float) -> float:
 def test_a_killed_server_process_is_replaced_on_the_same_port():
     port = free_port()
     env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_WORKERS": "1"}
-    serve = subprocess.Popen(["benelux-graph", "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve = subprocess.Popen(
+        ["benelux-graph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, 120)

@@ -25,8 +25,10 @@ CROSS_JOIN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: a query that finishes, after about a second of work (millions of pairs of triples counted)
 # About a second or two of work whatever the data holds: pairs of the ontology's triples, 24 times (over the whole
 # graph it took 2 s on 2,868 triples and over the 10 s limit on 13,946).
-PAIRS = ("SELECT (COUNT(*) AS ?n) { VALUES ?k { " + " ".join(map(str, range(24))) + " } "
-         "GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?a ?b ?c . ?d ?e ?f FILTER(isIRI(?f)) } }")
+PAIRS = (
+    "SELECT (COUNT(*) AS ?n) { VALUES ?k { " + " ".join(map(str, range(24))) + " } "
+    "GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?a ?b ?c . ?d ?e ?f FILTER(isIRI(?f)) } }"
+)
 
 
 def run(coroutine):
@@ -149,13 +151,16 @@ def test_over_http_a_lone_address_fills_every_worker_and_another_still_gets_one(
 
         async def scenario():
             def client(host: str) -> httpx.AsyncClient:
-                return httpx.AsyncClient(base_url=server.url, timeout=60,
-                                         transport=httpx.AsyncHTTPTransport(local_address=host))
+                return httpx.AsyncClient(
+                    base_url=server.url, timeout=60, transport=httpx.AsyncHTTPTransport(local_address=host)
+                )
 
             async with client("127.0.0.2") as hog, client("127.0.0.3") as other:
+
                 async def timed(text: str, timeout: str = "10") -> tuple[httpx.Response, float]:
-                    r = await hog.get("/sparql", params={"query": text, "timeout": timeout},
-                                      headers={"Cache-Control": "no-cache"})
+                    r = await hog.get(
+                        "/sparql", params={"query": text, "timeout": timeout}, headers={"Cache-Control": "no-cache"}
+                    )
                     return r, time.monotonic()
 
                 answers = await asyncio.gather(*(timed(PAIRS + f" # {i}") for i in range(2)))
@@ -166,16 +171,20 @@ def test_over_http_a_lone_address_fills_every_worker_and_another_still_gets_one(
                     runs.append((end - busy, end))
                     assert queued < 0.5, queued  # one after the other: the second waits the first's whole run
                 assert max(s for s, _ in runs) < min(e for _, e in runs), runs  # the runs overlap in time
-                print("lone address, runs (start, end) relative:", [(round(s - runs[0][0], 3),
-                                                                      round(e - runs[0][0], 3)) for s, e in runs])
+                print(
+                    "lone address, runs (start, end) relative:",
+                    [(round(s - runs[0][0], 3), round(e - runs[0][0], 3)) for s, e in runs],
+                )
 
                 start = time.monotonic()
                 slow = [asyncio.ensure_future(timed(CROSS_JOIN + f" # {i}", "4")) for i in range(2)]
                 await asyncio.sleep(0.5)
                 asked = time.monotonic()
-                r = await other.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                                    headers={"Cache-Control": "no-cache",
-                                             "Accept": "application/sparql-results+json"})
+                r = await other.get(
+                    "/sparql",
+                    params={"query": "ASK { ?s ?p ?o }"},
+                    headers={"Cache-Control": "no-cache", "Accept": "application/sparql-results+json"},
+                )
                 elapsed = time.monotonic() - asked
                 print(f"newcomer's cheap query answered in {elapsed * 1000:.0f} ms while the workers were held")
                 assert r.status_code == 200 and r.json()["boolean"] is True

@@ -63,8 +63,9 @@ def test_a_killed_worker_fails_its_request_cleanly_and_is_replaced(one_worker):
     assert error["type"] == "engine-unavailable"
     # the next requests succeed, on a new worker
     for i in range(5):  # texts never sent before: a worker answers, not a result cache
-        ok = httpx.get(one_worker.url + "/sparql", params={"query": f"ASK {{ bxr:benelux-union ?p ?o }} # {i}"},
-                       timeout=60)
+        ok = httpx.get(
+            one_worker.url + "/sparql", params={"query": f"ASK {{ bxr:benelux-union ?p ?o }} # {i}"}, timeout=60
+        )
         assert ok.status_code == 200 and ok.json()["boolean"] is True, ok.text
     one_worker.wait_for_workers(1 + SPARE)
     assert pid not in one_worker.engine.worker_pids and len(one_worker.engine.worker_pids) == 1 + SPARE
@@ -76,18 +77,28 @@ def test_a_killed_worker_is_answered_503(one_worker):
     is_error_shape(r, 503)
 
 
-@pytest.mark.parametrize("addition", [
-    b'\nbxr:broken a bx:Region ;\n    skos:prefLabel "unterminated@en .\n',
-    b"\nbxr:broken bx:locatedIn <not an iri> .\n",
-    b'\nbxr:broken skos:prefLabel "\xff\xfe"@en .\n',  # not UTF-8
-], ids=["syntax", "bad-iri", "invalid-utf8"])
+@pytest.mark.parametrize(
+    "addition",
+    [
+        b'\nbxr:broken a bx:Region ;\n    skos:prefLabel "unterminated@en .\n',
+        b"\nbxr:broken bx:locatedIn <not an iri> .\n",
+        b'\nbxr:broken skos:prefLabel "\xff\xfe"@en .\n',  # not UTF-8
+    ],
+    ids=["syntax", "bad-iri", "invalid-utf8"],
+)
 def test_serve_refuses_a_broken_data_file_with_file_line_and_reason(project_copy, addition):
     with open(project_copy / "data" / "regions.ttl", "ab") as f:
         f.write(addition)
     lines = (project_copy / "data" / "regions.ttl").read_bytes().count(b"\n")
     env = {**os.environ, "BENELUX_ROOT": str(project_copy), "BENELUX_PORT": str(free_port())}
-    done = subprocess.run(["benelux-graph", "serve", "--host", "127.0.0.1"], env=env, capture_output=True, check=False,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        ["benelux-graph", "serve", "--host", "127.0.0.1"],
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     message = done.stderr.strip()
@@ -98,6 +109,7 @@ def test_serve_refuses_a_broken_data_file_with_file_line_and_reason(project_copy
 
 
 # --- defects of other modules, shown by failing tests (xfail until fixed) ---------------------------------------
+
 
 def test_a_replaced_worker_serves_the_release_it_was_started_for(settings, project_copy):
     s = reliability_settings(settings, root=project_copy, workers=1, query_timeout=30.0)

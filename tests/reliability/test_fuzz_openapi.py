@@ -36,8 +36,13 @@ pytestmark = pytest.mark.server
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SURVEY = os.environ.get("FUZZ_SURVEY") == "1"
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 # A SPARQL query sent as the body itself (POST /sparql, application/sparql-query) is text on the wire.
 schemathesis.serializer.alias("application/sparql-query", "text/plain")
@@ -83,8 +88,10 @@ def test_head_answers_like_get(client):
     assert len(paths) > 20
     for path in paths:
         get, head = client.get(path), client.head(path)
-        assert (head.status_code, head.headers.get("content-type")) == (get.status_code, get.headers.get(
-            "content-type")), path
+        assert (head.status_code, head.headers.get("content-type")) == (
+            get.status_code,
+            get.headers.get("content-type"),
+        ), path
         assert head.content == b"", path
 
 

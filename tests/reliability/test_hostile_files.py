@@ -15,9 +15,11 @@ import pytest
 
 pytestmark = pytest.mark.server
 
-PREFIXES = ("@prefix bx: <https://w3id.org/benelux-graph/ontology#> .\n"
-            "@prefix bxr: <https://w3id.org/benelux-graph/id/> .\n"
-            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n")
+PREFIXES = (
+    "@prefix bx: <https://w3id.org/benelux-graph/ontology#> .\n"
+    "@prefix bxr: <https://w3id.org/benelux-graph/id/> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+)
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
  <!ENTITY lol "lol">
@@ -50,15 +52,16 @@ def external_entity(target: str) -> str:
 
 def hostile_documents(canary_url: str) -> dict[str, bytes]:
     return {
-        "broken-syntax.ttl": (PREFIXES + "bxr:x a bx:Forum ;\n  skos:prefLabel \"open@en .\n").encode(),
+        "broken-syntax.ttl": (PREFIXES + 'bxr:x a bx:Forum ;\n  skos:prefLabel "open@en .\n').encode(),
         "billion-laughs.rdf": BILLION_LAUGHS.encode(),
         "external-file.rdf": external_entity("file:///etc/passwd").encode(),
         "external-http.rdf": external_entity(canary_url + "/xxe").encode(),
         "billion-laughs.ttl": BILLION_LAUGHS.encode(),  # RDF/XML under a Turtle name
         "huge-literal.ttl": (PREFIXES + 'bxr:x skos:prefLabel "' + "x" * 3_000_000 + '"@en .\n').encode(),
         "invalid-utf8.ttl": (PREFIXES + 'bxr:x skos:prefLabel "').encode() + b"\xff\xfe\xc3(" + b'"@en .\n',
-        "remote-context.jsonld": json.dumps({"@context": canary_url + "/context.jsonld", "@id": "bxr:x",
-                                             "name": "x"}).encode(),
+        "remote-context.jsonld": json.dumps(
+            {"@context": canary_url + "/context.jsonld", "@id": "bxr:x", "name": "x"}
+        ).encode(),
     }
 
 
@@ -67,8 +70,14 @@ def test_validate_command_refuses_hostile_files(tmp_path, canary, settings, name
     path = tmp_path / name
     path.write_bytes(hostile_documents(canary.url)[name])
     start = time.monotonic()
-    done = subprocess.run(["benelux-graph", "validate", str(path)], capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, "BENELUX_ROOT": str(settings.root)})
+    done = subprocess.run(
+        ["benelux-graph", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "BENELUX_ROOT": str(settings.root)},
+    )
     seconds = time.monotonic() - start
     output = done.stdout + done.stderr
     assert "Traceback" not in output
@@ -89,7 +98,8 @@ def test_validate_command_refuses_hostile_files(tmp_path, canary, settings, name
 def test_validate_route_refuses_hostile_bodies(client, canary, name):
     body = hostile_documents(canary.url)[name]
     content_type = {"ttl": "text/turtle", "rdf": "application/rdf+xml", "jsonld": "application/ld+json"}[
-        name.rsplit(".", 1)[1]]
+        name.rsplit(".", 1)[1]
+    ]
     r = client.post("/validate", content=body, headers={"content-type": content_type, "accept": "application/json"})
     assert r.status_code in (400, 413, 415), (r.status_code, r.text[:300])
     error = r.json()["error"]
@@ -101,8 +111,9 @@ def test_validate_route_refuses_hostile_bodies(client, canary, name):
         assert error["type"] == "remote-context"
     # also as the form of the /validate page
     syntax = "jsonld" if name.endswith(".jsonld") else "turtle"
-    r = client.post("/validate", data={"data": body.decode("utf-8", "replace"), "syntax": syntax},
-                    headers={"accept": "text/html"})
+    r = client.post(
+        "/validate", data={"data": body.decode("utf-8", "replace"), "syntax": syntax}, headers={"accept": "text/html"}
+    )
     # (a form carries text: invalid bytes arrive as replacement characters, a well-formed contribution)
     assert r.status_code in ((200, 400) if name == "invalid-utf8.ttl" else (400, 413)), r.status_code
     assert "lollollol" not in r.text and "root:x" not in r.text
@@ -114,8 +125,11 @@ def test_jsonld_scoped_and_nested_remote_contexts_are_never_fetched(client, cana
     documents = [
         {"@context": [canary.url + "/a.jsonld"], "@id": "https://w3id.org/benelux-graph/id/x"},
         {"@context": {"@import": canary.url + "/b.jsonld"}, "@id": "https://w3id.org/benelux-graph/id/x"},
-        {"@context": {"p": {"@id": "http://x/p", "@context": canary.url + "/c.jsonld"}},
-         "@id": "https://w3id.org/benelux-graph/id/x", "p": {"q": 1}},
+        {
+            "@context": {"p": {"@id": "http://x/p", "@context": canary.url + "/c.jsonld"}},
+            "@id": "https://w3id.org/benelux-graph/id/x",
+            "p": {"q": 1},
+        },
         {"@graph": [{"@context": canary.url + "/d.jsonld", "@id": "https://w3id.org/benelux-graph/id/x"}]},
         {"@context": {"@base": canary.url + "/"}, "@id": "x", "http://x/p": {"@id": "y"}},
     ]

@@ -42,13 +42,18 @@ def quick(client, seconds: float = 2.0) -> None:
 
 # --- size -----------------------------------------------------------------------------------------------------
 
+
 def test_enormous_query_in_a_body_is_413(client, live_server):
     limit = live_server.settings.max_query_bytes
-    r = client.post("/sparql", content=b"ASK {}" + b"#" * (limit + 10),
-                    headers={"content-type": "application/sparql-query"})
+    r = client.post(
+        "/sparql", content=b"ASK {}" + b"#" * (limit + 10), headers={"content-type": "application/sparql-query"}
+    )
     assert error_of(r, 413)["type"] == "query-too-large"
-    r = client.post("/sparql", content=b"#" * (live_server.settings.max_body_bytes + 10),
-                    headers={"content-type": "application/sparql-query"})
+    r = client.post(
+        "/sparql",
+        content=b"#" * (live_server.settings.max_body_bytes + 10),
+        headers={"content-type": "application/sparql-query"},
+    )
     assert error_of(r, 413)["type"] == "body-too-large"
     r = client.post("/sparql", data={"query": "ASK {}" + "#" * (limit + 10)})
     error_of(r, 413)
@@ -139,8 +144,12 @@ def test_a_hostile_text_does_not_stall_the_server(live_server):
     outcome = {}
 
     def hostile():
-        outcome["r"] = httpx.post(live_server.url + "/sparql", content=GUARD_HOSTILE["dotted-names"].encode(),
-                                  headers={"content-type": "application/sparql-query"}, timeout=60)
+        outcome["r"] = httpx.post(
+            live_server.url + "/sparql",
+            content=GUARD_HOSTILE["dotted-names"].encode(),
+            headers={"content-type": "application/sparql-query"},
+            timeout=60,
+        )
 
     thread = threading.Thread(target=hostile)
     thread.start()
@@ -155,11 +164,14 @@ def test_a_hostile_text_does_not_stall_the_server(live_server):
 
 # --- runaway evaluation ----------------------------------------------------------------------------------------
 
+
 def test_catastrophic_regex_is_stopped_by_the_time_limit(capped_server):
     """(a+)+b on a long run of a's: exponential for a backtracking engine; Rust's regex is linear, and the time
     limit stops anything else."""
-    query = ('SELECT (COUNT(*) AS ?n) { ?s ?p ?o . ?a ?b ?c . '
-             'FILTER(REGEX(CONCAT(STR(?o), "' + "a" * 5_000 + '"), "^(a+)+$|(a|aa)+b|(.*a){20}")) }')
+    query = (
+        "SELECT (COUNT(*) AS ?n) { ?s ?p ?o . ?a ?b ?c . "
+        'FILTER(REGEX(CONCAT(STR(?o), "' + "a" * 5_000 + '"), "^(a+)+$|(a|aa)+b|(.*a){20}")) }'
+    )
     start = time.monotonic()
     r = httpx.get(capped_server.url + "/sparql", params={"query": query[:1_990]}, timeout=30)
     assert time.monotonic() - start < 6
@@ -169,17 +181,23 @@ def test_catastrophic_regex_is_stopped_by_the_time_limit(capped_server):
     capped_server.wait_for_workers(1)
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",  # billions of rows: cut at the row cap
-    "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }",
-    "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",  # no row to cut: the time limit
-    "SELECT * { ?s (<http://x/p>|!<http://x/q>)* ?o }",
-    "DESCRIBE ?s { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",  # billions of rows: cut at the row cap
+        "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }",
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",  # no row to cut: the time limit
+        "SELECT * { ?s (<http://x/p>|!<http://x/q>)* ?o }",
+        "DESCRIBE ?s { ?s ?p ?o }",
+    ],
+)
 def test_result_explosion_is_bounded_by_row_cap_and_time_limit(capped_server, query):
     start = time.monotonic()
-    r = httpx.get(capped_server.url + "/sparql", params={"query": query, "format": "json" if "SELECT" in query
-                                                         else "ntriples"}, timeout=30)
+    r = httpx.get(
+        capped_server.url + "/sparql",
+        params={"query": query, "format": "json" if "SELECT" in query else "ntriples"},
+        timeout=30,
+    )
     assert time.monotonic() - start < 6  # the 2 s limit, serialization and a worker's restart at most
     if r.status_code == 200:
         if "SELECT" in query:
@@ -195,10 +213,18 @@ def test_result_explosion_is_bounded_by_row_cap_and_time_limit(capped_server, qu
 # --- update smuggled ---------------------------------------------------------------------------------------------
 
 UPDATES = [
-    INSERT, "insert data { <http://x/a> <http://x/b> 1 }", "InSeRt DaTa { <http://x/a> <http://x/b> 1 }",
-    "DELETE WHERE { ?s ?p ?o }", "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "CLEAR ALL", "DROP ALL",
-    "CREATE GRAPH <http://x/g>", "LOAD <http://127.0.0.1:1/x>", "COPY DEFAULT TO <http://x/g>",
-    "MOVE DEFAULT TO <http://x/g>", "ADD DEFAULT TO <http://x/g>",
+    INSERT,
+    "insert data { <http://x/a> <http://x/b> 1 }",
+    "InSeRt DaTa { <http://x/a> <http://x/b> 1 }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "CLEAR ALL",
+    "DROP ALL",
+    "CREATE GRAPH <http://x/g>",
+    "LOAD <http://127.0.0.1:1/x>",
+    "COPY DEFAULT TO <http://x/g>",
+    "MOVE DEFAULT TO <http://x/g>",
+    "ADD DEFAULT TO <http://x/g>",
     "WITH <http://x/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
     "# a comment\nINSERT DATA { <http://x/a> <http://x/b> 1 }",
     "ASK {} ; INSERT DATA { <http://x/a> <http://x/b> 1 }",
@@ -221,14 +247,37 @@ def smuggle_requests(update: str) -> list[dict]:
         {"method": "GET", "url": "/sparql", "params": {"update": update}},
         {"method": "POST", "url": "/sparql", "data": {"query": update}},
         {"method": "POST", "url": "/sparql", "data": {"update": update}},
-        {"method": "POST", "url": "/sparql", "content": encoded, "headers": {"content-type": "application/sparql-query"}},
-        {"method": "POST", "url": "/sparql", "content": encoded,
-         "headers": {"content-type": "application/sparql-update"}},
-        {"method": "POST", "url": "/sparql", "content": encoded,
-         "headers": {"content-type": "Application/SPARQL-Update; charset=utf-8"}},
-        {"method": "POST", "url": "/sparql", "params": {"update": update}, "content": b"",
-         "headers": {"content-type": "application/sparql-query"}},
-        {"method": "PUT", "url": "/sparql", "content": encoded, "headers": {"content-type": "application/sparql-update"}},
+        {
+            "method": "POST",
+            "url": "/sparql",
+            "content": encoded,
+            "headers": {"content-type": "application/sparql-query"},
+        },
+        {
+            "method": "POST",
+            "url": "/sparql",
+            "content": encoded,
+            "headers": {"content-type": "application/sparql-update"},
+        },
+        {
+            "method": "POST",
+            "url": "/sparql",
+            "content": encoded,
+            "headers": {"content-type": "Application/SPARQL-Update; charset=utf-8"},
+        },
+        {
+            "method": "POST",
+            "url": "/sparql",
+            "params": {"update": update},
+            "content": b"",
+            "headers": {"content-type": "application/sparql-query"},
+        },
+        {
+            "method": "PUT",
+            "url": "/sparql",
+            "content": encoded,
+            "headers": {"content-type": "application/sparql-update"},
+        },
         {"method": "PATCH", "url": "/sparql", "content": encoded},
         {"method": "DELETE", "url": "/sparql"},
         {"method": "GET", "url": "/api/queries/advisory-bodies", "params": {"update": update}},
@@ -253,19 +302,34 @@ def test_update_is_refused_in_every_route_and_encoding(client):
                 assert r.status_code == 405, (request, r.status_code)
     assert refused > 100
     assert total(client) == before
-    for probe in ("ASK { <http://x/a> ?p ?o }", "ASK { GRAPH ?g { <http://x/a> ?p ?o } }",
-                  "ASK { GRAPH <http://x/g> { ?s ?p ?o } }"):
+    for probe in (
+        "ASK { <http://x/a> ?p ?o }",
+        "ASK { GRAPH ?g { <http://x/a> ?p ?o } }",
+        "ASK { GRAPH <http://x/g> { ?s ?p ?o } }",
+    ):
         assert client.get("/sparql", params={"query": probe}).json()["boolean"] is False
 
 
 # --- nothing is fetched, nothing read -------------------------------------------------------------------------
 
+
 def fetch_attempts(url: str, canary_port: int) -> list[dict]:
-    targets = [f"{url}/sparql", f"{url}/data.nt", f"{url}/redirect", f"http://localhost:{canary_port}/x",
-               f"http://[::1]:{canary_port}/x", f"http://2130706433:{canary_port}/x",  # 127.0.0.1 as a number
-               f"http://127.1:{canary_port}/x", "http://10.0.0.1/x", "http://192.168.1.1/x", "http://172.16.0.1/x",
-               "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", "file:///proc/self/environ",
-               "gopher://127.0.0.1:25/x"]
+    targets = [
+        f"{url}/sparql",
+        f"{url}/data.nt",
+        f"{url}/redirect",
+        f"http://localhost:{canary_port}/x",
+        f"http://[::1]:{canary_port}/x",
+        f"http://2130706433:{canary_port}/x",  # 127.0.0.1 as a number
+        f"http://127.1:{canary_port}/x",
+        "http://10.0.0.1/x",
+        "http://192.168.1.1/x",
+        "http://172.16.0.1/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+        "file:///proc/self/environ",
+        "gopher://127.0.0.1:25/x",
+    ]
     attempts = []
     for t in targets:
         attempts += [
@@ -288,8 +352,7 @@ def fetch_attempts(url: str, canary_port: int) -> list[dict]:
 def test_nothing_is_fetched_or_read_from_loopback_private_or_file_urls(client, canary):
     for params in fetch_attempts(canary.url, canary.port):
         for method in ("GET", "POST"):
-            r = (client.get("/sparql", params=params) if method == "GET"
-                 else client.post("/sparql", data=params))
+            r = client.get("/sparql", params=params) if method == "GET" else client.post("/sparql", data=params)
             assert r.status_code in (200, 400), (params, r.text[:300])
             assert "CANARY-CONTENT" not in r.text and "root:" not in r.text, params
             query = params["query"].upper()
@@ -315,8 +378,11 @@ def test_hostile_query_does_not_block_other_clients(live_server, client):
     outcome = {}
 
     def runaway():
-        outcome["r"] = httpx.get(live_server.url + "/sparql", timeout=30, params={
-            "query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "timeout": "2"})
+        outcome["r"] = httpx.get(
+            live_server.url + "/sparql",
+            timeout=30,
+            params={"query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "timeout": "2"},
+        )
 
     thread = threading.Thread(target=runaway)
     thread.start()

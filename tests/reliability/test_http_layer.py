@@ -23,8 +23,12 @@ from reliability_support import ROOT, free_port
 
 PUBLIC = "https://graph.example.org"
 READ_TIMEOUT = 3
-EVIL = {"Host": "evil.example", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example",
-        "Forwarded": "for=10.9.9.9;proto=http;host=evil.example"}
+EVIL = {
+    "Host": "evil.example",
+    "X-Forwarded-Proto": "http",
+    "X-Forwarded-Host": "evil.example",
+    "Forwarded": "for=10.9.9.9;proto=http;host=evil.example",
+}
 
 
 class Served(str):
@@ -38,11 +42,17 @@ def serving(folder: Path, *args: str, **settings: str):
     """`benelux-graph serve ARGS` in a subprocess with these BENELUX_* settings; its URL (and `.log`)."""
     port = free_port()
     log = folder / "serve.log"
-    env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(port), "PYTHONUNBUFFERED": "1",
-           **{"BENELUX_" + k.upper(): v for k, v in settings.items()}}
+    env = {
+        **os.environ,
+        "BENELUX_ROOT": str(ROOT),
+        "BENELUX_PORT": str(port),
+        "PYTHONUNBUFFERED": "1",
+        **{"BENELUX_" + k.upper(): v for k, v in settings.items()},
+    }
     output = log.open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "benelux_graph", "serve", *args], env=env,
-                               stdout=output, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benelux_graph", "serve", *args], env=env, stdout=output, stderr=subprocess.STDOUT
+    )
     url = Served(f"http://127.0.0.1:{port}")
     url.log = log
     try:
@@ -67,8 +77,14 @@ def serving(folder: Path, *args: str, **settings: str):
 @pytest.fixture(scope="module")
 def serve_command(tmp_path_factory):
     """`benelux-graph serve` with the settings of the module's doc."""
-    with serving(tmp_path_factory.mktemp("serve"), workers="1", rate_limit="60", trusted_proxies="127.0.0.2",
-                 public_url=PUBLIC, read_timeout=str(READ_TIMEOUT)) as url:
+    with serving(
+        tmp_path_factory.mktemp("serve"),
+        workers="1",
+        rate_limit="60",
+        trusted_proxies="127.0.0.2",
+        public_url=PUBLIC,
+        read_timeout=str(READ_TIMEOUT),
+    ) as url:
         yield url
 
 
@@ -78,12 +94,17 @@ def client_from(url: str, address: str) -> httpx.Client:
 
 # --- forwarded headers ----------------------------------------------------------------------------------------
 
+
 def test_forwarded_headers_from_an_untrusted_peer_do_not_escape_the_rate_limit(serve_command):
     """80 requests rotating X-Forwarded-For and Forwarded from 127.0.0.1 (which uvicorn trusts by default): it is
     one client of 60 a minute. (The only test here that sends counted requests from 127.0.0.1.)"""
     with client_from(serve_command, "127.0.0.1") as c:
-        statuses = [c.get("/api/queries", headers={"X-Forwarded-For": f"10.0.0.{i}",
-                                                   "Forwarded": f"for=10.0.1.{i}"}).status_code for i in range(80)]
+        statuses = [
+            c.get(
+                "/api/queries", headers={"X-Forwarded-For": f"10.0.0.{i}", "Forwarded": f"for=10.0.1.{i}"}
+            ).status_code
+            for i in range(80)
+        ]
     assert statuses.count(200) <= 65 and statuses.count(429) >= 15, statuses  # the bucket refills one a second
 
 
@@ -91,23 +112,26 @@ def test_a_trusted_proxy_forwards_each_client_address(serve_command):
     """From the trusted proxy (127.0.0.2), X-Forwarded-For names the client: 80 clients pass, one client is
     limited like any other."""
     with client_from(serve_command, "127.0.0.2") as proxy:
-        many = [proxy.get("/api/queries", headers={"X-Forwarded-For": f"10.0.2.{i}"}).status_code
-                for i in range(80)]
+        many = [proxy.get("/api/queries", headers={"X-Forwarded-For": f"10.0.2.{i}"}).status_code for i in range(80)]
         one = [proxy.get("/api/queries", headers={"X-Forwarded-For": "10.0.3.1"}).status_code for _ in range(70)]
     assert many == [200] * 80
     assert one.count(429) >= 10, one
 
 
 def test_serve_refuses_a_proxy_list_or_public_url_it_cannot_use():
-    for name, value, says in [("BENELUX_TRUSTED_PROXIES", "proxy.example", "proxy.example"),
-                              ("BENELUX_PUBLIC_URL", "graph.example.org/x", "BENELUX_PUBLIC_URL")]:
+    for name, value, says in [
+        ("BENELUX_TRUSTED_PROXIES", "proxy.example", "proxy.example"),
+        ("BENELUX_PUBLIC_URL", "graph.example.org/x", "BENELUX_PUBLIC_URL"),
+    ]:
         env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(free_port()), name: value}
-        done = subprocess.run([sys.executable, "-m", "benelux_graph", "serve"], env=env, capture_output=True,
-                              text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "benelux_graph", "serve"], env=env, capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 2 and says in done.stderr, (name, done.returncode, done.stderr[-500:])
 
 
 # --- the public base URL --------------------------------------------------------------------------------------
+
 
 def test_absolute_urls_come_from_the_public_url_never_from_the_request(serve_command):
     with client_from(serve_command, "127.0.0.4") as c:
@@ -135,6 +159,7 @@ def test_the_public_url_is_http_host_port_by_default(live_server):
 
 
 # --- slow clients ---------------------------------------------------------------------------------------------
+
 
 def read_answer(sock: socket.socket, limit: float) -> tuple[bytes, float]:
     """Everything the server sends until it closes the connection (or `limit` seconds), and when it closed."""
@@ -177,7 +202,9 @@ def read_one(sock: socket.socket) -> bytes:
     while b"\r\n\r\n" not in data:
         data += sock.recv(65536)
     head, _, body = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    length = int(
+        next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    )
     while len(body) < length:
         body += sock.recv(65536)
     return head + b"\r\n\r\n" + body
@@ -204,8 +231,10 @@ def test_a_slow_body_is_cut_at_the_read_timeout(serve_command):
     """A query body sent one byte a second: 408 and closed about 3 s after the request's first byte."""
     with connect(serve_command, "127.0.0.6") as sock:
         start = time.monotonic()
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Content-Length: 200\r\n\r\nASK")
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 200\r\n\r\nASK"
+        )
         data = trickle(sock, [b" "] * 15)
         seconds = time.monotonic() - start
     assert data.startswith(b"HTTP/1.1 408"), data[:200]
@@ -241,8 +270,13 @@ def test_an_endless_head_is_cut_at_its_size_limit(serve_command):
     assert data.startswith(b"HTTP/1.1 431"), data[:200]
     assert b'"head-too-large"' in data
     with connect(serve_command, "127.0.0.9") as sock:  # a long URL and header within the limit are still read
-        sock.sendall(b"GET /page/" + b"w" * 60_000 + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 60_000
-                     + b"\r\nConnection: close\r\n\r\n")
+        sock.sendall(
+            b"GET /page/"
+            + b"w" * 60_000
+            + b" HTTP/1.1\r\nHost: x\r\nX-Big: "
+            + b"a" * 60_000
+            + b"\r\nConnection: close\r\n\r\n"
+        )
         assert read_answer(sock, 10)[0].startswith(b"HTTP/1.1 404")
 
 
@@ -254,8 +288,7 @@ def test_several_server_processes_keep_the_http_settings(tmp_path):
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
             assert trickle(sock, [b"X-Slow: 1\r\n"] * 10).startswith(b"HTTP/1.1 408")
         with httpx.Client(base_url=url, timeout=30) as c:  # one connection: one server process
-            statuses = [c.get("/api/queries", headers={"X-Forwarded-For": f"10.0.5.{i}"}).status_code
-                        for i in range(6)]
+            statuses = [c.get("/api/queries", headers={"X-Forwarded-For": f"10.0.5.{i}"}).status_code for i in range(6)]
     assert statuses.count(429) >= 3, statuses
 
 
@@ -267,6 +300,7 @@ def test_a_silent_connection_is_closed(serve_command):
 
 
 # --- costly 404s ----------------------------------------------------------------------------------------------
+
 
 def test_a_long_unknown_page_path_is_answered_404_at_once(live_server):
     """8,000 words in an unknown /page/ path: the suggestions look up a few of them only."""
@@ -296,8 +330,10 @@ def test_404_answers_say_what_they_vary_on_and_are_not_stored(client):
 
 # --- saved-query IRI parameters -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["http://ex/a#b#c", "http://[::1", "http://ex/%zz", "http://ex/a\x01b",
-                                   "http://ex/\x7f"])
+
+@pytest.mark.parametrize(
+    "value", ["http://ex/a#b#c", "http://[::1", "http://ex/%zz", "http://ex/a\x01b", "http://ex/\x7f"]
+)
 def test_an_invalid_iri_parameter_is_a_bad_parameter(client, value):
     r = client.get("/api/queries/secretariat-provider", params={"forum": value})
     assert r.status_code == 400, r.text
@@ -307,14 +343,28 @@ def test_an_invalid_iri_parameter_is_a_bad_parameter(client, value):
 
 # --- vendor files ---------------------------------------------------------------------------------------------
 
+
 def test_vendor_serves_only_the_files_the_pages_use(client):
-    for used in ("/vendor/yasgui/yasgui.min.js", "/vendor/yasgui/yasgui.min.css", "/vendor/cytoscape/cytoscape.min.js",
-                 "/vendor/layout-base/layout-base.js", "/vendor/cose-base/cose-base.js",
-                 "/vendor/cytoscape-fcose/cytoscape-fcose.js"):
+    for used in (
+        "/vendor/yasgui/yasgui.min.js",
+        "/vendor/yasgui/yasgui.min.css",
+        "/vendor/cytoscape/cytoscape.min.js",
+        "/vendor/layout-base/layout-base.js",
+        "/vendor/cose-base/cose-base.js",
+        "/vendor/cytoscape-fcose/cytoscape-fcose.js",
+    ):
         assert client.get(used).status_code == 200, used
-    for other in ("/vendor/cytoscape-fcose/demo.html", "/vendor/cytoscape-fcose/demo/demo.html",
-                  "/vendor/cytoscape-fcose/package.json", "/vendor/cytoscape-fcose/src/index.js",
-                  "/vendor/layout-base/package.json", "/vendor/cose-base/README.md", "/vendor/cytoscape/cytoscape.umd.js",
-                  "/vendor/yasgui/yasgui.esm.js", "/vendor/yasgui/yasgui.min.js.map", "/vendor/yasgui/ts/index.d.ts"):
+    for other in (
+        "/vendor/cytoscape-fcose/demo.html",
+        "/vendor/cytoscape-fcose/demo/demo.html",
+        "/vendor/cytoscape-fcose/package.json",
+        "/vendor/cytoscape-fcose/src/index.js",
+        "/vendor/layout-base/package.json",
+        "/vendor/cose-base/README.md",
+        "/vendor/cytoscape/cytoscape.umd.js",
+        "/vendor/yasgui/yasgui.esm.js",
+        "/vendor/yasgui/yasgui.min.js.map",
+        "/vendor/yasgui/ts/index.d.ts",
+    ):
         r = client.get(other)
         assert r.status_code == 404 and r.headers["content-type"].startswith("application/json"), other

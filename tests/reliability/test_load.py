@@ -69,10 +69,12 @@ class Stats:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
     def line(self, name: str, seconds: float) -> str:
-        return (f"{name}: {len(self.latencies)} requests in {seconds:.0f} s ({len(self.latencies) / seconds:.0f}/s), "
-                f"{len(self.failures)} failed, p50 {self.p(0.5) * 1000:.0f} ms, p99 {self.p(0.99) * 1000:.0f} ms, "
-                f"max {max(self.latencies, default=0) * 1000:.0f} ms"
-                + (f"; runaway answers {self.runaway}" if self.runaway else ""))
+        return (
+            f"{name}: {len(self.latencies)} requests in {seconds:.0f} s ({len(self.latencies) / seconds:.0f}/s), "
+            f"{len(self.failures)} failed, p50 {self.p(0.5) * 1000:.0f} ms, p99 {self.p(0.99) * 1000:.0f} ms, "
+            f"max {max(self.latencies, default=0) * 1000:.0f} ms"
+            + (f"; runaway answers {self.runaway}" if self.runaway else "")
+        )
 
 
 def query_mix(saved: list[dict]) -> list[tuple[str, dict]]:
@@ -95,8 +97,9 @@ def address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{2 + n % 250}"
 
 
-async def run_load(url: str, seconds: float, clients: int, runaway: int = 0, seed: int = 7,
-                   uncached: bool = False) -> Stats:
+async def run_load(
+    url: str, seconds: float, clients: int, runaway: int = 0, seed: int = 7, uncached: bool = False
+) -> Stats:
     """`clients` clients sending the query mix one request after another, each from its own address, and with
     `runaway` > 0 one more client sending that many runaway queries at once, all from one address. `uncached`:
     every request says `Cache-Control: no-cache`, so that each runs in a worker (otherwise most are answered
@@ -148,15 +151,18 @@ def run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def load_report(url: str, seconds: float, clients: int, runaway: int = RUNAWAY_QUERIES,
-                uncached: bool = False) -> tuple[Stats, Stats]:
+def load_report(
+    url: str, seconds: float, clients: int, runaway: int = RUNAWAY_QUERIES, uncached: bool = False
+) -> tuple[Stats, Stats]:
     run(run_load(url, 2, min(clients, 8)))  # warm up: workers, caches, pages
     normal = run(run_load(url, seconds, clients, uncached=uncached))
     print("\n" + normal.line(f"normal, {clients} clients", seconds))
     hammered = run(run_load(url, seconds, clients, runaway=runaway, uncached=uncached))
     print(hammered.line(f"with a runaway client ({runaway} at once), {clients} clients", seconds))
-    print(f"p99 ratio {hammered.p(0.99) / normal.p(0.99):.2f} (median latency {statistics.median(normal.latencies) * 1000:.1f}"
-          f" ms -> {statistics.median(hammered.latencies) * 1000:.1f} ms)")
+    print(
+        f"p99 ratio {hammered.p(0.99) / normal.p(0.99):.2f} (median latency {statistics.median(normal.latencies) * 1000:.1f}"
+        f" ms -> {statistics.median(hammered.latencies) * 1000:.1f} ms)"
+    )
     return normal, hammered
 
 
@@ -182,12 +188,18 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
     parser.add_argument("--factor", type=float, default=2.0, help="allowed p99 growth under a runaway client")
-    parser.add_argument("--query-budget", type=float, default=BUDGET,
-                        help="the server's query_budget (seconds per minute and client; 0: none)")
-    parser.add_argument("--runaway-queries", type=int, default=RUNAWAY_QUERIES,
-                        help="runaway queries the hostile client sends at once")
-    parser.add_argument("--uncached", action="store_true",
-                        help="every request with Cache-Control: no-cache (each runs in a worker)")
+    parser.add_argument(
+        "--query-budget",
+        type=float,
+        default=BUDGET,
+        help="the server's query_budget (seconds per minute and client; 0: none)",
+    )
+    parser.add_argument(
+        "--runaway-queries", type=int, default=RUNAWAY_QUERIES, help="runaway queries the hostile client sends at once"
+    )
+    parser.add_argument(
+        "--uncached", action="store_true", help="every request with Cache-Control: no-cache (each runs in a worker)"
+    )
     parser.add_argument("--url", help="an already running server (default: start one on a free port)")
     args = parser.parse_args()
     if args.url:
@@ -196,8 +208,7 @@ def main() -> int:
         from reliability_support import ServerProcess
 
         with ServerProcess(workers=args.workers, query_timeout=10.0, query_budget=args.query_budget) as server:
-            normal, hammered = load_report(server.url, args.seconds, args.clients, args.runaway_queries,
-                                           args.uncached)
+            normal, hammered = load_report(server.url, args.seconds, args.clients, args.runaway_queries, args.uncached)
     bad = normal.failures + hammered.failures
     for line in bad[:10]:
         print("failed:", line)

@@ -53,10 +53,15 @@ def test_graph_api_carries_the_label_as_data(xss_server):
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.parametrize("url", ["/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
-                                 "/id/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-                                 "/page/%22%3E%3Csvg%20onload=alert(1)%3E",
-                                 "/validate"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/id/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/page/%22%3E%3Csvg%20onload=alert(1)%3E",
+        "/validate",
+    ],
+)
 def test_reflected_text_is_escaped(client, url):
     r = client.get(url, headers={"accept": "text/html"})
     assert r.headers["content-type"].startswith("text/html"), r.headers
@@ -64,8 +69,19 @@ def test_reflected_text_is_escaped(client, url):
     assert "script-src 'self'" in r.headers["content-security-policy"]
 
 
-HTML_PAGES = ["/sparql", "/page/benelux-union", "/search?q=benelux", "/ontology", "/shapes", "/downloads",
-              "/validate", "/.well-known/void", "/benelux-plus", "/page/no-such-thing", "/graph/data/countries"]
+HTML_PAGES = [
+    "/sparql",
+    "/page/benelux-union",
+    "/search?q=benelux",
+    "/ontology",
+    "/shapes",
+    "/downloads",
+    "/validate",
+    "/.well-known/void",
+    "/benelux-plus",
+    "/page/no-such-thing",
+    "/graph/data/countries",
+]
 
 
 @pytest.mark.parametrize("url", HTML_PAGES)
@@ -83,8 +99,17 @@ def test_every_html_page_has_the_security_policy(client, url):
         assert policy["frame-ancestors"] == "frame-ancestors 'none'" and r.headers["x-frame-options"] == "DENY"
 
 
-@pytest.mark.parametrize("url", ["/sparql?query=ASK%7B%7D", "/api/queries", "/api/graph?format=gexf",
-                                 "/healthz", "/sparql?query=nonsense", "/downloads/benelux-graph.ttl"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sparql?query=ASK%7B%7D",
+        "/api/queries",
+        "/api/graph?format=gexf",
+        "/healthz",
+        "/sparql?query=nonsense",
+        "/downloads/benelux-graph.ttl",
+    ],
+)
 def test_other_answers_are_never_sniffed(client, url):
     r = client.get(url)
     assert r.headers["x-content-type-options"] == "nosniff"
@@ -92,6 +117,7 @@ def test_other_answers_are_never_sniffed(client, url):
 
 
 # --- in Chromium -------------------------------------------------------------------------------------------------
+
 
 def watch(page) -> dict:
     seen = {"dialogs": [], "errors": []}
@@ -118,11 +144,11 @@ def test_visualiser_in_a_browser_runs_no_markup(page, xss_server, tmp_path):
     seen = watch(page)
     page.goto(xss_server.url + "/benelux-plus")
     page.wait_for_selector("[data-benelux-plus][data-state=ready]", timeout=20_000)
-    labels = page.evaluate("document.querySelector('[data-benelux-plus]').beneluxPlus.cy.nodes()"
-                           ".map(n => n.data('label'))")
+    labels = page.evaluate(
+        "document.querySelector('[data-benelux-plus]').beneluxPlus.cy.nodes().map(n => n.data('label'))"
+    )
     assert LABEL in labels
-    page.evaluate(f"document.querySelector('[data-benelux-plus]').beneluxPlus.cy.getElementById('{UNION}')"
-                  ".emit('tap')")
+    page.evaluate(f"document.querySelector('[data-benelux-plus]').beneluxPlus.cy.getElementById('{UNION}').emit('tap')")
     page.wait_for_timeout(500)
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert PAYLOAD in page.evaluate("document.body.innerText")  # shown as text in the details panel
@@ -142,6 +168,7 @@ def test_query_editor_works_under_its_policy(page, live_server):
 
 # --- path traversal ------------------------------------------------------------------------------------------------
 
+
 def raw_get(port: int, target: str) -> tuple[int, bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
         s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
@@ -152,16 +179,39 @@ def raw_get(port: int, target: str) -> tuple[int, bytes]:
     return int(head.split(b" ", 2)[1]), body
 
 
-TRAVERSALS = ["../../../../../../../../etc/passwd", "..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
-              "%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "..%252f..%252f..%252fetc%252fpasswd",
-              "....//....//....//etc/passwd", "..\\..\\..\\..\\etc\\passwd", "%2e%2e%5c%2e%2e%5cetc%5cpasswd",
-              "/etc/passwd", "%2fetc%2fpasswd", "..%00/etc/passwd", "..%c0%af..%c0%afetc%c0%afpasswd",
-              "../../../../pyproject.toml", "../../src/benelux_graph/settings.py", "../api/app.py",
-              "..%2f..%2fapi%2fapp.py", "../../../package.json"]
-PREFIXES = ["/static/", "/vendor/yasgui/", "/vendor/cytoscape/", "/vendor/cytoscape-fcose/",
-            "/benelux-plus/static/", "/downloads/", "/id/", "/page/", "/data/", "/ontology/", "/api/queries/",
-            "/api/graph/neighbourhood/"]
-SECRETS = (b"root:x:0:0", b"[build-system]", b"class Settings", b"def create_app", b"\"dependencies\"")
+TRAVERSALS = [
+    "../../../../../../../../etc/passwd",
+    "..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "..%252f..%252f..%252fetc%252fpasswd",
+    "....//....//....//etc/passwd",
+    "..\\..\\..\\..\\etc\\passwd",
+    "%2e%2e%5c%2e%2e%5cetc%5cpasswd",
+    "/etc/passwd",
+    "%2fetc%2fpasswd",
+    "..%00/etc/passwd",
+    "..%c0%af..%c0%afetc%c0%afpasswd",
+    "../../../../pyproject.toml",
+    "../../src/benelux_graph/settings.py",
+    "../api/app.py",
+    "..%2f..%2fapi%2fapp.py",
+    "../../../package.json",
+]
+PREFIXES = [
+    "/static/",
+    "/vendor/yasgui/",
+    "/vendor/cytoscape/",
+    "/vendor/cytoscape-fcose/",
+    "/benelux-plus/static/",
+    "/downloads/",
+    "/id/",
+    "/page/",
+    "/data/",
+    "/ontology/",
+    "/api/queries/",
+    "/api/graph/neighbourhood/",
+]
+SECRETS = (b"root:x:0:0", b"[build-system]", b"class Settings", b"def create_app", b'"dependencies"')
 
 
 def test_path_traversal_reaches_nothing(live_server):

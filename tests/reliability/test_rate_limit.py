@@ -76,8 +76,7 @@ def test_a_client_beyond_its_allowance_gets_429_with_retry_after(limited):
         assert 429 in [c.post("/sparql", data={"query": "ASK {}"}).status_code for _ in range(6)]
         assert 429 in [c.get("/api/graph").status_code for _ in range(6)]
         # another client is served
-        other = httpx.Client(base_url=limited.url, timeout=30,
-                             transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        other = httpx.Client(base_url=limited.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2"))
         with other:
             assert other.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         # and the allowance comes back
@@ -128,8 +127,9 @@ def test_a_client_whose_queries_run_away_waits_while_others_are_served(budgeted)
         assert 1 <= int(refused.headers["retry-after"]) <= 10 and refused.headers["x-ratelimit-limit"] == "6s/minute"
         assert c.get("/api/queries/advisory-bodies").status_code == 429  # every query route
         assert c.get("/healthz").status_code == 200 and c.get("/api/graph").status_code == 200  # not queries
-        other = httpx.Client(base_url=budgeted.url, timeout=30,
-                             transport=httpx.HTTPTransport(local_address="127.0.0.3"))
+        other = httpx.Client(
+            base_url=budgeted.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.3")
+        )
         with other:
             assert other.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
         time.sleep(int(refused.headers["retry-after"]) + 0.2)

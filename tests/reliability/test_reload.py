@@ -58,8 +58,13 @@ def test_reload_is_off_by_default(client):
 def test_reload_needs_the_token(reloadable):
     with httpx.Client(base_url=reloadable.url, timeout=60) as c:
         before = served(c)
-        for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": TOKEN},
-                        {"authorization": f"Basic {TOKEN}"}, {"authorization": f"Bearer {TOKEN}x"}):
+        for headers in (
+            {},
+            {"authorization": "Bearer wrong"},
+            {"authorization": TOKEN},
+            {"authorization": f"Basic {TOKEN}"},
+            {"authorization": f"Bearer {TOKEN}x"},
+        ):
             r = c.post("/admin/reload", headers=headers)
             assert r.status_code == 401 and r.json()["error"]["type"] == "unauthorized", headers
             assert r.headers["www-authenticate"].startswith("Bearer")
@@ -92,14 +97,28 @@ def test_reload_switches_atomically(reloadable, project_copy):
                         data = label_of(r) if r.status_code == 200 else r.text
                     elif kind == "graph":
                         r = own.get("/api/graph/neighbourhood/benelux-union", params={"depth": 1})
-                        data = (r.json()["meta"]["center"], next(
-                            n["data"]["label"] for n in r.json()["elements"]["nodes"]
-                            if n["data"]["slug"] == "benelux-union")) if r.status_code == 200 else r.text
+                        data = (
+                            (
+                                r.json()["meta"]["center"],
+                                next(
+                                    n["data"]["label"]
+                                    for n in r.json()["elements"]["nodes"]
+                                    if n["data"]["slug"] == "benelux-union"
+                                ),
+                            )
+                            if r.status_code == 200
+                            else r.text
+                        )
                         data = data[1] if isinstance(data, tuple) else data
                     else:
                         r = own.get("/data/benelux-union.nt")
-                        data = (LABEL_B if f'"{LABEL_B}"@en' in r.text else LABEL_A
-                                if f'"{LABEL_A}"@en' in r.text else r.text[:200])
+                        data = (
+                            LABEL_B
+                            if f'"{LABEL_B}"@en' in r.text
+                            else LABEL_A
+                            if f'"{LABEL_A}"@en' in r.text
+                            else r.text[:200]
+                        )
                     if r.status_code != 200:
                         failures.append(f"{kind}: {r.status_code} {r.text[:200]}")
                     seen.append((kind, r.headers.get("x-benelux-release", ""), data))
@@ -123,8 +142,10 @@ def test_reload_switches_atomically(reloadable, project_copy):
         assert not mixed, mixed[:5]
         kinds_b = {kind for kind, release, _ in seen if release == release_b}
         assert {kind for kind, release, _ in seen if release == release_a} and kinds_b == {"sparql", "graph", "data"}
-        print(f"{len(seen)} answers during the reload ({result['seconds']} s), "
-              f"{sum(1 for s in seen if s[1] == release_a)} from A, {sum(1 for s in seen if s[1] == release_b)} from B")
+        print(
+            f"{len(seen)} answers during the reload ({result['seconds']} s), "
+            f"{sum(1 for s in seen if s[1] == release_a)} from A, {sum(1 for s in seen if s[1] == release_b)} from B"
+        )
         assert served(c) == (release_b, LABEL_B)
         assert c.get("/healthz").json()["release"] == release_b
         # the old release's workers are stopped once its requests are done
@@ -148,7 +169,7 @@ def alive(pid: int) -> bool:
 
 
 BROKEN = {
-    "syntax": ("bxr:broken-entity a bx:Forum ;\n    skos:prefLabel \"never closed@en .\n", "data/benelux-union.ttl:"),
+    "syntax": ('bxr:broken-entity a bx:Forum ;\n    skos:prefLabel "never closed@en .\n', "data/benelux-union.ttl:"),
     "violation": ("bxr:forum-without-anything a bx:Forum .\n", "Violation"),
 }
 
@@ -174,7 +195,8 @@ def test_a_bad_release_is_refused_and_the_old_one_keeps_serving(reloadable, proj
         assert reloadable.runtime.releases.reloads == 0
         # once fixed, the next reload goes through
         (project_copy / UNION_FILE).write_text(
-            (project_copy / UNION_FILE).read_text().replace("\n" + addition, ""), encoding="utf-8")
+            (project_copy / UNION_FILE).read_text().replace("\n" + addition, ""), encoding="utf-8"
+        )
         r = c.post("/admin/reload", headers=AUTH)
         assert r.status_code == 200, r.text
         assert served(c) == (r.json()["release"], LABEL_B)

@@ -20,8 +20,7 @@ def lines_of(log, needle: str) -> list[str]:
 
 def test_one_line_per_request_with_the_client(tmp_path):
     with serving(tmp_path, workers="1", trusted_proxies="127.0.0.2") as url:
-        with httpx.Client(base_url=url, timeout=30,
-                          transport=httpx.HTTPTransport(local_address="127.0.0.2")) as proxy:
+        with httpx.Client(base_url=url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as proxy:
             forwarded = {"X-Forwarded-For": "10.1.2.3"}
             for _ in range(2):  # executed, then a cache hit
                 assert proxy.get("/sparql", params={"query": ASK}, headers=forwarded).status_code == 200

@@ -31,8 +31,11 @@ def is_xfail(node: ast.FunctionDef) -> bool:
 def test_every_named_test_exists():
     references = REFERENCE.findall(DOC.read_text(encoding="utf-8"))
     assert len(references) > 40
-    missing = [f"{path}::{name}" for path, name in references
-               if not (ROOT / path).exists() or name not in functions(ROOT / path)]
+    missing = [
+        f"{path}::{name}"
+        for path, name in references
+        if not (ROOT / path).exists() or name not in functions(ROOT / path)
+    ]
     assert missing == []
 
 
@@ -50,9 +53,12 @@ def test_known_gaps_are_the_xfail_tests():
             m = REFERENCE.search(part)
             if m and "(known gap)" in part:
                 named_as_gap.add(m.group(0))
-    xfails = {f"tests/reliability/{path.name}::{name}"
-              for path in sorted((ROOT / "tests" / "reliability").glob("test_*.py"))
-              for name, node in functions(path).items() if name.startswith("test_") and is_xfail(node)}
+    xfails = {
+        f"tests/reliability/{path.name}::{name}"
+        for path in sorted((ROOT / "tests" / "reliability").glob("test_*.py"))
+        for name, node in functions(path).items()
+        if name.startswith("test_") and is_xfail(node)
+    }
     undocumented = {x for x in xfails if x not in named_as_gap}
     assert undocumented == set()
     assert named_as_gap <= xfails

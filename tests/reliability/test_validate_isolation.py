@@ -35,9 +35,12 @@ CHAINS = [
     {"t0": "http://e/"} | {f"t{i}:a": {"@id": f"t{i + 1}:a"} for i in range(10_000)},
 ]
 #: A cooperation of 1,200 partners: pySHACL took minutes on it.
-SLOW = ("@prefix bx: <https://w3id.org/benelux-graph/ontology#> .\n"
-        "<https://w3id.org/benelux-graph/id/cooperation-many> a bx:Cooperation ;\n  bx:partner "
-        + " , ".join(f"<https://w3id.org/benelux-graph/id/partner-{i}>" for i in range(1_200)) + " .\n")
+SLOW = (
+    "@prefix bx: <https://w3id.org/benelux-graph/ontology#> .\n"
+    "<https://w3id.org/benelux-graph/id/cooperation-many> a bx:Cooperation ;\n  bx:partner "
+    + " , ".join(f"<https://w3id.org/benelux-graph/id/partner-{i}>" for i in range(1_200))
+    + " .\n"
+)
 
 
 def contribution(n: int) -> str:
@@ -103,8 +106,9 @@ def process_server():
 @pytest.fixture(scope="module")
 def slow_limit_server(settings, store):
     """In this process (its workers' pids are at hand): a 3 s validation limit, one worker, a queue of two."""
-    with LiveServer(reliability_settings(settings, workers=1, validate_timeout=3.0, validate_workers=1,
-                                         validate_queue=2), store) as server:
+    with LiveServer(
+        reliability_settings(settings, workers=1, validate_timeout=3.0, validate_workers=1, validate_queue=2), store
+    ) as server:
         yield server
 
 
@@ -143,8 +147,9 @@ def test_deep_nesting_is_refused_with_a_message_and_blocks_nothing(process_serve
     turtle = ("<http://ex/s> <http://ex/p> " + "(" * 499_000 + "1" + ")" * 499_000 + " oops").encode()
     json_body = ("[" * 2_000 + "]" * 2_000).encode()
     for body, headers in ((turtle, TURTLE), (json_body, JSONLD), (b'{"a":' * 2_000 + b"1" + b"}" * 2_000, JSONLD)):
-        r, seconds = latencies_while(lambda b=body, h=headers: httpx.post(url + "/validate", content=b, headers=h,
-                                                                          timeout=60), url)
+        r, seconds = latencies_while(
+            lambda b=body, h=headers: httpx.post(url + "/validate", content=b, headers=h, timeout=60), url
+        )
         slowest = seconds[0] if seconds else 0.0
         assert r.status_code == 400, r.text[:300]
         error = r.json()["error"]
@@ -155,9 +160,11 @@ def test_deep_nesting_is_refused_with_a_message_and_blocks_nothing(process_serve
 
 
 def test_rdf_star_is_refused_as_unsupported(process_server):
-    for body in (b"<< <http://a> <http://b> <http://c> >> <http://p> <http://o> .",
-                 b"<http://s> <http://p> << <http://a> <http://b> <http://c> >> .",
-                 b"<http://s> <http://p> <<( <http://a> <http://b> <http://c> )>> ."):
+    for body in (
+        b"<< <http://a> <http://b> <http://c> >> <http://p> <http://o> .",
+        b"<http://s> <http://p> << <http://a> <http://b> <http://c> >> .",
+        b"<http://s> <http://p> <<( <http://a> <http://b> <http://c> )>> .",
+    ):
         r = httpx.post(process_server.url + "/validate", content=body, headers=TURTLE, timeout=60)
         assert r.status_code == 400, r.text[:300]
         assert r.json()["error"]["type"] == "unsupported-rdf-star" and "not supported" in r.json()["error"]["message"]
@@ -195,8 +202,12 @@ def test_a_slow_validation_leaves_pages_and_health_fast(process_server):
         with ThreadPoolExecutor(46) as pool:
             slow = pool.submit(httpx.post, url + "/validate", content=SLOW.encode(), headers=TURTLE, timeout=120)
             time.sleep(0.3)
-            small = [pool.submit(httpx.post, url + "/validate", content=contribution(100 + i).encode(),
-                                 headers=TURTLE, timeout=120) for i in range(45)]
+            small = [
+                pool.submit(
+                    httpx.post, url + "/validate", content=contribution(100 + i).encode(), headers=TURTLE, timeout=120
+                )
+                for i in range(45)
+            ]
             start = time.perf_counter()
             answer = slow.result()
             return answer, time.perf_counter() - start, [f.result() for f in small]
@@ -216,8 +227,10 @@ def test_a_slow_validation_leaves_pages_and_health_fast(process_server):
     assert set(statuses) <= {200, 503}, statuses
 
 
-@pytest.mark.parametrize(("sig", "status", "kind"), [(signal.SIGKILL, 503, "validation-unavailable"),
-                                                     (signal.SIGSEGV, 422, "validation-failed")])
+@pytest.mark.parametrize(
+    ("sig", "status", "kind"),
+    [(signal.SIGKILL, 503, "validation-unavailable"), (signal.SIGSEGV, 422, "validation-failed")],
+)
 def test_a_lost_validation_worker_fails_its_request_only(slow_limit_server, sig, status, kind):
     url = slow_limit_server.url
     pid = wait_for_validation_worker(slow_limit_server)

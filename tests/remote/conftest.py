@@ -25,7 +25,9 @@ INSTALL_HINT = "install it with `make setup-virtuoso` (apt-get install -y virtuo
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "remote: runs against a real Virtuoso started on 127.0.0.1 (scripts/virtuoso.sh)")
+    config.addinivalue_line(
+        "markers", "remote: runs against a real Virtuoso started on 127.0.0.1 (scripts/virtuoso.sh)"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,9 @@ def ensure_installed() -> None:
     if installed():
         return
     if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
-        done = subprocess.run(["bash", str(SCRIPT), "install"], check=False, capture_output=True, text=True,
-                              timeout=900)
+        done = subprocess.run(
+            ["bash", str(SCRIPT), "install"], check=False, capture_output=True, text=True, timeout=900
+        )
         if installed():
             return
         pytest.fail(f"installing Virtuoso failed:\n{done.stderr.strip()[-2000:]}", pytrace=False)
@@ -69,16 +72,22 @@ def launch(folder: Path, **env: str) -> Virtuoso:
     user, password = "benelux-loader", secrets.token_urlsafe(12)
     environ = {**os.environ, "BENELUX_STORE_USER": user, "BENELUX_STORE_PASSWORD": password, **env}
     try:
-        done = subprocess.run(["bash", str(SCRIPT), "start", str(folder)], env=environ, check=False,
-                              capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            ["bash", str(SCRIPT), "start", str(folder)],
+            env=environ,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"Virtuoso did not start within 120 s (see {folder}/virtuoso.log)", pytrace=False)
     if done.returncode != 0:
         pytest.fail(f"Virtuoso could not start:\n{done.stderr.strip()}\n{done.stdout.strip()}", pytrace=False)
     values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-    return Virtuoso(values["VIRTUOSO_HTTP"], values["VIRTUOSO_ISQL"], int(values["VIRTUOSO_PID"]), folder,
-                    user, password)
+    return Virtuoso(
+        values["VIRTUOSO_HTTP"], values["VIRTUOSO_ISQL"], int(values["VIRTUOSO_PID"]), folder, user, password
+    )
 
 
 def stop_virtuoso(instance: Virtuoso) -> None:

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
 GROUP_CONCAT = re.compile(
     r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?(?:;\s*SEPARATOR\s*=\s*(" + STRING + r"))?\s*\)\s*AS\s+\?(\w+)",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def concat_columns(sparql: str) -> dict[str, str]:

@@ -22,8 +22,11 @@ def one(result, name):
 
 def test_group_concat_of_language_strings(store, remote):
     """Oxigraph keeps a language tag all the values share; Virtuoso returns a plain string (as SPARQL 1.1 says)."""
-    query = SKOS + f"""SELECT (GROUP_CONCAT(?l; separator="|") AS ?labels) WHERE {{
+    query = (
+        SKOS
+        + f"""SELECT (GROUP_CONCAT(?l; separator="|") AS ?labels) WHERE {{
       <{BENELUX_UNION}> skos:prefLabel ?l FILTER(lang(?l) = "en") }}"""
+    )
     embedded, virtuoso = one(store.query(query), "labels"), one(remote.query(query), "labels")
     assert embedded.value == virtuoso.value
     assert embedded.language == "en"

@@ -39,7 +39,8 @@ def test_publish_reports_every_graph(published, store):
     assert published.target.endswith("/sparql-graph-crud-auth")
     assert published.release == store.release
     assert {g: n for g, n in published.graphs.items() if g != UNION_GRAPH} == {  # the saved queries' graph too
-        g: len(local_triples(store, g)) for g in [*store.files, QUERIES_GRAPH]}
+        g: len(local_triples(store, g)) for g in [*store.files, QUERIES_GRAPH]
+    }
 
 
 def test_remote_store_reads_the_release(remote, store):
@@ -104,8 +105,10 @@ def test_a_smaller_release_drops_the_graphs_it_no_longer_has(virtuoso, store, se
         assert now.release == smaller.release
         assert list(now.files) == list(smaller.files)
         assert len(now) == len(smaller)
-        seen = {row["g"].value for row in now.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                                     named_graphs=list(store.files))}
+        seen = {
+            row["g"].value
+            for row in now.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=list(store.files))
+        }
         assert seen == set(smaller.files)
     finally:
         publish(store, virtuoso.endpoint, virtuoso.user, virtuoso.password)
@@ -147,7 +150,9 @@ def test_cli_publish(virtuoso, store, monkeypatch):
 
 
 def test_cli_publish_error_exits_2(virtuoso):
-    result = CliRunner().invoke(app, ["publish", "--to", virtuoso.endpoint, "--user", "nobody-here",
-                                      "--password", "x", "--method", "graph-store"])
+    result = CliRunner().invoke(
+        app,
+        ["publish", "--to", virtuoso.endpoint, "--user", "nobody-here", "--password", "x", "--method", "graph-store"],
+    )
     assert result.exit_code == 2
     assert "401" in result.output

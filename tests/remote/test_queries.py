@@ -36,6 +36,7 @@ QUERIES = load_queries(Path(__file__).resolve().parents[2] / "queries")
 #: with VALUES instead.
 VIRTUOSO_DEFECTS: dict[str, str] = {}
 
+
 def saved_query_cases():
     for name in QUERIES:
         marks = [pytest.mark.xfail(reason=VIRTUOSO_DEFECTS[name], strict=True)] if name in VIRTUOSO_DEFECTS else []
@@ -57,7 +58,8 @@ def test_saved_query_same_answer(name, store, remote):
         missing, extra = expected - got, got - expected
         assert not missing and not extra, (
             f"{name}: {sum(expected.values())} rows embedded, {sum(got.values())} on Virtuoso; "
-            f"missing {list(missing)[:3]}; extra {list(extra)[:3]}")
+            f"missing {list(missing)[:3]}; extra {list(extra)[:3]}"
+        )
     else:
         assert got == expected
 
@@ -67,12 +69,16 @@ def test_saved_query_with_other_parameters(store, remote):
     for year in ("2021", "2025", "2026", "2028"):
         bindings = query.bindings({"year": year})
         assert answer(remote.query(query.text, substitutions=bindings)) == answer(
-            store.query(query.text, substitutions=bindings)), year
+            store.query(query.text, substitutions=bindings)
+        ), year
 
 
 SKOS = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-CROSS_JOIN = SKOS + """SELECT ?a ?la ?b ?lb WHERE {
+CROSS_JOIN = (
+    SKOS
+    + """SELECT ?a ?la ?b ?lb WHERE {
   ?a skos:prefLabel ?la . ?b skos:prefLabel ?lb FILTER(lang(?la) = "en" && lang(?lb) = "de") }"""
+)
 
 
 def test_an_answer_longer_than_virtuoso_default_cap_comes_back_whole(store, remote):
@@ -93,8 +99,11 @@ def test_the_default_cap_would_cut_answers_and_is_caught(start_virtuoso, tmp_pat
 
 
 def test_ask_and_construct(store, remote):
-    for ask in ("ASK { ?s a <http://www.w3.org/ns/org#Organization> }", "ASK { ?s <urn:x:never> ?o }",
-                "ASK { GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?s ?p ?o } }"):
+    for ask in (
+        "ASK { ?s a <http://www.w3.org/ns/org#Organization> }",
+        "ASK { ?s <urn:x:never> ?o }",
+        "ASK { GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?s ?p ?o } }",
+    ):
         assert isinstance(remote.query(ask), ox.QueryBoolean)
         assert bool(remote.query(ask)) == bool(store.query(ask)), ask
     construct = SKOS + 'CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l FILTER(lang(?l) = "fr") }'

@@ -78,17 +78,28 @@ def test_the_server_over_the_store_serves_the_published_release(servers, store):
 def test_every_saved_query_answers_the_same_over_the_store(name, servers):
     embedded, over_store = servers
     concat = concat_columns(QUERIES[name].text)
-    got, expected = (answer(results(httpx.get(f"{s.url}/api/queries/{name}", headers={"Accept": RESULTS_JSON},
-                                              timeout=30)), concat) for s in (over_store, embedded))
+    got, expected = (
+        answer(results(httpx.get(f"{s.url}/api/queries/{name}", headers={"Accept": RESULTS_JSON}, timeout=30)), concat)
+        for s in (over_store, embedded)
+    )
     assert got == expected, f"{name}: {sum(got.values())} rows over the store, {sum(expected.values())} embedded"
 
 
 def test_saved_query_parameters_over_the_store(servers):
     embedded, over_store = servers
     for year, rows in (("2021", 0), ("2025", 2), ("2028", 1)):
-        got, expected = (answer(results(httpx.get(f"{s.url}/api/queries/presidency-in-year",
-                                                  params={"year": year}, headers={"Accept": RESULTS_JSON})))
-                         for s in (over_store, embedded))
+        got, expected = (
+            answer(
+                results(
+                    httpx.get(
+                        f"{s.url}/api/queries/presidency-in-year",
+                        params={"year": year},
+                        headers={"Accept": RESULTS_JSON},
+                    )
+                )
+            )
+            for s in (over_store, embedded)
+        )
         assert got == expected and sum(got.values()) == rows, year
 
 
@@ -111,8 +122,10 @@ def test_the_sparql_protocol_over_the_store_in_every_result_format(servers, stor
         if fmt is XML:
             got, expected = got.toxml(), expected.toxml()
         assert got == expected, fmt
-    for ask, truth in (("ASK { ?s a <https://w3id.org/benelux-graph/ontology#Country> }", True),
-                       ("ASK { ?s <urn:x:never> ?o }", False)):
+    for ask, truth in (
+        ("ASK { ?s a <https://w3id.org/benelux-graph/ontology#Country> }", True),
+        ("ASK { ?s <urn:x:never> ?o }", False),
+    ):
         assert sparql(over_store, ask, JSON)["boolean"] is sparql(embedded, ask, JSON)["boolean"] is truth
     construct = SKOS + 'CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l FILTER(lang(?l) = "de") }'
     got, expected = (set(ox.parse(sparql(s, construct, TURTLE), ox.RdfFormat.TURTLE)) for s in (over_store, embedded))
@@ -143,19 +156,39 @@ def test_dataset_clauses_and_graph_parameters_over_the_store(servers, store):
 
 def test_pages_graph_api_and_dumps_are_the_same_over_the_store(servers):
     embedded, over_store = servers
-    for path in ("/api/graph", "/api/graph/benelux-plus?lang=fr", "/api/graph/neighbourhood/scheldt-council",
-                 "/downloads/benelux-graph.nq", "/downloads/benelux-graph.ttl", "/data/belgium.ttl",
-                 "/ontology.ttl", "/shapes.nt", "/api/queries", "/search?q=Scheldt&format=json"):
-        got, expected = (httpx.get(s.url + path, headers={"Accept": "application/json"}, timeout=60)
-                         for s in (over_store, embedded))
+    for path in (
+        "/api/graph",
+        "/api/graph/benelux-plus?lang=fr",
+        "/api/graph/neighbourhood/scheldt-council",
+        "/downloads/benelux-graph.nq",
+        "/downloads/benelux-graph.ttl",
+        "/data/belgium.ttl",
+        "/ontology.ttl",
+        "/shapes.nt",
+        "/api/queries",
+        "/search?q=Scheldt&format=json",
+    ):
+        got, expected = (
+            httpx.get(s.url + path, headers={"Accept": "application/json"}, timeout=60) for s in (over_store, embedded)
+        )
         assert got.status_code == expected.status_code == 200, (path, got.status_code, got.text[:300])
         if path.startswith("/ontology"):  # embedded: the hand-written source file; over the store: serialised
-            assert isomorphic(rdflib.Graph().parse(data=got.content, format="turtle"),
-                              rdflib.Graph().parse(data=expected.content, format="turtle"))
+            assert isomorphic(
+                rdflib.Graph().parse(data=got.content, format="turtle"),
+                rdflib.Graph().parse(data=expected.content, format="turtle"),
+            )
         else:
             assert got.content == expected.content, path
-    for path in ("/page/belgium", "/page/scheldt-council?lang=nl", "/benelux-plus", "/sparql", "/ontology",
-                 "/shapes", "/downloads", "/.well-known/void"):
+    for path in (
+        "/page/belgium",
+        "/page/scheldt-council?lang=nl",
+        "/benelux-plus",
+        "/sparql",
+        "/ontology",
+        "/shapes",
+        "/downloads",
+        "/.well-known/void",
+    ):
         got = httpx.get(over_store.url + path, headers={"Accept": "text/html"}, timeout=60)
         assert got.status_code == 200, (path, got.text[:300])
     assert httpx.get(over_store.url + "/id/belgium", headers={"Accept": "text/turtle"}).status_code == 303
@@ -171,16 +204,23 @@ def test_the_safety_rules_hold_over_the_store(servers, canary):
     for query, kind in refused.items():
         response = httpx.post(over_store.url + "/sparql", data={"query": query})
         assert response.status_code == 400 and response.json()["error"]["type"] == kind, query
-    for query in (f"SELECT * FROM <{canary.url}/data.nt> WHERE {{ ?s ?p ?o }}",
-                  f"SELECT * FROM NAMED <{canary.url}/g.nt> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-                  "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-                  "SELECT * WHERE { GRAPH <http://www.openlinksw.com/schemas/virtrdf#> { ?s ?p ?o } } LIMIT 5"):
+    for query in (
+        f"SELECT * FROM <{canary.url}/data.nt> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{canary.url}/g.nt> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { GRAPH <http://www.openlinksw.com/schemas/virtrdf#> { ?s ?p ?o } } LIMIT 5",
+    ):
         response = httpx.get(over_store.url + "/sparql", params={"query": query}, headers={"Accept": RESULTS_JSON})
         assert response.status_code == 200, (query, response.text)
         assert response.json()["results"]["bindings"] == [], query
-    system = httpx.get(over_store.url + "/sparql", params={
-        "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
-        "default-graph-uri": "http://www.openlinksw.com/schemas/virtrdf#"}, headers={"Accept": RESULTS_JSON})
+    system = httpx.get(
+        over_store.url + "/sparql",
+        params={
+            "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
+            "default-graph-uri": "http://www.openlinksw.com/schemas/virtrdf#",
+        },
+        headers={"Accept": RESULTS_JSON},
+    )
     assert system.status_code == 200 and system.json()["results"]["bindings"] == []
     assert canary.requests == []
 
@@ -188,16 +228,22 @@ def test_the_safety_rules_hold_over_the_store(servers, canary):
 def test_a_query_past_the_time_limit_is_stopped_by_the_store(servers):
     _, over_store = servers
     cross = SKOS + "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
-    response = httpx.get(over_store.url + "/sparql", params={"query": cross, "timeout": "1"},
-                         headers={"Accept": RESULTS_JSON}, timeout=30)
+    response = httpx.get(
+        over_store.url + "/sparql",
+        params={"query": cross, "timeout": "1"},
+        headers={"Accept": RESULTS_JSON},
+        timeout=30,
+    )
     assert response.status_code == 503, response.text
     assert response.json()["error"]["type"] == "query-timeout"
     quick = httpx.get(over_store.url + "/api/queries/legal-instruments", headers={"Accept": RESULTS_JSON})
     assert quick.status_code == 200
 
 
-MARKER = ('<https://w3id.org/benelux-graph/id/belgium> <http://www.w3.org/2000/01/rdf-schema#comment> '
-          '"a statement only the second release has"@en .\n')
+MARKER = (
+    "<https://w3id.org/benelux-graph/id/belgium> <http://www.w3.org/2000/01/rdf-schema#comment> "
+    '"a statement only the second release has"@en .\n'
+)
 
 
 def changed_release(root: Path, folder: Path) -> GraphStore:
@@ -210,7 +256,8 @@ def changed_release(root: Path, folder: Path) -> GraphStore:
 
 
 def test_serve_refuses_a_store_without_a_release_reloads_a_new_one_and_says_when_the_store_is_gone(
-        start_virtuoso, tmp_path, settings, store):
+    start_virtuoso, tmp_path, settings, store
+):
     instance = start_virtuoso(tmp_path / "second")
     runner = CliRunner()
     bare = runner.invoke(cli, ["serve", "--store", instance.endpoint, "--port", "9"])
@@ -220,10 +267,14 @@ def test_serve_refuses_a_store_without_a_release_reloads_a_new_one_and_says_when
 
     publish(store, instance.endpoint, instance.user, instance.password)
     remote_settings = over_store_settings(settings, instance.endpoint, admin_token="reload-token")
-    marker = {"query": "ASK { ?s <http://www.w3.org/2000/01/rdf-schema#comment> "
-                       '"a statement only the second release has"@en }'}
-    with LiveServer(remote_settings, served_store(remote_settings)) as server, \
-            httpx.Client(base_url=server.url, headers={"Accept": RESULTS_JSON}, timeout=60) as client:
+    marker = {
+        "query": "ASK { ?s <http://www.w3.org/2000/01/rdf-schema#comment> "
+        '"a statement only the second release has"@en }'
+    }
+    with (
+        LiveServer(remote_settings, served_store(remote_settings)) as server,
+        httpx.Client(base_url=server.url, headers={"Accept": RESULTS_JSON}, timeout=60) as client,
+    ):
         assert client.get("/api/queries/legal-instruments").status_code == 200
         assert client.get("/sparql", params=marker).json()["boolean"] is False
 

@@ -13,8 +13,13 @@ import pytest
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "benelux_graph", *args], capture_output=True, text=True,
-                          env=dict(os.environ), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "benelux_graph", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
 
 
 def test_a_mistyped_saved_query_names_the_close_ones():
@@ -22,7 +27,8 @@ def test_a_mistyped_saved_query_names_the_close_ones():
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "error: no such saved query or file: 'presidency-in-yaer'; did you mean presidency-in-year? "
-        "(`benelux-graph query --list` lists the saved queries)"]
+        "(`benelux-graph query --list` lists the saved queries)"
+    ]
 
 
 def test_a_missing_query_file_is_said_to_be_missing():

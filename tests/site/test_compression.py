@@ -12,9 +12,18 @@ import pytest
 pytestmark = [pytest.mark.server]
 
 GZIP = {"Accept-Encoding": "gzip"}
-TEXT_ROUTES = ["/", "/page/greater-region", "/search?q=region", "/ontology", "/sparql", "/api/graph",
-               "/downloads", "/static/site.css", "/vendor/yasgui/yasgui.min.js",
-               "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%20500"]
+TEXT_ROUTES = [
+    "/",
+    "/page/greater-region",
+    "/search?q=region",
+    "/ontology",
+    "/sparql",
+    "/api/graph",
+    "/downloads",
+    "/static/site.css",
+    "/vendor/yasgui/yasgui.min.js",
+    "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%20500",
+]
 
 
 def raw(http, path, **headers):

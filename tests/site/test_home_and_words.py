@@ -34,8 +34,11 @@ def test_the_home_page_gives_a_program_the_entry_points(http, site_server):
     turtle = http.get("/", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
-    assert (rdflib.URIRef(site_server.url + "/"), rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
-            rdflib.URIRef(site_server.url + "/sparql")) in graph
+    assert (
+        rdflib.URIRef(site_server.url + "/"),
+        rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
+        rdflib.URIRef(site_server.url + "/sparql"),
+    ) in graph
     for path in ("/", "/docs", "/redoc", "/favicon.ico"):
         head, get = http.head(path), http.get(path)
         assert (head.status_code, head.headers["content-type"]) == (get.status_code, get.headers["content-type"])
@@ -44,8 +47,10 @@ def test_the_home_page_gives_a_program_the_entry_points(http, site_server):
 
 
 def test_docs_and_redoc_load_their_libraries_from_this_server(http):
-    for path, library in (("/docs", "/vendor/swagger-ui/swagger-ui-bundle.js"),
-                          ("/redoc", "/vendor/redoc/redoc.standalone.js")):
+    for path, library in (
+        ("/docs", "/vendor/swagger-ui/swagger-ui-bundle.js"),
+        ("/redoc", "/vendor/redoc/redoc.standalone.js"),
+    ):
         page = http.get(path)
         assert page.status_code == 200 and library in page.text and "cdn" not in page.text.lower()
         script = http.get(library)
@@ -62,14 +67,21 @@ def test_a_query_link_opens_the_editor_in_a_browser_and_runs_for_a_program(http)
     assert '<html lang="de">' in page.text
     answer = http.get("/sparql", params={"query": query})
     assert answer.headers["content-type"].startswith("application/sparql-results+json")
-    assert http.get("/sparql", params={"query": query, "format": "csv"}, headers={"Accept": BROWSER}) \
-        .headers["content-type"].startswith("text/csv")
+    assert (
+        http.get("/sparql", params={"query": query, "format": "csv"}, headers={"Accept": BROWSER})
+        .headers["content-type"]
+        .startswith("text/csv")
+    )
 
 
 def test_every_page_word_is_in_every_language():
     catalogue = json.loads(messages.CATALOGUE.read_text(encoding="utf-8"))
-    missing = [f"{key}: {lang}" for key, texts in catalogue.items() for lang in messages.LANGUAGES
-               if not (texts.get(lang) or "").strip()]
+    missing = [
+        f"{key}: {lang}"
+        for key, texts in catalogue.items()
+        for lang in messages.LANGUAGES
+        if not (texts.get(lang) or "").strip()
+    ]
     assert missing == []
     assert set(messages.UI) == set(messages.LANGUAGES)
 
@@ -95,8 +107,15 @@ def test_the_header_partial_renders_for_another_page(site_server):
 
     from benelux_graph.api.resources import site_header
 
-    scope = {"type": "http", "method": "GET", "path": "/benelux-plus", "query_string": b"lang=nl", "headers": [],
-             "root_path": "", "app": site_server.app}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/benelux-plus",
+        "query_string": b"lang=nl",
+        "headers": [],
+        "root_path": "",
+        "app": site_server.app,
+    }
     header = site_header(Request(scope))
     assert header.count('class="site"') == 1 and ">Netwerk<" in header and 'href="/downloads?lang=nl"' in header
     assert 'href="/benelux-plus?lang=de"' in header

@@ -15,8 +15,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/sparql", "/page/greater-region?lang=fr", "/search?q=region", "/ontology", "/shapes", "/downloads",
-         "/validate"]
+PAGES = [
+    "/",
+    "/sparql",
+    "/page/greater-region?lang=fr",
+    "/search?q=region",
+    "/ontology",
+    "/shapes",
+    "/downloads",
+    "/validate",
+]
 SERIOUS = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
@@ -29,8 +37,14 @@ def visit(browser, server, path, width):
     problems = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
-            else problems.append(f"request to another host: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith((server.url, "data:", "blob:"))
+            else problems.append(f"request to another host: {r.url}")
+        ),
+    )
     response = page.goto(server.url + path)
     assert response.ok, (path, response.status)
     page.wait_for_load_state("networkidle")

@@ -29,8 +29,12 @@ def data(edge: dict) -> dict:
 
 
 def test_a_cooperation_edge_quotes_the_spans_of_both_programmes(edges):
-    nrw = [data(e) for e in edges if data(e)["kind"] == "cooperatesWith"
-           and {data(e)["source"], data(e)["target"]} == {ID + "benelux-union", ID + "north-rhine-westphalia"}]
+    nrw = [
+        data(e)
+        for e in edges
+        if data(e)["kind"] == "cooperatesWith"
+        and {data(e)["source"], data(e)["target"]} == {ID + "benelux-union", ID + "north-rhine-westphalia"}
+    ]
     assert nrw
     sources = {s["passage"].rsplit("/", 1)[-1]: s for s in nrw[0]["sources"] if "fact" in s}
     assert set(sources) == {"cwp-0031", "jwp-0185"}
@@ -43,14 +47,18 @@ def test_a_cooperation_edge_quotes_the_spans_of_both_programmes(edges):
 
 def test_the_edges_own_sources_are_its_facts_citations_with_their_spans(edges):
     facts = rdflib.Graph().parse(ROOT / "data" / "facts.ttl")
-    spans = {str(c): {str(e) for sel in facts.objects(c, OA.hasSelector) for e in facts.objects(sel, OA.exact)}
-             for c in facts.subjects(rdflib.RDF.type, BX.Citation)}
-    by_fact = {str(f): {str(c) for c in facts.objects(f, BX.citation)} for f in facts.subjects(rdflib.RDF.type, BX.Fact)}
+    spans = {
+        str(c): {str(e) for sel in facts.objects(c, OA.hasSelector) for e in facts.objects(sel, OA.exact)}
+        for c in facts.subjects(rdflib.RDF.type, BX.Citation)
+    }
+    by_fact = {
+        str(f): {str(c) for c in facts.objects(f, BX.citation)} for f in facts.subjects(rdflib.RDF.type, BX.Fact)
+    }
     with_facts = [data(e) for e in edges if any("fact" in s for s in data(e)["sources"])]
     assert len(with_facts) > 50
     for edge in with_facts:
         own = [s for s in edge["sources"] if "fact" in s]
-        assert edge["sources"][:len(own)] == own  # its own sources come first
+        assert edge["sources"][: len(own)] == own  # its own sources come first
         for s in own:
             assert s["fact"] in by_fact
             if "authority" not in s:
@@ -60,9 +68,14 @@ def test_the_edges_own_sources_are_its_facts_citations_with_their_spans(edges):
 
 def test_every_edge_whose_triple_is_a_cited_fact_carries_its_citations(edges):
     facts = rdflib.Graph().parse(ROOT / "data" / "facts.ttl")
-    stated = {(str(facts.value(f, rdflib.RDF.subject)), str(facts.value(f, rdflib.RDF.predicate)).rsplit("#", 1)[-1]
-               .rsplit("/", 1)[-1], str(facts.value(f, rdflib.RDF.object))): str(f)
-              for f in facts.subjects(rdflib.RDF.type, BX.Fact)}
+    stated = {
+        (
+            str(facts.value(f, rdflib.RDF.subject)),
+            str(facts.value(f, rdflib.RDF.predicate)).rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+            str(facts.value(f, rdflib.RDF.object)),
+        ): str(f)
+        for f in facts.subjects(rdflib.RDF.type, BX.Fact)
+    }
     checked = 0
     for e in map(data, edges):
         fact = stated.get((e["source"], e["kind"], e["target"]))

@@ -45,6 +45,7 @@ def assert_error(api, url: str, status: int, type_: str | None = None) -> dict:
 
 # ---- GET /api/graph ----
 
+
 def test_whole_graph_is_cytoscape_elements(api):
     body = get_json(api, "/api/graph")
     nodes = nodes_of(body)
@@ -52,11 +53,17 @@ def test_whole_graph_is_cytoscape_elements(api):
     assert body["meta"]["edges"] == len(edges_of(body))
     assert {"benelux-union", "greater-region", "scheldt-council", "joint-work-programme-2025-2028"} <= set(nodes)
     # relationship nodes, passages, periods and vocabularies are not nodes
-    assert not any(s.startswith(("membership-", "cooperation-", "source/", "period-", "year-", "theme/", "role/",
-                                 "status/")) for s in nodes)
+    assert not any(
+        s.startswith(("membership-", "cooperation-", "source/", "period-", "year-", "theme/", "role/", "status/"))
+        for s in nodes
+    )
     union = nodes["benelux-union"]
-    assert union["labels"] == {"en": "Benelux Union", "fr": "Union Benelux", "nl": "Benelux Unie",
-                               "de": "Benelux-Union"}
+    assert union["labels"] == {
+        "en": "Benelux Union",
+        "fr": "Union Benelux",
+        "nl": "Benelux Unie",
+        "de": "Benelux-Union",
+    }
     assert union["category"] == "organisation" and union["type"] == "IntergovernmentalOrganisation"
     assert union["page"] == "/id/benelux-union"
     assert nodes["luxembourg"]["identifiers"] == {"iso3166Alpha2": "LU", "iso3166Alpha3": "LUX", "nutsCode": "LU"}
@@ -69,16 +76,19 @@ def test_whole_graph_is_cytoscape_elements(api):
 
 def test_a_cooperation_is_one_attributed_edge(api):
     body = get_json(api, "/api/graph")
-    to_greater_region = [e for e in edges_of(body) if {e["source"], e["target"]} == {ID + "benelux-union",
-                                                                                     ID + "greater-region"}]
+    to_greater_region = [
+        e for e in edges_of(body) if {e["source"], e["target"]} == {ID + "benelux-union", ID + "greater-region"}
+    ]
     assert len(to_greater_region) == 1  # the plain bx:cooperatesWith is not drawn beside the cooperation node
     edge = to_greater_region[0]
     assert edge["kind"] == "cooperatesWith"
     assert edge["relationship"] == ID + "cooperation-greater-region"
     assert edge["status_label"] == "being strengthened"
     nrw = next(e for e in edges_of(body, "cooperatesWith") if e["target"] == ID + "north-rhine-westphalia")
-    assert {i["id"] for i in nrw["instruments"]} == {ID + "joint-declaration-north-rhine-westphalia-2008",
-                                                     ID + "joint-declaration-north-rhine-westphalia-2019"}
+    assert {i["id"] for i in nrw["instruments"]} == {
+        ID + "joint-declaration-north-rhine-westphalia-2008",
+        ID + "joint-declaration-north-rhine-westphalia-2019",
+    }
     # since its earliest instrument, until the end of the last programme that states it (2025-2028; issue 12)
     assert nrw["begin"] == 2008 and nrw["end"] == 2028
     hdf = next(e for e in edges_of(body, "cooperatesWith") if e["target"] == ID + "hauts-de-france")
@@ -97,13 +107,16 @@ def test_a_membership_is_one_edge_with_its_role_and_period(api):
     assert lux["sources"][0]["fact"] == ID + "fact/greater-region.presidencyHeldBy.luxembourg"
 
 
-@pytest.mark.parametrize("year, holders", [
-    (2027, {"luxembourg"}),
-    (2028, {"luxembourg"}),
-    (2025, {"wallonia", "german-speaking-community"}),
-    (2026, {"wallonia", "german-speaking-community"}),
-    (2024, set()),
-])
+@pytest.mark.parametrize(
+    "year, holders",
+    [
+        (2027, {"luxembourg"}),
+        (2028, {"luxembourg"}),
+        (2025, {"wallonia", "german-speaking-community"}),
+        (2026, {"wallonia", "german-speaking-community"}),
+        (2024, set()),
+    ],
+)
 def test_year_filter_keeps_the_presidencies_of_that_year(api, year, holders):
     body = get_json(api, f"/api/graph?year={year}")
     assert {t for s, t in pairs(body, "presidencyHeldBy") if s == "greater-region"} == holders
@@ -114,8 +127,11 @@ def test_year_filter_keeps_the_presidencies_of_that_year(api, year, holders):
 
 def test_without_a_year_every_presidency_is_there(api):
     body = get_json(api, "/api/graph")
-    assert pairs(body, "presidencyHeldBy") == {("greater-region", "wallonia"), ("greater-region", "luxembourg"),
-                                                ("greater-region", "german-speaking-community")}
+    assert pairs(body, "presidencyHeldBy") == {
+        ("greater-region", "wallonia"),
+        ("greater-region", "luxembourg"),
+        ("greater-region", "german-speaking-community"),
+    }
 
 
 def test_year_filter_and_dated_cooperations(api):
@@ -148,8 +164,11 @@ def test_type_filter(api):
 
 def test_theme_filter_follows_narrower_themes(api):
     body = get_json(api, "/api/graph?theme=crisis-management")
-    assert {("benelux-union", "nordics"), ("benelux-union", "baltic-states"),
-            ("benelux-union", "united-kingdom")} <= pairs(body, "cooperatesWith")
+    assert {
+        ("benelux-union", "nordics"),
+        ("benelux-union", "baltic-states"),
+        ("benelux-union", "united-kingdom"),
+    } <= pairs(body, "cooperatesWith")
     assert ("benelux-union", "greater-region") not in pairs(body, "cooperatesWith")
     energy = get_json(api, "/api/graph?theme=energy")
     assert {"pentalateral-energy-forum", "north-seas-energy-cooperation", "gas-platform"} <= set(nodes_of(energy))
@@ -187,31 +206,37 @@ def test_filters_combine(api):
     assert {n["category"] for n in nodes_of(body).values()} <= {"region", "country"}
 
 
-@pytest.mark.parametrize("url, type_", [
-    ("/api/graph?type=bogus", "bad-filter"),
-    ("/api/graph?theme=not-a-theme", "bad-filter"),
-    ("/api/graph?country=XX", "bad-filter"),
-    ("/api/graph?country=greater-region", "bad-filter"),  # a region, not a country
-    ("/api/graph?programme=nope", "bad-filter"),
-    ("/api/graph?year=abc", "bad-request"),
-    ("/api/graph?year=99999", "bad-request"),
-    ("/api/graph?lang=es", "bad-request"),
-    ("/api/graph?format=svg", "bad-request"),
-    ("/api/graph/benelux-plus?theme=nope", "bad-filter"),
-    ("/api/graph/neighbourhood/greater-region?depth=9", "bad-request"),
-    ("/api/graph/path?from=scheldt-council", "bad-request"),
-    ("/api/graph/metrics?scope=everything", "bad-request"),
-])
+@pytest.mark.parametrize(
+    "url, type_",
+    [
+        ("/api/graph?type=bogus", "bad-filter"),
+        ("/api/graph?theme=not-a-theme", "bad-filter"),
+        ("/api/graph?country=XX", "bad-filter"),
+        ("/api/graph?country=greater-region", "bad-filter"),  # a region, not a country
+        ("/api/graph?programme=nope", "bad-filter"),
+        ("/api/graph?year=abc", "bad-request"),
+        ("/api/graph?year=99999", "bad-request"),
+        ("/api/graph?lang=es", "bad-request"),
+        ("/api/graph?format=svg", "bad-request"),
+        ("/api/graph/benelux-plus?theme=nope", "bad-filter"),
+        ("/api/graph/neighbourhood/greater-region?depth=9", "bad-request"),
+        ("/api/graph/path?from=scheldt-council", "bad-request"),
+        ("/api/graph/metrics?scope=everything", "bad-request"),
+    ],
+)
 def test_bad_parameters_are_400_in_the_error_shape(api, url, type_):
     assert_error(api, url, 400, type_)
 
 
-@pytest.mark.parametrize("url", [
-    "/api/graph/neighbourhood/no-such-thing",
-    "/api/graph/neighbourhood/https://example.org/not-ours",
-    "/api/graph/path?from=no-such-thing&to=benelux-union",
-    "/api/graph/path?from=benelux-union&to=no-such-thing",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/graph/neighbourhood/no-such-thing",
+        "/api/graph/neighbourhood/https://example.org/not-ours",
+        "/api/graph/path?from=no-such-thing&to=benelux-union",
+        "/api/graph/path?from=benelux-union&to=no-such-thing",
+    ],
+)
 def test_unknown_ids_are_404(api, url):
     error = assert_error(api, url, 404, "unknown-node")
     assert "no-such-thing" in error["message"] or "example.org" in error["message"]
@@ -219,8 +244,10 @@ def test_unknown_ids_are_404(api, url):
 
 # ---- languages ----
 
-@pytest.mark.parametrize("lang, label", [("en", "Benelux Union"), ("fr", "Union Benelux"), ("nl", "Benelux Unie"),
-                                         ("de", "Benelux-Union")])
+
+@pytest.mark.parametrize(
+    "lang, label", [("en", "Benelux Union"), ("fr", "Union Benelux"), ("nl", "Benelux Unie"), ("de", "Benelux-Union")]
+)
 def test_lang_picks_the_labels(api, lang, label):
     body = get_json(api, f"/api/graph/benelux-plus?lang={lang}")
     assert body["meta"]["lang"] == lang
@@ -236,39 +263,71 @@ def test_lang_falls_back_to_english_and_says_so(api):
 
 
 def test_lang_on_every_route(api):
-    assert get_json(api, "/api/graph/path?from=scheldt-council&to=benelux-union&lang=nl")["to"]["label"] == \
-        "Benelux Unie"
-    assert nodes_of(get_json(api, "/api/graph/neighbourhood/greater-region?lang=de"))["greater-region"]["label"] \
+    assert (
+        get_json(api, "/api/graph/path?from=scheldt-council&to=benelux-union&lang=nl")["to"]["label"] == "Benelux Unie"
+    )
+    assert (
+        nodes_of(get_json(api, "/api/graph/neighbourhood/greater-region?lang=de"))["greater-region"]["label"]
         == "Großregion"
+    )
     assert get_json(api, "/api/graph/metrics?scope=benelux-plus&lang=fr")["hub"]["label"] == "Union Benelux"
 
 
 # ---- the Benelux+ preset ----
 
+
 def test_benelux_plus_preset(api):
     body = get_json(api, "/api/graph/benelux-plus")
     nodes = nodes_of(body)
     assert body["meta"]["preset"] == "benelux-plus"
-    expected = {"benelux-union", "secretariat-general", "belgium", "netherlands", "luxembourg",  # the Union
-                "north-rhine-westphalia", "hauts-de-france", "greater-region", "lower-saxony",  # border regions
-                "france", "nordic-council", "baltic-states", "nordics", "united-kingdom", "european-union",
-                "pentalateral-energy-forum", "north-seas-energy-cooperation", "scheldt-council",  # forums
-                "wallonia", "german-speaking-community", "germany",  # beyond
-                "joint-declaration-north-rhine-westphalia-2008", "joint-declaration-north-rhine-westphalia-2019",
-                "memorandum-of-understanding-hauts-de-france-2018", "benelux-treaty"}  # agreements
+    expected = {
+        "benelux-union",
+        "secretariat-general",
+        "belgium",
+        "netherlands",
+        "luxembourg",  # the Union
+        "north-rhine-westphalia",
+        "hauts-de-france",
+        "greater-region",
+        "lower-saxony",  # border regions
+        "france",
+        "nordic-council",
+        "baltic-states",
+        "nordics",
+        "united-kingdom",
+        "european-union",
+        "pentalateral-energy-forum",
+        "north-seas-energy-cooperation",
+        "scheldt-council",  # forums
+        "wallonia",
+        "german-speaking-community",
+        "germany",  # beyond
+        "joint-declaration-north-rhine-westphalia-2008",
+        "joint-declaration-north-rhine-westphalia-2019",
+        "memorandum-of-understanding-hauts-de-france-2018",
+        "benelux-treaty",
+    }  # agreements
     assert expected <= set(nodes)
     assert {n["category"] for n in nodes.values()} <= {"organisation", "country", "region", "forum", "instrument"}
-    assert {("benelux-union", p) for p in ("greater-region", "north-rhine-westphalia", "nordic-council")} \
-        <= pairs(body, "cooperatesWith")
+    assert {("benelux-union", p) for p in ("greater-region", "north-rhine-westphalia", "nordic-council")} <= pairs(
+        body, "cooperatesWith"
+    )
     assert any(e["themes"] for e in edges_of(body, "cooperatesWith"))  # topics on the linking edges
 
 
 def test_benelux_plus_takes_the_filters(api):
-    assert {t for _, t in pairs(get_json(api, "/api/graph/benelux-plus?year=2027"), "presidencyHeldBy")} == \
-        {"luxembourg"}
+    assert {t for _, t in pairs(get_json(api, "/api/graph/benelux-plus?year=2027"), "presidencyHeldBy")} == {
+        "luxembourg"
+    }
     regions = nodes_of(get_json(api, "/api/graph/benelux-plus?type=region"))
-    assert set(regions) == {"north-rhine-westphalia", "hauts-de-france", "greater-region", "lower-saxony",
-                            "wallonia", "german-speaking-community"}
+    assert set(regions) == {
+        "north-rhine-westphalia",
+        "hauts-de-france",
+        "greater-region",
+        "lower-saxony",
+        "wallonia",
+        "german-speaking-community",
+    }
 
 
 def test_themes_as_nodes(api):
@@ -280,6 +339,7 @@ def test_themes_as_nodes(api):
 
 
 # ---- neighbourhood, path, metrics ----
+
 
 def test_neighbourhood(api):
     body = get_json(api, "/api/graph/neighbourhood/greater-region")
@@ -325,17 +385,19 @@ def test_metrics(api):
 
 # ---- formats ----
 
+
 def test_node_link(api):
     body = get_json(api, "/api/graph?format=node-link")
     cyto = get_json(api, "/api/graph")
     assert body["directed"] and body["multigraph"]
-    assert len(body["nodes"]) == len(cyto["elements"]["nodes"]) and len(body["links"]) == len(
-        cyto["elements"]["edges"])
+    assert len(body["nodes"]) == len(cyto["elements"]["nodes"]) and len(body["links"]) == len(cyto["elements"]["edges"])
     assert {"source", "target", "kind"} <= set(body["links"][0])
 
 
-@pytest.mark.parametrize("fmt, reader, media_type", [("graphml", nx.read_graphml, "application/graphml+xml"),
-                                                     ("gexf", nx.read_gexf, "application/gexf+xml")])
+@pytest.mark.parametrize(
+    "fmt, reader, media_type",
+    [("graphml", nx.read_graphml, "application/graphml+xml"), ("gexf", nx.read_gexf, "application/gexf+xml")],
+)
 def test_downloads_read_back(api, fmt, reader, media_type):
     response = api.get(f"/api/graph/benelux-plus?format={fmt}&lang=fr")
     assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
@@ -349,6 +411,7 @@ def test_downloads_read_back(api, fmt, reader, media_type):
 
 # ---- caching, CORS, OpenAPI, the page ----
 
+
 def test_etag_and_304(api):
     first = api.get("/api/graph/benelux-plus?lang=nl")
     etag = first.headers["etag"]
@@ -357,8 +420,11 @@ def test_etag_and_304(api):
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     assert api.get("/api/graph/benelux-plus?lang=fr").headers["etag"] != etag
     assert api.get("/api/graph/benelux-plus?lang=nl", headers={"If-None-Match": '"other"'}).status_code == 200
-    for url in ("/api/graph/path?from=scheldt-council&to=benelux-union", "/api/graph/metrics",
-                "/api/graph/neighbourhood/greater-region"):
+    for url in (
+        "/api/graph/path?from=scheldt-council&to=benelux-union",
+        "/api/graph/metrics",
+        "/api/graph/neighbourhood/greater-region",
+    ):
         tag = api.get(url).headers["etag"]
         assert api.get(url, headers={"If-None-Match": tag}).status_code == 304
 
@@ -367,6 +433,7 @@ def test_etag_changes_with_the_release():
     class Request:
         class url:
             path = "/api/graph"
+
         query_params = type("Q", (), {"multi_items": lambda self: [("lang", "en")]})()
 
     assert etag_for("0.1.0+aaa", Request) != etag_for("0.1.0+bbb", Request)
@@ -375,8 +442,13 @@ def test_etag_changes_with_the_release():
 
 def test_openapi_documents_the_routes(api):
     spec = get_json(api, "/openapi.json")
-    for path in ("/api/graph", "/api/graph/benelux-plus", "/api/graph/neighbourhood/{id}", "/api/graph/path",
-                 "/api/graph/metrics"):
+    for path in (
+        "/api/graph",
+        "/api/graph/benelux-plus",
+        "/api/graph/neighbourhood/{id}",
+        "/api/graph/path",
+        "/api/graph/metrics",
+    ):
         operation = spec["paths"][path]["get"]
         assert operation["summary"] and operation["description"]
         assert "lang" in {p["name"] for p in operation["parameters"]}

@@ -47,8 +47,11 @@ def net_of(turtle: str, **kwargs):
 
 
 def edges(net, kind=None):
-    return [(u.removeprefix(ID), v.removeprefix(ID), d) for u, v, d in net.edges(data=True)
-            if kind is None or d["kind"] == kind]
+    return [
+        (u.removeprefix(ID), v.removeprefix(ID), d)
+        for u, v, d in net.edges(data=True)
+        if kind is None or d["kind"] == kind
+    ]
 
 
 def test_a_membership_is_one_edge_in_the_direction_of_its_plain_triple():
@@ -81,8 +84,14 @@ def test_a_cooperation_of_three_partners_is_three_edges_and_replaces_the_plain_t
     """)
     coop = edges(net, "cooperatesWith")
     assert {(u, v) for u, v, _ in coop} == {("benelux-union", "b"), ("benelux-union", "c"), ("c", "b")}
-    assert all(d["relationship"] == ID + "coop" and d["begin"] == 2008 and d["end"] is None
-               and d["instruments"] == [ID + "t"] and d["themes"] == [ID + "theme/energy"] for _, _, d in coop)
+    assert all(
+        d["relationship"] == ID + "coop"
+        and d["begin"] == 2008
+        and d["end"] is None
+        and d["instruments"] == [ID + "t"]
+        and d["themes"] == [ID + "theme/energy"]
+        for _, _, d in coop
+    )
     assert len(edges(net)) == 3  # basedOn, partner and the plain cooperatesWith are not drawn
 
 
@@ -131,6 +140,7 @@ def test_categories_and_classes():
 
 # ---- on the real data ----
 
+
 def test_projection_is_cached_per_release(store):
     assert projection(store) is projection(store)
 
@@ -156,10 +166,13 @@ def test_every_cooperation_and_membership_of_the_data_is_an_edge(store):
     net = projection(store)
     relationships = {d["relationship"] for _, _, d in net.edges(data=True) if d["relationship"]}
     rdf = store.data
-    org, bx = rdflib.Namespace("http://www.w3.org/ns/org#"), rdflib.Namespace(
-        "https://w3id.org/benelux-graph/ontology#")
+    org, bx = (
+        rdflib.Namespace("http://www.w3.org/ns/org#"),
+        rdflib.Namespace("https://w3id.org/benelux-graph/ontology#"),
+    )
     expected = {str(s) for s in rdf.subjects(rdflib.RDF.type, org.Membership)} | {
-        str(s) for s in rdf.subjects(rdflib.RDF.type, bx.Cooperation)}
+        str(s) for s in rdf.subjects(rdflib.RDF.type, bx.Cooperation)
+    }
     assert relationships == expected
 
 

@@ -34,8 +34,9 @@ class Watched:
         self.page.wait_for_selector(f"{WIDGET}[data-state=ready]", timeout=15_000)
 
     def js(self, expression: str, arg=None):
-        return self.page.evaluate(f"(arg) => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
-                                  f"return {expression}; }}", arg)
+        return self.page.evaluate(
+            f"(arg) => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; return {expression}; }}", arg
+        )
 
     def visible_nodes(self) -> int:
         return self.js("bp.cy.nodes().not('.bp-hidden').length")
@@ -47,8 +48,9 @@ class Watched:
         assert self.errors == [], self.errors
         hosts = {urlsplit(url).hostname for url in self.requests if url.startswith(("http:", "https:"))}
         assert hosts <= {"127.0.0.1", "localhost"}, hosts
-        assert all(url.startswith(("http://127.0.0.1:", "http://localhost:", "data:", "blob:"))
-                   for url in self.requests), self.requests
+        assert all(
+            url.startswith(("http://127.0.0.1:", "http://localhost:", "data:", "blob:")) for url in self.requests
+        ), self.requests
 
 
 @pytest.fixture
@@ -101,13 +103,15 @@ def test_filters_reduce_the_nodes(watched, graph_server):
     presidency = "bp.cy.edges('[kind = \"presidencyHeldBy\"]').not('.bp-hidden').map(e => e.target().id()).sort()"
     page.locator(".bp-controls input[type=checkbox]").uncheck()
     page.locator("input[type=range]").fill("2027")
-    page.wait_for_function(f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
-                           f"return {presidency}.length === 1; }})()")
+    page.wait_for_function(
+        f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; return {presidency}.length === 1; }})()"
+    )
     watched.wait_ready()
     assert watched.js(presidency) == [ID + "luxembourg"]
     page.locator("input[type=range]").fill("2025")
-    page.wait_for_function(f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
-                           f"return {presidency}.length === 2; }})()")
+    page.wait_for_function(
+        f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; return {presidency}.length === 2; }})()"
+    )
     assert watched.js(presidency) == [ID + "german-speaking-community", ID + "wallonia"]
 
 
@@ -122,8 +126,7 @@ def test_clicking_the_greater_region_shows_its_source_quote(watched, graph_serve
     panel = page.locator(".bp-panel")
     panel.locator("blockquote").first.wait_for(timeout=10_000)
     assert panel.locator("h2").inner_text() == "Greater Region"
-    assert "presidencies of the Greater Region held by Wallonia and the German-speaking Community" in \
-        panel.inner_text()
+    assert "presidencies of the Greater Region held by Wallonia and the German-speaking Community" in panel.inner_text()
     link = panel.locator("a.bp-link")
     assert link.get_attribute("href") == graph_server.url + "/id/greater-region?lang=en"  # its resource page
     assert "Luxembourg" in panel.inner_text()  # its relationships, with the other ends
@@ -136,14 +139,18 @@ def test_the_language_switch_changes_the_labels(watched, graph_server):
     assert watched.js(label) == "Benelux Union"
     positions = watched.js("bp.cy.getElementById(arg).position()", ID + "benelux-union")
     page.select_option(".bp-header select", "fr")
-    page.wait_for_function(f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
-                           f"return {label} === 'Union Benelux'; }})()")
+    page.wait_for_function(
+        f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
+        f"return {label} === 'Union Benelux'; }})()"
+    )
     assert page.locator(f"{WIDGET} h1").inner_text() == "Benelux+ et au-delà"
     assert watched.js(f"bp.cy.getElementById('{ID}greater-region').data('label')") == "Grande Région"
     assert watched.js("bp.cy.getElementById(arg).position()", ID + "benelux-union") == positions  # no re-layout
     page.select_option(".bp-header select", "de")
-    page.wait_for_function(f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
-                           f"return {label} === 'Benelux-Union'; }})()")
+    page.wait_for_function(
+        f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
+        f"return {label} === 'Benelux-Union'; }})()"
+    )
     assert "Pfad suchen" in page.locator(f"{WIDGET}").inner_text()
 
 
@@ -194,8 +201,10 @@ def test_the_page_can_use_another_api_base(watched, graph_server):
 def test_selecting_an_edge_quotes_the_span_that_states_it(watched, graph_server):
     watched.open(graph_server.url + "/benelux-plus")
     page = watched.page
-    edge = watched.js("bp.cy.edges().filter(e => e.data('kind') === 'cooperatesWith' && e.target().id() === arg)"
-                      ".map(e => e.id())[0]", ID + "north-rhine-westphalia")
+    edge = watched.js(
+        "bp.cy.edges().filter(e => e.data('kind') === 'cooperatesWith' && e.target().id() === arg).map(e => e.id())[0]",
+        ID + "north-rhine-westphalia",
+    )
     watched.js("(bp.showEdge(arg), true)", edge)
     quotes = page.locator(".bp-panel blockquote")
     quotes.first.wait_for(timeout=10_000)
@@ -203,5 +212,6 @@ def test_selecting_an_edge_quotes_the_span_that_states_it(watched, graph_server)
     # the edge's own sources: the spans of both programmes' sentences, the whole sentence on hover
     assert any(t.startswith("cooperation with North Rhine-Westphalia will be further deepened") for t in texts)
     assert any(t.startswith("Deep partnership with North Rhine-Westphalia") for t in texts)
-    assert "building on the joint declarations" in quotes.first.get_attribute("title") + \
-        "".join(q.get_attribute("title") or "" for q in quotes.all())
+    assert "building on the joint declarations" in quotes.first.get_attribute("title") + "".join(
+        q.get_attribute("title") or "" for q in quotes.all()
+    )

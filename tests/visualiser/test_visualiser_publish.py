@@ -67,6 +67,7 @@ def pages(browser):
     def make(width: int, height: int) -> Page:
         opened.append(Page(browser, width, height))
         return opened[-1]
+
     yield make
     for p in opened:
         p.context.close()
@@ -109,8 +110,9 @@ def test_nothing_moves_after_the_first_paint_and_two_loads_draw_the_same(pages, 
         p = pages(1440, 900).open(graph_server.url + "/benelux-plus")
         p.page.wait_for_timeout(300)
         assert p.page.evaluate("window.__cls") < 0.01
-        positions.append(p.js("bp.cy.nodes().map(n => [n.id(), Math.round(n.position('x')), "
-                              "Math.round(n.position('y'))])"))
+        positions.append(
+            p.js("bp.cy.nodes().map(n => [n.id(), Math.round(n.position('x')), Math.round(n.position('y'))])")
+        )
     assert len(positions[0]) >= 25 and positions[0] == positions[1]
 
 
@@ -135,12 +137,17 @@ def test_labels_are_readable_at_the_first_fit(pages, graph_server, width, height
 def test_edges_have_a_legend_and_labels_where_they_fit(pages, graph_server):
     p = pages(1440, 900).open(graph_server.url + "/benelux-plus")
     assert p.page.locator(".bp-lines li").all_inner_texts() == [
-        "cooperation", "membership or presidency", "other relationship (the arrow gives its direction)"]
+        "cooperation",
+        "membership or presidency",
+        "other relationship (the arrow gives its direction)",
+    ]
     labelled = p.js("bp.cy.edges('.bp-edge-label').map(e => e.id())")
     assert len(labelled) >= 8
     # a shown edge label is readable
-    assert p.js("Math.min(...bp.cy.edges('.bp-edge-label').map(e => parseFloat(e.style('font-size')) "
-                "* bp.cy.zoom()))") >= 10
+    assert (
+        p.js("Math.min(...bp.cy.edges('.bp-edge-label').map(e => parseFloat(e.style('font-size')) * bp.cy.zoom()))")
+        >= 10
+    )
     # the year slider says what it shows
     assert p.page.locator("output.bp-year-value").inner_text() == "2008–2028"
     assert p.page.get_by_label("Year", exact=True).get_attribute("aria-valuetext") == "All years (2008–2028)"
@@ -158,7 +165,7 @@ def test_a_phone_gets_the_graph_on_its_first_screen(pages, graph_server):
     assert len(labels) >= 12 and min(size for _, size, _ in labels) >= 11
     assert ID + "benelux-union" in {id_ for id_, _, _ in labels}
     for i, (_, _, a) in enumerate(labels):
-        for _, _, b in labels[i + 1:]:
+        for _, _, b in labels[i + 1 :]:
             assert a["x2"] <= b["x1"] or b["x2"] <= a["x1"] or a["y2"] <= b["y1"] or b["y2"] <= a["y1"]
     find = p.page.get_by_role("button", name="Find path")
     assert not find.is_visible()  # folded away
@@ -176,9 +183,11 @@ def test_a_phone_gets_the_graph_on_its_first_screen(pages, graph_server):
     p.page.locator(".bp-table table").first.wait_for()
     assert p.page.evaluate("document.documentElement.scrollWidth") <= 390
     # a tap on the hub selects it
-    hub = p.js("(() => { const r = bp.graphEl.getBoundingClientRect(); const at = "
-               "bp.cy.getElementById(arg).renderedPosition(); return { x: r.left + at.x, y: r.top + at.y }; })()",
-               ID + "benelux-union")
+    hub = p.js(
+        "(() => { const r = bp.graphEl.getBoundingClientRect(); const at = "
+        "bp.cy.getElementById(arg).renderedPosition(); return { x: r.left + at.x, y: r.top + at.y }; })()",
+        ID + "benelux-union",
+    )
     p.page.mouse.click(hub["x"], hub["y"])
     p.page.locator(".bp-panel h2").filter(has_text="Benelux Union").wait_for()
 
@@ -231,8 +240,11 @@ def test_an_entity_pages_link_opens_the_page_on_that_entity_in_its_language(page
 
 
 def test_labels_missing_in_french_are_shown_in_english_and_marked(pages, graph_server, api):
-    english = {n["data"]["id"] for n in api.get("/api/graph/benelux-plus?lang=fr").json()["elements"]["nodes"]
-               if n["data"]["label_lang"] == "en"}
+    english = {
+        n["data"]["id"]
+        for n in api.get("/api/graph/benelux-plus?lang=fr").json()["elements"]["nodes"]
+        if n["data"]["label_lang"] == "en"
+    }
     assert len(english) >= 5
     p = pages(1440, 900).open(graph_server.url + "/benelux-plus?lang=fr")
     italic = set(p.js("bp.cy.nodes().filter(n => n.style('font-style') === 'italic').map(n => n.id())"))

@@ -125,8 +125,7 @@ class Releases:
             if done:
                 generation.closed = True
         if done:
-            threading.Thread(target=self._close, args=(generation,), name="benelux-release-close",
-                             daemon=True).start()
+            threading.Thread(target=self._close, args=(generation,), name="benelux-release-close", daemon=True).start()
 
     # reloading
 
@@ -142,16 +141,20 @@ class Releases:
             store = GraphStore.load(settings)
         except DataFileError as e:
             where = shown_path(e.path, folder) + (f":{e.line}" if e.line else "") + (f":{e.column}" if e.column else "")
-            raise ReleaseRefused(f"the new release cannot be read: {where}: {e.message}",
-                                 [f"{where}: {e.message}"]) from None
+            raise ReleaseRefused(
+                f"the new release cannot be read: {where}: {e.message}", [f"{where}: {e.message}"]
+            ) from None
         try:
             report = validate_files(settings)
         except BeneluxGraphError as e:
             raise ReleaseRefused(f"the new release cannot be validated: {e}") from None
         if not report.conforms:
             violations = report.violations
-            raise ReleaseRefused(f"the new release does not conform to the shapes: {len(violations)} violation"
-                                 f"{'s' * (len(violations) != 1)}", [r.to_line() for r in violations[:SHOWN]])
+            raise ReleaseRefused(
+                f"the new release does not conform to the shapes: {len(violations)} violation"
+                f"{'s' * (len(violations) != 1)}",
+                [r.to_line() for r in violations[:SHOWN]],
+            )
         return self.start(settings, store)
 
     @staticmethod
@@ -209,9 +212,14 @@ class Releases:
                 threading.Thread(target=self._close, args=(old,), name="benelux-release-close", daemon=True).start()
             seconds = time.perf_counter() - start
             log.info("reloaded: release %s replaces %s (%.1f s)", new.release, previous, seconds)
-            return {"status": "reloaded", "release": new.release, "previous": previous,
-                    "changed": new.release != previous, "triples": len(runtime.store),
-                    "seconds": round(seconds, 3)}
+            return {
+                "status": "reloaded",
+                "release": new.release,
+                "previous": previous,
+                "changed": new.release != previous,
+                "triples": len(runtime.store),
+                "seconds": round(seconds, 3),
+            }
         finally:
             self.reloading.release()
 
@@ -242,8 +250,9 @@ class Releases:
                 result = self.reload()
                 log.info("SIGHUP: %s", result)
             except ApiError as e:
-                log.error("SIGHUP: reload refused: %s%s", e.message,
-                          "".join("\n  " + p for p in getattr(e, "problems", [])))
+                log.error(
+                    "SIGHUP: reload refused: %s%s", e.message, "".join("\n  " + p for p in getattr(e, "problems", []))
+                )
             except Exception:
                 log.exception("SIGHUP: reload failed")
 
@@ -278,6 +287,7 @@ class ReleaseSwitch:
             elif message["type"] == "lifespan.shutdown":
                 await run_in_threadpool(self.releases.close)
             return message
+
         return wrapped
 
     def install_signal(self) -> None:
@@ -301,10 +311,19 @@ def admin_router(runtime: Runtime) -> APIRouter:
             raise ApiError(404, "not-found", "Not Found")
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise ApiError(401, "unauthorized", "reloading needs the operator's token (Authorization: Bearer ...)",
-                           headers={"WWW-Authenticate": 'Bearer realm="benelux-graph admin"'})
+            raise ApiError(
+                401,
+                "unauthorized",
+                "reloading needs the operator's token (Authorization: Bearer ...)",
+                headers={"WWW-Authenticate": 'Bearer realm="benelux-graph admin"'},
+            )
         return JSONResponse(await run_in_threadpool(releases.reload), headers={"Cache-Control": "no-store"})
 
-    router.add_api_route("/admin/reload", reload, methods=["POST"], include_in_schema=False,
-                         summary="Reload the release from the project folder (operator's token)")
+    router.add_api_route(
+        "/admin/reload",
+        reload,
+        methods=["POST"],
+        include_in_schema=False,
+        summary="Reload the release from the project folder (operator's token)",
+    )
     return router

@@ -34,8 +34,16 @@ from .sparql import sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
 
-EXPOSED = ["ETag", "X-Benelux-Cache", "X-Benelux-Version", "X-Benelux-Release", "X-Benelux-Truncated", "X-Benelux-Row-Limit",
-           "X-Benelux-Byte-Limit", "Server-Timing"]
+EXPOSED = [
+    "ETag",
+    "X-Benelux-Cache",
+    "X-Benelux-Version",
+    "X-Benelux-Release",
+    "X-Benelux-Truncated",
+    "X-Benelux-Row-Limit",
+    "X-Benelux-Byte-Limit",
+    "Server-Timing",
+]
 
 
 def create_app(settings: Settings, store: GraphStore) -> FastAPI:
@@ -48,17 +56,25 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
         runtime.checker.start()  # in the background: the validation workers load while the server serves
         logging.getLogger("benelux_graph.api").info(
             "serving release %s: %d triples in %d graphs, %d saved queries, %d query workers",
-            store.release, len(store), len(store.files), len(runtime.queries), runtime.engine.size)
+            store.release,
+            len(store),
+            len(store.files),
+            len(runtime.queries),
+            runtime.engine.size,
+        )
         try:
             yield
         finally:
             runtime.close()
 
     app = FastAPI(
-        title="benelux-graph", version=__version__, lifespan=lifespan,
-        docs_url=None, redoc_url=None,  # served from npm, not a CDN: api/site.py
+        title="benelux-graph",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,  # served from npm, not a CDN: api/site.py
         description="A SPARQL endpoint and saved queries over the knowledge graph of Benelux Union cooperation "
-                    f"(dataset release {store.release}). Read-only.",
+        f"(dataset release {store.release}). Read-only.",
         servers=[{"url": settings.base_url}],  # the public base URL, never the request's Host
     )
     app.state.runtime = runtime
@@ -77,11 +93,22 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
-                       allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED, max_age=3600)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=EXPOSED,
+        max_age=3600,
+    )
     app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
-    app.add_middleware(RateLimit, limit=runtime.rate_limit, query_budget=runtime.query_budget,
-                       kill_cost=settings.query_timeout, version=__version__)  # per client
+    app.add_middleware(
+        RateLimit,
+        limit=runtime.rate_limit,
+        query_budget=runtime.query_budget,
+        kill_cost=settings.query_timeout,
+        version=__version__,
+    )  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
     app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route

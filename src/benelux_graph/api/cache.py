@@ -85,8 +85,13 @@ class LRU:
         return len(self._items)
 
     def stats(self) -> dict:
-        return {"entries": len(self._items), "bytes": self.bytes, "max_bytes": self.max_bytes,
-                "hits": self.hits, "misses": self.misses}
+        return {
+            "entries": len(self._items),
+            "bytes": self.bytes,
+            "max_bytes": self.max_bytes,
+            "hits": self.hits,
+            "misses": self.misses,
+        }
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,9 @@ class Caches:
         return {"release": self.release, "parsed": self.parsed.stats(), "answers": self.answers.stats()}
 
 
-def answer_key(release: str, text: str, substitutions: dict | None, default_graphs, named_graphs,
-               fmt_name: str, max_rows: int) -> tuple:
+def answer_key(
+    release: str, text: str, substitutions: dict | None, default_graphs, named_graphs, fmt_name: str, max_rows: int
+) -> tuple:
     """What decides an answer's bytes. Bindings as N-Triples terms (str of a pyoxigraph term), sorted by name."""
     bindings = tuple(sorted((getattr(v, "value", str(v)), str(t)) for v, t in (substitutions or {}).items()))
     return (release, text, bindings, default_graphs, named_graphs, fmt_name, max_rows)
@@ -175,8 +181,11 @@ def caches_for(runtime) -> Caches:
     release = runtime.store.release
     if caches is None:
         settings = runtime.settings
-        caches = Caches(release, setting(settings, "cache_bytes", DEFAULT_BYTES),
-                        setting(settings, "cache_max_age", DEFAULT_MAX_AGE))
+        caches = Caches(
+            release,
+            setting(settings, "cache_bytes", DEFAULT_BYTES),
+            setting(settings, "cache_max_age", DEFAULT_MAX_AGE),
+        )
         runtime.__dict__["caches"] = caches
     elif caches.release != release:
         caches.clear()

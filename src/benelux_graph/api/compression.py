@@ -21,10 +21,22 @@ MIN_BYTES = 512
 AS_IS = ("/downloads/",)
 OFF_LOOP_BYTES = 64 * 1024  # a larger part is compressed in a worker thread, not on the event loop
 SUFFIX = "-gzip"
-TEXT_TYPES = (b"text/", b"application/json", b"application/javascript", b"application/xml",
-              b"application/ld+json", b"application/n-triples", b"application/n-quads", b"application/trig",
-              b"application/rdf+xml", b"application/sparql-results", b"application/problem+json",
-              b"image/svg+xml", b"application/graphml", b"application/gexf")
+TEXT_TYPES = (
+    b"text/",
+    b"application/json",
+    b"application/javascript",
+    b"application/xml",
+    b"application/ld+json",
+    b"application/n-triples",
+    b"application/n-quads",
+    b"application/trig",
+    b"application/rdf+xml",
+    b"application/sparql-results",
+    b"application/problem+json",
+    b"image/svg+xml",
+    b"application/graphml",
+    b"application/gexf",
+)
 
 
 def accepts_gzip(value: str) -> bool:
@@ -60,6 +72,7 @@ def add_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
 async def squeeze(compressor, body: bytes, more: bool) -> bytes:
     def run() -> bytes:
         return compressor.compress(body) + (b"" if more else compressor.flush())
+
     return await run_in_threadpool(run) if len(body) > OFF_LOOP_BYTES else run()
 
 
@@ -71,15 +84,17 @@ class Compression:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         request_headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
-        wanted = (accepts_gzip(request_headers.get(b"accept-encoding", b"").decode("latin-1"))
-                  and b"range" not in request_headers and not scope.get("path", "").startswith(AS_IS))
+        wanted = (
+            accepts_gzip(request_headers.get(b"accept-encoding", b"").decode("latin-1"))
+            and b"range" not in request_headers
+            and not scope.get("path", "").startswith(AS_IS)
+        )
         head = scope["method"] == "HEAD"
         if not wanted:
             return await self.app(scope, receive, self.vary_only(send))
         asked_gzip_tag = SUFFIX.encode() + b'"' in request_headers.get(b"if-none-match", b"")
         if asked_gzip_tag:
-            headers = [(k, plain_if_none_match(v) if k.lower() == b"if-none-match" else v)
-                       for k, v in scope["headers"]]
+            headers = [(k, plain_if_none_match(v) if k.lower() == b"if-none-match" else v) for k, v in scope["headers"]]
             scope = {**scope, "headers": headers}
         state: dict = {"start": None, "gzip": None, "as_is": False}
 
@@ -107,8 +122,11 @@ class Compression:
                     return await send(message)
                 state["gzip"] = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip wrapper, no time stamp
                 data = await squeeze(state["gzip"], body, more) if not head_only else b""
-                headers = [(k, gzip_etag(v) if k.lower() == b"etag" else v) for k, v in start["headers"]
-                           if k.lower() != b"content-length"]
+                headers = [
+                    (k, gzip_etag(v) if k.lower() == b"etag" else v)
+                    for k, v in start["headers"]
+                    if k.lower() != b"content-length"
+                ]
                 headers = add_vary(headers) + [(b"content-encoding", b"gzip")]
                 if head_only:
                     await send({**start, "headers": headers})
@@ -130,15 +148,25 @@ class Compression:
 
     def compressible(self, start, body: bytes, more: bool) -> bool:
         names = {k.lower() for k, _ in start["headers"]}
-        return (start["status"] == 200 and self.is_text(start) and b"content-encoding" not in names
-                and b"content-range" not in names and (more or len(body) >= MIN_BYTES))
+        return (
+            start["status"] == 200
+            and self.is_text(start)
+            and b"content-encoding" not in names
+            and b"content-range" not in names
+            and (more or len(body) >= MIN_BYTES)
+        )
 
     @staticmethod
     def vary_only(send):
         """Without compression, a text answer still says it depends on Accept-Encoding (caches keep both)."""
+
         async def wrapped(message):
-            if message["type"] == "http.response.start" and Compression.is_text(message) \
-                    and message["status"] in (200, 304):
+            if (
+                message["type"] == "http.response.start"
+                and Compression.is_text(message)
+                and message["status"] in (200, 304)
+            ):
                 message = {**message, "headers": add_vary(list(message["headers"]))}
             await send(message)
+
         return wrapped

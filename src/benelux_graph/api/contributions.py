@@ -64,6 +64,7 @@ NICENESS = 10
 
 # --- the worker process -----------------------------------------------------------------------------------
 
+
 def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) -> None:
     """Load the graphs, warm up, limit the memory, then check the contributions the server sends, one at a time.
 
@@ -114,17 +115,38 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
         except ApiError as e:
             conn.send(("error", e.status, e.type, e.message, e.line, e.column, memory_of("VmRSS") > loaded + GROWTH))
         except MemoryError:
-            conn.send(("error", 422, "validation-too-large", "checking this contribution needs more memory than "
-                       f"the limit of {memory:,} bytes; send a smaller one", None, None, True))
+            conn.send(
+                (
+                    "error",
+                    422,
+                    "validation-too-large",
+                    "checking this contribution needs more memory than "
+                    f"the limit of {memory:,} bytes; send a smaller one",
+                    None,
+                    None,
+                    True,
+                )
+            )
         except RecursionError:
-            conn.send(("error", 400, "nested-too-deep", "the contribution is nested too deeply to be read",
-                       None, None, True))
+            conn.send(
+                ("error", 400, "nested-too-deep", "the contribution is nested too deeply to be read", None, None, True)
+            )
         except Exception as e:  # noqa: BLE001 - any other failure is this contribution's answer, not a 500
-            conn.send(("error", 422, "validation-failed", f"the contribution could not be checked: "
-                       f"{type(e).__name__}: {str(e)[:300]}", None, None, True))
+            conn.send(
+                (
+                    "error",
+                    422,
+                    "validation-failed",
+                    f"the contribution could not be checked: {type(e).__name__}: {str(e)[:300]}",
+                    None,
+                    None,
+                    True,
+                )
+            )
 
 
 # --- the pool, in the server process ----------------------------------------------------------------------
+
 
 @dataclass(eq=False)
 class Waiter:
@@ -218,8 +240,9 @@ class ContributionChecker:
         try:
             path, graphs = self.material()
             parent, child = self._context.Pipe()
-            process = self._context.Process(target=worker_main, args=(child, path, graphs, self.memory),
-                                            name="benelux-validate-worker", daemon=True)
+            process = self._context.Process(
+                target=worker_main, args=(child, path, graphs, self.memory), name="benelux-validate-worker", daemon=True
+            )
             process.start()
             child.close()
             worker = Worker(process, parent)
@@ -295,17 +318,25 @@ class ContributionChecker:
                 if worker is None:
                     waiting = sum(1 for w in self._waiters if not w.future.done())
                     if waiting >= self.queue:
-                        raise ApiError(503, "validation-busy", f"every validation worker is busy and {waiting} "
-                                       "more contributions wait; try again in a few seconds",
-                                       headers={"Retry-After": str(max(1, round(self.timeout)))})
+                        raise ApiError(
+                            503,
+                            "validation-busy",
+                            f"every validation worker is busy and {waiting} "
+                            "more contributions wait; try again in a few seconds",
+                            headers={"Retry-After": str(max(1, round(self.timeout)))},
+                        )
                     waiter = Waiter(loop, loop.create_future())
                     self._waiters.append(waiter)
             if worker is None:
                 try:
                     worker = await asyncio.wait_for(waiter.future, max(0.0, deadline - loop.time()))
                 except TimeoutError:
-                    raise ApiError(503, "validation-busy", "no validation worker came free in "
-                                   f"{self.wait_limit:g} s; try again later", headers={"Retry-After": "10"}) from None
+                    raise ApiError(
+                        503,
+                        "validation-busy",
+                        f"no validation worker came free in {self.wait_limit:g} s; try again later",
+                        headers={"Retry-After": "10"},
+                    ) from None
             if alive(worker):
                 return worker
             log.warning("validation worker %s had died; replacing it", worker.process.pid)
@@ -333,8 +364,12 @@ class ContributionChecker:
                     break
         except TimeoutError:
             self._replace(worker)
-            raise ApiError(503, "validation-timeout", f"checking this contribution took longer than the time "
-                           f"limit of {self.timeout:g} s and was stopped; send a smaller one") from None
+            raise ApiError(
+                503,
+                "validation-timeout",
+                f"checking this contribution took longer than the time "
+                f"limit of {self.timeout:g} s and was stopped; send a smaller one",
+            ) from None
         except (EOFError, OSError):
             for _ in range(200):  # its exit code says why it died: waited for on the loop, 2 s at most
                 if worker.process.exitcode is not None:
@@ -370,13 +405,26 @@ class ContributionChecker:
     def lost(self, stage: str, exitcode: int | None) -> ApiError:
         """The error of a request whose worker died under it."""
         if exitcode == -signal.SIGKILL:
-            return ApiError(503, "validation-unavailable", "the validation worker was stopped while it checked "
-                            "this contribution (killed by an operator or by the system, short of memory); a fresh "
-                            "one is starting: try again", headers={"Retry-After": "5"})
+            return ApiError(
+                503,
+                "validation-unavailable",
+                "the validation worker was stopped while it checked "
+                "this contribution (killed by an operator or by the system, short of memory); a fresh "
+                "one is starting: try again",
+                headers={"Retry-After": "5"},
+            )
         if stage == "parsing":
-            return ApiError(400, "unreadable-contribution", "the contribution could not be parsed: the parser "
-                            f"crashed on it ({signal_name(exitcode)}); it is probably nested or chained too deeply, "
-                            "or too large")
-        return ApiError(422, "validation-failed", f"the validation of this contribution crashed "
-                        f"({signal_name(exitcode)}), probably short of memory (the limit is {self.memory:,} "
-                        "bytes); send a smaller one")
+            return ApiError(
+                400,
+                "unreadable-contribution",
+                "the contribution could not be parsed: the parser "
+                f"crashed on it ({signal_name(exitcode)}); it is probably nested or chained too deeply, "
+                "or too large",
+            )
+        return ApiError(
+            422,
+            "validation-failed",
+            f"the validation of this contribution crashed "
+            f"({signal_name(exitcode)}), probably short of memory (the limit is {self.memory:,} "
+            "bytes); send a smaller one",
+        )

@@ -14,10 +14,18 @@ from .runtime import Runtime
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG")
-PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": str(DCTERMS), "rdfs": str(RDFS),
-            "owl": str(OWL)}
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+    "TriG",
+)
+PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": str(DCTERMS), "rdfs": str(RDFS), "owl": str(OWL)}
 
 
 def iri(value) -> ox.NamedNode:
@@ -44,13 +52,18 @@ def service_description(runtime: Runtime, endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
         ox.Triple(service, iri(SD + "defaultEntailmentRegime"), iri("http://www.w3.org/ns/entailment/Simple")),
         ox.Triple(service, iri(DCTERMS.title), literal("benelux-graph SPARQL endpoint")),
-        ox.Triple(service, iri(RDFS.comment), literal(
-            f"Read-only: SPARQL Update, LOAD and SERVICE are refused"
-            f"{' (SERVICE except to ' + ', '.join(settings.service_allowlist) + ')' if settings.service_allowlist else ''}"
-            f". A query runs at most {settings.query_timeout:g} s (the `timeout` parameter may lower it); an answer "
-            f"holds at most {settings.max_rows} rows or triples, and a cut answer says so (header "
-            f"X-Benelux-Truncated, and `truncated` in SPARQL JSON). The prefixes of the project (bx:, bxr:, org:, "
-            f"skos:, ...) may be used without being declared.")),
+        ox.Triple(
+            service,
+            iri(RDFS.comment),
+            literal(
+                f"Read-only: SPARQL Update, LOAD and SERVICE are refused"
+                f"{' (SERVICE except to ' + ', '.join(settings.service_allowlist) + ')' if settings.service_allowlist else ''}"
+                f". A query runs at most {settings.query_timeout:g} s (the `timeout` parameter may lower it); an answer "
+                f"holds at most {settings.max_rows} rows or triples, and a cut answer says so (header "
+                f"X-Benelux-Truncated, and `truncated` in SPARQL JSON). The prefixes of the project (bx:, bxr:, org:, "
+                f"skos:, ...) may be used without being declared."
+            ),
+        ),
         ox.Triple(service, iri(OWL.versionInfo), literal(f"{__version__}; dataset release {store.release}")),
         ox.Triple(service, iri(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, a, iri(SD + "Dataset")),
@@ -59,16 +72,22 @@ def service_description(runtime: Runtime, endpoint: str) -> list[ox.Triple]:
         ox.Triple(dataset, iri(SD + "defaultGraph"), default),
         ox.Triple(default, a, iri(SD + "Graph")),
         ox.Triple(default, iri(VOID + "triples"), integer(runtime.default_graph_size)),
-        ox.Triple(default, iri(DCTERMS.description), literal(
-            "The default graph (what a query sees without FROM or GRAPH) is the union of the ontology graph and "
-            "the data graphs; the SHACL shapes graphs are not in it. Each source file is also a named graph.")),
+        ox.Triple(
+            default,
+            iri(DCTERMS.description),
+            literal(
+                "The default graph (what a query sees without FROM or GRAPH) is the union of the ontology graph and "
+                "the data graphs; the SHACL shapes graphs are not in it. Each source file is also a named graph."
+            ),
+        ),
     ]
     out += [ox.Triple(service, iri(SD + "resultFormat"), iri(FORMATS + f)) for f in RESULT_FORMATS]
     if settings.service_allowlist:
         out.append(ox.Triple(service, iri(SD + "feature"), iri(SD + "BasicFederatedQuery")))
     out += [ox.Triple(default, iri(DCTERMS.hasPart), iri(g)) for g in store.default_graphs]
-    sources = {name: (runtime.graph_sizes.get(name, 0), relative(path, settings.root))
-               for name, path in store.files.items()}
+    sources = {
+        name: (runtime.graph_sizes.get(name, 0), relative(path, settings.root)) for name, path in store.files.items()
+    }
     queries = saved_queries_size(store)
     if queries:  # the saved queries' graph, made from queries/*.rq (GraphStore.load)
         sources[QUERIES_GRAPH] = (queries, "queries/*.rq")

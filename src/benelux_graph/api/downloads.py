@@ -58,19 +58,49 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         _, files = await run_in_threadpool(served)
         pub = linked_data(runtime).publication
         base = root(request)
-        entries = [{"name": f.name, "url": f"{base}/downloads/{f.name}", "label": f.label, "media_type": f.media_type,
-                    "compressed": f.compressed, "size": f.size, "sha256": f.sha256, "statements": f.statements,
-                    "named_graphs": bool(f.format and f.format.named_graphs)} for f in files]
+        entries = [
+            {
+                "name": f.name,
+                "url": f"{base}/downloads/{f.name}",
+                "label": f.label,
+                "media_type": f.media_type,
+                "compressed": f.compressed,
+                "size": f.size,
+                "sha256": f.sha256,
+                "statements": f.statements,
+                "named_graphs": bool(f.format and f.format.named_graphs),
+            }
+            for f in files
+        ]
         if fmt is JSON:
-            body = {"title": TITLE, "release": pub.release, "license": "https://creativecommons.org/licenses/by/4.0/",
-                    "description": f"{base}/.well-known/void", "files": entries,
-                    "graphs": pub.graph_counts}
-            return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json",
-                            headers={"Vary": "Accept"})
-        return page(request, "ld/downloads.html", {
-            "title": TITLE, "description": DESCRIPTION, "entries": entries, "graphs": pub.graph_counts,
-            "files": {g: runtime.store.files.get(g) for g in pub.graph_counts}, "release": pub.release,
-            "name": NAME, "citation": citation(pub.release, base_url(request))}, headers={"Vary": "Accept, Accept-Language"})
+            body = {
+                "title": TITLE,
+                "release": pub.release,
+                "license": "https://creativecommons.org/licenses/by/4.0/",
+                "description": f"{base}/.well-known/void",
+                "files": entries,
+                "graphs": pub.graph_counts,
+            }
+            return Response(
+                json.dumps(body, ensure_ascii=False, indent=1),
+                media_type="application/json",
+                headers={"Vary": "Accept"},
+            )
+        return page(
+            request,
+            "ld/downloads.html",
+            {
+                "title": TITLE,
+                "description": DESCRIPTION,
+                "entries": entries,
+                "graphs": pub.graph_counts,
+                "files": {g: runtime.store.files.get(g) for g in pub.graph_counts},
+                "release": pub.release,
+                "name": NAME,
+                "citation": citation(pub.release, base_url(request)),
+            },
+            headers={"Vary": "Accept, Accept-Language"},
+        )
 
     async def download(request: Request, name: Annotated[str, PathParam(examples=dump_file_names())]) -> Response:
         if not FILE_NAME.match(name):
@@ -85,9 +115,13 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         if not_modified(request, etag, last_modified):
             return Response(status_code=304, headers=headers)
         media_type = entry.media_type if entry.compressed else entry.media_type + "; charset=utf-8"
-        return FileResponse(folder / name, media_type=media_type, headers=headers,
-                            content_disposition_type="attachment" if entry.compressed else "inline",
-                            filename=name)
+        return FileResponse(
+            folder / name,
+            media_type=media_type,
+            headers=headers,
+            content_disposition_type="attachment" if entry.compressed else "inline",
+            filename=name,
+        )
 
     async def context(request: Request) -> Response:
         pub = linked_data(runtime).publication
@@ -95,15 +129,19 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         headers = {**validators(etag, pub.last_modified), "Access-Control-Allow-Origin": "*"}
         if not_modified(request, etag, pub.last_modified):
             return Response(status_code=304, headers=headers)
-        return Response(json.dumps(jsonld_context(), indent=1) + "\n", media_type="application/ld+json",
-                        headers=headers)
+        return Response(
+            json.dumps(jsonld_context(), indent=1) + "\n", media_type="application/ld+json", headers=headers
+        )
 
     def void_document(request: Request) -> Response:
         offered = (*RDF_FORMATS, HTML)
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
         if fmt is None:
-            raise ApiError(406, "not-acceptable", "the VoID description can be given as Turtle, N-Triples, JSON-LD, "
-                                                  "RDF/XML or text/html")
+            raise ApiError(
+                406,
+                "not-acceptable",
+                "the VoID description can be given as Turtle, N-Triples, JSON-LD, RDF/XML or text/html",
+            )
         data = linked_data(runtime)
         pub = data.publication
         etag = data.etag("void", fmt.name, base_url(request))
@@ -114,11 +152,16 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         triples = void_triples(pub, files, base_url(request))
         if fmt is HTML:
             turtle = serialize(triples, DUMP_BY_EXTENSION["ttl"], VOID_PREFIXES).decode("utf-8")
-            return page(request, "ld/void.html", {"turtle": turtle, "formats": RDF_FORMATS, "release": pub.release,
-                                                  "graphs": pub.graph_counts}, headers=headers)
+            return page(
+                request,
+                "ld/void.html",
+                {"turtle": turtle, "formats": RDF_FORMATS, "release": pub.release, "graphs": pub.graph_counts},
+                headers=headers,
+            )
         dump_format = next(f for f in FORMATS if f.name == fmt.name)
-        body = serialize(triples, dump_format, VOID_PREFIXES,
-                         [f"VoID and DCAT description of the {TITLE}, release {pub.release}"])
+        body = serialize(
+            triples, dump_format, VOID_PREFIXES, [f"VoID and DCAT description of the {TITLE}, release {pub.release}"]
+        )
         return Response(body, 200, headers, media_type=fmt.content_type)
 
     async def void(request: Request) -> Response:
@@ -128,23 +171,57 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         return RedirectResponse(f"{root(request)}/.well-known/void", 303)
 
     # GET documented, HEAD answered alike (openapi.serve_get_and_head); what each answers: api/openapi.py
-    serve_get_and_head(router, "/downloads", listing, summary="The dump files of the release", response_class=Response,
-                       responses=answers((HTML, JSON), "the list of files: a page, or JSON", ref("Downloads")),
-                       openapi_extra={"parameters": [format_parameter((HTML, JSON))]})
-    serve_get_and_head(router, "/downloads/{name}", download, response_class=Response,
-                       summary="One dump file (ETag, Last-Modified, 304, Range)", responses=dump_file_answers())
-    serve_get_and_head(router, "/context.jsonld", context, summary="The JSON-LD context of the dumps",
-                       response_class=Response, responses={200: {"description": "the context", "content": {
-                           "application/ld+json": {"schema": ref("JsonLdContext")}}}, **NOT_MODIFIED})
-    serve_get_and_head(router, "/.well-known/void", void, summary="VoID and DCAT description of the dataset",
-                       response_class=Response, responses={**answers((*RDF_FORMATS, HTML), "the description: RDF, or "
-                                                                     "a page to a browser"), **NOT_MODIFIED},
-                       openapi_extra={"parameters": [format_parameter((*RDF_FORMATS, HTML))]})
-    serve_get_and_head(router, "/dataset", dataset, summary="The dataset's IRI: 303 to its description",
-                       status_code=303, response_class=Response, responses=see_other("to /.well-known/void"))
+    serve_get_and_head(
+        router,
+        "/downloads",
+        listing,
+        summary="The dump files of the release",
+        response_class=Response,
+        responses=answers((HTML, JSON), "the list of files: a page, or JSON", ref("Downloads")),
+        openapi_extra={"parameters": [format_parameter((HTML, JSON))]},
+    )
+    serve_get_and_head(
+        router,
+        "/downloads/{name}",
+        download,
+        response_class=Response,
+        summary="One dump file (ETag, Last-Modified, 304, Range)",
+        responses=dump_file_answers(),
+    )
+    serve_get_and_head(
+        router,
+        "/context.jsonld",
+        context,
+        summary="The JSON-LD context of the dumps",
+        response_class=Response,
+        responses={
+            200: {"description": "the context", "content": {"application/ld+json": {"schema": ref("JsonLdContext")}}},
+            **NOT_MODIFIED,
+        },
+    )
+    serve_get_and_head(
+        router,
+        "/.well-known/void",
+        void,
+        summary="VoID and DCAT description of the dataset",
+        response_class=Response,
+        responses={**answers((*RDF_FORMATS, HTML), "the description: RDF, or a page to a browser"), **NOT_MODIFIED},
+        openapi_extra={"parameters": [format_parameter((*RDF_FORMATS, HTML))]},
+    )
+    serve_get_and_head(
+        router,
+        "/dataset",
+        dataset,
+        summary="The dataset's IRI: 303 to its description",
+        status_code=303,
+        response_class=Response,
+        responses=see_other("to /.well-known/void"),
+    )
     return router
 
 
 def citation(release: str, base_url: str) -> str:
-    return (f"benelux-graph contributors. {TITLE}, release {release}. Data licensed under CC BY 4.0. "
-            f"{base_url}downloads (dataset IRI https://w3id.org/benelux-graph/dataset).")
+    return (
+        f"benelux-graph contributors. {TITLE}, release {release}. Data licensed under CC BY 4.0. "
+        f"{base_url}downloads (dataset IRI https://w3id.org/benelux-graph/dataset)."
+    )

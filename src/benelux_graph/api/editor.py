@@ -41,8 +41,13 @@ def editor_config(runtime: Runtime, base: str) -> dict:
         "prefixes": runtime.prefixes,
         "defaultQuery": default_query(),
         "queries": [
-            {"name": q.name, "title": q.title, "description": q.description, "sparql": q.text,
-             "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params]}
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "sparql": q.text,
+                "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params],
+            }
             for q in runtime.queries.values()
         ],
     }
@@ -65,7 +70,10 @@ def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
         config["defaultQuery"] = query
     context = page_context(request, {})
     words = context["t"]
-    config["words"] = {"query": words["editor_query_label"], "endpoint": words["editor_endpoint_label"],
-                       "tab": words["editor_tab_label"]}
+    config["words"] = {
+        "query": words["editor_query_label"],
+        "endpoint": words["editor_endpoint_label"],
+        "tab": words["editor_tab_label"],
+    }
     context["config"] = script_json(config)
     return templates.get_template("editor.html").render(context)

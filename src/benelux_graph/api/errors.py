@@ -23,13 +23,28 @@ from .negotiation import JSON, TEXT, negotiate
 
 log = logging.getLogger("benelux_graph.api")
 
-HTTP_TYPES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 406: "not-acceptable",
-              413: "too-large", 415: "unsupported-media-type", 500: "internal-error", 503: "unavailable"}
+HTTP_TYPES = {
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    413: "too-large",
+    415: "unsupported-media-type",
+    500: "internal-error",
+    503: "unavailable",
+}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, type: str, message: str, line: int | None = None, column: int | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        type: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         self.status, self.type, self.message, self.line, self.column = status, type, message, line, column
         self.headers = headers or {}
         super().__init__(message)
@@ -64,8 +79,12 @@ def api_error(exc: Exception) -> ApiError:
     if isinstance(exc, EngineError):
         return ApiError(exc.status, exc.type, exc.message)
     if isinstance(exc, HTTPException):
-        return ApiError(exc.status_code, HTTP_TYPES.get(exc.status_code, "http-error"), str(exc.detail),
-                        headers=dict(exc.headers or {}))
+        return ApiError(
+            exc.status_code,
+            HTTP_TYPES.get(exc.status_code, "http-error"),
+            str(exc.detail),
+            headers=dict(exc.headers or {}),
+        )
     if isinstance(exc, RequestValidationError):
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return ApiError(400, "bad-request", problems or "the request is not valid")
@@ -78,8 +97,7 @@ def error_response(request_headers, exc: Exception) -> Response:
     headers = {**error.headers, "Cache-Control": "no-store", "Vary": vary}
     if negotiate(request_headers.get("accept"), (JSON, TEXT)) is TEXT:
         return Response(error.text(), error.status, headers, media_type="text/plain; charset=utf-8")
-    return Response(json.dumps(error.body(), ensure_ascii=False), error.status, headers,
-                    media_type="application/json")
+    return Response(json.dumps(error.body(), ensure_ascii=False), error.status, headers, media_type="application/json")
 
 
 def install(app: FastAPI) -> None:
@@ -88,6 +106,13 @@ def install(app: FastAPI) -> None:
     async def handle(request: Request, exc: Exception) -> Response:
         return error_response(request.headers, exc)
 
-    for kind in (ApiError, QueryError, UnknownQuery, ParameterError, EngineError, HTTPException,
-                 RequestValidationError):
+    for kind in (
+        ApiError,
+        QueryError,
+        UnknownQuery,
+        ParameterError,
+        EngineError,
+        HTTPException,
+        RequestValidationError,
+    ):
         app.add_exception_handler(kind, handle)

@@ -125,8 +125,13 @@ def limit_headers(settings) -> dict[str, str]:
 
 
 def cached_response(hit: Answer, headers: dict, settings) -> Response:
-    headers.update({"X-Benelux-Truncated": "true" if hit.truncated else "false",
-                    "Server-Timing": "engine;dur=0.0, cache;desc=hit", "X-Benelux-Cache": "hit"})
+    headers.update(
+        {
+            "X-Benelux-Truncated": "true" if hit.truncated else "false",
+            "Server-Timing": "engine;dur=0.0, cache;desc=hit",
+            "X-Benelux-Cache": "hit",
+        }
+    )
     if hit.truncated:
         headers.update(limit_headers(settings))
     return Response(hit.body, 200, headers, media_type=hit.content_type)
@@ -140,8 +145,9 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
         settings = runtime.settings
         text_bytes = len(req.text.encode("utf-8"))
         if text_bytes > settings.max_query_bytes:
-            raise ApiError(413, "query-too-large", f"the query is longer than the limit of "
-                                                   f"{settings.max_query_bytes} bytes")
+            raise ApiError(
+                413, "query-too-large", f"the query is longer than the limit of {settings.max_query_bytes} bytes"
+            )
         caches = caches_for(runtime)
         prefixes = runtime.prefixes
         if text_bytes > GUARD_INLINE_BYTES:
@@ -155,8 +161,15 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
         key = None
         expected = answer_format(info.form, results_format, graph_format)
         if parsed.cacheable and expected is not None:
-            key = answer_key(runtime.store.release, req.text, req.substitutions, req.default_graphs,
-                             req.named_graphs, expected.name, settings.max_rows)
+            key = answer_key(
+                runtime.store.release,
+                req.text,
+                req.substitutions,
+                req.default_graphs,
+                req.named_graphs,
+                expected.name,
+                settings.max_rows,
+            )
             headers["ETag"] = etag(key)
             headers["Cache-Control"] = f"public, max-age={caches.max_age}"
             if not req.no_cache and matches(req.if_none_match, headers["ETag"]):
@@ -169,28 +182,44 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
                     return cached_response(hit, headers, settings)
             if caches.enabled:
                 cache = "miss"
-        job = Job(req.text, req.default_graphs, req.named_graphs, req.substitutions, prefixes,
-                  settings.max_rows, info.has_dataset,
-                  (results_format.name if results_format else None, graph_format.name if graph_format else None),
-                  client_key(req.client), settings.max_answer_bytes)
+        job = Job(
+            req.text,
+            req.default_graphs,
+            req.named_graphs,
+            req.substitutions,
+            prefixes,
+            settings.max_rows,
+            info.has_dataset,
+            (results_format.name if results_format else None, graph_format.name if graph_format else None),
+            client_key(req.client),
+            settings.max_answer_bytes,
+        )
         result = await runtime.engine.run_async(job, limit)
         fmt = graph_format if result.kind == "graph" else results_format
         if fmt is None:
-            raise ApiError(406, "not-acceptable", f"this answer can be given as "
-                                                  f"{describe(GRAPHS if result.kind == 'graph' else RESULTS)}")
+            raise ApiError(
+                406,
+                "not-acceptable",
+                f"this answer can be given as {describe(GRAPHS if result.kind == 'graph' else RESULTS)}",
+            )
         if result.body is not None and result.format == fmt.name:
             body = result.body
         else:
             body, result = await run_in_threadpool(capped, result, fmt, settings.max_answer_bytes)
         status, size, length, truncated = 200, result.size, len(body), result.truncated
         if key is not None and caches.enabled and fmt is expected:
-            caches.answers.put(key, Answer(body, fmt.content_type, result.size, result.truncated,
-                                           result.seconds * 1000), len(body) + len(req.text))
-        headers.update({
-            "X-Benelux-Truncated": "true" if result.truncated else "false",
-            "Server-Timing": f"engine;dur={result.seconds * 1000:.1f}, queue;dur={result.waited * 1000:.1f}, "
-                             f"worker;dur={result.round_trip * 1000:.1f}",
-        })
+            caches.answers.put(
+                key,
+                Answer(body, fmt.content_type, result.size, result.truncated, result.seconds * 1000),
+                len(body) + len(req.text),
+            )
+        headers.update(
+            {
+                "X-Benelux-Truncated": "true" if result.truncated else "false",
+                "Server-Timing": f"engine;dur={result.seconds * 1000:.1f}, queue;dur={result.waited * 1000:.1f}, "
+                f"worker;dur={result.round_trip * 1000:.1f}",
+            }
+        )
         if cache != "off":
             headers["X-Benelux-Cache"] = cache
         if result.truncated:
@@ -200,5 +229,14 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
         status = api_error(exc).status
         raise
     finally:
-        query_line("query sha256=%s status=%d size=%d bytes=%d ms=%.1f truncated=%s via=%s cache=%s", digest,
-                   status, size, length, (time.perf_counter() - start) * 1000, str(truncated).lower(), req.via, cache)
+        query_line(
+            "query sha256=%s status=%d size=%d bytes=%d ms=%.1f truncated=%s via=%s cache=%s",
+            digest,
+            status,
+            size,
+            length,
+            (time.perf_counter() - start) * 1000,
+            str(truncated).lower(),
+            req.via,
+            cache,
+        )

@@ -55,39 +55,67 @@ WEB = Path(__file__).resolve().parents[1] / "web" / "benelux-plus"
 Lang = Literal["en", "fr", "nl", "de"]
 LangParam = Annotated[Lang, Query(description="language of the labels (English where a label is missing)")]
 Format = Literal["cytoscape", "node-link", "graphml", "gexf"]
-TypeQ = Annotated[list[str] | None, Query(
-    description=f"category ({', '.join(CATEGORY_NAMES)}) or class name (Forum, Treaty, …); repeat or "
-                "separate by commas")]
-ThemeQ = Annotated[list[str] | None, Query(
-    description="theme slug (energy) or IRI; narrower themes count too; keeps the nodes addressing it, the "
-                "edges carrying it and their neighbours")]
-CountryQ = Annotated[list[str] | None, Query(
-    description="country slug, IRI or ISO 3166 code (LU); keeps it, what lies in it and their neighbours")]
-ProgrammeQ = Annotated[list[str] | None, Query(
-    description="work programme slug or IRI (joint-work-programme-2025-2028, common-work-programme-2021-2024)")]
-YearQ = Annotated[int | None, Query(ge=1000, le=2999, description=(
-    "relationships active in that year: begin <= year <= end; a relationship without a period is always "
-    "active; nodes dated after the year are left out"))]
+TypeQ = Annotated[
+    list[str] | None,
+    Query(
+        description=f"category ({', '.join(CATEGORY_NAMES)}) or class name (Forum, Treaty, …); repeat or "
+        "separate by commas"
+    ),
+]
+ThemeQ = Annotated[
+    list[str] | None,
+    Query(
+        description="theme slug (energy) or IRI; narrower themes count too; keeps the nodes addressing it, the "
+        "edges carrying it and their neighbours"
+    ),
+]
+CountryQ = Annotated[
+    list[str] | None,
+    Query(description="country slug, IRI or ISO 3166 code (LU); keeps it, what lies in it and their neighbours"),
+]
+ProgrammeQ = Annotated[
+    list[str] | None,
+    Query(description="work programme slug or IRI (joint-work-programme-2025-2028, common-work-programme-2021-2024)"),
+]
+YearQ = Annotated[
+    int | None,
+    Query(
+        ge=1000,
+        le=2999,
+        description=(
+            "relationships active in that year: begin <= year <= end; a relationship without a period is always "
+            "active; nodes dated after the year are left out"
+        ),
+    ),
+]
 FormatQ = Annotated[Format, Query(description="cytoscape (elements), node-link (D3), graphml or gexf (files)")]
-ThemesQ = Annotated[Literal["attributes", "nodes"], Query(
-    description="themes as node and edge attributes only, or also drawn as nodes")]
-ScopeQ = Annotated[Literal["graph", "benelux-plus"], Query(
-    description="the whole graph or the Benelux+ preset only")]
+ThemesQ = Annotated[
+    Literal["attributes", "nodes"], Query(description="themes as node and edge attributes only, or also drawn as nodes")
+]
+ScopeQ = Annotated[Literal["graph", "benelux-plus"], Query(description="the whole graph or the Benelux+ preset only")]
 
-ERRORS = {304: {"description": "not modified (If-None-Match matched the ETag)"},
-          400: {"description": "a bad filter or parameter (JSON error shape)"},
-          404: {"description": "an unknown id (JSON error shape)"}}
+ERRORS = {
+    304: {"description": "not modified (If-None-Match matched the ETag)"},
+    400: {"description": "a bad filter or parameter (JSON error shape)"},
+    404: {"description": "an unknown id (JSON error shape)"},
+}
 #: The answers of the routes taking `format`: JSON (cytoscape or node-link), or a GraphML or GEXF file.
-GRAPH_ANSWERS = {200: {
-    "description": "format=cytoscape (the default): Cytoscape.js elements; node-link: D3 node-link data; graphml, "
-                   "gexf: the file (Content-Disposition: attachment)",
-    "content": {"application/json": {"schema": {"anyOf": [ref("GraphElements"), ref("GraphNodeLink")]}},
-                **media("application/graphml+xml", "application/gexf+xml")}}}
+GRAPH_ANSWERS = {
+    200: {
+        "description": "format=cytoscape (the default): Cytoscape.js elements; node-link: D3 node-link data; graphml, "
+        "gexf: the file (Content-Disposition: attachment)",
+        "content": {
+            "application/json": {"schema": {"anyOf": [ref("GraphElements"), ref("GraphNodeLink")]}},
+            **media("application/graphml+xml", "application/gexf+xml"),
+        },
+    }
+}
 
 
 # ------------------------------------------------------------------------------------------------------------
 # Elements: nodes and edges as JSON, labels in the asked language
 # ------------------------------------------------------------------------------------------------------------
+
 
 def pick(labels: dict[str, str], lang: str) -> tuple[str, str]:
     """(text, its language): the asked language, else English, else any."""
@@ -126,21 +154,39 @@ class Renderer:
         for p in ids:
             passage = self.passages.get(p)
             if passage:
-                out.append({"id": p, "quote": passage["quote"], "section": passage["section"],
-                            "document": passage["document"], "document_label": self.label_of(passage["document"])})
+                out.append(
+                    {
+                        "id": p,
+                        "quote": passage["quote"],
+                        "section": passage["section"],
+                        "document": passage["document"],
+                        "document_label": self.label_of(passage["document"]),
+                    }
+                )
         return out
 
     def node(self, n: str) -> dict:
         d = self.net.nodes[n]
         label, label_lang = pick(d["label"], self.lang)
         return {
-            "id": n, "slug": d["slug"], "label": label, "label_lang": label_lang, "labels": d["label"],
+            "id": n,
+            "slug": d["slug"],
+            "label": label,
+            "label_lang": label_lang,
+            "labels": d["label"],
             "alt_labels": d["alt_labels"].get(self.lang, []) or d["alt_labels"].get("en", []),
-            "type": d["type"], "types": d["types"], "category": d["category"],
+            "type": d["type"],
+            "types": d["types"],
+            "category": d["category"],
             "comment": pick(d["comment"], self.lang)[0] or None,
-            "themes": d["themes"], "theme_labels": [self.label_of(t) for t in d["themes"]],
-            "identifiers": d["identifiers"], "programmes": d["programmes"],
-            "begin": d["begin"], "end": d["end"], "issued": d["issued"], "expected": d["expected"],
+            "themes": d["themes"],
+            "theme_labels": [self.label_of(t) for t in d["themes"]],
+            "identifiers": d["identifiers"],
+            "programmes": d["programmes"],
+            "begin": d["begin"],
+            "end": d["end"],
+            "issued": d["issued"],
+            "expected": d["expected"],
             "sources": self.sources(d["sources"]),
             "page": f"{self.base}/id/{d['slug']}",
         }
@@ -148,14 +194,21 @@ class Renderer:
     def edge(self, u: str, v: str, k: str) -> dict:
         d = self.net.edges[u, v, k]
         return {
-            "id": edge_id(u, v, k), "source": u, "target": v, "kind": d["kind"],
+            "id": edge_id(u, v, k),
+            "source": u,
+            "target": v,
+            "kind": d["kind"],
             "label": pick(d["label"], self.lang)[0],
             "relationship": d["relationship"],
-            "role": d["role"], "role_label": self.label_of(d["role"]),
-            "status": d["status"], "status_label": self.label_of(d["status"]),
+            "role": d["role"],
+            "role_label": self.label_of(d["role"]),
+            "status": d["status"],
+            "status_label": self.label_of(d["status"]),
             "instruments": [{"id": i, "label": self.label_of(i)} for i in d["instruments"]],
-            "themes": d["themes"], "theme_labels": [self.label_of(t) for t in d["themes"]],
-            "begin": d["begin"], "end": d["end"],
+            "themes": d["themes"],
+            "theme_labels": [self.label_of(t) for t in d["themes"]],
+            "begin": d["begin"],
+            "end": d["end"],
             "sources": self.edge_sources(d),
             "sources_basis": d["sources_basis"],
         }
@@ -184,46 +237,74 @@ class Renderer:
         categories = Counter(d["category"] for _, d in net.nodes(data=True))
         theme_counts = Counter(t for _, d in net.nodes(data=True) for t in d["themes"])
         theme_counts.update(t for _, _, d in net.edges(data=True) for t in d["themes"])
-        years = sorted({y for _, _, d in net.edges(data=True) for y in (d["begin"], d["end"]) if y is not None}
-                       | {y for _, d in net.nodes(data=True) for y in (d["begin"], d["end"], d["issued"])
-                          if y is not None})
+        years = sorted(
+            {y for _, _, d in net.edges(data=True) for y in (d["begin"], d["end"]) if y is not None}
+            | {y for _, d in net.nodes(data=True) for y in (d["begin"], d["end"], d["issued"]) if y is not None}
+        )
         return {
-            "release": self.net.graph.get("release"), "lang": self.lang,
-            "nodes": net.number_of_nodes(), "edges": net.number_of_edges(),
+            "release": self.net.graph.get("release"),
+            "lang": self.lang,
+            "nodes": net.number_of_nodes(),
+            "edges": net.number_of_edges(),
             "legend": [{"category": c, "count": categories[c]} for c in CATEGORY_NAMES if categories[c]],
-            "themes": [{"id": t, "slug": slug(t), "label": self.label_of(t), "count": theme_counts[t],
-                        "broader": self.themes.get(t, {}).get("broader", [])}
-                       for t in sorted(theme_counts, key=lambda t: (self.label_of(t) or "").casefold())],
+            "themes": [
+                {
+                    "id": t,
+                    "slug": slug(t),
+                    "label": self.label_of(t),
+                    "count": theme_counts[t],
+                    "broader": self.themes.get(t, {}).get("broader", []),
+                }
+                for t in sorted(theme_counts, key=lambda t: (self.label_of(t) or "").casefold())
+            ],
             "years": [years[0], years[-1]] if years else None,
             **extra,
         }
 
     def cytoscape(self, net: nx.MultiDiGraph, **meta) -> dict:
-        return {"meta": self.meta(net, **meta),
-                "elements": {"nodes": [{"data": self.node(n)} for n in sorted(net.nodes)],
-                             "edges": [{"data": e} for e in self.edges(net)]}}
+        return {
+            "meta": self.meta(net, **meta),
+            "elements": {
+                "nodes": [{"data": self.node(n)} for n in sorted(net.nodes)],
+                "edges": [{"data": e} for e in self.edges(net)],
+            },
+        }
 
     def node_link(self, net: nx.MultiDiGraph, **meta) -> dict:
-        return {"directed": True, "multigraph": True, "meta": self.meta(net, **meta),
-                "nodes": [self.node(n) for n in sorted(net.nodes)], "links": self.edges(net)}
+        return {
+            "directed": True,
+            "multigraph": True,
+            "meta": self.meta(net, **meta),
+            "nodes": [self.node(n) for n in sorted(net.nodes)],
+            "links": self.edges(net),
+        }
 
     def flat(self, net: nx.MultiDiGraph) -> nx.MultiDiGraph:
         """Scalar attributes only, for GraphML and GEXF (lists joined by spaces, missing values left out)."""
         out = nx.MultiDiGraph()
         for n in sorted(net.nodes):
             d = self.node(n)
-            attrs = {"label": d["label"], "slug": d["slug"], "type": d["type"], "category": d["category"],
-                     "themes": " ".join(d["themes"]), "sources": " ".join(s["id"] for s in d["sources"]),
-                     **{f"label_{lang}": text for lang, text in d["labels"].items()},
-                     **{k: v for k, v in d["identifiers"].items()},
-                     **{k: d[k] for k in ("begin", "end", "issued") if d[k] is not None}}
+            attrs = {
+                "label": d["label"],
+                "slug": d["slug"],
+                "type": d["type"],
+                "category": d["category"],
+                "themes": " ".join(d["themes"]),
+                "sources": " ".join(s["id"] for s in d["sources"]),
+                **{f"label_{lang}": text for lang, text in d["labels"].items()},
+                **{k: v for k, v in d["identifiers"].items()},
+                **{k: d[k] for k in ("begin", "end", "issued") if d[k] is not None},
+            }
             out.add_node(n, **attrs)
         for u, v, k in sorted(net.edges(keys=True)):
             e = self.edge(u, v, k)
-            attrs = {"kind": e["kind"], "label": e["label"], "themes": " ".join(e["themes"]),
-                     "sources": " ".join(s["id"] for s in e["sources"]),
-                     **{key: e[key] for key in ("relationship", "role", "status", "begin", "end")
-                        if e[key] is not None}}
+            attrs = {
+                "kind": e["kind"],
+                "label": e["label"],
+                "themes": " ".join(e["themes"]),
+                "sources": " ".join(s["id"] for s in e["sources"]),
+                **{key: e[key] for key in ("relationship", "role", "status", "begin", "end") if e[key] is not None},
+            }
             out.add_edge(u, v, key=e["id"], **attrs)
         return out
 
@@ -237,15 +318,26 @@ def edge_id(u: str, v: str, k: str) -> str:
 # Responses: ETag, 304, CORS, formats
 # ------------------------------------------------------------------------------------------------------------
 
+
 def etag_for(release: str, request: Request) -> str:
-    key = release + "\0" + request.url.path + "\0" + "&".join(sorted(
-        f"{k}={v}" for k, v in request.query_params.multi_items()))
+    key = (
+        release
+        + "\0"
+        + request.url.path
+        + "\0"
+        + "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
+    )
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
 def common_headers(etag: str) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate", "Vary": "Accept",
-            "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, X-Benelux-Release"}
+    return {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=0, must-revalidate",
+        "Vary": "Accept",
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag, X-Benelux-Release",
+    }
 
 
 def not_modified(request: Request, etag: str) -> bool:
@@ -258,8 +350,9 @@ def json_response(data, headers: dict[str, str]) -> Response:
     return Response(body, 200, headers, media_type="application/json")
 
 
-def graph_response(net: nx.MultiDiGraph, renderer: Renderer, fmt: str, name: str, headers: dict[str, str],
-                   **meta) -> Response:
+def graph_response(
+    net: nx.MultiDiGraph, renderer: Renderer, fmt: str, name: str, headers: dict[str, str], **meta
+) -> Response:
     if fmt == "cytoscape":
         return json_response(renderer.cytoscape(net, **meta), headers)
     if fmt == "node-link":
@@ -294,6 +387,7 @@ def as_api_error(exc: NetworkError) -> ApiError:
 # The router
 # ------------------------------------------------------------------------------------------------------------
 
+
 def graph_router(runtime: Runtime) -> APIRouter:
     """The graph API, the Benelux+ page, and the static mount of the page (its libraries: api/vendor.py)."""
     router = APIRouter(tags=["Graph"])
@@ -318,11 +412,23 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def base_of(request: Request) -> str:
         return request.scope.get("root_path", "")
 
-    @router.get("/api/graph", summary="The graph, whole or filtered", response_class=Response,
-                responses={**GRAPH_ANSWERS, **ERRORS})
-    def whole_graph(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
-                    country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
-                    format: FormatQ = "cytoscape", themes: ThemesQ = "attributes") -> Response:
+    @router.get(
+        "/api/graph",
+        summary="The graph, whole or filtered",
+        response_class=Response,
+        responses={**GRAPH_ANSWERS, **ERRORS},
+    )
+    def whole_graph(
+        request: Request,
+        lang: LangParam = "en",
+        type: TypeQ = None,
+        theme: ThemeQ = None,
+        country: CountryQ = None,
+        programme: ProgrammeQ = None,
+        year: YearQ = None,
+        format: FormatQ = "cytoscape",
+        themes: ThemesQ = "attributes",
+    ) -> Response:
         """Nodes (entities) and edges (relationships) in the Cytoscape.js elements format (`elements.nodes`,
         `elements.edges`, each `{data: {...}}`) with a `meta` block (counts, legend, themes, years); filters
         combine with AND, repeated values of one filter with OR."""
@@ -330,15 +436,29 @@ def graph_router(runtime: Runtime) -> APIRouter:
         def build(headers):
             f = filters(type, theme, country, programme, year)
             net = select(network(themes), f)
-            return graph_response(net, Renderer(net, lang, base_of(request)), format, "benelux-graph", headers,
-                                  filters=f.__dict__)
+            return graph_response(
+                net, Renderer(net, lang, base_of(request)), format, "benelux-graph", headers, filters=f.__dict__
+            )
+
         return answer(request, build)
 
-    @router.get("/api/graph/benelux-plus", summary="The Benelux+ preset", response_class=Response,
-                responses={**GRAPH_ANSWERS, **ERRORS})
-    def preset(request: Request, lang: LangParam = "en", type: TypeQ = None, theme: ThemeQ = None,
-               country: CountryQ = None, programme: ProgrammeQ = None, year: YearQ = None,
-               format: FormatQ = "cytoscape", themes: ThemesQ = "attributes") -> Response:
+    @router.get(
+        "/api/graph/benelux-plus",
+        summary="The Benelux+ preset",
+        response_class=Response,
+        responses={**GRAPH_ANSWERS, **ERRORS},
+    )
+    def preset(
+        request: Request,
+        lang: LangParam = "en",
+        type: TypeQ = None,
+        theme: ThemeQ = None,
+        country: CountryQ = None,
+        programme: ProgrammeQ = None,
+        year: YearQ = None,
+        format: FormatQ = "cytoscape",
+        themes: ThemesQ = "attributes",
+    ) -> Response:
         """The Benelux Union, its members and units, every partner region, country, organisation and forum beyond
         them, and the agreements linking them (rules in network.benelux_plus); the filters of /api/graph apply
         on top."""
@@ -352,16 +472,31 @@ def graph_router(runtime: Runtime) -> APIRouter:
                 part = full.subgraph(n for n in full if n in wanted).copy()
             f = filters(type, theme, country, programme, year)
             net = select(part, f)
-            return graph_response(net, Renderer(net, lang, base_of(request)), format, "benelux-plus", headers,
-                                  preset="benelux-plus", filters=f.__dict__)
+            return graph_response(
+                net,
+                Renderer(net, lang, base_of(request)),
+                format,
+                "benelux-plus",
+                headers,
+                preset="benelux-plus",
+                filters=f.__dict__,
+            )
+
         return answer(request, build)
 
-    @router.get("/api/graph/neighbourhood/{id:path}", summary="A node and its neighbourhood",
-                response_class=Response, responses={**GRAPH_ANSWERS, **ERRORS})
-    def around(request: Request, id: Annotated[str, PathParam(description="full IRI or slug after /id/")],
-               lang: LangParam = "en",
-               depth: Annotated[int, Query(ge=1, le=3, description="relationships away (1-3)")] = 1,
-               format: FormatQ = "cytoscape") -> Response:
+    @router.get(
+        "/api/graph/neighbourhood/{id:path}",
+        summary="A node and its neighbourhood",
+        response_class=Response,
+        responses={**GRAPH_ANSWERS, **ERRORS},
+    )
+    def around(
+        request: Request,
+        id: Annotated[str, PathParam(description="full IRI or slug after /id/")],
+        lang: LangParam = "en",
+        depth: Annotated[int, Query(ge=1, le=3, description="relationships away (1-3)")] = 1,
+        format: FormatQ = "cytoscape",
+    ) -> Response:
         """The node, every node within `depth` relationships of it (either direction) and the edges between
         them; `meta.center` is the node."""
 
@@ -369,18 +504,31 @@ def graph_router(runtime: Runtime) -> APIRouter:
             net = network()
             center = resolve(net, id)
             part = neighbourhood(net, center, depth)
-            return graph_response(part, Renderer(part, lang, base_of(request)), format,
-                                  f"neighbourhood-{slug(center).replace('/', '-')}", headers, center=center,
-                                  depth=depth)
+            return graph_response(
+                part,
+                Renderer(part, lang, base_of(request)),
+                format,
+                f"neighbourhood-{slug(center).replace('/', '-')}",
+                headers,
+                center=center,
+                depth=depth,
+            )
+
         return answer(request, build)
 
-    @router.get("/api/graph/path", summary="Shortest path between two nodes", response_class=Response,
-                responses={**answers((JSON,), "the path", ref("GraphPath")), **ERRORS})
-    def path(request: Request,
-             from_: Annotated[str, Query(alias="from", description="full IRI or slug")],
-             to: Annotated[str, Query(description="full IRI or slug")],
-             lang: LangParam = "en",
-             scope: ScopeQ = "graph") -> Response:
+    @router.get(
+        "/api/graph/path",
+        summary="Shortest path between two nodes",
+        response_class=Response,
+        responses={**answers((JSON,), "the path", ref("GraphPath")), **ERRORS},
+    )
+    def path(
+        request: Request,
+        from_: Annotated[str, Query(alias="from", description="full IRI or slug")],
+        to: Annotated[str, Query(description="full IRI or slug")],
+        lang: LangParam = "en",
+        scope: ScopeQ = "graph",
+    ) -> Response:
         """The shortest chain of relationships between two nodes, whatever their direction (documents'
         mentions and programme structure weigh 2, other relationships 1). `steps` lists each relationship with
         its direction and sources; `elements` is the path in the Cytoscape.js format."""
@@ -395,70 +543,121 @@ def graph_router(runtime: Runtime) -> APIRouter:
             hops = analytics.shortest_path(net, start, end)
             renderer = Renderer(net, lang, base_of(request))
             nodes = [start] + [h.target for h in hops]
-            steps = [{"from": h.source, "to": h.target, "direction": "forward" if h.forward else "backward",
-                      "edge": renderer.edge(h.u, h.v, h.key)} for h in hops]
-            return json_response({
-                "meta": {"release": store.release, "lang": lang, "scope": scope},
-                "from": renderer.node(start), "to": renderer.node(end), "length": len(hops),
-                "nodes": [renderer.node(n) for n in nodes], "steps": steps,
-                "elements": {"nodes": [{"data": renderer.node(n)} for n in nodes],
-                             "edges": [{"data": s["edge"]} for s in steps]},
-            }, headers)
+            steps = [
+                {
+                    "from": h.source,
+                    "to": h.target,
+                    "direction": "forward" if h.forward else "backward",
+                    "edge": renderer.edge(h.u, h.v, h.key),
+                }
+                for h in hops
+            ]
+            return json_response(
+                {
+                    "meta": {"release": store.release, "lang": lang, "scope": scope},
+                    "from": renderer.node(start),
+                    "to": renderer.node(end),
+                    "length": len(hops),
+                    "nodes": [renderer.node(n) for n in nodes],
+                    "steps": steps,
+                    "elements": {
+                        "nodes": [{"data": renderer.node(n)} for n in nodes],
+                        "edges": [{"data": s["edge"]} for s in steps],
+                    },
+                },
+                headers,
+            )
+
         return answer(request, build)
 
-    @router.get("/api/graph/metrics", summary="Centrality and communities", response_class=Response,
-                responses={**answers((JSON,), "the metrics", ref("GraphMetrics")), **ERRORS})
-    def metrics(request: Request, lang: LangParam = "en",
-                scope: ScopeQ = "graph",
-                type: TypeQ = None, theme: ThemeQ = None, country: CountryQ = None, programme: ProgrammeQ = None,
-                year: YearQ = None,
-                top: Annotated[int | None, Query(ge=1, le=10_000, description="only the first N nodes")] = None
-                ) -> Response:
+    @router.get(
+        "/api/graph/metrics",
+        summary="Centrality and communities",
+        response_class=Response,
+        responses={**answers((JSON,), "the metrics", ref("GraphMetrics")), **ERRORS},
+    )
+    def metrics(
+        request: Request,
+        lang: LangParam = "en",
+        scope: ScopeQ = "graph",
+        type: TypeQ = None,
+        theme: ThemeQ = None,
+        country: CountryQ = None,
+        programme: ProgrammeQ = None,
+        year: YearQ = None,
+        top: Annotated[int | None, Query(ge=1, le=10_000, description="only the first N nodes")] = None,
+    ) -> Response:
         """Degree (distinct neighbours), degree centrality, betweenness centrality and community of each node,
         sorted by betweenness (the hubs of cooperation first), and the communities (greedy modularity) with
         their best-connected member. The filters of /api/graph apply first."""
 
         def build(headers):
             full = network()
-            net = select(benelux_plus(full) if scope == "benelux-plus" else full,
-                         filters(type, theme, country, programme, year))
+            net = select(
+                benelux_plus(full) if scope == "benelux-plus" else full, filters(type, theme, country, programme, year)
+            )
             result = analytics.metrics(net)
             renderer = Renderer(net, lang, base_of(request))
             rows = []
             for n, m in result["nodes"].items():
                 d = net.nodes[n]
-                rows.append({"id": n, "slug": d["slug"], "label": renderer.label_of(n), "type": d["type"],
-                             "category": d["category"], **m})
+                rows.append(
+                    {
+                        "id": n,
+                        "slug": d["slug"],
+                        "label": renderer.label_of(n),
+                        "type": d["type"],
+                        "category": d["category"],
+                        **m,
+                    }
+                )
             rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["id"]))
             groups = []
             for i, members in enumerate(result["communities"]):
-                hub = max(members, key=lambda n: (result["nodes"][n]["betweenness"],
-                                                  result["nodes"][n]["degree"], n))
-                groups.append({"id": i, "size": len(members), "hub": {"id": hub, "label": renderer.label_of(hub)},
-                               "members": members})
-            return json_response({
-                "meta": {"release": store.release, "lang": lang, "scope": scope, "nodes": net.number_of_nodes(),
-                         "edges": net.number_of_edges()},
-                "hub": rows[0] if rows else None,
-                "nodes": rows[:top] if top else rows,
-                "communities": groups,
-            }, headers)
+                hub = max(members, key=lambda n: (result["nodes"][n]["betweenness"], result["nodes"][n]["degree"], n))
+                groups.append(
+                    {
+                        "id": i,
+                        "size": len(members),
+                        "hub": {"id": hub, "label": renderer.label_of(hub)},
+                        "members": members,
+                    }
+                )
+            return json_response(
+                {
+                    "meta": {
+                        "release": store.release,
+                        "lang": lang,
+                        "scope": scope,
+                        "nodes": net.number_of_nodes(),
+                        "edges": net.number_of_edges(),
+                    },
+                    "hub": rows[0] if rows else None,
+                    "nodes": rows[:top] if top else rows,
+                    "communities": groups,
+                },
+                headers,
+            )
+
         return answer(request, build)
 
-    @router.get("/benelux-plus", summary="The Benelux+ page", response_class=Response,
-                responses=answers((HTML,), "the page"))
+    @router.get(
+        "/benelux-plus", summary="The Benelux+ page", response_class=Response, responses=answers((HTML,), "the page")
+    )
     def page(request: Request) -> Response:
         """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
         another server's API."""
         base = base_of(request)
         text = Template((WEB / "index.html").read_text(encoding="utf-8")).substitute(
-            base=html.escape(base), release=html.escape(store.release))
+            base=html.escape(base), release=html.escape(store.release)
+        )
         return Response(text, 200, {"Cache-Control": "no-cache"}, media_type="text/html; charset=utf-8")
 
     # HEAD like GET (the app's middleware drops the body), kept out of the OpenAPI document
     for route in list(router.routes):
         if getattr(route, "methods", None) == {"GET"}:
-            router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
-                                 name=route.name + "-head")
+            router.add_api_route(
+                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
+            )
     router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
     return router

@@ -135,8 +135,12 @@ def refuse(text: str, offset: int, message: str) -> QueryRefused:
 def declared_prefixes(toks: list[Token], defaults: dict[str, str]) -> dict[str, str]:
     prefixes = dict(defaults)
     for i, tok in enumerate(toks[:-2]):
-        if tok.kind == "word" and tok.text.upper() == "PREFIX" and toks[i + 1].kind == "pname" \
-                and toks[i + 2].kind == "iri":
+        if (
+            tok.kind == "word"
+            and tok.text.upper() == "PREFIX"
+            and toks[i + 1].kind == "pname"
+            and toks[i + 2].kind == "iri"
+        ):
             prefixes[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
     return prefixes
 
@@ -202,43 +206,62 @@ def inspect_query(text: str, allowlist: tuple[str, ...] = (), prefixes: dict[str
         word = tok.text.upper()
         if word in UPDATE_WORDS:
             what = "LOAD" if word == "LOAD" else f"SPARQL Update ({word})"
-            raise refuse(text, tok.offset, f"{what} is not accepted: this endpoint is read-only and runs queries "
-                                           "only (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+            raise refuse(
+                text,
+                tok.offset,
+                f"{what} is not accepted: this endpoint is read-only and runs queries "
+                "only (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+            )
         if word in FORMS and info.form is None:
             info.form = word
         elif word == "FROM":
             info.has_dataset = True
         elif word == "SERVICE":
             service_offsets.add(tok.offset)
-            rest = toks[i + 1:i + 3]
+            rest = toks[i + 1 : i + 3]
             if rest and rest[0].kind == "word" and rest[0].text.upper() == "SILENT":
                 rest = rest[1:]
             iri = endpoint_iri(rest[0], known) if rest else None
             if not allowlist:
-                raise refuse(text, tok.offset, "SERVICE is refused: this endpoint does not call other endpoints "
-                                               "(an operator may allow some with BENELUX_SERVICE_ALLOWLIST)")
+                raise refuse(
+                    text,
+                    tok.offset,
+                    "SERVICE is refused: this endpoint does not call other endpoints "
+                    "(an operator may allow some with BENELUX_SERVICE_ALLOWLIST)",
+                )
             if iri not in allowlist:
                 named = iri or (rest[0].text if rest else "")
-                raise refuse(text, tok.offset, f"SERVICE {named} is refused: only {', '.join(allowlist)} may be "
-                                               "called")
+                raise refuse(text, tok.offset, f"SERVICE {named} is refused: only {', '.join(allowlist)} may be called")
             info.services.append(iri)
     depth, beyond = nesting(toks)
     if beyond is not None:
-        raise refuse(text, beyond, f"the query is nested {depth} levels deep (braces, parentheses, square brackets "
-                                   f"and `!`); at most {MAX_DEPTH} levels are accepted")
+        raise refuse(
+            text,
+            beyond,
+            f"the query is nested {depth} levels deep (braces, parentheses, square brackets "
+            f"and `!`); at most {MAX_DEPTH} levels are accepted",
+        )
     starts = [t.offset for t in toks]
     for m in LONE_SERVICE.finditer(text):
         if m.start() in service_offsets:
             continue
         inside = enclosing(toks, m.start(), starts)
         if allowlist or (inside is not None and inside.kind == "iri"):
-            raise refuse(text, m.start(), "the word SERVICE appears where it cannot be checked (inside what "
-                                          "reads as an IRI, or next to an allow-list); the query is refused")
+            raise refuse(
+                text,
+                m.start(),
+                "the word SERVICE appears where it cannot be checked (inside what "
+                "reads as an IRI, or next to an allow-list); the query is refused",
+            )
     misread = misread_less_than(toks)
     if misread is not None:
-        raise refuse(text, misread.offset, "`<` here is a less-than sign, but the text after it also reads as an "
-                                           "IRI containing a quote or `#`, and the two readings differ; write a "
-                                           "space after `<`")
+        raise refuse(
+            text,
+            misread.offset,
+            "`<` here is a less-than sign, but the text after it also reads as an "
+            "IRI containing a quote or `#`, and the two readings differ; write a "
+            "space after `<`",
+        )
     return info
 
 
@@ -255,8 +278,9 @@ def _parenthesis(here: str, values: bool, prev: Token | None, prev2: Token | Non
     """What a `(` opens, in `here` (see misread_less_than), after the tokens `prev2` and `prev`."""
     if here == "data" or values:  # VALUES (?a ?b) { (1 2) }
         return "data"
-    if prev is not None and prev2 is not None and prev.text == prev2.text == "<" \
-            and prev.kind == prev2.kind == "other":  # <<( ?s ?p ?o )>>
+    if (
+        prev is not None and prev2 is not None and prev.text == prev2.text == "<" and prev.kind == prev2.kind == "other"
+    ):  # <<( ?s ?p ?o )>>
         return "terms"
     if here in ("expression", "query"):
         return "expression"
@@ -291,8 +315,12 @@ def misread_less_than(toks: list[Token]) -> Token | None:
             elif word == "SELECT" and here == "group":
                 frames[-1] = "query"
         elif tok.kind == "iri":
-            if here == "expression" and prev is not None and _ends_operand(prev) \
-                    and ("'" in tok.text or "#" in tok.text):
+            if (
+                here == "expression"
+                and prev is not None
+                and _ends_operand(prev)
+                and ("'" in tok.text or "#" in tok.text)
+            ):
                 return tok
         elif tok.kind == "other":
             if tok.text == "{":

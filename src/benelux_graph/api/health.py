@@ -13,9 +13,15 @@ def health_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     async def healthz() -> dict:
-        return {"status": "ok", "version": __version__, "release": runtime.store.release,
-                "triples": len(runtime.store), "graphs": len(runtime.store.files),
-                "workers": len(runtime.engine.worker_pids), "saved_queries": len(runtime.queries)}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "release": runtime.store.release,
+            "triples": len(runtime.store),
+            "graphs": len(runtime.store.files),
+            "workers": len(runtime.engine.worker_pids),
+            "saved_queries": len(runtime.queries),
+        }
 
     add_get_and_head(router, "/healthz", healthz, summary="Health check")
     return router

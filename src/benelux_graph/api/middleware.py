@@ -35,9 +35,11 @@ log = logging.getLogger("benelux_graph.api")
 #: <script type="application/json">, which is never run); inline styles are allowed (the linked-data pages carry
 #: one <style> element, and YASGUI and Cytoscape.js set styles from script), images also as data: URLs (the
 #: favicon, exported PNGs).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 #: Pages allowed to read another server's API: the Benelux+ page takes `?api=<base URL>` (embedding, CORS).
 OPEN_CONNECT = ("/benelux-plus",)
 #: Pages made to be embedded in other sites (an iframe on the Benelux+ page): any site may frame them.
@@ -86,9 +88,11 @@ class ServiceHeaders:
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server-timing"]
                 timings = [v.decode("latin-1") for k, v in message.get("headers", []) if k.lower() == b"server-timing"]
                 timings.append(f"total;dur={(time.perf_counter() - start) * 1000:.1f}")
-                headers += [(b"x-benelux-version", self.version.encode()),
-                            (b"x-benelux-release", self.release.encode()),
-                            (b"server-timing", ", ".join(timings).encode("latin-1"))]
+                headers += [
+                    (b"x-benelux-version", self.version.encode()),
+                    (b"x-benelux-release", self.release.encode()),
+                    (b"server-timing", ", ".join(timings).encode("latin-1")),
+                ]
                 message = {**message, "headers": security_headers(headers, scope.get("path", ""))}
             elif message["type"] == "http.response.body" and is_head:
                 message = {**message, "body": b""}
@@ -123,23 +127,36 @@ class PublicOrigin:
 
 
 ERROR_SCHEMA = {
-    "title": "Error", "type": "object", "required": ["error"], "additionalProperties": False,
-    "properties": {"error": {
-        "type": "object", "required": ["status", "type", "message"],
-        "properties": {"status": {"type": "integer"}, "type": {"type": "string"}, "message": {"type": "string"},
-                       "line": {"type": ["integer", "null"]}, "column": {"type": ["integer", "null"]},
-                       "problems": {"type": "array", "items": {"type": "string"}}},
-    }},
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "type", "message"],
+            "properties": {
+                "status": {"type": "integer"},
+                "type": {"type": "string"},
+                "message": {"type": "string"},
+                "line": {"type": ["integer", "null"]},
+                "column": {"type": ["integer", "null"]},
+                "problems": {"type": "array", "items": {"type": "string"}},
+            },
+        }
+    },
 }
-ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
-                 "text/plain": {"schema": {"type": "string"}},
-                 "text/html": {"schema": {"type": "string"}}}  # pages answer browsers in HTML (404, a form's errors)
+ERROR_CONTENT = {
+    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+    "text/plain": {"schema": {"type": "string"}},
+    "text/html": {"schema": {"type": "string"}},
+}  # pages answer browsers in HTML (404, a form's errors)
 GUARANTEED = {
     "400": "a bad request or parameter (JSON error shape)",
     "429": "too many requests from this client (rate limit): wait `Retry-After` seconds",
     "503": "the server is busy or the query ran out of time; try again later",
-    "default": "an error, in the JSON error shape: {\"error\": {\"status\", \"type\", \"message\"}} "
-               "(text/plain for a client that asks for it, an HTML page for a browser on the pages)",
+    "default": 'an error, in the JSON error shape: {"error": {"status", "type", "message"}} '
+    "(text/plain for a client that asks for it, an HTML page for a browser on the pages)",
 }
 
 

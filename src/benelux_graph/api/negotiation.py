@@ -29,12 +29,16 @@ RESULTS = (  # SELECT and ASK
     Format("tsv", "text/tab-separated-values", (), (), "tsv"),
 )
 GRAPHS = (  # CONSTRUCT and DESCRIBE
-    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
-           ("ttl", "n3"), "ttl"),
+    Format(
+        "turtle",
+        "text/turtle",
+        ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+        ("ttl", "n3"),
+        "ttl",
+    ),
     Format("ntriples", "application/n-triples", (), ("nt", "n-triples"), "nt"),
     Format("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json"), "jsonld"),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml", "rdf+xml", "owl"),
-           "rdf"),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml", "rdf+xml", "owl"), "rdf"),
     Format("trig", "application/trig", (), (), "trig"),
 )
 HTML = Format("html", "text/html", ("application/xhtml+xml",))

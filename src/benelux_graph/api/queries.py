@@ -24,16 +24,25 @@ from .runtime import Runtime
 from .sparql import no_cache
 
 RESERVED = ("format", "timeout")
-SCHEMA_TYPES = {"integer": {"type": "integer"}, "year": {"type": "integer", "format": "year"},
-                "iri": {"type": "string", "format": "iri"}, "lang": {"type": "string", "pattern": "^[a-z]{2}$"},
-                "string": {"type": "string"}}
+SCHEMA_TYPES = {
+    "integer": {"type": "integer"},
+    "year": {"type": "integer", "format": "year"},
+    "iri": {"type": "string", "format": "iri"},
+    "lang": {"type": "string", "pattern": "^[a-z]{2}$"},
+    "string": {"type": "string"},
+}
 
 
 def summary(q: NamedQuery, base: str) -> dict:
     return {
-        "name": q.name, "title": q.title, "description": q.description, "tags": list(q.tags),
-        "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default,
-                    "enum": list(p.enum)} for p in q.params],
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "tags": list(q.tags),
+        "params": [
+            {"name": p.name, "type": p.type, "description": p.description, "default": p.default, "enum": list(p.enum)}
+            for p in q.params
+        ],
         "url": f"{base}/api/queries/{q.name}",
         "sparql": q.text,
     }
@@ -52,9 +61,14 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
             raise ParameterError(f"give parameter '{name}' once, not {len(values)} times")
         given[name] = values[0]
     req = QueryRequest(
-        text=q.text, accept=request.headers.get("accept"), format_values=tuple(params.getlist("format")),
-        timeout=params.get("timeout"), substitutions=q.bindings(given), via=f"/api/queries/{q.name}",
-        if_none_match=request.headers.get("if-none-match"), no_cache=no_cache(request),
+        text=q.text,
+        accept=request.headers.get("accept"),
+        format_values=tuple(params.getlist("format")),
+        timeout=params.get("timeout"),
+        substitutions=q.bindings(given),
+        via=f"/api/queries/{q.name}",
+        if_none_match=request.headers.get("if-none-match"),
+        no_cache=no_cache(request),
         client=request.client,
     )
     return await answer(runtime, req)
@@ -80,19 +94,38 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
         extra = dict(SCHEMA_TYPES[p.type])
         if p.enum:
             extra["enum"] = list(p.enum)
-        description = p.description + (f" ({p.type}" + (f", default {p.default}" if p.default else ", required")
-                                       + ")")
-        parameters.append(inspect.Parameter(
-            f"param_{i}", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
-            default=Query(None, alias=p.name, description=description, json_schema_extra=extra,
-                          examples=[p.default] if p.default else None),
-        ))
+        description = p.description + (f" ({p.type}" + (f", default {p.default}" if p.default else ", required") + ")")
+        parameters.append(
+            inspect.Parameter(
+                f"param_{i}",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=str | None,
+                default=Query(
+                    None,
+                    alias=p.name,
+                    description=description,
+                    json_schema_extra=extra,
+                    examples=[p.default] if p.default else None,
+                ),
+            )
+        )
     parameters += [
-        inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
-            None, description="answer format: json, xml, csv, tsv (or turtle, ntriples, jsonld, rdfxml, trig for "
-                              "CONSTRUCT/DESCRIBE); otherwise the Accept header decides")),
-        inspect.Parameter("timeout", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
-            None, description="seconds; may lower the server's time limit, never raise it")),
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str | None,
+            default=Query(
+                None,
+                description="answer format: json, xml, csv, tsv (or turtle, ntriples, jsonld, rdfxml, trig for "
+                "CONSTRUCT/DESCRIBE); otherwise the Accept header decides",
+            ),
+        ),
+        inspect.Parameter(
+            "timeout",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str | None,
+            default=Query(None, description="seconds; may lower the server's time limit, never raise it"),
+        ),
     ]
     endpoint.__signature__ = inspect.Signature(parameters)
     endpoint.__name__ = "query_" + q.name.replace("-", "_")
@@ -106,18 +139,28 @@ def queries_router(runtime: Runtime) -> APIRouter:
         base = request.scope.get("root_path", "")
         return [summary(q, base) for q in runtime.queries.values()]
 
-    add_get_and_head(router, "", list_queries, summary="List the saved queries",
-                     description="Name, title, description, tags, parameters, URL and text of each query.")
+    add_get_and_head(
+        router,
+        "",
+        list_queries,
+        summary="List the saved queries",
+        description="Name, title, description, tags, parameters, URL and text of each query.",
+    )
     for q in runtime.queries.values():
         if any(p.name in RESERVED for p in q.params):
             continue  # cannot be offered: its parameter would shadow the endpoint's own; see the module doc
-        add_get_and_head(router, f"/{q.name}", endpoint_for(runtime, q), summary=q.title,
-                         description=q.description + f"\n\nSource: `queries/{q.name}.rq`", response_class=Response,
-                         responses=query_answers(form_of(q)))
+        add_get_and_head(
+            router,
+            f"/{q.name}",
+            endpoint_for(runtime, q),
+            summary=q.title,
+            description=q.description + f"\n\nSource: `queries/{q.name}.rq`",
+            response_class=Response,
+            responses=query_answers(form_of(q)),
+        )
 
     async def unknown(name: str, request: Request) -> Response:
         return await run_saved(runtime, get_query(runtime.queries, name), request)
 
     router.add_api_route("/{name}", unknown, methods=["GET", "HEAD"], include_in_schema=False)
     return router
-

@@ -46,8 +46,9 @@ COUNTED = "benelux.rate_limited"
 class TokenBuckets:
     """Buckets of `per_minute` tokens, one per client key, refilled continuously. Thread-safe."""
 
-    def __init__(self, per_minute: float, clock=time.monotonic, max_clients: int = MAX_CLIENTS,
-                 capacity: float | None = None):
+    def __init__(
+        self, per_minute: float, clock=time.monotonic, max_clients: int = MAX_CLIENTS, capacity: float | None = None
+    ):
         self.capacity = float(per_minute if capacity is None else capacity)
         self.rate = per_minute / 60.0  # tokens per second
         self.clock = clock
@@ -118,24 +119,39 @@ class RateLimit:
         self.query_time = TokenBuckets(self.budget, capacity=self.budget / 6) if self.budget > 0 else None
 
     async def __call__(self, scope, receive, send):
-        if (self.buckets is None and self.query_time is None) or scope["type"] != "http" or scope.get(COUNTED) \
-                or exempt(scope.get("path", "")):
+        if (
+            (self.buckets is None and self.query_time is None)
+            or scope["type"] != "http"
+            or scope.get(COUNTED)
+            or exempt(scope.get("path", ""))
+        ):
             return await self.app(scope, receive, send)
         scope = {**scope, COUNTED: True}
         key = client_key(scope.get("client"))
         if self.buckets is not None:
             wait = self.buckets.take(key)
             if wait > 0:
-                return await self.refuse(scope, receive, send, wait, "too-many-requests",
-                                         f"this client sent more than {self.limit:g} requests in a minute")
+                return await self.refuse(
+                    scope,
+                    receive,
+                    send,
+                    wait,
+                    "too-many-requests",
+                    f"this client sent more than {self.limit:g} requests in a minute",
+                )
         path = scope.get("path", "")
         if self.query_time is None or not (path == "/sparql" or path.startswith(QUERY_PREFIXES[1])):
             return await self.app(scope, receive, send)
         wait = self.query_time.wait(key)
         if wait > 0:
-            return await self.refuse(scope, receive, send, wait, "query-time-exhausted",
-                                     f"this client's queries used more than {self.budget:g} s of query time in "
-                                     "a minute")
+            return await self.refuse(
+                scope,
+                receive,
+                send,
+                wait,
+                "query-time-exhausted",
+                f"this client's queries used more than {self.budget:g} s of query time in a minute",
+            )
         start = time.monotonic()
         unavailable = False
 
@@ -161,11 +177,18 @@ class RateLimit:
         retry = max(1, math.ceil(wait))
         limit = f"{self.limit:g}/minute" if kind == "too-many-requests" else f"{self.budget:g}s/minute"
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        error = ApiError(429, kind, f"{why}; try again in {retry} s",
-                         headers={"Retry-After": str(retry), "X-RateLimit-Limit": limit,
-                                  "Access-Control-Allow-Origin": "*",
-                                  "Access-Control-Expose-Headers": "Retry-After, X-RateLimit-Limit",
-                                  "X-Content-Type-Options": "nosniff",
-                                  **({"X-Benelux-Version": self.version} if self.version else {})})
+        error = ApiError(
+            429,
+            kind,
+            f"{why}; try again in {retry} s",
+            headers={
+                "Retry-After": str(retry),
+                "X-RateLimit-Limit": limit,
+                "Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": "Retry-After, X-RateLimit-Limit",
+                "X-Content-Type-Options": "nosniff",
+                **({"X-Benelux-Version": self.version} if self.version else {}),
+            },
+        )
         response = error_response(headers, error)
         await response(scope, receive, send)

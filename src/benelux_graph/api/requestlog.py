@@ -69,14 +69,26 @@ class RequestLog:
             host = client[0] if client else "-"
             if "query" in note:
                 message, args = note["query"]
-                write(message + " client=%s method=%s http=%s", *args, host, scope["method"],
-                      scope.get("http_version", "1.1"))
+                write(
+                    message + " client=%s method=%s http=%s",
+                    *args,
+                    host,
+                    scope["method"],
+                    scope.get("http_version", "1.1"),
+                )
             else:
                 path = scope.get("raw_path", b"").decode("latin-1") or scope.get("path", "")
                 if scope.get("query_string"):
                     path += "?" + scope["query_string"].decode("latin-1")
-                write('%s "%s %s HTTP/%s" %s ms=%.1f', host, scope["method"], path, scope.get("http_version", "1.1"),
-                      note["status"], (time.perf_counter() - start) * 1000)
+                write(
+                    '%s "%s %s HTTP/%s" %s ms=%.1f',
+                    host,
+                    scope["method"],
+                    path,
+                    scope.get("http_version", "1.1"),
+                    note["status"],
+                    (time.perf_counter() - start) * 1000,
+                )
 
 
 class BatchHandler(logging.Handler):

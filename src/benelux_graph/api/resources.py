@@ -75,12 +75,19 @@ MAX_QUERY_CHARS = 200
 SUGGEST_CHARS = 64
 SUGGEST_WORDS = 4
 
-templates = Jinja2Templates(env=jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
-    trim_blocks=True, lstrip_blocks=True))
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
 
 
 # --- what the routers share ---------------------------------------------------------------------------------
+
 
 class LinkedData:
     """The publication of one runtime's store, with the indexes the pages use. Built on first use."""
@@ -150,12 +157,12 @@ def href_for(base: str, lang: str | None = None):
 
     def href(iri: str) -> str | None:
         if iri.startswith(BASE):
-            rest = iri[len(BASE):]
+            rest = iri[len(BASE) :]
             if rest.startswith("id/") and len(rest) > 3:
                 return f"{base}/page/{quote(rest[3:], safe='/')}{suffix}"
             for doc in ("ontology", "shapes"):
                 if rest.startswith(doc + "#"):
-                    return f"{base}/{doc}#{quote(rest[len(doc) + 1:], safe='')}"
+                    return f"{base}/{doc}#{quote(rest[len(doc) + 1 :], safe='')}"
             return f"{base}/{quote(rest, safe='/#')}"
         if iri.startswith(("http://", "https://")):
             return iri
@@ -172,11 +179,13 @@ SH = "http://www.w3.org/ns/shacl#"
 def term_names(index: Index):
     """terms(iri, lang): a class's or property's name in `lang`, the ontology's own label first, then the
     catalogue's (web/messages.json); None where neither has one (the caller keeps its English name)."""
+
     def terms(iri: str, lang: str) -> str | None:
         found = index.literal(ox.NamedNode(iri), (RDFS_LABEL,), lang)
         if found is not None and found.language == lang:
             return found.value
         return term_label(compact(iri), lang)
+
     return terms
 
 
@@ -195,9 +204,17 @@ def page_context(request: Request, context: dict) -> dict:
     """What every page needs (base, release, language, words, navigation, language links), then `context`."""
     runtime: Runtime = request.app.state.runtime
     lang = context.get("lang") or choose_language(request)[0]
-    return {"base": root(request), "release": runtime.store.release, "lang": lang, "t": UI[lang],
-            "license": LICENSE, "license_name": LICENSE_NAME, "languages": language_links(request, lang),
-            "nav": nav_links(request, lang), **context}
+    return {
+        "base": root(request),
+        "release": runtime.store.release,
+        "lang": lang,
+        "t": UI[lang],
+        "license": LICENSE,
+        "license_name": LICENSE_NAME,
+        "languages": language_links(request, lang),
+        "nav": nav_links(request, lang),
+        **context,
+    }
 
 
 def site_header(request: Request) -> str:
@@ -208,14 +225,24 @@ def site_header(request: Request) -> str:
 
 def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
     """Render a template with what every page needs."""
-    return templates.TemplateResponse(request, name, page_context(request, context), status_code=status,
-                                      headers=headers)
+    return templates.TemplateResponse(
+        request, name, page_context(request, context), status_code=status, headers=headers
+    )
 
 
 #: The site's navigation: (path, catalogue key), on every page.
-NAV = (("/", "nav_home"), ("/benelux-plus", "nav_network"), ("/sparql", "nav_editor"), ("/downloads", "nav_downloads"),
-       ("/sources", "nav_sources"), ("/compare", "nav_compare"), ("/ontology", "nav_ontology"), ("/shapes", "nav_shapes"),
-       ("/validate", "nav_validate"), ("/docs", "nav_api"))
+NAV = (
+    ("/", "nav_home"),
+    ("/benelux-plus", "nav_network"),
+    ("/sparql", "nav_editor"),
+    ("/downloads", "nav_downloads"),
+    ("/sources", "nav_sources"),
+    ("/compare", "nav_compare"),
+    ("/ontology", "nav_ontology"),
+    ("/shapes", "nav_shapes"),
+    ("/validate", "nav_validate"),
+    ("/docs", "nav_api"),
+)
 
 
 def nav_links(request: Request, lang: str) -> list[dict]:
@@ -223,8 +250,14 @@ def nav_links(request: Request, lang: str) -> list[dict]:
     explicit = choose_language(request)[1]
     suffix = f"?lang={lang}" if explicit else ""
     here = request.url.path.rstrip("/") or "/"
-    return [{"href": root(request) + path + ("" if path == "/docs" else suffix), "label": UI[lang][key],
-             "current": here == path} for path, key in NAV]
+    return [
+        {
+            "href": root(request) + path + ("" if path == "/docs" else suffix),
+            "label": UI[lang][key],
+            "current": here == path,
+        }
+        for path, key in NAV
+    ]
 
 
 def language_links(request: Request, lang: str) -> list[dict]:
@@ -232,8 +265,14 @@ def language_links(request: Request, lang: str) -> list[dict]:
     out = []
     for code in LANGUAGES:
         params["lang"] = code
-        out.append({"code": code, "name": LANGUAGE_NAMES[code], "href": f"{request.url.path}?{urlencode(params)}",
-                    "current": code == lang})
+        out.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "href": f"{request.url.path}?{urlencode(params)}",
+                "current": code == lang,
+            }
+        )
     return out
 
 
@@ -262,21 +301,35 @@ def validators(etag: str, last_modified: float | None = None) -> dict[str, str]:
     return headers
 
 
-def rdf_response(request: Request, ld: LinkedData, statements, fmt: Format, key: str, comment: list[str] = (),
-                 extra_headers: dict | None = None) -> Response:
+def rdf_response(
+    request: Request,
+    ld: LinkedData,
+    statements,
+    fmt: Format,
+    key: str,
+    comment: list[str] = (),
+    extra_headers: dict | None = None,
+) -> Response:
     etag = ld.etag(key, fmt.name)
     headers = {**validators(etag, ld.publication.last_modified), **(extra_headers or {})}
     if not_modified(request, etag, ld.publication.last_modified):
         return Response(status_code=304, headers=headers)
     dump_format = DUMP_FORMAT[fmt.name]
     if dump_format.named_graphs and fmt.name != "jsonld":  # TriG, N-Quads: each statement in its named graph
-        quads = {q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                 for q in statements}
-        body = serialize(sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                                      str(q.object))), dump_format, comment=comment)
+        quads = {
+            q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+            for q in statements
+        }
+        body = serialize(
+            sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))),
+            dump_format,
+            comment=comment,
+        )
         return Response(body, 200, headers, media_type=fmt.content_type)
-    triples = sorted({q.triple if isinstance(q, ox.Quad) else q for q in statements},
-                     key=lambda t: (str(t.subject), str(t.predicate) != f"<{RDF_TYPE}>", str(t.predicate), str(t.object)))
+    triples = sorted(
+        {q.triple if isinstance(q, ox.Quad) else q for q in statements},
+        key=lambda t: (str(t.subject), str(t.predicate) != f"<{RDF_TYPE}>", str(t.predicate), str(t.object)),
+    )
     body = serialize(triples, dump_format, comment=comment)
     return Response(body, 200, headers, media_type=fmt.content_type)
 
@@ -286,6 +339,7 @@ def not_acceptable(offered: tuple[Format, ...]) -> ApiError:
 
 
 # --- the router -----------------------------------------------------------------------------------------------
+
 
 def resources_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["linked data"])
@@ -307,14 +361,24 @@ def resources_router(runtime: Runtime) -> APIRouter:
             words = " ".join(path[:SUGGEST_CHARS].replace("-", " ").replace("/", " ").split()[:SUGGEST_WORDS])
             long_words = " ".join(w for w in words.split() if len(w) > 3)
             hits = search(ld().index, words, lang, 10) or search(ld().index, long_words, lang, 10, any_word=True)
-            return page(request, "ld/not_found.html", {
-                "lang": lang, "iri": iri, "query": words, "hits": list({h.iri: h for h in hits}.values())[:10],
-                "kinds": {h.iri: type_names(ld().index, h.iri, lang) for h in hits},
-                "href": href_for(root(request), lang if explicit else None),
-                "languages": language_links(request, lang)}, status=404,
-                headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"})
-        raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{iri}>; search labels with "
-                                           f"/search?q=...")
+            return page(
+                request,
+                "ld/not_found.html",
+                {
+                    "lang": lang,
+                    "iri": iri,
+                    "query": words,
+                    "hits": list({h.iri: h for h in hits}.values())[:10],
+                    "kinds": {h.iri: type_names(ld().index, h.iri, lang) for h in hits},
+                    "href": href_for(root(request), lang if explicit else None),
+                    "languages": language_links(request, lang),
+                },
+                status=404,
+                headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"},
+            )
+        raise ApiError(
+            404, "unknown-iri", f"the graph has nothing with the IRI <{iri}>; search labels with /search?q=..."
+        )
 
     def resolve(request: Request, path: str) -> Response:
         node = entity(path)
@@ -339,25 +403,41 @@ def resources_router(runtime: Runtime) -> APIRouter:
         lang, explicit = choose_language(request)
         data = ld()
         etag = data.etag("page", path, lang, str(explicit))  # explicit: the links keep ?lang=
-        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept-Language",
-                   "Content-Language": lang,
-                   "Link": f'<{node.value}>; rel="canonical"'}
+        headers = {
+            **validators(etag, data.publication.last_modified),
+            "Vary": "Accept-Language",
+            "Content-Language": lang,
+            "Link": f'<{node.value}>; rel="canonical"',
+        }
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         base = root(request)
-        view = entity_view(data.index, node.value, lang, href_for(base, lang if explicit else None),
-                           term_names(data.index))
+        view = entity_view(
+            data.index, node.value, lang, href_for(base, lang if explicit else None), term_names(data.index)
+        )
         sparql = sparql_about(node.value, lang)
         links = {
             # the network view opens on this entity, in the language the reader picked (else the browser's)
             "visualiser": f"{base}/benelux-plus?{urlencode({'focus': node.value, **({'lang': lang} if explicit else {})})}",
             "sparql": f"{base}/sparql?{urlencode({'query': sparql, **({'lang': lang} if explicit else {})})}",
             "editor": f"{base}/sparql#{urlencode({'query': sparql})}",
-            "data": [(f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}",
-                      f.media_type) for f in RDF_FORMATS],
+            "data": [
+                (f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}", f.media_type)
+                for f in RDF_FORMATS
+            ],
         }
-        return page(request, "ld/entity.html", {"lang": lang, "view": view, "links": links, "sparql_text": sparql,
-                                                "languages": language_links(request, lang)}, headers=headers)
+        return page(
+            request,
+            "ld/entity.html",
+            {
+                "lang": lang,
+                "view": view,
+                "links": links,
+                "sparql_text": sparql,
+                "languages": language_links(request, lang),
+            },
+            headers=headers,
+        )
 
     def entity_data(request: Request, path: str) -> Response:
         stem, _, ext = path.rpartition(".")
@@ -367,19 +447,31 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 chosen = choose(request.headers.get("accept"), request.query_params.getlist("format"), RDF_FORMATS)
                 if chosen is None:
                     raise not_acceptable(RDF_FORMATS)
-                return RedirectResponse(f"{root(request)}/data/{quote(path, safe='/')}.{chosen.extension}", 303,
-                                        headers={"Vary": "Accept"})
-            raise ApiError(404, "unknown-document", f"no description at /data/{path}: use /data/<slug>."
-                                                    f"{{{','.join(BY_EXTENSION)}}}")
+                return RedirectResponse(
+                    f"{root(request)}/data/{quote(path, safe='/')}.{chosen.extension}", 303, headers={"Vary": "Accept"}
+                )
+            raise ApiError(
+                404,
+                "unknown-document",
+                f"no description at /data/{path}: use /data/<slug>.{{{','.join(BY_EXTENSION)}}}",
+            )
         node = entity(stem)
         if node is None:
             raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{BXR}{stem}>")
         data = ld()
-        comment = [f"Description of <{node.value}>",
-                   f"from benelux-graph release {data.release}; data licence {LICENSE_NAME} ({LICENSE})"]
-        return rdf_response(request, data, description(data.index, node.value), fmt, "data:" + stem,
-                            comment if fmt.name == "turtle" else (),
-                            {"Link": f'<{node.value}>; rel="describes"'})
+        comment = [
+            f"Description of <{node.value}>",
+            f"from benelux-graph release {data.release}; data licence {LICENSE_NAME} ({LICENSE})",
+        ]
+        return rdf_response(
+            request,
+            data,
+            description(data.index, node.value),
+            fmt,
+            "data:" + stem,
+            comment if fmt.name == "turtle" else (),
+            {"Link": f'<{node.value}>; rel="describes"'},
+        )
 
     def search_route(request: Request) -> Response:
         q = request.query_params.get("q", "")
@@ -398,15 +490,43 @@ def resources_router(runtime: Runtime) -> APIRouter:
         href = href_for(base, lang if explicit else None)
         if fmt is JSON:
             return Response(
-                json.dumps({"query": q, "lang": lang, "results": [{
-                    "iri": h.iri, "label": h.label, "label_lang": h.label_lang, "matched": h.matched,
-                    "matched_lang": h.matched_lang, "types": h.types,
-                    "type_names": type_names(ld().index, h.iri, lang), "page": href(h.iri)} for h in hits]},
-                    ensure_ascii=False), media_type="application/json", headers={"Vary": "Accept, Accept-Language"})
+                json.dumps(
+                    {
+                        "query": q,
+                        "lang": lang,
+                        "results": [
+                            {
+                                "iri": h.iri,
+                                "label": h.label,
+                                "label_lang": h.label_lang,
+                                "matched": h.matched,
+                                "matched_lang": h.matched_lang,
+                                "types": h.types,
+                                "type_names": type_names(ld().index, h.iri, lang),
+                                "page": href(h.iri),
+                            }
+                            for h in hits
+                        ],
+                    },
+                    ensure_ascii=False,
+                ),
+                media_type="application/json",
+                headers={"Vary": "Accept, Accept-Language"},
+            )
         kinds = {h.iri: type_names(ld().index, h.iri, lang) for h in hits}
-        return page(request, "ld/search.html", {"lang": lang, "query": q, "hits": hits, "href": href, "kinds": kinds,
-                                                "languages": language_links(request, lang)},
-                    headers={"Vary": "Accept, Accept-Language"})
+        return page(
+            request,
+            "ld/search.html",
+            {
+                "lang": lang,
+                "query": q,
+                "hits": hits,
+                "href": href,
+                "kinds": kinds,
+                "languages": language_links(request, lang),
+            },
+            headers={"Vary": "Accept, Accept-Language"},
+        )
 
     def document(request: Request, which: str, ext: str | None) -> Response:
         """/ontology and /shapes: documentation for browsers, RDF for the others (or the named format)."""
@@ -415,8 +535,9 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if ext is not None:
             fmt = BY_EXTENSION.get(ext) or (HTML if ext == "html" else None)
             if fmt is None:
-                raise ApiError(404, "unknown-document", f"/{which}.{ext}: use one of "
-                                                        f"{', '.join(['html', *BY_EXTENSION])}")
+                raise ApiError(
+                    404, "unknown-document", f"/{which}.{ext}: use one of {', '.join(['html', *BY_EXTENSION])}"
+                )
         else:
             fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
             if fmt is None:
@@ -452,8 +573,12 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 if q.graph_name.value == g and isinstance(q.subject, ox.NamedNode):
                     names.setdefault(q.subject, name)
         shapes = shapes_doc(data.shapes_index, names, href)
-        return page(request, "ld/shapes.html", {"shapes": shapes, "formats": RDF_FORMATS,
-                                                "files": sorted(set(names.values()))}, headers=headers)
+        return page(
+            request,
+            "ld/shapes.html",
+            {"shapes": shapes, "formats": RDF_FORMATS, "files": sorted(set(names.values()))},
+            headers=headers,
+        )
 
     def named_graph(request: Request, path: str) -> Response:
         """A named graph of the dataset (…/graph/data/<file>, …/graph/ontology, …/graph/queries, ...) as a
@@ -461,26 +586,44 @@ def resources_router(runtime: Runtime) -> APIRouter:
         iri = f"{BASE}graph/{path}"
         data = ld()
         if iri not in data.publication.graph_counts:
-            raise ApiError(404, "unknown-graph", f"the dataset has no named graph <{iri}>; the graphs are listed at "
-                                                 "/.well-known/void")
+            raise ApiError(
+                404,
+                "unknown-graph",
+                f"the dataset has no named graph <{iri}>; the graphs are listed at /.well-known/void",
+            )
         offered = (HTML, *RDF_FORMATS)
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
         if fmt is None:
             raise not_acceptable(offered)
         statements = [q for q in data.publication.quads if q.graph_name.value == iri]
         if fmt is not HTML:
-            return rdf_response(request, data, statements, fmt, "graph:" + path,
-                                extra_headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'})
+            return rdf_response(
+                request,
+                data,
+                statements,
+                fmt,
+                "graph:" + path,
+                extra_headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'},
+            )
         etag = data.etag("graph", path, "html")
         headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         source = runtime.store.files.get(iri)
-        return page(request, "ld/graph.html", {
-            "iri": iri, "name": path, "statements": len(statements), "formats": RDF_FORMATS,
-            "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
-            "source": relative_source(source, runtime.settings.root), "href": href_for(root(request))},
-            headers=headers)
+        return page(
+            request,
+            "ld/graph.html",
+            {
+                "iri": iri,
+                "name": path,
+                "statements": len(statements),
+                "formats": RDF_FORMATS,
+                "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
+                "source": relative_source(source, runtime.settings.root),
+                "href": href_for(root(request)),
+            },
+            headers=headers,
+        )
 
     async def graph_route(request: Request, path: Annotated[str, PathParam(examples=["data/countries"])]) -> Response:
         return await _threaded(named_graph, request, path)
@@ -500,70 +643,156 @@ def resources_router(runtime: Runtime) -> APIRouter:
     async def ontology(request: Request) -> Response:
         return await _threaded(document, request, "ontology", None)
 
-    async def ontology_ext(request: Request, ext: Annotated[str, PathParam(json_schema_extra={
-            "enum": ["html", *BY_EXTENSION]})]) -> Response:
+    async def ontology_ext(
+        request: Request, ext: Annotated[str, PathParam(json_schema_extra={"enum": ["html", *BY_EXTENSION]})]
+    ) -> Response:
         return await _threaded(document, request, "ontology", ext)
 
-    async def ontology_version(request: Request, version: Annotated[str, PathParam(examples=[__version__])]) -> Response:
+    async def ontology_version(
+        request: Request, version: Annotated[str, PathParam(examples=[__version__])]
+    ) -> Response:
         current = runtime.store.release.split("+")[0]
-        versions = {o.value for o in ld().ontology_index.objects(ox.NamedNode(ONTOLOGY_IRI),
-                                                                   ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"))}
+        versions = {
+            o.value
+            for o in ld().ontology_index.objects(
+                ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+            )
+        }
         if version not in versions | {current}:
-            raise ApiError(404, "unknown-version", f"this server has version {', '.join(sorted(versions))} of the "
-                                                   "ontology only")
+            raise ApiError(
+                404, "unknown-version", f"this server has version {', '.join(sorted(versions))} of the ontology only"
+            )
         return await _threaded(document, request, "ontology", None)
 
     async def shapes(request: Request) -> Response:
         return await _threaded(document, request, "shapes", None)
 
-    async def shapes_ext(request: Request, ext: Annotated[str, PathParam(json_schema_extra={
-            "enum": ["html", *BY_EXTENSION]})]) -> Response:
+    async def shapes_ext(
+        request: Request, ext: Annotated[str, PathParam(json_schema_extra={"enum": ["html", *BY_EXTENSION]})]
+    ) -> Response:
         return await _threaded(document, request, "shapes", ext)
 
     # GET documented, HEAD answered alike (openapi.serve_get_and_head); what each answers: api/openapi.py
     documents = (HTML, *RDF_FORMATS)
     by_format = {"parameters": [format_parameter(documents)]}
     described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}
-    serve_get_and_head(router, "/id/{path:path}", id_route, status_code=303, response_class=Response,
-                       summary="Resolve an entity IRI (303 to its page or its description, by content negotiation)",
-                       responses=see_other("to /page/<slug> for a browser, /data/<slug>.<ext> otherwise"),
-                       openapi_extra={"parameters": [format_parameter(documents), lang_parameter(
-                           "the language of the page to send a browser to")]})
-    serve_get_and_head(router, "/graph/{path:path}", graph_route, response_class=Response,
-                       summary="A named graph of the dataset: a listing (HTML) or its statements (RDF)",
-                       responses={**answers(documents, "a listing of the graph's subjects to a browser, its "
-                                                       "statements in RDF otherwise"), **NOT_MODIFIED},
-                       openapi_extra=by_format)
-    serve_get_and_head(router, "/page/{path:path}", page_route, summary="The HTML page of an entity",
-                       response_class=Response, responses={**answers((HTML,), "the page"), **NOT_MODIFIED},
-                       openapi_extra={"parameters": [lang_parameter(
-                           "the language of the page (else Accept-Language, else English)")]})
-    serve_get_and_head(router, "/data/{path:path}", data_route, response_class=Response,
-                       summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf",
-                       responses={**answers(RDF_FORMATS, "the description, in the format its extension names"),
-                                  **see_other("/data/<slug> without an extension: to the format Accept or `format` "
-                                              "chooses"), **NOT_MODIFIED},
-                       openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]})
-    serve_get_and_head(router, "/search", search_endpoint, response_class=Response,
-                       summary="Search labels in English, French, Dutch and German (HTML or JSON)",
-                       responses=answers((HTML, JSON), "the labels found: a page, or JSON", ref("SearchResults")),
-                       openapi_extra={"parameters": [
-                           {"name": "q", "in": "query", "required": False, "description": "the words to look for",
-                            "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-                           lang_parameter("the language to show labels in (else Accept-Language, else English)"),
-                           {"name": "limit", "in": "query", "required": False, "description": "at most this many "
-                            "results (1 to 200; 50 unless given)", "schema": {"type": "integer"}},
-                           format_parameter((HTML, JSON))]})
-    serve_get_and_head(router, "/ontology", ontology, summary="The ontology: documentation or RDF",
-                       response_class=Response, responses=described, openapi_extra=by_format)
-    serve_get_and_head(router, "/ontology.{ext}", ontology_ext, summary="The ontology in one format",
-                       response_class=Response, responses=described)
-    serve_get_and_head(router, "/ontology/{version}", ontology_version, summary="A version of the ontology",
-                       response_class=Response, responses=described, openapi_extra=by_format)
-    serve_get_and_head(router, "/shapes", shapes, summary="The SHACL shapes: documentation or RDF",
-                       response_class=Response, responses=described, openapi_extra=by_format)
-    serve_get_and_head(router, "/shapes.{ext}", shapes_ext, summary="The SHACL shapes in one format",
-                       response_class=Response, responses=described)
+    serve_get_and_head(
+        router,
+        "/id/{path:path}",
+        id_route,
+        status_code=303,
+        response_class=Response,
+        summary="Resolve an entity IRI (303 to its page or its description, by content negotiation)",
+        responses=see_other("to /page/<slug> for a browser, /data/<slug>.<ext> otherwise"),
+        openapi_extra={
+            "parameters": [format_parameter(documents), lang_parameter("the language of the page to send a browser to")]
+        },
+    )
+    serve_get_and_head(
+        router,
+        "/graph/{path:path}",
+        graph_route,
+        response_class=Response,
+        summary="A named graph of the dataset: a listing (HTML) or its statements (RDF)",
+        responses={
+            **answers(documents, "a listing of the graph's subjects to a browser, its statements in RDF otherwise"),
+            **NOT_MODIFIED,
+        },
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/page/{path:path}",
+        page_route,
+        summary="The HTML page of an entity",
+        response_class=Response,
+        responses={**answers((HTML,), "the page"), **NOT_MODIFIED},
+        openapi_extra={"parameters": [lang_parameter("the language of the page (else Accept-Language, else English)")]},
+    )
+    serve_get_and_head(
+        router,
+        "/data/{path:path}",
+        data_route,
+        response_class=Response,
+        summary="The description of an entity: /data/<slug>.ttl, .nt, .jsonld or .rdf",
+        responses={
+            **answers(RDF_FORMATS, "the description, in the format its extension names"),
+            **see_other("/data/<slug> without an extension: to the format Accept or `format` chooses"),
+            **NOT_MODIFIED,
+        },
+        openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]},
+    )
+    serve_get_and_head(
+        router,
+        "/search",
+        search_endpoint,
+        response_class=Response,
+        summary="Search labels in English, French, Dutch and German (HTML or JSON)",
+        responses=answers((HTML, JSON), "the labels found: a page, or JSON", ref("SearchResults")),
+        openapi_extra={
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": "the words to look for",
+                    "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                },
+                lang_parameter("the language to show labels in (else Accept-Language, else English)"),
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "at most this many results (1 to 200; 50 unless given)",
+                    "schema": {"type": "integer"},
+                },
+                format_parameter((HTML, JSON)),
+            ]
+        },
+    )
+    serve_get_and_head(
+        router,
+        "/ontology",
+        ontology,
+        summary="The ontology: documentation or RDF",
+        response_class=Response,
+        responses=described,
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/ontology.{ext}",
+        ontology_ext,
+        summary="The ontology in one format",
+        response_class=Response,
+        responses=described,
+    )
+    serve_get_and_head(
+        router,
+        "/ontology/{version}",
+        ontology_version,
+        summary="A version of the ontology",
+        response_class=Response,
+        responses=described,
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/shapes",
+        shapes,
+        summary="The SHACL shapes: documentation or RDF",
+        response_class=Response,
+        responses=described,
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/shapes.{ext}",
+        shapes_ext,
+        summary="The SHACL shapes in one format",
+        response_class=Response,
+        responses=described,
+    )
     return router
 
 

@@ -72,12 +72,15 @@ def boolean(value: bool, fmt: Format) -> bytes:
     if fmt.name == "json":
         return json.dumps({"head": {}, "boolean": value}, separators=(",", ":")).encode()
     if fmt.name == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                f"<boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+            f"<boolean>{str(value).lower()}</boolean></sparql>\n"
+        ).encode()
     return str(value).lower().encode()  # CSV/TSV have no ASK form; the word, as other stores give it
 
 
 # --- terms ------------------------------------------------------------------------------------------------
+
 
 def term_json(term) -> dict:
     if isinstance(term, ox.NamedNode):
@@ -85,9 +88,14 @@ def term_json(term) -> dict:
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": term_json(term.subject),
-                                            "predicate": term_json(term.predicate),
-                                            "object": term_json(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -102,8 +110,10 @@ def term_xml(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{term_xml(term.subject)}</subject><predicate>{term_xml(term.predicate)}"
-                f"</predicate><object>{term_xml(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{term_xml(term.subject)}</subject><predicate>{term_xml(term.predicate)}"
+            f"</predicate><object>{term_xml(term.object)}</object></triple>"
+        )
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
@@ -131,8 +141,11 @@ def term_tsv(term) -> str:
 
 # --- SELECT answers ---------------------------------------------------------------------------------------
 
+
 def bindings_json(result: Result) -> bytes:
-    rows = [{v: term_json(t) for v, t in zip(result.variables, row, strict=False) if t is not None} for row in result.rows]
+    rows = [
+        {v: term_json(t) for v, t in zip(result.variables, row, strict=False) if t is not None} for row in result.rows
+    ]
     # the flag before "results": strict streaming parsers (Oxigraph's among them) stop reading after the bindings
     doc = {"head": {"vars": result.variables}, "truncated": result.truncated, "results": {"bindings": rows}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
@@ -144,8 +157,11 @@ def bindings_xml(result: Result) -> bytes:
     out.append("</head><results>")
     for row in result.rows:
         out.append("<result>")
-        out += [f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
-                for v, t in zip(result.variables, row, strict=False) if t is not None]
+        out += [
+            f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
+            for v, t in zip(result.variables, row, strict=False)
+            if t is not None
+        ]
         out.append("</result>")
     out.append("</results></sparql>\n")
     return "".join(out).encode()

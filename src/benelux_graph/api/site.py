@@ -30,16 +30,32 @@ TURTLE = next(f for f in GRAPHS if f.name == "turtle")
 HOME_FORMATS = (HTML, JSON, TURTLE)
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 #: Nodes that are not entities of their own (relationship nodes, quotes, periods, ...): not counted as entities.
-NOT_ENTITIES = {PREFIXES[p] + n for p, n in (
-    ("bx", "SourcePassage"), ("org", "Membership"), ("bx", "Cooperation"), ("time", "Interval"),
-    ("time", "Instant"), ("vcard", "Address"), ("skos", "ConceptScheme"), ("org", "Role"),
-    ("bx", "CooperationStatus"))}
+NOT_ENTITIES = {
+    PREFIXES[p] + n
+    for p, n in (
+        ("bx", "SourcePassage"),
+        ("org", "Membership"),
+        ("bx", "Cooperation"),
+        ("time", "Interval"),
+        ("time", "Instant"),
+        ("vcard", "Address"),
+        ("skos", "ConceptScheme"),
+        ("org", "Role"),
+        ("bx", "CooperationStatus"),
+    )
+}
 RELATIONSHIPS = {PREFIXES["org"] + "Membership", PREFIXES["bx"] + "Cooperation"}
 PASSAGE = PREFIXES["bx"] + "SourcePassage"
 SOURCES = ("joint-work-programme-2025-2028", "common-work-programme-2021-2024")
 #: The saved queries the home page offers first (others: the editor's picker and /api/queries).
-FEATURED = ("country-participations", "presidency-in-year", "secretariat-provider", "legal-instruments",
-            "regions-cooperation", "themes-new")
+FEATURED = (
+    "country-participations",
+    "presidency-in-year",
+    "secretariat-provider",
+    "legal-instruments",
+    "regions-cooperation",
+    "themes-new",
+)
 #: Where npm puts ReDoc's bundle, served by a route of its own.
 REDOC = ("redoc", "bundles")
 
@@ -59,11 +75,16 @@ def counts(runtime: Runtime) -> dict[str, int]:
                 entities.add(s)
         # a relationship: an entity linked to another, directly or through a membership or cooperation node
         relationships = sum(1 for s in entities for p, o in ld.index.out[s] if p != RDF_TYPE and o in entities)
-        relationships += sum(1 for s, pairs in ld.index.out.items()
-                             if any(p == RDF_TYPE and o.value in RELATIONSHIPS for p, o in pairs))
+        relationships += sum(
+            1 for s, pairs in ld.index.out.items() if any(p == RDF_TYPE and o.value in RELATIONSHIPS for p, o in pairs)
+        )
         cached = ld.__dict__["home_counts"] = {
-            "triples": len(ld.publication.quads), "entities": len(entities), "relationships": relationships,
-            "passages": passages, "queries": len(runtime.queries)}
+            "triples": len(ld.publication.quads),
+            "entities": len(entities),
+            "relationships": relationships,
+            "passages": passages,
+            "queries": len(runtime.queries),
+        }
     return cached
 
 
@@ -76,37 +97,59 @@ def number(value: int, lang: str) -> str:
 
 
 def entry_points(base: str) -> dict[str, str]:
-    return {"home": f"{base}/", "sparql": f"{base}/sparql", "queries": f"{base}/api/queries",
-            "graph": f"{base}/api/graph", "search": f"{base}/search", "downloads": f"{base}/downloads",
-            "void": f"{base}/.well-known/void", "ontology": f"{base}/ontology", "shapes": f"{base}/shapes",
-            "validate": f"{base}/validate", "network": f"{base}/benelux-plus", "openapi": f"{base}/openapi.json",
-            "docs": f"{base}/docs", "redoc": f"{base}/redoc", "health": f"{base}/healthz"}
+    return {
+        "home": f"{base}/",
+        "sparql": f"{base}/sparql",
+        "queries": f"{base}/api/queries",
+        "graph": f"{base}/api/graph",
+        "search": f"{base}/search",
+        "downloads": f"{base}/downloads",
+        "void": f"{base}/.well-known/void",
+        "ontology": f"{base}/ontology",
+        "shapes": f"{base}/shapes",
+        "validate": f"{base}/validate",
+        "network": f"{base}/benelux-plus",
+        "openapi": f"{base}/openapi.json",
+        "docs": f"{base}/docs",
+        "redoc": f"{base}/redoc",
+        "health": f"{base}/healthz",
+    }
 
 
 def turtle(base: str, release: str, points: dict[str, str]) -> str:
     """The entry points in RDF: the VoID description of the dataset names the same endpoint and dumps."""
-    lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .", "",
-             f"<{points['home']}> dcterms:title \"benelux-graph\"@en ;",
-             f"  dcterms:hasVersion \"{release}\" ;",
-             f"  void:sparqlEndpoint <{points['sparql']}> ;",
-             f"  rdfs:seeAlso {', '.join(f'<{points[k]}>' for k in ('void', 'downloads', 'openapi', 'queries', 'graph'))} ."]
+    lines = [
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "",
+        f'<{points["home"]}> dcterms:title "benelux-graph"@en ;',
+        f'  dcterms:hasVersion "{release}" ;',
+        f"  void:sparqlEndpoint <{points['sparql']}> ;",
+        f"  rdfs:seeAlso {', '.join(f'<{points[k]}>' for k in ('void', 'downloads', 'openapi', 'queries', 'graph'))} .",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def home(request: Request, runtime: Runtime) -> Response:
     fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), HOME_FORMATS)
     if fmt is None:
-        raise ApiError(406, "not-acceptable", "the home page can be given as text/html, application/json or "
-                                              "text/turtle")
+        raise ApiError(
+            406, "not-acceptable", "the home page can be given as text/html, application/json or text/turtle"
+        )
     base = root(request)
     absolute = str(request.base_url).rstrip("/")
     points = entry_points(absolute)
     release = runtime.store.release
     vary = {"Vary": "Accept, Accept-Language"}
     if fmt is JSON:
-        body = {"title": "benelux-graph", "version": __version__, "release": release, **counts(runtime),
-                "links": points}
+        body = {
+            "title": "benelux-graph",
+            "version": __version__,
+            "release": release,
+            **counts(runtime),
+            "links": points,
+        }
         return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json", headers=vary)
     if fmt is TURTLE:
         return Response(turtle(absolute, release, points), media_type=TURTLE.content_type, headers=vary)
@@ -120,16 +163,36 @@ def home(request: Request, runtime: Runtime) -> Response:
         node = ox.NamedNode(str(BXR) + slug)
         if node in ld.index:
             label, label_lang = ld.index.label(node, lang)
-            sources.append({"label": label, "lang": label_lang if label_lang != lang else None,
-                            "href": f"{base}/page/{slug}{suffix}"})
+            sources.append(
+                {
+                    "label": label,
+                    "lang": label_lang if label_lang != lang else None,
+                    "href": f"{base}/page/{slug}{suffix}",
+                }
+            )
     featured = [runtime.queries[n] for n in FEATURED if n in runtime.queries] or list(runtime.queries.values())[:6]
-    queries = [{"title": q.title, "description": q.description,
-                "href": f"{base}/sparql?{urlencode({'query': q.text, **({'lang': lang} if explicit else {})})}"}
-               for q in featured]
+    queries = [
+        {
+            "title": q.title,
+            "description": q.description,
+            "href": f"{base}/sparql?{urlencode({'query': q.text, **({'lang': lang} if explicit else {})})}",
+        }
+        for q in featured
+    ]
     shown = {k: number(v, lang) for k, v in counts(runtime).items()}
-    return page(request, "home.html", {"lang": lang, "counts": shown, "sources": sources,
-                                       "queries": queries, "suffix": suffix, "points": entry_points(base)},
-                headers=vary)
+    return page(
+        request,
+        "home.html",
+        {
+            "lang": lang,
+            "counts": shown,
+            "sources": sources,
+            "queries": queries,
+            "suffix": suffix,
+            "points": entry_points(base),
+        },
+        headers=vary,
+    )
 
 
 DOCS_PAGE = """<!doctype html>
@@ -152,13 +215,17 @@ DOCS_PAGE = """<!doctype html>
 def docs_page(base: str, which: str) -> str:
     if which == "swagger":
         styles = f'<link rel="stylesheet" href="{base}/vendor/swagger-ui/swagger-ui.css">'
-        scripts = (f'<script src="{base}/vendor/swagger-ui/swagger-ui-bundle.js"></script>\n'
-                   f'  <script src="{base}/static/api-docs.js"></script>')
+        scripts = (
+            f'<script src="{base}/vendor/swagger-ui/swagger-ui-bundle.js"></script>\n'
+            f'  <script src="{base}/static/api-docs.js"></script>'
+        )
         title = "API (Swagger UI)"
     else:
         styles = ""
-        scripts = (f'<script src="{base}/vendor/redoc/redoc.standalone.js"></script>\n'
-                   f'  <script src="{base}/static/api-docs.js"></script>')
+        scripts = (
+            f'<script src="{base}/vendor/redoc/redoc.standalone.js"></script>\n'
+            f'  <script src="{base}/static/api-docs.js"></script>'
+        )
         title = "API (ReDoc)"
     return DOCS_PAGE.format(title=title, base=base, styles=styles, scripts=scripts)
 
@@ -175,8 +242,12 @@ def redoc_without_cdn(path: Path) -> bytes:
 def site_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["site"])
 
-    @router.get("/", summary="The home page (HTML), or the service's entry points (JSON, Turtle)",
-                response_class=Response, responses=answers(HOME_FORMATS, "the home page or the entry points"))
+    @router.get(
+        "/",
+        summary="The home page (HTML), or the service's entry points (JSON, Turtle)",
+        response_class=Response,
+        responses=answers(HOME_FORMATS, "the home page or the entry points"),
+    )
     async def home_route(request: Request) -> Response:
         return await run_in_threadpool(home, request, runtime)
 
@@ -195,19 +266,24 @@ def site_router(runtime: Runtime) -> APIRouter:
         if not path.is_file():
             raise ApiError(404, "not-found", "ReDoc is not installed: run `npm ci` (or `make setup`)")
         body = await run_in_threadpool(redoc_without_cdn, path)
-        return Response(body, media_type="text/javascript; charset=utf-8",
-                        headers={"Cache-Control": f"public, max-age={WEEK}"})
+        return Response(
+            body, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": f"public, max-age={WEEK}"}
+        )
 
     @router.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> FileResponse:
-        return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon",
-                            headers={"Cache-Control": "public, max-age=86400"})
+        return FileResponse(
+            STATIC / "favicon.ico",
+            media_type="image/vnd.microsoft.icon",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
     for route in list(router.routes):
         if getattr(route, "methods", None) == {"GET"}:
-            router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
-                                 name=route.name + "-head")
+            router.add_api_route(
+                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
+            )
     return router
 
 

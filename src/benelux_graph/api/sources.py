@@ -74,8 +74,12 @@ def fact_words(runtime: Runtime, fact: Fact, lang: str) -> dict:
         short = compact(fact.predicate.value)
         return TERM_LABELS.get(short, short)
 
-    return {"subject": index.label(fact.subject, lang)[0], "predicate": predicate_label(),
-            "object": index.label(fact.object, lang)[0], "object_is_iri": isinstance(fact.object, ox.NamedNode)}
+    return {
+        "subject": index.label(fact.subject, lang)[0],
+        "predicate": predicate_label(),
+        "object": index.label(fact.object, lang)[0],
+        "object_is_iri": isinstance(fact.object, ox.NamedNode),
+    }
 
 
 def sources_router(runtime: Runtime) -> APIRouter:
@@ -103,9 +107,19 @@ def sources_router(runtime: Runtime) -> APIRouter:
         """A 404: the site's not-found page for a browser, the JSON error shape otherwise."""
         if choose(request.headers.get("accept"), [], (HTML, JSON)) is HTML:
             lang, _ = choose_language(request)
-            return page(request, "ld/not_found.html", {"lang": lang, "iri": iri, "query": "", "hits": [],
-                                                       "href": href_for(root(request)),
-                                                       "languages": language_links(request, lang)}, status=404)
+            return page(
+                request,
+                "ld/not_found.html",
+                {
+                    "lang": lang,
+                    "iri": iri,
+                    "query": "",
+                    "hits": [],
+                    "href": href_for(root(request)),
+                    "languages": language_links(request, lang),
+                },
+                status=404,
+            )
         raise ApiError(404, kind, message)
 
     def reader_link(base: str, source, lang_suffix: str) -> str | None:
@@ -124,18 +138,34 @@ def sources_router(runtime: Runtime) -> APIRouter:
             doc = document(slug)
             if doc is None:
                 continue
-            n_facts = len({f.iri for s in doc.sentences for f, _ in cites.by_sentence.get(str(BXR) + "source/" + s.id, ())})
-            items.append({"slug": slug, "label": label(doc.iri, lang), "sentences": len(doc.sentences),
-                          "facts": n_facts})
-        return page(request, "ld/sources.html", {"lang": lang, "w": words(lang), "documents": items,
-                                                 "suffix": f"?lang={lang}" if explicit else "",
-                                                 "languages": language_links(request, lang)}, headers=headers)
+            n_facts = len(
+                {f.iri for s in doc.sentences for f, _ in cites.by_sentence.get(str(BXR) + "source/" + s.id, ())}
+            )
+            items.append(
+                {"slug": slug, "label": label(doc.iri, lang), "sentences": len(doc.sentences), "facts": n_facts}
+            )
+        return page(
+            request,
+            "ld/sources.html",
+            {
+                "lang": lang,
+                "w": words(lang),
+                "documents": items,
+                "suffix": f"?lang={lang}" if explicit else "",
+                "languages": language_links(request, lang),
+            },
+            headers=headers,
+        )
 
     def source_page(request: Request, slug: str) -> Response:
         doc = document(slug) if slug in ledger_paths(runtime.settings.root) else None
         if doc is None:
-            return missing(request, "unknown-document", f"{root(request)}/sources/{slug}",
-                           f"no source document {slug!r}: /sources lists them")
+            return missing(
+                request,
+                "unknown-document",
+                f"{root(request)}/sources/{slug}",
+                f"no source document {slug!r}: /sources lists them",
+            )
         lang, explicit = choose_language(request)
         headers, unchanged = html_headers(request, "source", slug, lang)
         if unchanged:
@@ -147,8 +177,11 @@ def sources_router(runtime: Runtime) -> APIRouter:
 
         def fact_link(fact: Fact) -> dict:
             if fact.iri not in fact_links:
-                fact_links[fact.iri] = {"href": f"{base}/page/{quote(fact.path, safe='/')}{suffix}",
-                                        "iri": fact.iri, **fact_words(runtime, fact, lang)}
+                fact_links[fact.iri] = {
+                    "href": f"{base}/page/{quote(fact.path, safe='/')}{suffix}",
+                    "iri": fact.iri,
+                    **fact_words(runtime, fact, lang),
+                }
             return fact_links[fact.iri]
 
         blocks = []
@@ -160,17 +193,30 @@ def sources_router(runtime: Runtime) -> APIRouter:
                 facts = list({f.iri: fact_link(f) for f, _ in cited}.values())
                 sentences.append({"id": s.id, "pieces": pieces, "facts": facts})
             blocks.append({"heading": block.heading, "sentences": sentences})
-        return page(request, "ld/source.html", {
-            "lang": lang, "w": words(lang), "title": label(doc.iri, lang), "doc": doc, "blocks": blocks,
-            "doc_href": href_for(base, lang if explicit else None)(doc.iri), "suffix": suffix,
-            "languages": language_links(request, lang)}, headers=headers)
+        return page(
+            request,
+            "ld/source.html",
+            {
+                "lang": lang,
+                "w": words(lang),
+                "title": label(doc.iri, lang),
+                "doc": doc,
+                "blocks": blocks,
+                "doc_href": href_for(base, lang if explicit else None)(doc.iri),
+                "suffix": suffix,
+                "languages": language_links(request, lang),
+            },
+            headers=headers,
+        )
 
     def cite_text(fact: Fact, source, release: str, lang: str) -> str:
         tail = f"benelux-graph, {words(lang)['release']} {release}, <{fact.iri}>"
         if source.authority is not None:
             return f"{label(source.authority, lang)}{f' ({source.url})' if source.url else ''}. {tail}."
-        return (f"“{source.exact}” — {label(source.document, lang)}, {words(lang)['section']} "
-                f"“{source.section}” ({source.anchor}). {tail}.")
+        return (
+            f"“{source.exact}” — {label(source.document, lang)}, {words(lang)['section']} "
+            f"“{source.section}” ({source.anchor}). {tail}."
+        )
 
     def fact_page(request: Request, path: str) -> Response:
         fact = citations(runtime).fact(str(BXR) + "fact/" + path)
@@ -181,8 +227,12 @@ def sources_router(runtime: Runtime) -> APIRouter:
                 if len(parts) > cut and whole is not None:
                     target = f"{root(request)}/page/{quote(whole.path, safe='/')}#{quote(parts[len(parts) - cut])}"
                     return RedirectResponse(target, 303, headers={"Cache-Control": "no-cache"})
-            return missing(request, "unknown-iri", f"{BXR}fact/{path}", f"the graph has no fact <{BXR}fact/{path}>; "
-                           "the facts of an entity are cited on its page")
+            return missing(
+                request,
+                "unknown-iri",
+                f"{BXR}fact/{path}",
+                f"the graph has no fact <{BXR}fact/{path}>; the facts of an entity are cited on its page",
+            )
         lang, explicit = choose_language(request)
         headers, unchanged = html_headers(request, "fact", path, lang)
         headers["Link"] = f'<{fact.iri}>; rel="canonical"'
@@ -192,17 +242,34 @@ def sources_router(runtime: Runtime) -> APIRouter:
         suffix = f"?lang={lang}" if explicit else ""
         href = href_for(base, lang if explicit else None)
         release = runtime.store.release
-        sources = [{"source": s, "pieces": marked(s.sentence, [(s.exact, True)]) if s.passage else [],
-                    "document_label": label(s.document or s.authority, lang),
-                    "document_href": href(s.document or s.authority or ""),
-                    "reader": reader_link(base, s, suffix), "cite": cite_text(fact, s, release, lang)}
-                   for s in fact.sources]
-        return page(request, "ld/fact.html", {
-            "lang": lang, "w": words(lang), "fact": fact, "said": fact_words(runtime, fact, lang),
-            "subject_href": href(fact.subject.value), "predicate_href": href(fact.predicate.value),
-            "object_href": href(fact.object.value) if isinstance(fact.object, ox.NamedNode) else None,
-            "sources": sources, "data_href": f"{base}/data/{quote(fact.path, safe='/')}.ttl",
-            "languages": language_links(request, lang)}, headers=headers)
+        sources = [
+            {
+                "source": s,
+                "pieces": marked(s.sentence, [(s.exact, True)]) if s.passage else [],
+                "document_label": label(s.document or s.authority, lang),
+                "document_href": href(s.document or s.authority or ""),
+                "reader": reader_link(base, s, suffix),
+                "cite": cite_text(fact, s, release, lang),
+            }
+            for s in fact.sources
+        ]
+        return page(
+            request,
+            "ld/fact.html",
+            {
+                "lang": lang,
+                "w": words(lang),
+                "fact": fact,
+                "said": fact_words(runtime, fact, lang),
+                "subject_href": href(fact.subject.value),
+                "predicate_href": href(fact.predicate.value),
+                "object_href": href(fact.object.value) if isinstance(fact.object, ox.NamedNode) else None,
+                "sources": sources,
+                "data_href": f"{base}/data/{quote(fact.path, safe='/')}.ttl",
+                "languages": language_links(request, lang),
+            },
+            headers=headers,
+        )
 
     def compared(lang: str) -> dict:
         return comparison(citations(runtime), lambda iri: label(iri, lang))
@@ -210,8 +277,11 @@ def sources_router(runtime: Runtime) -> APIRouter:
     def compare_api(request: Request) -> Response:
         lang, _ = choose_language(request)
         body = {"from": OLD, "to": NEW, "lang": lang, **compared(lang)}
-        return Response(json.dumps(body, ensure_ascii=False), media_type=JSON.content_type,
-                        headers={"Vary": "Accept-Language", "Cache-Control": "no-cache"})
+        return Response(
+            json.dumps(body, ensure_ascii=False),
+            media_type=JSON.content_type,
+            headers={"Vary": "Accept-Language", "Cache-Control": "no-cache"},
+        )
 
     def compare_page(request: Request) -> Response:
         lang, explicit = choose_language(request)
@@ -220,20 +290,34 @@ def sources_router(runtime: Runtime) -> APIRouter:
             return Response(status_code=304, headers=headers)
         base = root(request)
         suffix = f"?lang={lang}" if explicit else ""
-        return page(request, "ld/compare.html", {
-            "lang": lang, "w": words(lang), "kinds": compared(lang), "href": href_for(base, lang if explicit else None),
-            "old_label": label(OLD, lang), "new_label": label(NEW, lang), "suffix": suffix,
-            "languages": language_links(request, lang)}, headers=headers)
+        return page(
+            request,
+            "ld/compare.html",
+            {
+                "lang": lang,
+                "w": words(lang),
+                "kinds": compared(lang),
+                "href": href_for(base, lang if explicit else None),
+                "old_label": label(OLD, lang),
+                "new_label": label(NEW, lang),
+                "suffix": suffix,
+                "languages": language_links(request, lang),
+            },
+            headers=headers,
+        )
 
     async def sources_route(request: Request) -> Response:
         return await run_in_threadpool(sources_list, request)
 
-    async def source_route(request: Request, document: Annotated[str, PathParam(
-            examples=["joint-work-programme-2025-2028"])]) -> Response:
+    async def source_route(
+        request: Request, document: Annotated[str, PathParam(examples=["joint-work-programme-2025-2028"])]
+    ) -> Response:
         return await run_in_threadpool(source_page, request, document)
 
-    async def fact_route(request: Request, path: Annotated[str, PathParam(
-            examples=["benelux-union.cooperatesWith.north-rhine-westphalia"])]) -> Response:
+    async def fact_route(
+        request: Request,
+        path: Annotated[str, PathParam(examples=["benelux-union.cooperatesWith.north-rhine-westphalia"])],
+    ) -> Response:
         return await run_in_threadpool(fact_page, request, path)
 
     async def compare_route(request: Request) -> Response:
@@ -244,18 +328,52 @@ def sources_router(runtime: Runtime) -> APIRouter:
 
     lang = {"parameters": [lang_parameter("the language of the page (else Accept-Language, else English)")]}
     html = {**answers((HTML,), "the page"), **NOT_MODIFIED}
-    serve_get_and_head(router, "/sources", sources_route, response_class=Response, responses=html,
-                       summary="The source documents, with their sentences and cited facts", openapi_extra=lang)
-    serve_get_and_head(router, "/sources/{document}", source_route, response_class=Response, responses=html,
-                       summary="A source document to read: every sentence anchored (#jwp-0123), every cited span "
-                               "highlighted and linked to its facts", openapi_extra=lang)
-    serve_get_and_head(router, "/page/fact/{path:path}", fact_route, response_class=Response, responses=html,
-                       summary="The page of a fact: in words, its sources with the stating span, and how to cite it",
-                       openapi_extra=lang)
-    serve_get_and_head(router, "/compare", compare_route, response_class=Response, responses=html,
-                       summary="The two programmes compared: themes, partners, bodies, instruments", openapi_extra=lang)
-    serve_get_and_head(router, "/api/compare", compare_api_route, response_class=Response,
-                       responses=answers((JSON,), "new, continued and dropped, each with the quotes of each side"),
-                       summary="The two programmes compared (JSON)", openapi_extra={"parameters": [
-                           lang_parameter("the language of the labels (else Accept-Language, else English)")]})
+    serve_get_and_head(
+        router,
+        "/sources",
+        sources_route,
+        response_class=Response,
+        responses=html,
+        summary="The source documents, with their sentences and cited facts",
+        openapi_extra=lang,
+    )
+    serve_get_and_head(
+        router,
+        "/sources/{document}",
+        source_route,
+        response_class=Response,
+        responses=html,
+        summary="A source document to read: every sentence anchored (#jwp-0123), every cited span "
+        "highlighted and linked to its facts",
+        openapi_extra=lang,
+    )
+    serve_get_and_head(
+        router,
+        "/page/fact/{path:path}",
+        fact_route,
+        response_class=Response,
+        responses=html,
+        summary="The page of a fact: in words, its sources with the stating span, and how to cite it",
+        openapi_extra=lang,
+    )
+    serve_get_and_head(
+        router,
+        "/compare",
+        compare_route,
+        response_class=Response,
+        responses=html,
+        summary="The two programmes compared: themes, partners, bodies, instruments",
+        openapi_extra=lang,
+    )
+    serve_get_and_head(
+        router,
+        "/api/compare",
+        compare_api_route,
+        response_class=Response,
+        responses=answers((JSON,), "new, continued and dropped, each with the quotes of each side"),
+        summary="The two programmes compared (JSON)",
+        openapi_extra={
+            "parameters": [lang_parameter("the language of the labels (else Accept-Language, else English)")]
+        },
+    )
     return router

@@ -32,20 +32,42 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and runs queries only"
 
-ERRORS = {400: {"description": "malformed or refused query"}, 406: {"description": "no acceptable format"},
-          413: {"description": "query or body too large"},
-          503: {"description": "query timed out, needed too much memory, or its worker stopped"}}
+ERRORS = {
+    400: {"description": "malformed or refused query"},
+    406: {"description": "no acceptable format"},
+    413: {"description": "query or body too large"},
+    503: {"description": "query timed out, needed too much memory, or its worker stopped"},
+}
 DOC = {"summary": "SPARQL 1.1 query endpoint", "description": __doc__, "response_class": Response}
-RESULTS_DESCRIPTION = ("SPARQL results (JSON, XML, CSV, TSV) for SELECT and ASK, RDF (Turtle, N-Triples, JSON-LD, "
-                       "RDF/XML, TriG) for CONSTRUCT and DESCRIBE, by content negotiation or `format`")
-GET_DOC = {**DOC, "operation_id": "sparql_get", "openapi_extra": {"parameters": sparql_parameters(with_query=True)},
-           "responses": {**answers(SPARQL_ANSWERS + (HTML,), RESULTS_DESCRIPTION + "; without a query, the Service "
-                                   "Description (RDF), or the query editor (HTML) to a browser"),
-                         **NOT_MODIFIED, **ERRORS}}
-POST_DOC = {**DOC, "operation_id": "sparql_post",
-            "openapi_extra": {"parameters": sparql_parameters(with_query=False), "requestBody": SPARQL_REQUEST_BODY},
-            "responses": {**answers(SPARQL_ANSWERS, RESULTS_DESCRIPTION), **NOT_MODIFIED, **ERRORS,
-                          415: {"description": "a body that is neither a form nor application/sparql-query"}}}
+RESULTS_DESCRIPTION = (
+    "SPARQL results (JSON, XML, CSV, TSV) for SELECT and ASK, RDF (Turtle, N-Triples, JSON-LD, "
+    "RDF/XML, TriG) for CONSTRUCT and DESCRIBE, by content negotiation or `format`"
+)
+GET_DOC = {
+    **DOC,
+    "operation_id": "sparql_get",
+    "openapi_extra": {"parameters": sparql_parameters(with_query=True)},
+    "responses": {
+        **answers(
+            SPARQL_ANSWERS + (HTML,),
+            RESULTS_DESCRIPTION + "; without a query, the Service "
+            "Description (RDF), or the query editor (HTML) to a browser",
+        ),
+        **NOT_MODIFIED,
+        **ERRORS,
+    },
+}
+POST_DOC = {
+    **DOC,
+    "operation_id": "sparql_post",
+    "openapi_extra": {"parameters": sparql_parameters(with_query=False), "requestBody": SPARQL_REQUEST_BODY},
+    "responses": {
+        **answers(SPARQL_ANSWERS, RESULTS_DESCRIPTION),
+        **NOT_MODIFIED,
+        **ERRORS,
+        415: {"description": "a body that is neither a form nor application/sparql-query"},
+    },
+}
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -85,8 +107,11 @@ async def protocol_parameters(request: Request, runtime: Runtime) -> list[tuple[
         if any(name == "query" for name, _ in params):
             raise ApiError(400, "bad-request", "a query sent as the body must not also be a URL parameter")
         return params + [("query", decode(body, "query"))]
-    raise ApiError(415, "unsupported-media-type",
-                   f"POST a query as {FORM} (query=...) or as {DIRECT}, not as '{media_type or 'nothing'}'")
+    raise ApiError(
+        415,
+        "unsupported-media-type",
+        f"POST a query as {FORM} (query=...) or as {DIRECT}, not as '{media_type or 'nothing'}'",
+    )
 
 
 def no_cache(request: Request) -> bool:
@@ -157,8 +182,11 @@ def describe_service(request: Request, runtime: Runtime, formats: tuple[str, ...
     offered = GRAPHS + (HTML,)
     fmt = choose(request.headers.get("accept"), list(formats), offered)
     if fmt is None:
-        raise ApiError(406, "not-acceptable", f"the service description can be given as {describe(GRAPHS)}, "
-                                              "the query editor as text/html")
+        raise ApiError(
+            406,
+            "not-acceptable",
+            f"the service description can be given as {describe(GRAPHS)}, the query editor as text/html",
+        )
     if fmt is HTML:
         return HTMLResponse(editor_page(runtime, request), headers={"Vary": "Accept"})
     endpoint = runtime.settings.base_url + "/sparql"  # the public base URL, never the request's Host

@@ -40,8 +40,12 @@ from .resources import page
 from .runtime import Runtime
 from .sparql import read_body
 
-SYNTAXES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/ld+json": "jsonld",
-            "application/json": "jsonld"}
+SYNTAXES = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/json": "jsonld",
+}
 OX = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
 FORM = "application/x-www-form-urlencoded"
 OWN_CONTEXTS = (CONTEXT_IRI, "/context.jsonld")
@@ -88,10 +92,13 @@ def inline_contexts(node, path: str = "") -> None:
         for item in items:
             if isinstance(item, str):
                 if item not in OWN_CONTEXTS:
-                    raise ApiError(400, "remote-context",
-                                   f"the JSON-LD @context at {path or 'the top'} names '{item}': this service "
-                                   "never fetches anything, so a context must be inline (or the project's own, "
-                                   f"{CONTEXT_IRI})")
+                    raise ApiError(
+                        400,
+                        "remote-context",
+                        f"the JSON-LD @context at {path or 'the top'} names '{item}': this service "
+                        "never fetches anything, so a context must be inline (or the project's own, "
+                        f"{CONTEXT_IRI})",
+                    )
                 resolved.append(jsonld_context()["@context"])
             else:
                 resolved.append(item)
@@ -103,10 +110,16 @@ def inline_contexts(node, path: str = "") -> None:
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, dict):
                     for term in item.values():
-                        if isinstance(term, dict) and isinstance(term.get("@context"), str) \
-                                and term["@context"] not in OWN_CONTEXTS:
-                            raise ApiError(400, "remote-context", f"a scoped @context names '{term['@context']}': "
-                                                                  "contexts must be inline")
+                        if (
+                            isinstance(term, dict)
+                            and isinstance(term.get("@context"), str)
+                            and term["@context"] not in OWN_CONTEXTS
+                        ):
+                            raise ApiError(
+                                400,
+                                "remote-context",
+                                f"a scoped @context names '{term['@context']}': contexts must be inline",
+                            )
 
 
 #: Deepest nesting of brackets (Turtle collections and blank nodes, JSON arrays and objects) a contribution may
@@ -115,8 +128,10 @@ def inline_contexts(node, path: str = "") -> None:
 MAX_NESTING = 64
 MAX_CHAIN = 64
 #: What the bracket count skips: strings, IRIs and comments of Turtle; strings of JSON.
-TURTLE_SKIPPED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                            r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+TURTLE_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
 JSON_SKIPPED = re.compile(r'"(?:[^"\\]|\\.)*"')
 RDF_REIFIES = "http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies"
 
@@ -142,8 +157,13 @@ def check_nesting(text: str, syntax: str) -> None:
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         what = "collections and blank nodes" if syntax == "turtle" else "arrays and objects"
-        raise ApiError(400, "nested-too-deep", f"the contribution nests {what} more than {MAX_NESTING} levels "
-                                               f"deep (at line {line}, column {column})", line, column)
+        raise ApiError(
+            400,
+            "nested-too-deep",
+            f"the contribution nests {what} more than {MAX_NESTING} levels deep (at line {line}, column {column})",
+            line,
+            column,
+        )
 
 
 def contexts(document):
@@ -163,9 +183,15 @@ def contexts(document):
 def longest_chain(terms: dict) -> int:
     """The longest run of terms each defined through the next, cycles included: "t0": "t1:x" (a prefix),
     "t0:a": {"@id": "t1:a"} (a whole term), or through @type or @reverse; walked without recursion."""
+
     def targets(definition) -> set:
-        values = [definition] if isinstance(definition, str) else \
-            [definition.get(k) for k in ("@id", "@type", "@reverse")] if isinstance(definition, dict) else []
+        values = (
+            [definition]
+            if isinstance(definition, str)
+            else [definition.get(k) for k in ("@id", "@type", "@reverse")]
+            if isinstance(definition, dict)
+            else []
+        )
         found = set()
         for value in values:
             if isinstance(value, str) and not value.startswith("@"):
@@ -199,8 +225,12 @@ def check_contexts(document) -> None:
                 terms.update(item)
         chain = longest_chain(terms)
         if chain > MAX_CHAIN:
-            raise ApiError(400, "context-too-deep", f"a JSON-LD @context defines a chain of {chain} terms, each "
-                                                    f"through the next; at most {MAX_CHAIN} are accepted")
+            raise ApiError(
+                400,
+                "context-too-deep",
+                f"a JSON-LD @context defines a chain of {chain} terms, each "
+                f"through the next; at most {MAX_CHAIN} are accepted",
+            )
 
 
 def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
@@ -231,12 +261,20 @@ def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
     except SyntaxError as e:
         line, column = line_column(e)
         message = str(e.args[0] if e.args else e)
-        raise ApiError(400, "syntax-error", f"the {'Turtle' if syntax == 'turtle' else 'JSON-LD'} cannot be "
-                                            f"read: {message}", line, column) from None
+        raise ApiError(
+            400,
+            "syntax-error",
+            f"the {'Turtle' if syntax == 'turtle' else 'JSON-LD'} cannot be read: {message}",
+            line,
+            column,
+        ) from None
     for q in parsed:
         if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) or q.predicate.value == RDF_REIFIES:
-            raise ApiError(400, "unsupported-rdf-star", "RDF-star and RDF 1.2 triple terms (<< ... >>, "
-                                                        "rdf:reifies) are not supported in a contribution")
+            raise ApiError(
+                400,
+                "unsupported-rdf-star",
+                "RDF-star and RDF 1.2 triple terms (<< ... >>, rdf:reifies) are not supported in a contribution",
+            )
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
     if not triples:
         raise ApiError(400, "empty-contribution", "the contribution holds no statements")
@@ -300,6 +338,7 @@ class Validator:
     @classmethod
     def from_store(cls, store: ox.Store, graphs: dict[str, list[str]]) -> Validator:
         """The validator of the named graphs of each kind ('ontology', 'shapes', 'data') of a pyoxigraph store."""
+
         def graph(names: list[str]) -> rdflib.Graph:
             g = rdflib.Graph()
             for name in names:
@@ -334,17 +373,28 @@ class Validator:
         contribution = rdflib.Graph()
         for t in triples:
             contribution.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        mentioned = set(contribution.subjects()) | {o for o in contribution.objects()
-                                                    if not isinstance(o, rdflib.Literal)}
+        mentioned = set(contribution.subjects()) | {
+            o for o in contribution.objects() if not isinstance(o, rdflib.Literal)
+        }
         asked = fingerprint(contribution)
         if asked in self.reports:
             return self.reports[asked]
         around = self.neighbourhood(contribution, mentioned)
         # Only the results on the mentioned resources are kept: the shapes check those alone (focus=mentioned).
-        known = remember(self.before, fingerprint(around) + fingerprint_nodes(mentioned), lambda: frozenset(
-            key(r) for r in validate_graph(around, self.shapes, self.ontology, focus=mentioned).results))
-        after = validate_graph(around + contribution, self.shapes, self.ontology, focus=mentioned,
-                               locate=lambda focus, *rest: "contribution" if focus in mentioned else None)
+        known = remember(
+            self.before,
+            fingerprint(around) + fingerprint_nodes(mentioned),
+            lambda: frozenset(
+                key(r) for r in validate_graph(around, self.shapes, self.ontology, focus=mentioned).results
+            ),
+        )
+        after = validate_graph(
+            around + contribution,
+            self.shapes,
+            self.ontology,
+            focus=mentioned,
+            locate=lambda focus, *rest: "contribution" if focus in mentioned else None,
+        )
         report = ValidationReport([r for r in after.results if r.file == "contribution" and key(r) not in known])
         return remember(self.reports, asked, lambda: report)
 
@@ -353,15 +403,27 @@ def validate_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["validation"])
 
     async def form(request: Request) -> Response:
-        return page(request, "ld/validate.html", {"report": None, "text": EXAMPLE, "syntax": "turtle",
-                                                  "limit": runtime.settings.max_body_bytes, "statements": None})
+        return page(
+            request,
+            "ld/validate.html",
+            {
+                "report": None,
+                "text": EXAMPLE,
+                "syntax": "turtle",
+                "limit": runtime.settings.max_body_bytes,
+                "statements": None,
+            },
+        )
 
     async def validate(request: Request) -> Response:
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in SYNTAXES and media_type != FORM:
-            raise ApiError(415, "unsupported-media-type",
-                           f"send the contribution as text/turtle or application/ld+json (or {FORM} with "
-                           f"data=... and syntax=turtle|jsonld), not as '{media_type or 'nothing'}'")
+            raise ApiError(
+                415,
+                "unsupported-media-type",
+                f"send the contribution as text/turtle or application/ld+json (or {FORM} with "
+                f"data=... and syntax=turtle|jsonld), not as '{media_type or 'nothing'}'",
+            )
         body = await read_body(request, runtime.settings.max_body_bytes)
         from_form = media_type == FORM
         offered = (HTML, JSON) if from_form else (JSON, HTML)
@@ -369,39 +431,86 @@ def validate_router(runtime: Runtime) -> APIRouter:
         if fmt is None:
             raise ApiError(406, "not-acceptable", "the report can be given as application/json or text/html")
         # The form is read in the worker too (decoding a megabyte of %XX takes a while); it says what it read.
-        form = {"syntax": "turtle", "text": ""} if from_form else {
-            "syntax": SYNTAXES[media_type], "text": body.decode("utf-8", errors="replace")}
+        form = (
+            {"syntax": "turtle", "text": ""}
+            if from_form
+            else {"syntax": SYNTAXES[media_type], "text": body.decode("utf-8", errors="replace")}
+        )
         try:
             outcome = await runtime.checker.check(body, "form" if from_form else SYNTAXES[media_type], form)
         except ApiError as error:
             if fmt is HTML:
-                return page(request, "ld/validate.html", {"report": None, "error": error, "text": form["text"],
-                                                          "syntax": form["syntax"], "statements": None,
-                                                          "limit": runtime.settings.max_body_bytes},
-                            status=error.status, headers=error.headers or None)
+                return page(
+                    request,
+                    "ld/validate.html",
+                    {
+                        "report": None,
+                        "error": error,
+                        "text": form["text"],
+                        "syntax": form["syntax"],
+                        "statements": None,
+                        "limit": runtime.settings.max_body_bytes,
+                    },
+                    status=error.status,
+                    headers=error.headers or None,
+                )
             raise
         report = outcome.report
         if fmt is HTML:
-            return page(request, "ld/validate.html", {"report": report, "text": form["text"], "syntax": form["syntax"],
-                                                      "statements": outcome.statements,
-                                                      "limit": runtime.settings.max_body_bytes})
-        body = {**report.to_dict(), "statements": outcome.statements, "release": runtime.store.release,
-                "note": "results the contribution brings, checked with the project's ontology, data and shapes"}
+            return page(
+                request,
+                "ld/validate.html",
+                {
+                    "report": report,
+                    "text": form["text"],
+                    "syntax": form["syntax"],
+                    "statements": outcome.statements,
+                    "limit": runtime.settings.max_body_bytes,
+                },
+            )
+        body = {
+            **report.to_dict(),
+            "statements": outcome.statements,
+            "release": runtime.store.release,
+            "note": "results the contribution brings, checked with the project's ontology, data and shapes",
+        }
         body["results"] = [asdict(r) for r in report.sorted_results()]
         return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
 
-    serve_get_and_head(router, "/validate", form, summary="A page to check a contribution", response_class=Response,
-                       responses=answers((HTML,), "the form"))
-    router.add_api_route("/validate", validate, methods=["POST"], response_class=Response,
-                         summary="SHACL report of a Turtle or JSON-LD contribution (nothing stored or fetched)",
-                         responses={**answers((JSON, HTML), "the report: JSON, or the page with the report when the "
-                                              "page's form sent the contribution", ref("ValidationReport")),
-                                    413: {"description": "a body over the limit"},
-                                    415: {"description": "a body in another media type"},
-                                    422: {"description": "a contribution that cannot be checked within the "
-                                                         "validation memory limit, or that crashed its check"},
-                                    503: {"description": "the check ran past the validation time limit, its "
-                                                         "worker was lost, or every worker is busy (Retry-After)"}},
-                         openapi_extra={"requestBody": validate_request_body(SYNTAXES, FORM),
-                                        "parameters": [format_parameter((JSON, HTML))]})
+    serve_get_and_head(
+        router,
+        "/validate",
+        form,
+        summary="A page to check a contribution",
+        response_class=Response,
+        responses=answers((HTML,), "the form"),
+    )
+    router.add_api_route(
+        "/validate",
+        validate,
+        methods=["POST"],
+        response_class=Response,
+        summary="SHACL report of a Turtle or JSON-LD contribution (nothing stored or fetched)",
+        responses={
+            **answers(
+                (JSON, HTML),
+                "the report: JSON, or the page with the report when the page's form sent the contribution",
+                ref("ValidationReport"),
+            ),
+            413: {"description": "a body over the limit"},
+            415: {"description": "a body in another media type"},
+            422: {
+                "description": "a contribution that cannot be checked within the "
+                "validation memory limit, or that crashed its check"
+            },
+            503: {
+                "description": "the check ran past the validation time limit, its "
+                "worker was lost, or every worker is busy (Retry-After)"
+            },
+        },
+        openapi_extra={
+            "requestBody": validate_request_body(SYNTAXES, FORM),
+            "parameters": [format_parameter((JSON, HTML))],
+        },
+    )
     return router
