@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import BASE, BXR, GRAPH, PREFIXES
-from .queries import load_queries
+from .namespaces import BASE, BXR, PREFIXES
+from .queries import QUERIES_GRAPH, queries_quads
 from .settings import Settings
 
 NAME = "benelux-graph"
@@ -54,8 +54,6 @@ DATASET_IRI = BASE + "dataset"
 PUBLISHER_IRI = BASE + "contributors"
 PUBLISHER_NAME = "benelux-graph contributors"
 CONTEXT_IRI = BASE + "context.jsonld"
-QUERIES_GRAPH = str(GRAPH["queries"])
-QUERY_NS = str(BXR) + "query/"
 SOURCES = (str(BXR) + "joint-work-programme-2025-2028", str(BXR) + "common-work-programme-2021-2024")
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -101,75 +99,6 @@ OX_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-
-
-# --- the published quads ----------------------------------------------------------------------------------
-
-
-def query_form(text: str) -> str:
-    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query-form keyword outside comments, strings and IRIs."""
-    from .api.guard import tokens
-
-    for tok in tokens(text):
-        if tok.kind == "word" and tok.text.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-            return tok.text.upper()
-    raise ValueError("no query form (SELECT, CONSTRUCT, ASK, DESCRIBE) in the query")
-
-
-def standalone_query(text: str) -> str:
-    """A saved query's text as it runs anywhere: without its `#+` header, with the PREFIX lines it relies on."""
-    from .api.guard import declared_prefixes, tokens
-
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip("\n") + "\n"
-    toks = tokens(body)
-    declared = declared_prefixes(toks, {})
-    used = {t.text.partition(":")[0] for t in toks if t.kind == "pname"}
-    missing = [p for p in PREFIX_MAP if p in used and p not in declared]
-    return "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in missing) + body
-
-
-#: The SHACL-AF executable class and property of each query form. DESCRIBE has none: a saved DESCRIBE query
-#: cannot be published, and `queries_quads` says so.
-EXECUTABLE = {
-    "SELECT": ("SPARQLSelectExecutable", "select"),
-    "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
-    "ASK": ("SPARQLAskExecutable", "ask"),
-}
-
-
-def queries_quads(settings: Settings) -> list[ox.Quad]:
-    """Each saved query as a `sh:SPARQLExecutable` in the graph `…/graph/queries`."""
-    g = ox.NamedNode(QUERIES_GRAPH)
-    out: list[ox.Quad] = []
-    for q in load_queries(settings.queries_dir).values():
-        node = ox.NamedNode(QUERY_NS + q.name)
-        form = query_form(q.text)
-        if form not in EXECUTABLE:
-            raise ValueError(f"{q.path}: a {form} query cannot be published as a SHACL executable")
-        cls, prop = EXECUTABLE[form]
-        comment = q.description
-        if q.params:
-            comment += (
-                " Parameters: "
-                + "; ".join(
-                    f"?{p.name} ({p.type}): {p.description}" + (f", default {p.default}" if p.default else "")
-                    for p in q.params
-                )
-                + "."
-            )
-
-        def add(p: str, o, node: ox.NamedNode = node) -> None:
-            out.append(ox.Quad(node, ox.NamedNode(p), o, g))
-
-        add(RDF_TYPE, ox.NamedNode(SH + "SPARQLExecutable"))
-        add(RDF_TYPE, ox.NamedNode(SH + cls))
-        add(RDFS + "label", ox.Literal(q.title, language="en"))
-        add(RDFS + "comment", ox.Literal(comment, language="en"))
-        add(SH + prop, ox.Literal(standalone_query(q.text)))
-        add(DCTERMS + "identifier", ox.Literal(q.name))
-        for tag in q.tags:
-            add(DCAT + "keyword", ox.Literal(tag, language="en"))
-    return out
 
 
 def sort_key(q: ox.Quad | ox.Triple) -> tuple:

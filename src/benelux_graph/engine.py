@@ -18,7 +18,7 @@ the one request it was running, 503 `engine-unavailable`, and the worker is repl
 
 The engine returns Python objects (a `Result`: rows of pyoxigraph terms, a boolean, or triples), cut at
 `max_rows`, and where their text passes a few times `Job.max_bytes`, with the cut recorded. A job may name the formats its answer is wanted in (`Job.formats`): the worker
-then writes the answer itself (api/serialize.py) and sends back only its bytes (`Result.body`), so the server
+then writes the answer itself (result_writers.py) and sends back only its bytes (`Result.body`), so the server
 process neither unpickles terms nor serializes them, and several answers are written in parallel.
 
 `run_async` waits on the event loop itself, with no thread: for a free worker and for its answer (the worker's
@@ -48,12 +48,15 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import BeneluxGraphError, QueryError, QueryRefused, QueryTimeout
+from .formats import GRAPHS, RESULTS
+from .result_writers import capped
+from .results import Result
 from .settings import Settings
 from .store import bind_variables
 
@@ -119,38 +122,12 @@ class Job:
     max_bytes: int = 0
 
 
-@dataclass
-class Result:
-    kind: str  # "bindings" (SELECT), "boolean" (ASK) or "graph" (CONSTRUCT, DESCRIBE)
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple] = field(default_factory=list)  # tuples of terms, None for an unbound variable
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
-    seconds: float = 0.0  # time the worker spent evaluating
-    body: bytes | None = None  # the answer written in `format` (Job.formats), rows and triples then left out
-    format: str | None = None
-    count: int | None = None  # rows or triples of a written answer
-    waited: float = 0.0  # seconds the caller waited for a free worker (run_async)
-    round_trip: float = 0.0  # seconds from sending the job to reading the answer (run_async)
-
-    @property
-    def size(self) -> int:
-        """Rows, triples, or 1 for a boolean."""
-        if self.count is not None:
-            return self.count
-        return {"bindings": len(self.rows), "graph": len(self.triples)}.get(self.kind, 1)
-
-
 def written(result: Result, formats: tuple[str | None, str | None] | None, max_bytes: int = 0) -> Result:
     """The result with its answer written in the format of `formats` that fits its kind (terms dropped), at most
-    `max_bytes` long (api/serialize.capped), or as it was when no format fits (the caller then says which
+    `max_bytes` long (result_writers.capped), or as it was when no format fits (the caller then says which
     formats it could have had)."""
     if not formats:
         return result
-    from .api.negotiation import GRAPHS, RESULTS
-    from .api.serialize import capped
-
     name = formats[1] if result.kind == "graph" else formats[0]
     offered = GRAPHS if result.kind == "graph" else RESULTS
     fmt = next((f for f in offered if f.name == name), None)
@@ -231,7 +208,7 @@ def weight(term) -> int:
 
 
 #: A worker collects terms of up to this many times an answer's byte limit in text: Turtle's prefixes and
-#: abbreviations write them in less, and api/serialize.capped then cuts the written answer where it must.
+#: abbreviations write them in less, and result_writers.capped then cuts the written answer where it must.
 COLLECT_FACTOR = 3
 
 

@@ -11,7 +11,8 @@
     #+     enum: [bxr:belgium, bxr:netherlands]   # optional closed list
 
 The file stays valid SPARQL; the header becomes the API operation's documentation. A malformed header is an
-error, not a silently skipped query.
+error, not a silently skipped query. The saved queries are data too (`queries_quads`): each a
+`sh:SPARQLExecutable` in the graph `…/graph/queries`, which the store holds and the dumps publish.
 """
 
 from __future__ import annotations
@@ -24,10 +25,21 @@ import pyoxigraph as ox
 import yaml
 
 from .errors import ParameterError, QueryError, UnknownQuery
-from .namespaces import PREFIXES, XSD
+from .namespaces import BXR, GRAPH, PREFIXES, XSD
+from .settings import Settings
+from .sparql_text import declared_prefixes, tokens
 
 PARAM_TYPES = ("iri", "string", "integer", "year", "lang")
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+#: The named graph of the saved queries as data, and their IRIs.
+QUERIES_GRAPH = str(GRAPH["queries"])
+QUERY_NS = str(BXR) + "query/"
+PREFIX_MAP: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SH = str(PREFIXES["sh"])
+RDFS = str(PREFIXES["rdfs"])
+DCTERMS = str(PREFIXES["dcterms"])
+DCAT = "http://www.w3.org/ns/dcat#"
 
 
 @dataclass(frozen=True)
@@ -171,3 +183,68 @@ def get_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
         return queries[name]
     except KeyError:
         raise UnknownQuery(f"no saved query '{name}'; known: {', '.join(sorted(queries))}") from None
+
+
+# --- the saved queries as data (in the store, the dumps and VoID) ----------------------------------------------------------------------------------
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query-form keyword outside comments, strings and IRIs."""
+    for tok in tokens(text):
+        if tok.kind == "word" and tok.text.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return tok.text.upper()
+    raise ValueError("no query form (SELECT, CONSTRUCT, ASK, DESCRIBE) in the query")
+
+
+def standalone_query(text: str) -> str:
+    """A saved query's text as it runs anywhere: without its `#+` header, with the PREFIX lines it relies on."""
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip("\n") + "\n"
+    toks = tokens(body)
+    declared = declared_prefixes(toks, {})
+    used = {t.text.partition(":")[0] for t in toks if t.kind == "pname"}
+    missing = [p for p in PREFIX_MAP if p in used and p not in declared]
+    return "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in missing) + body
+
+
+#: The SHACL-AF executable class and property of each query form. DESCRIBE has none: a saved DESCRIBE query
+#: cannot be published, and `queries_quads` says so.
+EXECUTABLE = {
+    "SELECT": ("SPARQLSelectExecutable", "select"),
+    "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
+    "ASK": ("SPARQLAskExecutable", "ask"),
+}
+
+
+def queries_quads(settings: Settings) -> list[ox.Quad]:
+    """Each saved query as a `sh:SPARQLExecutable` in the graph `…/graph/queries`."""
+    g = ox.NamedNode(QUERIES_GRAPH)
+    out: list[ox.Quad] = []
+    for q in load_queries(settings.queries_dir).values():
+        node = ox.NamedNode(QUERY_NS + q.name)
+        form = query_form(q.text)
+        if form not in EXECUTABLE:
+            raise ValueError(f"{q.path}: a {form} query cannot be published as a SHACL executable")
+        cls, prop = EXECUTABLE[form]
+        comment = q.description
+        if q.params:
+            comment += (
+                " Parameters: "
+                + "; ".join(
+                    f"?{p.name} ({p.type}): {p.description}" + (f", default {p.default}" if p.default else "")
+                    for p in q.params
+                )
+                + "."
+            )
+
+        def add(p: str, o, node: ox.NamedNode = node) -> None:
+            out.append(ox.Quad(node, ox.NamedNode(p), o, g))
+
+        add(RDF_TYPE, ox.NamedNode(SH + "SPARQLExecutable"))
+        add(RDF_TYPE, ox.NamedNode(SH + cls))
+        add(RDFS + "label", ox.Literal(q.title, language="en"))
+        add(RDFS + "comment", ox.Literal(comment, language="en"))
+        add(SH + prop, ox.Literal(standalone_query(q.text)))
+        add(DCTERMS + "identifier", ox.Literal(q.name))
+        for tag in q.tags:
+            add(DCAT + "keyword", ox.Literal(tag, language="en"))
+    return out

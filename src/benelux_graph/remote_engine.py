@@ -19,9 +19,10 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .engine import EngineError, Job, Result, collect, syntax_error, written
+from .engine import EngineError, Job, collect, syntax_error, written
 from .errors import QueryTimeout
 from .remote import RemoteStore, RemoteStoreError, dataset_clauses
+from .results import Result
 from .settings import Settings
 
 #: A graph no release has: what a dataset names instead of a graph outside the release (an empty graph).

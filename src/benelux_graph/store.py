@@ -20,6 +20,7 @@ import rdflib
 from . import __version__
 from .errors import BeneluxGraphError, DataFileError
 from .namespaces import GRAPH, bind_prefixes
+from .queries import queries_quads
 from .settings import Settings
 
 
@@ -134,8 +135,6 @@ class GraphStore(RdflibViews):
         # in the store, in the named graph the VoID description names, so that /sparql holds what is published.
         for path in sorted(settings.queries_dir.glob("*.rq")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        from .dumps import queries_quads
-
         try:
             store.extend(queries_quads(settings))
         except (BeneluxGraphError, ValueError) as e:

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from benelux_graph.api.guard import MAX_DEPTH, inspect_query, tokens
 from benelux_graph.errors import QueryRefused
+from benelux_graph.sparql_text import MAX_DEPTH, inspect_query, tokens
 
 ALLOW = ("http://127.0.0.1:9/sparql",)
 

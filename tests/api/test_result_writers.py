@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from benelux_graph.api.negotiation import GRAPHS, RESULTS
-from benelux_graph.api.serialize import serialize
 from benelux_graph.engine import collect
+from benelux_graph.result_writers import serialize
 
 FORMATS = {f.name: f for f in RESULTS + GRAPHS}
 QUERY = """SELECT ?iri ?plain ?lang ?typed ?unbound ?blank WHERE {

@@ -12,8 +12,8 @@ import time
 import httpx
 import pytest
 
-from benelux_graph.api.guard import inspect_query
 from benelux_graph.errors import QueryRefused
+from benelux_graph.sparql_text import inspect_query
 
 pytestmark = pytest.mark.server
 

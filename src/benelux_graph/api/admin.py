@@ -24,6 +24,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -96,11 +97,11 @@ def shown_path(path: str, folder: Path) -> str:
 class Releases:
     """The release being served and the ones finishing their requests; reloads one at a time."""
 
-    def __init__(self, runtime: Runtime, app, factory=None):
+    def __init__(self, runtime: Runtime, app, factory: Callable):
         self.settings = runtime.settings
         self.current = Generation(app, runtime, None)
         self.retired: list[Generation] = []
-        self.factory = factory
+        self.factory = factory  # create_app(settings, store), given by the application (no import back up)
         self.lock = threading.Lock()  # the counters and the switch
         self.reloading = threading.Lock()  # one reload at a time
         self.reloads = 0
@@ -168,11 +169,7 @@ class Releases:
 
     def start(self, settings, store):
         """The application and runtime of a loaded release, its query engine started."""
-        if self.factory is None:
-            from .app import create_app as factory
-        else:
-            factory = self.factory
-        app = factory(settings, store)
+        app = self.factory(settings, store)
         runtime: Runtime = app.state.runtime
         runtime.releases = self
         try:
@@ -262,7 +259,7 @@ class Releases:
 class ReleaseSwitch:
     """ASGI middleware: each request goes, whole, to the application of the release current when it arrived."""
 
-    def __init__(self, app, runtime: Runtime, factory=None):
+    def __init__(self, app, runtime: Runtime, factory: Callable):
         self.app = app
         existing = getattr(runtime, "releases", None)
         self.releases: Releases = existing if existing is not None else Releases(runtime, app, factory)

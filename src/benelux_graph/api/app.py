@@ -101,7 +101,9 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
         expose_headers=EXPOSED,
         max_age=3600,
     )
-    app.add_middleware(ReleaseSwitch, runtime=runtime)  # reloads (api/admin.py): a request sees one release
+    app.add_middleware(
+        ReleaseSwitch, runtime=runtime, factory=create_app
+    )  # reloads (api/admin.py): a request sees one release
     app.add_middleware(
         RateLimit,
         limit=runtime.rate_limit,

@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from .guard import QueryText, inspect_query, tokens
+from ..sparql_text import QueryText, inspect_query, tokens
 
 DEFAULT_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_AGE = 300

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .. import __version__
-from ..dumps import QUERIES_GRAPH
 from ..namespaces import DCTERMS, OWL, RDF, RDFS
+from ..queries import QUERIES_GRAPH
 from .runtime import Runtime
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -29,13 +29,13 @@ from starlette.responses import Response
 
 from ..engine import Job
 from ..errors import ParameterError
+from ..result_writers import capped
 from .cache import Answer, answer_key, caches_for, etag, matches
 from .errors import ApiError, api_error
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .ratelimit import client_key
 from .requestlog import query_line
 from .runtime import Runtime
-from .serialize import capped
 
 log = logging.getLogger("benelux_graph.api")
 

@@ -16,8 +16,8 @@ from starlette.responses import Response
 
 from ..errors import ParameterError, QueryRefused
 from ..queries import NamedQuery, get_query
+from ..sparql_text import inspect_query
 from .execution import QueryRequest, answer
-from .guard import inspect_query
 from .openapi import query_answers
 from .routes import add_get_and_head
 from .runtime import Runtime

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import QueryError, QueryRefused
+from ..result_writers import graph
 from ..syntax import plain_message
 from .description import PREFIXES as SD_PREFIXES
 from .description import service_description
@@ -25,7 +26,6 @@ from .execution import QueryRequest, answer
 from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .runtime import Runtime
-from .serialize import graph
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -25,7 +25,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..errors import QueryRefused
+from .errors import QueryRefused
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 #: Words that only SPARQL Update uses: none of them can appear as a bare word in a valid query.

@@ -20,9 +20,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..engine import Result
-from ..namespaces import PREFIXES
-from .negotiation import Format
+from .formats import Format
+from .namespaces import PREFIXES
+from .results import Result
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
