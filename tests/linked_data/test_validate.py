@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from benelux_graph.api.app import create_app
-from benelux_graph.api.validate import EXAMPLE, parse_contribution
+from benelux_graph.api.contribution_check import EXAMPLE, parse_contribution
 
 from .conftest import AsgiClient
 

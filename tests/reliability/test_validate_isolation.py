@@ -17,8 +17,8 @@ import pytest
 from reliability_settings import reliability_settings
 from reliability_support import LiveServer, ServerProcess
 
+from benelux_graph.api.contribution_check import EXAMPLE
 from benelux_graph.api.contributions import ContributionChecker
-from benelux_graph.api.validate import EXAMPLE
 
 pytestmark = pytest.mark.server
 

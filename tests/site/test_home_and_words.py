@@ -105,7 +105,7 @@ def test_the_header_partial_renders_for_another_page(site_server):
     """What the Benelux+ page can include: the same navigation and language choice, in the asked language."""
     from starlette.requests import Request
 
-    from benelux_graph.api.resources import site_header
+    from benelux_graph.api.pages import site_header
 
     scope = {
         "type": "http",

@@ -77,7 +77,7 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
     try:
-        from .validate import EXAMPLE, Validator, parse_contribution, read_form
+        from .contribution_check import EXAMPLE, Validator, parse_contribution, read_form
 
         store = ox.Store()
         store.bulk_load(path=material, format=ox.RdfFormat.N_QUADS)

@@ -25,6 +25,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from ..dumps import DESCRIPTION, FORMATS, NAME, TITLE, VOID_PREFIXES, jsonld_context, serialize, void_triples
 from ..dumps import FORMAT_BY_EXTENSION as DUMP_BY_EXTENSION
 from .errors import ApiError
+from .http_conventions import not_modified, root, validators
 from .negotiation import HTML, JSON, choose
 from .openapi import (
     NOT_MODIFIED,
@@ -36,7 +37,8 @@ from .openapi import (
     see_other,
     serve_get_and_head,
 )
-from .resources import RDF_FORMATS, linked_data, not_modified, page, root, validators
+from .pages import page
+from .resources import RDF_FORMATS, linked_data
 from .runtime import Runtime
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

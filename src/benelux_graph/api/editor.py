@@ -5,14 +5,11 @@ endpoint, the project's prefixes and the saved queries. Its data goes into the p
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..namespaces import PREFIXES
+from .pages import page_context, templates
 from .runtime import Runtime
 
-WEB = Path(__file__).resolve().parents[1] / "web"
-TEMPLATES = WEB / "templates"
-STATIC = WEB / "static"
 USED_BY_DEFAULT = ("bx", "bxr", "org", "skos")
 
 DEFAULT_QUERY = """\
@@ -62,8 +59,6 @@ def script_json(data) -> str:
 def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
     """The editor in the reader's language, with the site's header; `query` (from `/sparql?query=` in a browser,
     e.g. an entity page's "Query it in SPARQL") opens in the editor instead of the example."""
-    from .resources import page_context, templates
-
     base = request.scope.get("root_path", "").rstrip("/")
     config = editor_config(runtime, base)
     if query is not None:

@@ -21,16 +21,13 @@ import hashlib
 import json
 import threading
 from collections import Counter
-from email.utils import formatdate, parsedate_to_datetime
 from functools import cached_property
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
-import jinja2
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
-from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
 from .. import __version__
@@ -48,12 +45,13 @@ from ..describe import (
 from ..dumps import FORMATS as DUMP_FORMATS
 from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
-from .editor import TEMPLATES
 from .errors import ApiError
-from .messages import LANGUAGE_NAMES, UI, choose_language, term_label
+from .http_conventions import not_modified, root, validators
+from .messages import choose_language, term_label
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
+from .pages import language_links, page
 from .runtime import Runtime
 
 #: The formats of a description (an entity, the ontology, the shapes, a named graph), in the server's order of
@@ -74,17 +72,6 @@ MAX_QUERY_CHARS = 200
 #: every label, so the work is bounded whatever the path's length).
 SUGGEST_CHARS = 64
 SUGGEST_WORDS = 4
-
-templates = Jinja2Templates(
-    env=jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-)
-
 
 # --- what the routers share ---------------------------------------------------------------------------------
 
@@ -146,10 +133,6 @@ def linked_data(runtime: Runtime) -> LinkedData:
         return found
 
 
-def root(request: Request) -> str:
-    return request.scope.get("root_path", "").rstrip("/")
-
-
 def href_for(base: str, lang: str | None = None):
     """A function IRI -> link: IRIs of the project to this server's pages, other http(s) IRIs as they are,
     anything else (urn:, javascript:, ...) to no link at all."""
@@ -198,107 +181,6 @@ def type_names(index: Index, iri: str, lang: str) -> list[str]:
         parents.add(ox.NamedNode(SH + "SPARQLExecutable"))  # SHACL's own hierarchy is not in the graph
     terms = term_names(index)
     return [terms(t.value, lang) or index.label(t, lang)[0] for t in types if t not in parents]
-
-
-def page_context(request: Request, context: dict) -> dict:
-    """What every page needs (base, release, language, words, navigation, language links), then `context`."""
-    runtime: Runtime = request.app.state.runtime
-    lang = context.get("lang") or choose_language(request)[0]
-    return {
-        "base": root(request),
-        "release": runtime.store.release,
-        "lang": lang,
-        "t": UI[lang],
-        "license": LICENSE,
-        "license_name": LICENSE_NAME,
-        "languages": language_links(request, lang),
-        "nav": nav_links(request, lang),
-        **context,
-    }
-
-
-def site_header(request: Request) -> str:
-    """The site's header (navigation, search, language choice) as HTML, for a page not rendered from these
-    templates (the Benelux+ page): put it first in <body>, with <link rel="stylesheet" href="/static/site.css">."""
-    return templates.get_template("site_header.html").render(page_context(request, {}))
-
-
-def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
-    """Render a template with what every page needs."""
-    return templates.TemplateResponse(
-        request, name, page_context(request, context), status_code=status, headers=headers
-    )
-
-
-#: The site's navigation: (path, catalogue key), on every page.
-NAV = (
-    ("/", "nav_home"),
-    ("/benelux-plus", "nav_network"),
-    ("/sparql", "nav_editor"),
-    ("/downloads", "nav_downloads"),
-    ("/sources", "nav_sources"),
-    ("/compare", "nav_compare"),
-    ("/ontology", "nav_ontology"),
-    ("/shapes", "nav_shapes"),
-    ("/validate", "nav_validate"),
-    ("/docs", "nav_api"),
-)
-
-
-def nav_links(request: Request, lang: str) -> list[dict]:
-    """The navigation, keeping a language the URL chose (else the browser's Accept-Language decides)."""
-    explicit = choose_language(request)[1]
-    suffix = f"?lang={lang}" if explicit else ""
-    here = request.url.path.rstrip("/") or "/"
-    return [
-        {
-            "href": root(request) + path + ("" if path == "/docs" else suffix),
-            "label": UI[lang][key],
-            "current": here == path,
-        }
-        for path, key in NAV
-    ]
-
-
-def language_links(request: Request, lang: str) -> list[dict]:
-    params = dict(request.query_params)
-    out = []
-    for code in LANGUAGES:
-        params["lang"] = code
-        out.append(
-            {
-                "code": code,
-                "name": LANGUAGE_NAMES[code],
-                "href": f"{request.url.path}?{urlencode(params)}",
-                "current": code == lang,
-            }
-        )
-    return out
-
-
-def not_modified(request: Request, etag: str, last_modified: float | None = None) -> bool:
-    """Whether a GET or HEAD may be answered 304: If-None-Match (weak comparison) first, else If-Modified-Since."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = [t.strip() for t in if_none_match.split(",")]
-        plain = etag.removeprefix("W/")
-        return "*" in tags or any(t.removeprefix("W/") == plain for t in tags)
-    since = request.headers.get("if-modified-since")
-    if since and last_modified is not None:
-        try:
-            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return False
-    return False
-
-
-def validators(etag: str, last_modified: float | None = None) -> dict[str, str]:
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if last_modified is not None:
-        headers["Last-Modified"] = formatdate(last_modified, usegmt=True)
-    return headers
 
 
 def rdf_response(

@@ -19,11 +19,12 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
-from .editor import STATIC
 from .errors import ApiError
+from .http_conventions import root
 from .negotiation import GRAPHS, HTML, JSON, choose
 from .openapi import answers
-from .resources import linked_data, page, root
+from .pages import STATIC, page
+from .resources import linked_data
 from .runtime import Runtime
 
 TURTLE = next(f for f in GRAPHS if f.name == "turtle")

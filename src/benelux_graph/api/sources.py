@@ -25,19 +25,12 @@ from ..describe import TERM_LABELS, compact
 from ..namespaces import BXR
 from ..source_reader import Document, ledger_paths, read_document
 from .errors import ApiError
-from .messages import UI
+from .http_conventions import not_modified, root, validators
+from .messages import UI, choose_language
 from .negotiation import HTML, JSON, choose
 from .openapi import NOT_MODIFIED, answers, lang_parameter, serve_get_and_head
-from .resources import (
-    choose_language,
-    href_for,
-    language_links,
-    linked_data,
-    not_modified,
-    page,
-    root,
-    validators,
-)
+from .pages import language_links, page
+from .resources import href_for, linked_data
 from .runtime import Runtime
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -1,0 +1,107 @@
+"""Pages: the site's templates, and what every page needs (base URL, release, language, words, navigation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from ..describe import LANGUAGES
+from ..dumps import LICENSE, LICENSE_NAME
+from .http_conventions import root
+from .messages import LANGUAGE_NAMES, UI, choose_language
+from .runtime import Runtime
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+TEMPLATES = WEB / "templates"
+STATIC = WEB / "static"
+
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
+
+
+def page_context(request: Request, context: dict) -> dict:
+    """What every page needs (base, release, language, words, navigation, language links), then `context`."""
+    runtime: Runtime = request.app.state.runtime
+    lang = context.get("lang") or choose_language(request)[0]
+    return {
+        "base": root(request),
+        "release": runtime.store.release,
+        "lang": lang,
+        "t": UI[lang],
+        "license": LICENSE,
+        "license_name": LICENSE_NAME,
+        "languages": language_links(request, lang),
+        "nav": nav_links(request, lang),
+        **context,
+    }
+
+
+def site_header(request: Request) -> str:
+    """The site's header (navigation, search, language choice) as HTML, for a page not rendered from these
+    templates (the Benelux+ page): put it first in <body>, with <link rel="stylesheet" href="/static/site.css">."""
+    return templates.get_template("site_header.html").render(page_context(request, {}))
+
+
+def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
+    """Render a template with what every page needs."""
+    return templates.TemplateResponse(
+        request, name, page_context(request, context), status_code=status, headers=headers
+    )
+
+
+#: The site's navigation: (path, catalogue key), on every page.
+NAV = (
+    ("/", "nav_home"),
+    ("/benelux-plus", "nav_network"),
+    ("/sparql", "nav_editor"),
+    ("/downloads", "nav_downloads"),
+    ("/sources", "nav_sources"),
+    ("/compare", "nav_compare"),
+    ("/ontology", "nav_ontology"),
+    ("/shapes", "nav_shapes"),
+    ("/validate", "nav_validate"),
+    ("/docs", "nav_api"),
+)
+
+
+def nav_links(request: Request, lang: str) -> list[dict]:
+    """The navigation, keeping a language the URL chose (else the browser's Accept-Language decides)."""
+    explicit = choose_language(request)[1]
+    suffix = f"?lang={lang}" if explicit else ""
+    here = request.url.path.rstrip("/") or "/"
+    return [
+        {
+            "href": root(request) + path + ("" if path == "/docs" else suffix),
+            "label": UI[lang][key],
+            "current": here == path,
+        }
+        for path, key in NAV
+    ]
+
+
+def language_links(request: Request, lang: str) -> list[dict]:
+    params = dict(request.query_params)
+    out = []
+    for code in LANGUAGES:
+        params["lang"] = code
+        out.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "href": f"{request.url.path}?{urlencode(params)}",
+                "current": code == lang,
+            }
+        )
+    return out
