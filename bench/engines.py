@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from benelux_graph.namespaces import BXR, PREFIXES
-from benelux_graph.queries import load_queries
+from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
 

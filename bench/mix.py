@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from benelux_graph.queries import NamedQuery, to_term
+from benelux_graph.saved_queries import NamedQuery, to_term
 from benelux_graph.store import bind_variables
 
 PREFIXES = """PREFIX bx: <https://w3id.org/benelux-graph/ontology#>

@@ -45,7 +45,7 @@ import scale
 import servers
 from mix import Mix
 
-from benelux_graph.queries import load_queries
+from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
 

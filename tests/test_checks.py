@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from benelux_graph.namespaces import PREFIXES
-from benelux_graph.queries import parse_header
+from benelux_graph.saved_queries import parse_header
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS_DIR = ROOT / "queries" / "checks"

@@ -97,7 +97,7 @@ def test_stats_reports_the_gaps_in_json_and_text(settings):
 
 def test_the_saved_query_lists_the_same_missing_translations(store):
     """queries/missing-translations.rq lists, per entity, the languages the completeness report finds missing."""
-    from benelux_graph.statistics import compact
+    from benelux_graph.graph_stats import compact
 
     text = (ROOT / "queries" / "missing-translations.rq").read_text(encoding="utf-8")
     listed = {(compact(row[0].value), frozenset(row[2].value.split())) for row in store.query(text)}

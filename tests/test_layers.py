@@ -28,7 +28,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.formats": FOUNDATIONS,
     "benelux_graph.sparql_text": FOUNDATIONS,
     "benelux_graph.syntax": FOUNDATIONS,
-    "benelux_graph.queries": FOUNDATIONS,
+    "benelux_graph.saved_queries": FOUNDATIONS,
     "benelux_graph.results": FOUNDATIONS,
     "benelux_graph.result_writers": FOUNDATIONS,
     "benelux_graph.reasoning": FOUNDATIONS,
@@ -39,7 +39,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.engine": SERVICES,
     "benelux_graph.remote_engine": SERVICES,
     "benelux_graph.validation": SERVICES,
-    "benelux_graph.statistics": SERVICES,
+    "benelux_graph.graph_stats": SERVICES,
     "benelux_graph.describe": SERVICES,
     "benelux_graph.citations": SERVICES,
     "benelux_graph.compare": SERVICES,
@@ -53,7 +53,7 @@ FLOORS: dict[str, int] = {
     # interfaces: the command line, the server, the HTTP API
     "benelux_graph.__main__": INTERFACES,
     "benelux_graph.cli": INTERFACES,
-    "benelux_graph.querying": INTERFACES,
+    "benelux_graph.cli_query": INTERFACES,
     "benelux_graph.server": INTERFACES,
     "benelux_graph.api": INTERFACES,
 }

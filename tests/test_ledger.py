@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benelux_graph.graph_stats import compute_stats
 from benelux_graph.ledger import NOT_ADOPTED, LedgerError, Source, build, fact_iri, is_current, normalise, read_ledgers
 from benelux_graph.namespaces import BX, BXR, OA, sparql_prologue
-from benelux_graph.statistics import compute_stats
 
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER_DIR = ROOT / "data" / "ledger"

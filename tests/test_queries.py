@@ -15,7 +15,7 @@ import pytest
 
 from benelux_graph.errors import ParameterError, QueryError
 from benelux_graph.namespaces import BX, BXR, ROLE, STATUS, THEME
-from benelux_graph.queries import PARAM_TYPES, get_query, load_queries, load_query, parse_header
+from benelux_graph.saved_queries import PARAM_TYPES, get_query, load_queries, load_query, parse_header
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"

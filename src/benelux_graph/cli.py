@@ -101,7 +101,7 @@ def stats(
 ) -> None:
     """Entities per class, relationships per kind, the share with provenance and with each language, and the
     relationship facts with a source of their own."""
-    from .statistics import compute_stats
+    from .graph_stats import compute_stats
 
     store = load_store(Settings.from_env())
     result = compute_stats(store, list_unsourced=unsourced)
@@ -137,7 +137,7 @@ def query(
     list_saved: bool = typer.Option(False, "--list", help="list the saved queries"),
 ) -> None:
     """Run SPARQL over the graph and print a table, CSV or JSON."""
-    from .querying import run_cli_query
+    from .cli_query import run_cli_query
 
     settings = Settings.from_env()
     try:

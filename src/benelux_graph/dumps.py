@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import BASE, BXR, PREFIXES
-from .queries import QUERIES_GRAPH, queries_quads
+from .saved_queries import QUERIES_GRAPH, queries_quads
 from .settings import Settings
 
 NAME = "benelux-graph"

@@ -20,7 +20,7 @@ import rdflib
 from . import __version__
 from .errors import BeneluxGraphError, DataFileError
 from .namespaces import GRAPH, bind_prefixes
-from .queries import queries_quads
+from .saved_queries import queries_quads
 from .settings import Settings
 
 

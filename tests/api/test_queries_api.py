@@ -7,7 +7,7 @@ import pytest
 from answers import PREFIX_MAP, json_rows, norm_ox
 
 from benelux_graph.errors import ParameterError
-from benelux_graph.queries import load_queries
+from benelux_graph.saved_queries import load_queries
 
 pytestmark = pytest.mark.server
 

@@ -13,7 +13,7 @@ import pytest
 import rdflib
 
 from benelux_graph.dumps import FORMATS, QUERIES_GRAPH, Publication, queries_quads
-from benelux_graph.queries import load_queries
+from benelux_graph.saved_queries import load_queries
 from benelux_graph.store import GraphStore
 
 from .conftest import canonical, rdflib_quads

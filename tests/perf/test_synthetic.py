@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import rdflib
 
 from benelux_graph.engine import Job, execute
-from benelux_graph.queries import load_queries
+from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore, bind_variables
 from benelux_graph.synthetic import Generator, generate, write_project

@@ -18,8 +18,8 @@ import pyoxigraph as ox
 import pytest
 
 from benelux_graph.errors import QueryTimeout
-from benelux_graph.queries import load_queries
 from benelux_graph.remote import RemoteStore, RemoteStoreError
+from benelux_graph.saved_queries import load_queries
 
 sys.path.insert(0, str(Path(__file__).parent))  # remote_answers.py, whatever pytest's import mode
 from remote_answers import answer, concat_columns  # noqa: E402

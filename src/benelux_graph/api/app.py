@@ -23,11 +23,11 @@ from .downloads import downloads_router
 from .graph import graph_router
 from .health import health_router
 from .middleware import PublicOrigin, ServiceHeaders, install_openapi
-from .queries import queries_router
 from .ratelimit import RateLimit
 from .requestlog import RequestLog, show_query_log
 from .resources import resources_router
 from .runtime import Runtime
+from .saved_query_routes import queries_router
 from .site import mount_static, site_router
 from .sources import sources_router
 from .sparql import sparql_router

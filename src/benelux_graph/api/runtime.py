@@ -10,9 +10,9 @@ from functools import cached_property
 
 from ..engine import QueryEngine
 from ..namespaces import PREFIXES
-from ..queries import NamedQuery, load_queries
 from ..remote import RemoteStore
 from ..remote_engine import RemoteEngine
+from ..saved_queries import NamedQuery, load_queries
 from ..settings import Settings
 from ..store import GraphStore
 from .contributions import ContributionChecker

@@ -18,14 +18,14 @@ from starlette.routing import Route
 from ..errors import QueryError, QueryRefused
 from ..result_writers import graph
 from ..syntax import plain_message
-from .description import PREFIXES as SD_PREFIXES
-from .description import service_description
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
 from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .runtime import Runtime
+from .service_description import PREFIXES as SD_PREFIXES
+from .service_description import service_description
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from ..errors import ParameterError, QueryRefused
-from ..queries import NamedQuery, get_query
+from ..saved_queries import NamedQuery, get_query
 from ..sparql_text import inspect_query
 from .execution import QueryRequest, answer
 from .openapi import query_answers

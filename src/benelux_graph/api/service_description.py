@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..namespaces import DCTERMS, OWL, RDF, RDFS
-from ..queries import QUERIES_GRAPH
+from ..saved_queries import QUERIES_GRAPH
 from .runtime import Runtime
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import PREFIXES
-from .queries import get_query, load_queries
+from .saved_queries import get_query, load_queries
 from .settings import Settings
 from .store import GraphStore
 from .syntax import plain_message
