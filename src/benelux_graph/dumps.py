@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .formats import DUMPS, Format, by_extension
 from .namespaces import BASE, BXR, PREFIXES
 from .saved_queries import QUERIES_GRAPH, queries_quads
 from .settings import Settings
@@ -73,32 +74,9 @@ PREFIX_MAP: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
 VOID_PREFIXES: dict[str, str] = {**PREFIX_MAP, "void": VOID, "dcat": DCAT, "spdx": SPDX}
 
 
-@dataclass(frozen=True)
-class DumpFormat:
-    name: str
-    extension: str
-    media_type: str
-    label: str
-    named_graphs: bool  # keeps the named graphs (a quad format)
-
-
-FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("turtle", "ttl", "text/turtle", "Turtle", False),
-    DumpFormat("ntriples", "nt", "application/n-triples", "N-Triples", False),
-    DumpFormat("trig", "trig", "application/trig", "TriG", True),
-    DumpFormat("nquads", "nq", "application/n-quads", "N-Quads", True),
-    DumpFormat("jsonld", "jsonld", "application/ld+json", "JSON-LD", True),
-    DumpFormat("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", False),
-)
-FORMAT_BY_EXTENSION = {f.extension: f for f in FORMATS}
-OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+#: The dump files' formats (formats.py: the registry), by extension.
+FORMATS = DUMPS
+FORMAT_BY_EXTENSION = by_extension(DUMPS)
 
 
 def sort_key(q: ox.Quad | ox.Triple) -> tuple:
@@ -198,7 +176,7 @@ def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-def serialize(statements, fmt: DumpFormat, prefixes: dict[str, str] = PREFIX_MAP, comment: list[str] = ()) -> bytes:
+def serialize(statements, fmt: Format, prefixes: dict[str, str] = PREFIX_MAP, comment: list[str] = ()) -> bytes:
     """Statements (quads for a quad format, else triples or quads merged) as bytes, deterministically.
 
     The statements must already be in `sort_key` order with stable blank-node labels (see `canonical`).
@@ -212,7 +190,7 @@ def serialize(statements, fmt: DumpFormat, prefixes: dict[str, str] = PREFIX_MAP
         statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in statements]
     if fmt.name == "jsonld":
         return jsonld(statements, named_graphs=True, prefixes=prefixes)
-    rdf_format = OX_FORMATS[fmt.name]
+    rdf_format = fmt.rdf
     if fmt.name in ("turtle", "trig"):
         data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
         return with_fixed_prefixes(data, prefixes, header(list(comment)))
@@ -236,7 +214,7 @@ def sha256(data: bytes) -> str:
 @dataclass(frozen=True)
 class DumpFile:
     name: str
-    format: DumpFormat | None  # None for the context, the VoID description and SHA256SUMS
+    format: Format | None  # None for the context, the VoID description and SHA256SUMS
     compressed: bool
     size: int
     sha256: str
@@ -314,11 +292,11 @@ class Publication:
             f"Description: {BASE}dataset (VoID/DCAT)",
         ]
 
-    def dump_bytes(self, fmt: DumpFormat) -> bytes:
+    def dump_bytes(self, fmt: Format) -> bytes:
         statements = self.quads if fmt.named_graphs else self.triples
         return serialize(statements, fmt, comment=self.comment())
 
-    def statement_count(self, fmt: DumpFormat) -> int:
+    def statement_count(self, fmt: Format) -> int:
         return len(self.quads) if fmt.named_graphs else len(self.triples)
 
     def build(self, base_url: str = BASE) -> dict[str, bytes]:
@@ -547,7 +525,7 @@ def read_dump(path: Path) -> list[ox.Quad]:
     data = path.read_bytes()
     if path.name.endswith(".gz"):
         data = gzip.decompress(data)
-    quads = ox.parse(data, format=OX_FORMATS[FORMAT_BY_EXTENSION[ext].name])
+    quads = ox.parse(data, format=FORMAT_BY_EXTENSION[ext].rdf)
     return [
         q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
     ]

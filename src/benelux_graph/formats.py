@@ -1,10 +1,23 @@
-"""The formats the service writes: each by its short name, media type, the other names a client may use for it,
-and its file extension. Answers to SELECT and ASK (RESULTS), graphs (GRAPHS), and pages and errors.
+"""The format registry: every format the service writes, in one place, built on pyoxigraph's own formats.
+
+Each RDF format and SPARQL results format is an entry made from pyoxigraph's `RdfFormat` / `QueryResultsFormat`
+(media type, file extension and label come from it), with the other media types and `format=` names a client
+may use for it. The tuples below say where each is offered, in that place's order of preference: answers to
+SELECT and ASK (RESULTS), to CONSTRUCT and DESCRIBE (GRAPHS), descriptions of linked data (DESCRIPTIONS), the
+dump files (DUMPS), the network of the graph API (NETWORK). Content negotiation (api/negotiation.py), the
+result writers (result_writers.py), the dumps (dumps.py), the linked-data routes (api/resources.py) and the
+graph API (api/graph.py) all read them.
+
+Adding an RDF output format is its entry here and its name in the tuples where it is offered; pyoxigraph writes
+it. Only SPARQL results (result_writers.py, which must cut an answer) and the dumps' JSON-LD (dumps.jsonld,
+which must be deterministic) have writers of their own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+import pyoxigraph as ox
 
 
 @dataclass(frozen=True)
@@ -14,31 +27,70 @@ class Format:
     also: tuple[str, ...] = ()  # other media types a client may ask for to get it
     names: tuple[str, ...] = ()  # other values of the `format` parameter
     extension: str = ""
+    label: str = ""
+    rdf: ox.RdfFormat | None = field(default=None, compare=False)  # pyoxigraph's format, for an RDF format
+    results: ox.QueryResultsFormat | None = field(default=None, compare=False)  # for a SPARQL results format
 
     @property
     def content_type(self) -> str:
         return self.media_type + "; charset=utf-8"  # every format served is text in UTF-8
 
+    @property
+    def named_graphs(self) -> bool:
+        """Whether it keeps named graphs (a quad format)."""
+        return self.rdf is not None and self.rdf.supports_datasets
 
-RESULTS = (  # SELECT and ASK
-    Format("json", "application/sparql-results+json", ("application/json",), ("srj",), "srj"),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",), "srx"),
-    Format("csv", "text/csv", (), (), "csv"),
-    Format("tsv", "text/tab-separated-values", (), (), "tsv"),
+
+def rdf_format(fmt: ox.RdfFormat, name: str, also: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> Format:
+    return Format(name, fmt.media_type, also, names, fmt.file_extension, fmt.name, rdf=fmt)
+
+
+def results_format(
+    fmt: ox.QueryResultsFormat, name: str, also: tuple[str, ...] = (), names: tuple[str, ...] = ()
+) -> Format:
+    media_type = fmt.media_type.partition(";")[0]  # pyoxigraph adds the charset to some; content_type adds it to all
+    return Format(name, media_type, also, names, fmt.file_extension, fmt.name, results=fmt)
+
+
+# --- the entries ------------------------------------------------------------------------------------------------
+
+TURTLE = rdf_format(
+    ox.RdfFormat.TURTLE,
+    "turtle",
+    ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+    ("ttl", "n3"),
 )
-GRAPHS = (  # CONSTRUCT and DESCRIBE
-    Format(
-        "turtle",
-        "text/turtle",
-        ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
-        ("ttl", "n3"),
-        "ttl",
-    ),
-    Format("ntriples", "application/n-triples", (), ("nt", "n-triples"), "nt"),
-    Format("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json"), "jsonld"),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml", "rdf+xml", "owl"), "rdf"),
-    Format("trig", "application/trig", (), (), "trig"),
-)
+NTRIPLES = rdf_format(ox.RdfFormat.N_TRIPLES, "ntriples", (), ("nt", "n-triples"))
+JSONLD = rdf_format(ox.RdfFormat.JSON_LD, "jsonld", ("application/json",), ("json-ld", "json"))
+RDFXML = rdf_format(ox.RdfFormat.RDF_XML, "rdfxml", ("application/xml", "text/xml"), ("rdf", "xml", "rdf+xml", "owl"))
+TRIG = rdf_format(ox.RdfFormat.TRIG, "trig")
+NQUADS = rdf_format(ox.RdfFormat.N_QUADS, "nquads", (), ("nq", "n-quads"))
+
+JSON_RESULTS = results_format(ox.QueryResultsFormat.JSON, "json", ("application/json",), ("srj",))
+XML_RESULTS = results_format(ox.QueryResultsFormat.XML, "xml", ("application/xml", "text/xml"), ("srx",))
+CSV_RESULTS = results_format(ox.QueryResultsFormat.CSV, "csv")
+TSV_RESULTS = results_format(ox.QueryResultsFormat.TSV, "tsv")
+
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
 JSON = Format("json", "application/json")
 TEXT = Format("text", "text/plain")
+
+# --- where each is offered, in order of preference -----------------------------------------------------------
+
+RESULTS = (JSON_RESULTS, XML_RESULTS, CSV_RESULTS, TSV_RESULTS)  # SELECT and ASK
+GRAPHS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG)  # CONSTRUCT and DESCRIBE
+#: A description (an entity, the ontology, the shapes, a named graph). N-Triples is also what a client asking
+#: for text/plain gets; TriG and N-Quads keep a named graph's name.
+DESCRIPTIONS = (TURTLE, JSONLD, RDFXML, replace(NTRIPLES, also=("text/plain",)), TRIG, NQUADS)
+DUMPS = (TURTLE, NTRIPLES, TRIG, NQUADS, JSONLD, RDFXML)  # the dump files, `benelux-graph.<extension>`
+#: The network of the graph API (`format=`): JSON for Cytoscape.js or D3, or a GraphML or GEXF file.
+NETWORK = (
+    Format("cytoscape", "application/json"),
+    Format("node-link", "application/json"),
+    Format("graphml", "application/graphml+xml", extension="graphml"),
+    Format("gexf", "application/gexf+xml", extension="gexf"),
+)
+
+
+def by_extension(offered: tuple[Format, ...]) -> dict[str, Format]:
+    return {f.extension: f for f in offered}

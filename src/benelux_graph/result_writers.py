@@ -26,13 +26,6 @@ from .results import Result
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-}
 PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
@@ -59,7 +52,7 @@ def capped(result: Result, fmt: Format, max_bytes: int) -> tuple[bytes, Result]:
 
 
 def graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
-    rdf_format = RDF_FORMATS[fmt.name]
+    rdf_format = fmt.rdf
     items: list = triples
     if rdf_format is ox.RdfFormat.TRIG:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]

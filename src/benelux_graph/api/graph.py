@@ -32,6 +32,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from .. import analytics
+from ..formats import NETWORK
 from ..network import (
     CATEGORY_NAMES,
     FilterError,
@@ -54,7 +55,8 @@ WEB = Path(__file__).resolve().parents[1] / "web" / "benelux-plus"
 
 Lang = Literal["en", "fr", "nl", "de"]
 LangParam = Annotated[Lang, Query(description="language of the labels (English where a label is missing)")]
-Format = Literal["cytoscape", "node-link", "graphml", "gexf"]
+Format = Literal["cytoscape", "node-link", "graphml", "gexf"]  # formats.NETWORK
+NETWORK_FORMATS = {f.name: f for f in NETWORK}
 TypeQ = Annotated[
     list[str] | None,
     Query(
@@ -106,7 +108,7 @@ GRAPH_ANSWERS = {
         "gexf: the file (Content-Disposition: attachment)",
         "content": {
             "application/json": {"schema": {"anyOf": [ref("GraphElements"), ref("GraphNodeLink")]}},
-            **media("application/graphml+xml", "application/gexf+xml"),
+            **media(*(f.media_type for f in NETWORK if f.extension)),
         },
     }
 }
@@ -360,12 +362,11 @@ def graph_response(
     buffer = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(renderer.flat(net), buffer, encoding="utf-8")
-        media_type, extension = "application/graphml+xml", "graphml"
     else:
         nx.write_gexf(renderer.flat(net), buffer, encoding="utf-8")
-        media_type, extension = "application/gexf+xml", "gexf"
-    headers = {**headers, "Content-Disposition": f'attachment; filename="{name}.{extension}"'}
-    return Response(buffer.getvalue(), 200, headers, media_type=media_type)
+    file_format = NETWORK_FORMATS[fmt]
+    headers = {**headers, "Content-Disposition": f'attachment; filename="{name}.{file_format.extension}"'}
+    return Response(buffer.getvalue(), 200, headers, media_type=file_format.media_type)
 
 
 def split(values: list[str] | None) -> tuple[str, ...]:

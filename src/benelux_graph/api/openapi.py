@@ -16,8 +16,8 @@ HEAD is answered like GET on every GET route, without a body, and is not listed 
 
 from __future__ import annotations
 
-from ..dumps import FORMATS as DUMP_FORMATS
 from ..dumps import NAME
+from ..formats import DUMPS as DUMP_FORMATS
 from .negotiation import GRAPHS, HTML, JSON, RESULTS, Format
 
 LANGUAGES = ("en", "fr", "nl", "de")

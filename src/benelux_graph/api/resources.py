@@ -42,28 +42,20 @@ from ..describe import (
     shapes_doc,
     sparql_about,
 )
-from ..dumps import FORMATS as DUMP_FORMATS
 from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
+from ..formats import DESCRIPTIONS
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .errors import ApiError
 from .http_conventions import not_modified, root, validators
 from .messages import choose_language, term_label
-from .negotiation import GRAPHS, HTML, JSON, Format, choose
+from .negotiation import HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
 from .pages import language_links, page
 from .runtime import Runtime
 
-#: The formats of a description (an entity, the ontology, the shapes, a named graph), in the server's order of
-#: preference. N-Triples is also what a client asking for text/plain gets; TriG and N-Quads keep a named graph's
-#: name (an entity's description, gathered from several graphs, is in their default graph).
-RDF_FORMATS: tuple[Format, ...] = (
-    *(f for f in GRAPHS if f.name in ("turtle", "jsonld", "rdfxml")),
-    Format("ntriples", "application/n-triples", ("text/plain",), ("nt", "n-triples"), "nt"),
-    Format("trig", "application/trig", (), (), "trig"),
-    Format("nquads", "application/n-quads", (), ("nq", "n-quads"), "nq"),
-)
-DUMP_FORMAT = {f.name: f for f in DUMP_FORMATS}
+#: The formats of a description (an entity, the ontology, the shapes, a named graph): formats.DESCRIPTIONS.
+RDF_FORMATS: tuple[Format, ...] = DESCRIPTIONS
 BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
 SHAPES_IRI = BASE + "shapes"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -196,15 +188,14 @@ def rdf_response(
     headers = {**validators(etag, ld.publication.last_modified), **(extra_headers or {})}
     if not_modified(request, etag, ld.publication.last_modified):
         return Response(status_code=304, headers=headers)
-    dump_format = DUMP_FORMAT[fmt.name]
-    if dump_format.named_graphs and fmt.name != "jsonld":  # TriG, N-Quads: each statement in its named graph
+    if fmt.named_graphs and fmt.name != "jsonld":  # TriG, N-Quads: each statement in its named graph
         quads = {
             q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
             for q in statements
         }
         body = serialize(
             sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))),
-            dump_format,
+            fmt,
             comment=comment,
         )
         return Response(body, 200, headers, media_type=fmt.content_type)
@@ -212,7 +203,7 @@ def rdf_response(
         {q.triple if isinstance(q, ox.Quad) else q for q in statements},
         key=lambda t: (str(t.subject), str(t.predicate) != f"<{RDF_TYPE}>", str(t.predicate), str(t.object)),
     )
-    body = serialize(triples, dump_format, comment=comment)
+    body = serialize(triples, fmt, comment=comment)
     return Response(body, 200, headers, media_type=fmt.content_type)
 
 
@@ -304,7 +295,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
             "sparql": f"{base}/sparql?{urlencode({'query': sparql, **({'lang': lang} if explicit else {})})}",
             "editor": f"{base}/sparql#{urlencode({'query': sparql})}",
             "data": [
-                (f.name, DUMP_FORMAT[f.name].label, f"{base}/data/{quote(path, safe='/')}.{f.extension}", f.media_type)
+                (f.name, f.label, f"{base}/data/{quote(path, safe='/')}.{f.extension}", f.media_type)
                 for f in RDF_FORMATS
             ],
         }
