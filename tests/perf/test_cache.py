@@ -8,7 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from benelux_graph.api.app import create_app
-from benelux_graph.api.cache import LRU, Caches, answer_key, etag, matches
+from benelux_graph.api.cache import LRU, Caches, answer_key, etag
+from benelux_graph.api.http_conventions import etag_matches as matches
 from benelux_graph.store import GraphStore
 
 QUERY = "SELECT ?country WHERE { ?country a bx:Country } ORDER BY ?country"

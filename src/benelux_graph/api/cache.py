@@ -164,17 +164,6 @@ def etag(key: tuple) -> str:
     return f'"{digest}"'
 
 
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """Whether an If-None-Match header names `tag` (`*`, a list, weak forms W/"…" compared weakly)."""
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == tag:
-            return True
-    return False
-
-
 def caches_for(runtime) -> Caches:
     """The runtime's caches, made on first use and emptied when the runtime serves another release."""
     caches = runtime.__dict__.get("caches")

@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from ..dumps import DESCRIPTION, FORMATS, NAME, TITLE, VOID_PREFIXES, jsonld_context, serialize, void_triples
 from ..dumps import FORMAT_BY_EXTENSION as DUMP_BY_EXTENSION
 from .errors import ApiError
-from .http_conventions import not_modified, root, validators
+from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .negotiation import HTML, JSON, choose
 from .openapi import (
     NOT_MODIFIED,
@@ -35,7 +35,6 @@ from .openapi import (
     format_parameter,
     ref,
     see_other,
-    serve_get_and_head,
 )
 from .pages import page
 from .resources import RDF_FORMATS, linked_data
@@ -172,7 +171,7 @@ def downloads_router(runtime: Runtime) -> APIRouter:
     async def dataset(request: Request) -> Response:
         return RedirectResponse(f"{root(request)}/.well-known/void", 303)
 
-    # GET documented, HEAD answered alike (openapi.serve_get_and_head); what each answers: api/openapi.py
+    # GET documented, HEAD answered alike (http_conventions.serve_get_and_head); what each answers: api/openapi.py
     serve_get_and_head(
         router,
         "/downloads",

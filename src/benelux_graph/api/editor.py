@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from ..namespaces import PREFIXES
+from .http_conventions import root
 from .pages import page_context, templates
 from .runtime import Runtime
 
@@ -59,7 +60,7 @@ def script_json(data) -> str:
 def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
     """The editor in the reader's language, with the site's header; `query` (from `/sparql?query=` in a browser,
     e.g. an entity page's "Query it in SPARQL") opens in the editor instead of the example."""
-    base = request.scope.get("root_path", "").rstrip("/")
+    base = root(request)
     config = editor_config(runtime, base)
     if query is not None:
         config["defaultQuery"] = query

@@ -30,8 +30,9 @@ from starlette.responses import Response
 from ..engine import Job
 from ..errors import ParameterError
 from ..result_writers import capped
-from .cache import Answer, answer_key, caches_for, etag, matches
+from .cache import Answer, answer_key, caches_for, etag
 from .errors import ApiError, api_error
+from .http_conventions import etag_matches
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .ratelimit import client_key
 from .requestlog import query_line
@@ -172,7 +173,7 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
             )
             headers["ETag"] = etag(key)
             headers["Cache-Control"] = f"public, max-age={caches.max_age}"
-            if not req.no_cache and matches(req.if_none_match, headers["ETag"]):
+            if not req.no_cache and etag_matches(req.if_none_match, headers["ETag"]):
                 status, cache = 304, "validated"
                 return Response(status_code=304, headers=headers)
             if caches.enabled and not req.no_cache:

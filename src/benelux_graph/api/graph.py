@@ -47,6 +47,7 @@ from ..network import (
     slug,
 )
 from .errors import ApiError
+from .http_conventions import add_head_routes, etag_matches, root
 from .negotiation import HTML, JSON
 from .openapi import answers, media, ref
 from .runtime import Runtime
@@ -343,8 +344,7 @@ def common_headers(etag: str) -> dict[str, str]:
 
 
 def not_modified(request: Request, etag: str) -> bool:
-    sent = request.headers.get("if-none-match", "")
-    return sent.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in sent.split(",")]
+    return etag_matches(request.headers.get("if-none-match"), etag)
 
 
 def json_response(data, headers: dict[str, str]) -> Response:
@@ -411,7 +411,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
         return Filters(split(type), split(theme), split(country), split(programme), year)
 
     def base_of(request: Request) -> str:
-        return request.scope.get("root_path", "")
+        return root(request)
 
     @router.get(
         "/api/graph",
@@ -655,10 +655,6 @@ def graph_router(runtime: Runtime) -> APIRouter:
         return Response(text, 200, {"Cache-Control": "no-cache"}, media_type="text/html; charset=utf-8")
 
     # HEAD like GET (the app's middleware drops the body), kept out of the OpenAPI document
-    for route in list(router.routes):
-        if getattr(route, "methods", None) == {"GET"}:
-            router.add_api_route(
-                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
-            )
+    add_head_routes(router)
     router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
     return router

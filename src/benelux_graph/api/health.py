@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from .. import __version__
-from .routes import add_get_and_head
+from .http_conventions import add_get_and_head
 from .runtime import Runtime
 
 

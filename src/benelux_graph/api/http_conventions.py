@@ -1,15 +1,26 @@
-"""HTTP conventions the routes share: the root path URLs are built on, and conditional GET (ETag,
-If-None-Match, If-Modified-Since)."""
+"""HTTP conventions the routes share, written once: URLs built on the root path, conditional GET (ETag,
+If-None-Match, If-Modified-Since), and HEAD answered like GET on every GET route (the app's middleware drops the
+body; api/middleware.py), never listed twice in the OpenAPI document."""
 
 from __future__ import annotations
 
 from email.utils import formatdate, parsedate_to_datetime
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 
 
 def root(request: Request) -> str:
+    """What every URL of this server starts with: the root path it is mounted at (no trailing slash)."""
     return request.scope.get("root_path", "").rstrip("/")
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (`*`, or one of a list; W/"…" compared weakly)."""
+    if not if_none_match:
+        return False
+    tags = [t.strip() for t in if_none_match.split(",")]
+    plain = etag.removeprefix("W/")
+    return "*" in tags or any(t.removeprefix("W/") == plain for t in tags)
 
 
 def not_modified(request: Request, etag: str, last_modified: float | None = None) -> bool:
@@ -18,9 +29,7 @@ def not_modified(request: Request, etag: str, last_modified: float | None = None
         return False
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = [t.strip() for t in if_none_match.split(",")]
-        plain = etag.removeprefix("W/")
-        return "*" in tags or any(t.removeprefix("W/") == plain for t in tags)
+        return etag_matches(if_none_match, etag)
     since = request.headers.get("if-modified-since")
     if since and last_modified is not None:
         try:
@@ -35,3 +44,28 @@ def validators(etag: str, last_modified: float | None = None) -> dict[str, str]:
     if last_modified is not None:
         headers["Last-Modified"] = formatdate(last_modified, usegmt=True)
     return headers
+
+
+# --- GET and HEAD -----------------------------------------------------------------------------------------------
+
+
+def add_get_and_head(router: APIRouter, path: str, endpoint, **options) -> None:
+    """GET documented in OpenAPI, HEAD answered the same way (without a body) but not listed twice."""
+    router.add_api_route(path, endpoint, methods=["GET"], **options)
+    router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False, **options)
+
+
+def serve_get_and_head(router: APIRouter, path: str, endpoint, **options) -> None:
+    """GET and HEAD served by one route, kept out of the OpenAPI document (so that a 405 to another method says
+    `Allow: GET, HEAD`), and after it a route documenting GET (one operation, one id), which is never reached."""
+    router.add_api_route(path, endpoint, methods=["GET", "HEAD"], include_in_schema=False, **options)
+    router.add_api_route(path, endpoint, methods=["GET"], **options)
+
+
+def add_head_routes(router: APIRouter) -> None:
+    """HEAD like GET for every GET-only route declared so far on `router`, kept out of the OpenAPI document."""
+    for route in list(router.routes):
+        if getattr(route, "methods", None) == {"GET"}:
+            router.add_api_route(
+                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
+            )

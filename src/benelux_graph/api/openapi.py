@@ -478,13 +478,6 @@ def validate_request_body(syntaxes: dict[str, str], form: str) -> dict:
 # --- routes -------------------------------------------------------------------------------------------------
 
 
-def serve_get_and_head(router, path: str, endpoint, **options) -> None:
-    """GET and HEAD served by one route, kept out of the OpenAPI document (so that a 405 to another method says
-    `Allow: GET, HEAD`), and after it a route documenting GET (one operation, one id), which is never reached."""
-    router.add_api_route(path, endpoint, methods=["GET", "HEAD"], include_in_schema=False, **options)
-    router.add_api_route(path, endpoint, methods=["GET"], **options)
-
-
 # --- the document -------------------------------------------------------------------------------------------
 
 

@@ -46,11 +46,11 @@ from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
 from ..formats import DESCRIPTIONS
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .errors import ApiError
-from .http_conventions import not_modified, root, validators
+from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language, term_label
 from .negotiation import HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
-from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other, serve_get_and_head
+from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other
 from .pages import language_links, page
 from .runtime import Runtime
 
@@ -545,7 +545,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
     ) -> Response:
         return await _threaded(document, request, "shapes", ext)
 
-    # GET documented, HEAD answered alike (openapi.serve_get_and_head); what each answers: api/openapi.py
+    # GET documented, HEAD answered alike (http_conventions.serve_get_and_head); what each answers: api/openapi.py
     documents = (HTML, *RDF_FORMATS)
     by_format = {"parameters": [format_parameter(documents)]}
     described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}

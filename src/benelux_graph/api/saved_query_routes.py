@@ -18,8 +18,8 @@ from ..errors import ParameterError, QueryRefused
 from ..saved_queries import NamedQuery, get_query
 from ..sparql_text import inspect_query
 from .execution import QueryRequest, answer
+from .http_conventions import add_get_and_head, root
 from .openapi import query_answers
-from .routes import add_get_and_head
 from .runtime import Runtime
 from .sparql import no_cache
 
@@ -136,7 +136,7 @@ def queries_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(prefix="/api/queries", tags=["saved queries"])
 
     async def list_queries(request: Request) -> list[dict]:
-        base = request.scope.get("root_path", "")
+        base = root(request)
         return [summary(q, base) for q in runtime.queries.values()]
 
     add_get_and_head(

@@ -20,7 +20,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
 from .errors import ApiError
-from .http_conventions import root
+from .http_conventions import add_head_routes, root
 from .negotiation import GRAPHS, HTML, JSON, choose
 from .openapi import answers
 from .pages import STATIC, page
@@ -280,11 +280,7 @@ def site_router(runtime: Runtime) -> APIRouter:
         )
 
     # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
-    for route in list(router.routes):
-        if getattr(route, "methods", None) == {"GET"}:
-            router.add_api_route(
-                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
-            )
+    add_head_routes(router)
     return router
 
 

@@ -25,10 +25,10 @@ from ..describe import TERM_LABELS, compact
 from ..namespaces import BXR
 from ..source_reader import Document, ledger_paths, read_document
 from .errors import ApiError
-from .http_conventions import not_modified, root, validators
+from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import UI, choose_language
 from .negotiation import HTML, JSON, choose
-from .openapi import NOT_MODIFIED, answers, lang_parameter, serve_get_and_head
+from .openapi import NOT_MODIFIED, answers, lang_parameter
 from .pages import language_links, page
 from .resources import href_for, linked_data
 from .runtime import Runtime

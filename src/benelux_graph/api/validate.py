@@ -26,8 +26,9 @@ from starlette.responses import Response
 
 from .contribution_check import EXAMPLE, FORM, SYNTAXES
 from .errors import ApiError
+from .http_conventions import serve_get_and_head
 from .negotiation import HTML, JSON, choose
-from .openapi import answers, format_parameter, ref, serve_get_and_head, validate_request_body
+from .openapi import answers, format_parameter, ref, validate_request_body
 from .pages import page
 from .runtime import Runtime
 from .sparql import read_body
