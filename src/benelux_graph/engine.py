@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import BeneluxGraphError, QueryError, QueryRefused, QueryTimeout
+from .errors import EngineError, EvaluationError, QueryError, QueryRefused, QueryTimeout
 from .formats import GRAPHS, RESULTS
 from .result_writers import capped
 from .results import Result
@@ -79,14 +79,6 @@ WORKER_LOST = (
 )
 
 
-class EngineError(BeneluxGraphError):
-    """The engine could not run the query: every worker busy, or a worker died (`type`: the API's error type)."""
-
-    def __init__(self, message: str, status: int = 503, type: str = "engine-unavailable"):
-        self.message, self.status, self.type = message, status, type
-        super().__init__(message)
-
-
 def memory_error(extra: int) -> EngineError:
     """A query that took more memory than a worker may use (the worker is replaced)."""
     return EngineError(
@@ -95,10 +87,6 @@ def memory_error(extra: int) -> EngineError:
         503,
         "query-out-of-memory",
     )
-
-
-class EvaluationError(QueryError):
-    """A well-formed query failed while it was evaluated (an error reported by the engine)."""
 
 
 @dataclass(frozen=True)

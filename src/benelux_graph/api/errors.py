@@ -2,7 +2,8 @@
 
     {"error": {"status": 400, "type": "malformed-query", "message": "...", "line": 3, "column": 2}}
 
-The project's exceptions (benelux_graph.errors) map to a status and a type here; an unexpected exception is
+The project's exceptions map to a status and a type by the one table of benelux_graph.errors (ERROR_TYPES,
+EXCEPTION_TYPES, HTTP_TYPES); an unexpected exception is
 logged with its traceback and answered 500 with a short message, never with the traceback.
 """
 
@@ -16,23 +17,19 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from ..engine import EngineError, EvaluationError
-from ..errors import ParameterError, QueryError, QueryRefused, QueryTimeout, UnknownQuery
+from ..errors import (
+    ERROR_TYPES,
+    EXCEPTION_TYPES,
+    HTTP_TYPES,
+    EngineError,
+    ParameterError,
+    QueryError,
+    UnknownQuery,
+)
 from ..syntax import plain_message
 from .negotiation import JSON, TEXT, negotiate
 
 log = logging.getLogger("benelux_graph.api")
-
-HTTP_TYPES = {
-    400: "bad-request",
-    404: "not-found",
-    405: "method-not-allowed",
-    406: "not-acceptable",
-    413: "too-large",
-    415: "unsupported-media-type",
-    500: "internal-error",
-    503: "unavailable",
-}
 
 
 class ApiError(Exception):
@@ -64,18 +61,14 @@ def api_error(exc: Exception) -> ApiError:
     """The ApiError an exception is answered with."""
     if isinstance(exc, ApiError):
         return exc
-    if isinstance(exc, QueryTimeout):
-        return ApiError(503, "query-timeout", exc.message)
-    if isinstance(exc, QueryRefused):
-        return ApiError(400, "query-refused", exc.message, exc.line, exc.column)
-    if isinstance(exc, EvaluationError):
-        return ApiError(400, "query-failed", exc.message, exc.line, exc.column)
-    if isinstance(exc, QueryError):
-        return ApiError(400, "malformed-query", plain_message(exc.message), exc.line, exc.column)
-    if isinstance(exc, UnknownQuery):
-        return ApiError(404, "unknown-query", str(exc))
-    if isinstance(exc, ParameterError):
-        return ApiError(400, "bad-parameter", str(exc))
+    if isinstance(exc, QueryError | UnknownQuery | ParameterError):
+        type = next(t for kind, t in EXCEPTION_TYPES if isinstance(exc, kind))
+        status = ERROR_TYPES[type][0]
+        if not isinstance(exc, QueryError):
+            return ApiError(status, type, str(exc))
+        message = plain_message(exc.message) if type == "malformed-query" else exc.message
+        line, column = (None, None) if type == "query-timeout" else (exc.line, exc.column)
+        return ApiError(status, type, message, line, column)
     if isinstance(exc, EngineError):
         return ApiError(exc.status, exc.type, exc.message)
     if isinstance(exc, HTTPException):
