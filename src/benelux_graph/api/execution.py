@@ -34,7 +34,7 @@ from .cache import Answer, answer_key, caches_for, etag
 from .errors import ApiError, api_error
 from .http_conventions import etag_matches
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
-from .ratelimit import client_key
+from .ratelimit import QueryCost, client_key
 from .requestlog import query_line
 from .runtime import Runtime
 
@@ -57,6 +57,7 @@ class QueryRequest:
     if_none_match: str | None = None  # the request's If-None-Match header
     no_cache: bool = False  # the request said Cache-Control: no-cache (or Pragma: no-cache): run it again
     client: tuple | None = None  # the connection's peer (request.client): whose turn it is for a worker
+    cost: QueryCost | None = None  # the rate limiter's meter of this request's query time (ratelimit.QUERY_COST)
 
 
 def time_limit(runtime: Runtime, requested: str | None) -> float:
@@ -196,6 +197,8 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
             settings.max_answer_bytes,
         )
         result = await runtime.engine.run_async(job, limit)
+        if req.cost is not None:
+            req.cost.seconds += result.seconds  # what the worker spent: charged to the client's query budget
         fmt = graph_format if result.kind == "graph" else results_format
         if fmt is None:
             raise ApiError(
@@ -227,7 +230,10 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
             headers.update(limit_headers(settings))
         return Response(body, 200, headers, media_type=fmt.content_type)
     except Exception as exc:
-        status = api_error(exc).status
+        error = api_error(exc)
+        status = error.status
+        if req.cost is not None and error.type in ("query-timeout", "query-out-of-memory"):
+            req.cost.killed = True  # its worker was killed and must load the store again
         raise
     finally:
         query_line(

@@ -8,8 +8,8 @@ seconds until a token is back) and `X-RateLimit-Limit`. Static files (page scrip
 counted: a page load is one request, and a monitor is not a client.
 
 `query_budget` (seconds of query time per minute and client; 0, the default, turns it off) charges each query
-on /sparql and /api/queries/... with the time a worker spent on it (the route's `Server-Timing: engine;dur=`),
-or, for a query that cost its worker (503 `query-timeout` or `query-out-of-memory`: the worker is killed and a
+on /sparql and /api/queries/... with the time a worker spent on it (the query route tells it, in the request's
+`QueryCost`), or, for a query that cost its worker (503 `query-timeout` or `query-out-of-memory`: the worker is killed and a
 fresh one loads the store), the server's full time limit (`kill_cost`), however low its own `timeout`. A query is admitted while the
 client's balance is positive; the balance may go below zero when a query ends, and then the client waits until
 it is positive again (`429 query-time-exhausted` with `Retry-After`). The balance holds at most a sixth of a
@@ -24,10 +24,10 @@ buckets is bounded (`MAX_CLIENTS`, least recently seen forgotten first): many ad
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from .errors import ApiError, error_response
 
@@ -38,9 +38,19 @@ EXEMPT_PREFIXES = ("/static/", "/vendor/", "/benelux-plus/static/")
 EXEMPT_PATHS = ("/healthz",)
 #: Routes whose requests run queries (charged to the query budget).
 QUERY_PREFIXES = ("/sparql", "/api/queries/")
-ENGINE_TIMING = re.compile(rb"engine;dur=([0-9.]+)")
+#: The scope key of a query request's QueryCost, which the query route (api/execution.py) fills in.
+QUERY_COST = "benelux.query_cost"
 #: The scope key that tells an inner application (after a reload) that the request was counted already.
 COUNTED = "benelux.rate_limited"
+
+
+@dataclass
+class QueryCost:
+    """What a request's query cost, told by the route that ran it: the seconds its worker spent on it, and
+    whether it cost the worker (killed at the time limit or out of memory: charged the full time limit)."""
+
+    seconds: float = 0.0
+    killed: bool = False
 
 
 class TokenBuckets:
@@ -153,22 +163,15 @@ class RateLimit:
                 f"this client's queries used more than {self.budget:g} s of query time in a minute",
             )
         start = time.monotonic()
-        unavailable = False
+        cost = QueryCost()
+        scope[QUERY_COST] = cost
 
         async def charging_send(message):
-            nonlocal unavailable
-            if message["type"] == "http.response.start":
-                headers = dict(message.get("headers", []))
-                timing = ENGINE_TIMING.search(headers.get(b"server-timing", b""))
-                if timing and float(timing.group(1)) > 0:
-                    self.query_time.charge(key, float(timing.group(1)) / 1000)
-                unavailable = message["status"] == 503
-            elif message["type"] == "http.response.body" and unavailable:
-                unavailable = False
-                head = message.get("body", b"")[:200]
-                if b"query-timeout" in head or b"query-out-of-memory" in head:
-                    # its worker was killed (and must load the store again): the full time limit, at least
+            if message["type"] == "http.response.start":  # charged before the client has the answer
+                if cost.killed:  # the worker must load the store again: the full time limit, at least
                     self.query_time.charge(key, max(self.kill_cost, time.monotonic() - start))
+                elif cost.seconds > 0:
+                    self.query_time.charge(key, cost.seconds)
             await send(message)
 
         await self.app(scope, receive, charging_send)

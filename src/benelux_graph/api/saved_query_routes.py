@@ -20,6 +20,7 @@ from ..sparql_text import inspect_query
 from .execution import QueryRequest, answer
 from .http_conventions import add_get_and_head, root
 from .openapi import query_answers
+from .ratelimit import QUERY_COST
 from .runtime import Runtime
 from .sparql import no_cache
 
@@ -70,6 +71,7 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
         if_none_match=request.headers.get("if-none-match"),
         no_cache=no_cache(request),
         client=request.client,
+        cost=request.scope.get(QUERY_COST),
     )
     return await answer(runtime, req)
 

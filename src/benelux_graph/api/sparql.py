@@ -23,6 +23,7 @@ from .errors import ApiError
 from .execution import QueryRequest, answer
 from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
+from .ratelimit import QUERY_COST
 from .runtime import Runtime
 from .service_description import PREFIXES as SD_PREFIXES
 from .service_description import service_description
@@ -154,6 +155,7 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if_none_match=request.headers.get("if-none-match"),
             no_cache=no_cache(request),
             client=request.client,
+            cost=request.scope.get(QUERY_COST),
         )
         try:
             return await answer(runtime, req)
