@@ -165,8 +165,8 @@ def etag(key: tuple) -> str:
 
 
 def caches_for(runtime) -> Caches:
-    """The runtime's caches, made on first use and emptied when the runtime serves another release."""
-    caches = runtime.__dict__.get("caches")
+    """The runtime's caches (Runtime.caches), made on first use and emptied when it serves another release."""
+    caches = runtime.caches
     release = runtime.store.release
     if caches is None:
         settings = runtime.settings
@@ -175,7 +175,7 @@ def caches_for(runtime) -> Caches:
             setting(settings, "cache_bytes", DEFAULT_BYTES),
             setting(settings, "cache_max_age", DEFAULT_MAX_AGE),
         )
-        runtime.__dict__["caches"] = caches
+        runtime.caches = caches
     elif caches.release != release:
         caches.clear()
         caches.release = release

@@ -17,11 +17,7 @@ every value, and only http(s) IRIs become links.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-from collections import Counter
-from functools import cached_property
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -42,8 +38,9 @@ from ..describe import (
     shapes_doc,
     sparql_about,
 )
-from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
+from ..dumps import LICENSE, LICENSE_NAME, serialize
 from ..formats import DESCRIPTIONS
+from ..linked_data import LinkedData
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
@@ -68,61 +65,9 @@ SUGGEST_WORDS = 4
 # --- what the routers share ---------------------------------------------------------------------------------
 
 
-class LinkedData:
-    """The publication of one runtime's store, with the indexes the pages use. Built on first use."""
-
-    def __init__(self, runtime: Runtime):
-        self.runtime = runtime
-        self.publication = Publication(runtime.store, runtime.settings)
-
-    @property
-    def release(self) -> str:
-        return self.publication.release
-
-    @property
-    def index(self) -> Index:
-        return self.publication.index
-
-    @cached_property
-    def ontology_index(self) -> Index:
-        return Index(q for q in self.publication.quads if q.graph_name.value in self.runtime.store.graphs("ontology"))
-
-    @cached_property
-    def shapes_graphs(self) -> list[str]:
-        return self.runtime.store.graphs("shapes")
-
-    @cached_property
-    def shapes_index(self) -> Index:
-        graphs = set(self.shapes_graphs)
-        return Index(q for q in self.publication.quads if q.graph_name.value in graphs)
-
-    @cached_property
-    def class_counts(self) -> dict[str, int]:
-        """Instances per class and statements per property, in the data."""
-        counts: Counter = Counter()
-        rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-        for pairs in self.index.out.values():
-            for p, o in pairs:
-                counts[p.value] += 1
-                if p.value == rdf_type and isinstance(o, ox.NamedNode):
-                    counts[o.value] += 1
-        return dict(counts)
-
-    def etag(self, *parts: str) -> str:
-        digest = hashlib.sha256("\0".join((self.release, *parts)).encode()).hexdigest()[:32]
-        return f'W/"{digest}"'
-
-
-_LOCK = threading.Lock()
-
-
 def linked_data(runtime: Runtime) -> LinkedData:
-    """The one LinkedData of a runtime (kept on it, so every router of an app shares it)."""
-    with _LOCK:
-        found = runtime.__dict__.get("linked_data")
-        if found is None:
-            found = runtime.__dict__["linked_data"] = LinkedData(runtime)
-        return found
+    """The one LinkedData of a runtime (Runtime.linked_data), which every router of an app shares."""
+    return runtime.linked_data
 
 
 def href_for(base: str, lang: str | None = None):

@@ -1,20 +1,25 @@
 """What the routers share: settings, the loaded store, the query engine, the saved queries, the prefix map.
 
-create_app builds one Runtime and hands it to each router factory; nothing here is a module-level global.
+create_app builds one Runtime and hands it to each router factory; nothing here is a module-level global. What
+the routes build on first use and share (the linked data, the caches, the validation workers) is declared here
+too: nothing is added to a Runtime from outside.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..engine import QueryEngine
+from ..linked_data import LinkedData
 from ..namespaces import PREFIXES
 from ..remote import RemoteStore
 from ..remote_engine import RemoteEngine
 from ..saved_queries import NamedQuery, load_queries
 from ..settings import Settings
 from ..store import GraphStore
+from .cache import Caches
 from .contributions import ContributionChecker
 
 
@@ -25,6 +30,10 @@ class Runtime:
     engine: QueryEngine
     queries: dict[str, NamedQuery] = field(default_factory=dict)
     releases: object | None = None  # api/admin.Releases, once the application serves (reloads)
+    caches: Caches | None = None  # the query caches (api/cache.caches_for), made on first use
+    _linked_data: LinkedData | None = field(default=None, init=False, repr=False)
+    _checker: ContributionChecker | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, store: GraphStore | RemoteStore) -> Runtime:
@@ -50,16 +59,27 @@ class Runtime:
     def reload_signal(self) -> bool:
         return self.settings.reload_signal
 
-    @cached_property
+    @property
     def checker(self) -> ContributionChecker:
         """The validation workers of POST /validate (api/contributions.py), started on first use or by the app."""
-        return ContributionChecker(self.settings, self.store)
+        with self._lock:
+            if self._checker is None:
+                self._checker = ContributionChecker(self.settings, self.store)
+            return self._checker
+
+    @property
+    def linked_data(self) -> LinkedData:
+        """The release's publication and the indexes of its pages (linked_data.py), built on first use."""
+        with self._lock:
+            if self._linked_data is None:
+                self._linked_data = LinkedData(self.store, self.settings)
+            return self._linked_data
 
     def close(self) -> None:
         """Stop the query workers, and the validation workers if they were started."""
         self.engine.close()
-        if "checker" in self.__dict__:
-            self.checker.close()
+        if self._checker is not None:
+            self._checker.close()
 
     @property
     def prefixes(self) -> dict[str, str]:

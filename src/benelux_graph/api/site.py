@@ -64,7 +64,7 @@ REDOC = ("redoc", "bundles")
 def counts(runtime: Runtime) -> dict[str, int]:
     """What the release holds, computed once per release from the publication's index."""
     ld = linked_data(runtime)
-    cached = ld.__dict__.get("home_counts")
+    cached = ld.home_counts
     if cached is None:
         passages, entities = 0, set()
         for s, pairs in ld.index.out.items():
@@ -79,7 +79,7 @@ def counts(runtime: Runtime) -> dict[str, int]:
         relationships += sum(
             1 for s, pairs in ld.index.out.items() if any(p == RDF_TYPE and o.value in RELATIONSHIPS for p, o in pairs)
         )
-        cached = ld.__dict__["home_counts"] = {
+        cached = ld.home_counts = {
             "triples": len(ld.publication.quads),
             "entities": len(entities),
             "relationships": relationships,

@@ -41,17 +41,9 @@ def words(lang: str) -> dict[str, str]:
     return {k.removeprefix("cite_"): v for k, v in UI[lang].items() if k.startswith("cite_")}
 
 
-_LOCK = threading.Lock()
-
-
 def citations(runtime: Runtime) -> Citations:
-    """The release's Citations, kept beside its LinkedData (so a reload builds them anew)."""
-    ld = linked_data(runtime)
-    with _LOCK:
-        found = ld.__dict__.get("citations")
-        if found is None:
-            found = ld.__dict__["citations"] = Citations(ld.index)
-        return found
+    """The release's Citations, kept on its LinkedData (so a reload builds them anew)."""
+    return linked_data(runtime).citations
 
 
 def fact_words(runtime: Runtime, fact: Fact, lang: str) -> dict:
