@@ -49,6 +49,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.analytics": SERVICES,
     "benelux_graph.dumps": SERVICES,
     "benelux_graph.linked_data": SERVICES,
+    "benelux_graph.protocols": SERVICES,
     "benelux_graph.diff": SERVICES,
     "benelux_graph.synthetic": SERVICES,
     # interfaces: the command line, the server, the HTTP API

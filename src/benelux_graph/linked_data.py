@@ -13,15 +13,14 @@ import pyoxigraph as ox
 from .citations import Citations
 from .describe import Index
 from .dumps import Publication
-from .remote import RemoteStore
+from .protocols import Store
 from .settings import Settings
-from .store import GraphStore
 
 
 class LinkedData:
     """The publication of one release's store, with the indexes the pages use. Built on first use."""
 
-    def __init__(self, store: GraphStore | RemoteStore, settings: Settings):
+    def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.publication = Publication(store, settings)
         self.home_counts: dict[str, int] | None = None  # what the home page says the release holds (api/site.py)

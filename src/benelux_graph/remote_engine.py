@@ -1,6 +1,6 @@
 """The query engine of a server whose store is a remote SPARQL store (`benelux-graph serve --store URL`).
 
-It has the interface of engine.QueryEngine (start, close, run, run_async, size, worker_pids), so the routes do
+It implements protocols.Engine, as engine.QueryEngine does (start, close, run, run_async, size, worker_pids), so the routes do
 not know which one serves them: a job goes to the store through RemoteStore (SPARQLWrapper) from a bounded
 pool of threads (the wait is network, not Python), and its answer is cut at the row cap and written in the
 wanted format as a worker would (engine.collect, engine.written).

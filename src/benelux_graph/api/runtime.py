@@ -14,11 +14,11 @@ from functools import cached_property
 from ..engine import QueryEngine
 from ..linked_data import LinkedData
 from ..namespaces import PREFIXES
+from ..protocols import Engine, Store
 from ..remote import RemoteStore
 from ..remote_engine import RemoteEngine
 from ..saved_queries import NamedQuery, load_queries
 from ..settings import Settings
-from ..store import GraphStore
 from .cache import Caches
 from .contributions import ContributionChecker
 
@@ -26,8 +26,8 @@ from .contributions import ContributionChecker
 @dataclass
 class Runtime:
     settings: Settings
-    store: GraphStore | RemoteStore
-    engine: QueryEngine
+    store: Store  # the embedded GraphStore or a RemoteStore (protocols.py)
+    engine: Engine  # the query worker pool (engine.QueryEngine) or the remote engine
     queries: dict[str, NamedQuery] = field(default_factory=dict)
     releases: object | None = None  # api/admin.Releases, once the application serves (reloads)
     caches: Caches | None = None  # the query caches (api/cache.caches_for), made on first use
@@ -36,9 +36,11 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
-    def create(cls, settings: Settings, store: GraphStore | RemoteStore) -> Runtime:
+    def create(cls, settings: Settings, store: Store) -> Runtime:
         """The runtime of an embedded store (query worker processes) or a remote one (`serve --store URL`)."""
-        engine = RemoteEngine(settings, store) if isinstance(store, RemoteStore) else QueryEngine(settings, store)
+        engine: Engine = (
+            RemoteEngine(settings, store) if isinstance(store, RemoteStore) else QueryEngine(settings, store)
+        )
         return cls(settings, store, engine, load_queries(settings.queries_dir))
 
     # The reliability layer's settings, named here for the modules that use them (ratelimit.py, admin.py).
