@@ -12,6 +12,7 @@ import pytest
 import yaml
 from rdflib import Literal
 
+from benelux_graph.graph_stats import unsourced_facts
 from benelux_graph.ledger import read_ledgers
 from benelux_graph.namespaces import BX, BXR, sparql_prologue
 
@@ -75,14 +76,60 @@ def test_exploring_collaboration_with_france_is_not_cooperating(ledgers):
     assert cited == ["cwp-0032"]
 
 
-def test_the_hauts_de_france_cooperation_rests_on_the_signed_memorandum(ledgers):
-    # The action plan is only "expected to be signed in 2025"; the 2018 memorandum binds the two already.
+def test_the_2018_memorandum_is_not_one_with_the_hauts_de_france_region(ledgers, store):
+    # jwp-0187 "based on the 2018 memorandum of understanding and the action plan between the Benelux Union and the
+    # Hauts-de-France region": "between ..." goes with the action plan. The 2018 instrument is the declaration of
+    # intent between the Benelux countries and France, so the sentence names no parties of the memorandum.
+    memorandum = BXR["memorandum-of-understanding-hauts-de-france-2018"]
+    assert not [c for c in ledgers.cited if (c.p, c.o) == (BX.partyTo, memorandum)]
+    assert not store.query(sparql_prologue() + f"ASK {{ ?party bx:partyTo <{memorandum}> }}")
+    assert not store.query(sparql_prologue() + f"ASK {{ bxr:cooperation-hauts-de-france bx:basedOn <{memorandum}> }}")
+    assert store.query(sparql_prologue() + f"ASK {{ bxr:cooperation-france bx:basedOn <{memorandum}> }}")
     quotes = [
         c.quote
         for c in ledgers.cited
         if (c.s, c.p, c.o) == (BXR["benelux-union"], BX.cooperatesWith, BXR["hauts-de-france"])
     ]
-    assert quotes and all(q.startswith("the 2018 memorandum of understanding") for q in quotes)
+    assert quotes == ["the action plan between the Benelux Union and the Hauts-de-France region"]
+
+
+def test_every_relationship_fact_has_its_own_source(store):
+    # the 14 facts `stats --unsourced` listed are cited to their sentence or authority, or gone
+    assert unsourced_facts(store) == []
+    # and so are the facts of the cooperation nodes and the programmes themselves (not counted as relationships)
+    uncited = store.query(
+        sparql_prologue()
+        + """SELECT ?s ?p ?o WHERE {
+            { ?s a bx:Cooperation ; ?p ?o . FILTER(?p IN (bx:partner, bx:cooperationStatus, bx:basedOn)) }
+            UNION { VALUES ?s { bxr:common-work-programme-2021-2024 bxr:joint-work-programme-2025-2028 }
+                    ?s ?p ?o . FILTER(?p IN (dcterms:title, dcterms:temporal, dcterms:issued, dcterms:publisher)) }
+            FILTER NOT EXISTS { ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; bx:citation ?c } }"""
+    )
+    assert [tuple(str(x) for x in row) for row in uncited] == []
+
+
+@pytest.mark.parametrize("partner", ["north-rhine-westphalia", "france", "greater-region", "nordics", "baltic-states"])
+def test_a_cooperation_both_programmes_state_has_a_citation_from_each(store, partner):
+    # one bx:Cooperation node per partner, but each programme's statement of it is a citation of its own
+    for other in (f"bxr:{partner}", "bxr:benelux-union"):
+        rows = store.query(
+            sparql_prologue()
+            + f"""SELECT DISTINCT ?document WHERE {{
+                ?f rdf:subject bxr:cooperation-{partner} ; rdf:predicate bx:partner ; rdf:object {other} ;
+                   bx:citation/oa:hasSource ?document }}"""
+        )
+        assert {row[0].value.rsplit("/", 1)[-1] for row in rows} == {
+            "common-work-programme-2021-2024",
+            "joint-work-programme-2025-2028",
+        }, (partner, other)
+
+
+def test_labels_that_are_no_official_name_are_gone(store):
+    # "Grote Regio" is not the Greater Region's name (it has a French and a German one); the ports' own names are
+    # the English ones. The UI shows the English label, marked as such, instead.
+    for iri, lang in (("greater-region", "nl"), ("port-of-rotterdam", "nl"), ("port-of-amsterdam", "nl")):
+        ask = f'ASK {{ bxr:{iri} skos:prefLabel ?l FILTER(lang(?l) = "{lang}") }}'
+        assert not store.query(sparql_prologue() + ask), (iri, lang)
 
 
 def test_the_eidas_analysis_is_the_sections_not_the_regulations_theme(ledgers, store):

@@ -167,9 +167,9 @@ def test_build_is_deterministic():
 def test_relationship_facts_with_their_own_source(store):
     stats = compute_stats(store)
     assert stats.relationship_facts > 300
-    # issue 12: at least 95 % of relationship facts cited to their own sentence or authority (96.9 % today), and
-    # as many entities grounded; the floor only rises (`benelux-graph stats --unsourced` lists the others)
-    assert stats.facts_with_own_source >= 0.95, stats.facts_with_own_source
+    # issue 12: every relationship fact cited to its own sentence or authority (the audit cited or removed the last
+    # 14), and at least 95 % of entities grounded; the floor only rises (`benelux-graph stats --unsourced`)
+    assert stats.facts_with_own_source == 1.0, stats.facts_with_own_source
     assert stats.entities_grounded >= 0.95, stats.entities_grounded
 
 
