@@ -1,4 +1,4 @@
-"""Scale: the embedded engine on synthetic graphs of 10k, 100k and 1M triples (src/benelux_graph/synthetic.py).
+"""Scale: the embedded engine on synthetic graphs of 10k, 100k and 1M triples (bench/synthetic.py).
 
     python bench/scale.py [--sizes 10000,100000,1000000] [--runs 3]
 
@@ -98,7 +98,7 @@ def measure(folder: Path, runs: int) -> dict:
 
 def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
     """Generate the synthetic project of `size` triples and measure it in a fresh process."""
-    from benelux_graph.synthetic import write_project
+    from synthetic import write_project  # bench/ is on sys.path (run.py)
 
     folder = workdir / f"synthetic-{size}"
     started = time.perf_counter()

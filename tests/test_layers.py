@@ -51,7 +51,6 @@ FLOORS: dict[str, int] = {
     "benelux_graph.linked_data": SERVICES,
     "benelux_graph.protocols": SERVICES,
     "benelux_graph.diff": SERVICES,
-    "benelux_graph.synthetic": SERVICES,
     # interfaces: the command line, the server, the HTTP API
     "benelux_graph.__main__": INTERFACES,
     "benelux_graph.cli": INTERFACES,

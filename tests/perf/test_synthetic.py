@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -11,8 +14,19 @@ from benelux_graph.engine import Job, execute
 from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore, bind_variables
-from benelux_graph.synthetic import Generator, generate, write_project
 from benelux_graph.validation import validate_graph
+
+
+def bench_module(name: str):
+    """A module of bench/ (benchmark code, not part of the package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[2] / "bench" / f"{name}.py")
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = bench_module("synthetic")
+Generator, generate, write_project = synthetic.Generator, synthetic.generate, synthetic.write_project
 
 
 def digest(files: dict[str, str]) -> str:

@@ -26,6 +26,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The checkout this file is in: its ontology/ and queries/ are copied into a synthetic project.
+ROOT = Path(__file__).resolve().parents[1]
+
 PREFIXES = {
     "bx": "https://w3id.org/benelux-graph/ontology#",
     "bxr": "https://w3id.org/benelux-graph/id/",
@@ -644,10 +647,8 @@ def generate(triples: int, seed: int = 1) -> dict[str, str]:
 
 def write_project(folder: Path, triples: int, seed: int = 1, source_root: Path | None = None) -> Path:
     """A project folder for `Settings(root=folder)`: the project's ontology/ (with its shapes) and queries/
-    copied from `source_root` (default: the installed project), and data/ generated. Returns the folder."""
-    from .settings import DEFAULT_ROOT
-
-    source_root = source_root or DEFAULT_ROOT
+    copied from `source_root` (default: this checkout), and data/ generated. Returns the folder."""
+    source_root = source_root or ROOT
     folder = Path(folder)
     for name in ("ontology", "queries"):
         if (folder / name).exists():
