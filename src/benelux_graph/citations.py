@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .describe import Index
+from .graph_index import Index
 from .namespaces import BXR
 
 BX = "https://w3id.org/benelux-graph/ontology#"

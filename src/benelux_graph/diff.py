@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .describe import compact
 from .dumps import FORMATS, NAME, Publication, read_dump
+from .graph_index import compact
 
 PREFERENCE = ["nq", "trig", "jsonld", "nt", "ttl", "rdf"]
 LABEL_PREDICATES = (

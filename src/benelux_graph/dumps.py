@@ -38,6 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .formats import DUMPS, Format, by_extension
+from .graph_index import Index
 from .namespaces import BASE, BXR, PREFIXES
 from .saved_queries import QUERIES_GRAPH, queries_quads
 from .settings import Settings
@@ -267,8 +268,6 @@ class Publication:
     @cached_property
     def index(self):
         """Statements of the ontology, the data and the queries, by subject and object: what entity pages show."""
-        from .describe import Index
-
         described = set(self.store.default_graphs) | {QUERIES_GRAPH}
         return Index(q for q in self.quads if q.graph_name.value in described)
 

@@ -11,8 +11,8 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from .citations import Citations
-from .describe import Index
 from .dumps import Publication
+from .graph_index import Index
 from .protocols import Store
 from .settings import Settings
 

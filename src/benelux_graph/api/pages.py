@@ -10,8 +10,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from ..describe import LANGUAGES
 from ..dumps import LICENSE, LICENSE_NAME
+from ..graph_index import LANGUAGES
 from .http_conventions import root
 from .messages import LANGUAGE_NAMES, UI, choose_language
 from .runtime import Runtime

@@ -27,21 +27,15 @@ from fastapi import Path as PathParam
 from starlette.responses import RedirectResponse, Response
 
 from .. import __version__
-from ..describe import (
-    LANGUAGES,
-    Index,
-    compact,
-    description,
-    entity_view,
-    ontology_doc,
-    search,
-    shapes_doc,
-    sparql_about,
-)
+from ..descriptions import description
 from ..dumps import LICENSE, LICENSE_NAME, serialize
 from ..formats import DESCRIPTIONS
+from ..graph_index import LANGUAGES, Index, compact
 from ..linked_data import LinkedData
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
+from ..page_model import entity_view, sparql_about
+from ..search import search
+from ..vocabulary_docs import ontology_doc, shapes_doc
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language, term_label

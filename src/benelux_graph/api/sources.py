@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..citations import Citations, Fact, marked
 from ..compare import NEW, OLD, comparison
-from ..describe import TERM_LABELS, compact
+from ..graph_index import TERM_LABELS, compact
 from ..namespaces import BXR
 from ..source_reader import Document, ledger_paths, read_document
 from .errors import ApiError
