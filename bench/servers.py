@@ -222,7 +222,8 @@ def virtuoso(logs: Path, folder: Path, store) -> Server:
     """A private Virtuoso (scripts/virtuoso.sh) loaded with the release by remote.publish; every query names the
     published union of the ontology and data graphs as its default graph. Cold start: an empty instance started,
     the release published, the first answer."""
-    from benelux_graph.remote import UNION_GRAPH, publish
+    from benelux_graph.publish import publish
+    from benelux_graph.remote import UNION_GRAPH
 
     logs.mkdir(parents=True, exist_ok=True)
     user, password = "benelux-bench", "bench-" + str(os.getpid())

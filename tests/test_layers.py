@@ -35,6 +35,7 @@ FLOORS: dict[str, int] = {
     # store: the embedded one and the remote one
     "benelux_graph.store": STORE,
     "benelux_graph.remote": STORE,
+    "benelux_graph.query_rewriting": STORE,
     # services
     "benelux_graph.engine": SERVICES,
     "benelux_graph.remote_engine": SERVICES,
@@ -55,6 +56,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.linked_data": SERVICES,
     "benelux_graph.protocols": SERVICES,
     "benelux_graph.diff": SERVICES,
+    "benelux_graph.publish": SERVICES,
     # interfaces: the command line, the server, the HTTP API
     "benelux_graph.__main__": INTERFACES,
     "benelux_graph.cli": INTERFACES,

@@ -211,7 +211,7 @@ def publish(
     method: str = typer.Option("auto", help="auto, graph-store or update"),
 ) -> None:
     """Load the release into a SPARQL 1.1 store, one named graph per file, replacing graphs of the same name."""
-    from .remote import publish as publish_release
+    from .publish import publish as publish_release
 
     settings = Settings.from_env()
     to = to or settings.store_url

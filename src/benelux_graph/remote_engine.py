@@ -21,7 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .engine import EngineError, Job, collect, syntax_error, written
 from .errors import QueryTimeout
-from .remote import RemoteStore, RemoteStoreError, dataset_clauses
+from .query_rewriting import dataset_clauses
+from .remote import RemoteStore, RemoteStoreError
 from .results import Result
 from .settings import Settings
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from benelux_graph.remote import RemoteStore, publish
+from benelux_graph.publish import publish
+from benelux_graph.remote import RemoteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"

@@ -9,14 +9,13 @@ from typer.testing import CliRunner
 
 from benelux_graph import remote as remote_module
 from benelux_graph.cli import app
+from benelux_graph.publish import PublishError, publish
 from benelux_graph.remote import (
     QUERIES_GRAPH,
     RELEASE_GRAPH,
     UNION_GRAPH,
-    PublishError,
     RemoteStore,
     RemoteStoreError,
-    publish,
 )
 from benelux_graph.store import GraphStore, project_files
 

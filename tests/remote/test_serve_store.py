@@ -21,7 +21,8 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from typer.testing import CliRunner
 
 from benelux_graph.cli import app as cli
-from benelux_graph.remote import RemoteStoreError, publish, served_store
+from benelux_graph.publish import publish
+from benelux_graph.remote import RemoteStoreError, served_store
 from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
