@@ -51,6 +51,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.ledger": SERVICES,
     "benelux_graph.source_reader": SERVICES,
     "benelux_graph.network": SERVICES,
+    "benelux_graph.network_selection": SERVICES,
     "benelux_graph.analytics": SERVICES,
     "benelux_graph.dumps": SERVICES,
     "benelux_graph.linked_data": SERVICES,

@@ -8,17 +8,8 @@ import pytest
 import rdflib
 
 from benelux_graph import analytics
-from benelux_graph.network import (
-    FilterError,
-    Filters,
-    UnknownNode,
-    benelux_plus,
-    projection,
-    resolve,
-    resolve_country,
-    select,
-    to_network,
-)
+from benelux_graph.network import FilterError, UnknownNode, projection, to_network
+from benelux_graph.network_selection import Filters, benelux_plus, resolve, resolve_country, select
 
 ID = "https://w3id.org/benelux-graph/id/"
 PREFIXES = """

@@ -33,19 +33,8 @@ from starlette.staticfiles import StaticFiles
 
 from .. import analytics
 from ..formats import NETWORK
-from ..network import (
-    CATEGORY_NAMES,
-    FilterError,
-    Filters,
-    NetworkError,
-    UnknownNode,
-    benelux_plus,
-    neighbourhood,
-    projection,
-    resolve,
-    select,
-    slug,
-)
+from ..network import CATEGORY_NAMES, FilterError, NetworkError, UnknownNode, projection, slug
+from ..network_selection import Filters, benelux_plus, neighbourhood, resolve, select
 from .errors import ApiError
 from .http_conventions import add_head_routes, etag_matches, root
 from .negotiation import HTML, JSON
