@@ -31,6 +31,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.saved_queries": FOUNDATIONS,
     "benelux_graph.results": FOUNDATIONS,
     "benelux_graph.result_writers": FOUNDATIONS,
+    "benelux_graph.rdf_writers": FOUNDATIONS,
     "benelux_graph.reasoning": FOUNDATIONS,
     # store: the embedded one and the remote one
     "benelux_graph.store": STORE,

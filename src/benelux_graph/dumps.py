@@ -1,4 +1,5 @@
-"""Deterministic dumps of the whole dataset, the saved queries as data, and the VoID/DCAT description.
+"""Deterministic dumps of the whole dataset, the saved queries as data, and the VoID/DCAT description (the
+deterministic writing itself: rdf_writers.py).
 
 What is published (a `Publication`) is every named graph of the store (ontology, shapes, data) plus the graph
 `…/graph/queries`, where each saved query of `queries/` is a `sh:SPARQLExecutable`. Dumps of it are
@@ -24,7 +25,6 @@ Files of a dump (`benelux-graph dump --out DIR` and `/downloads`):
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from .formats import DUMPS, Format, by_extension
 from .graph_index import Index
 from .namespaces import BASE, BXR, PREFIXES
+from .rdf_writers import canonical, compact, gzipped, jsonld_context, serialize, sha256, sort_key, triples_of
 from .saved_queries import QUERIES_GRAPH, queries_quads
 from .settings import Settings
 
@@ -78,135 +79,6 @@ VOID_PREFIXES: dict[str, str] = {**PREFIX_MAP, "void": VOID, "dcat": DCAT, "spdx
 #: The dump files' formats (formats.py: the registry), by extension.
 FORMATS = DUMPS
 FORMAT_BY_EXTENSION = by_extension(DUMPS)
-
-
-def sort_key(q: ox.Quad | ox.Triple) -> tuple:
-    graph = str(q.graph_name) if isinstance(q, ox.Quad) else ""
-    predicate = str(q.predicate)
-    return (graph, str(q.subject), predicate != f"<{RDF_TYPE}>", predicate, str(q.object))
-
-
-def canonical(quads) -> list[ox.Quad]:
-    """The quads with RDFC-1.0 blank-node labels (derived from content), sorted."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=sort_key)
-
-
-def triples_of(quads) -> list[ox.Triple]:
-    """The statements of every graph merged into one graph: distinct triples, sorted."""
-    return sorted({q.triple for q in quads}, key=sort_key)
-
-
-# --- serialisation ----------------------------------------------------------------------------------------
-
-
-def header(lines: list[str]) -> str:
-    return "".join(f"# {line}\n" if line else "#\n" for line in lines)
-
-
-def with_fixed_prefixes(data: bytes, prefixes: dict[str, str], comment: str = "") -> bytes:
-    """Turtle/TriG with the prefix lines written in our fixed order (the serializer may order them its way)."""
-    text = data.decode("utf-8")
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines) and lines[i].startswith("@prefix "):
-        i += 1
-    fixed = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
-    return (comment + fixed + "\n" + "\n".join(lines[i:])).encode("utf-8")
-
-
-def compact(iri: str, prefixes: dict[str, str] = PREFIX_MAP) -> str:
-    """prefix:local for the longest namespace that fits, else the IRI itself (JSON-LD compact IRIs)."""
-    best = ""
-    for p, ns in prefixes.items():
-        if (
-            iri.startswith(ns)
-            and len(ns) > len(prefixes.get(best, ""))
-            and len(iri) > len(ns)
-            and not iri[len(ns) :].startswith("//")
-        ):
-            best = p
-    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
-
-
-def jsonld_context(prefixes: dict[str, str] = PREFIX_MAP) -> dict:
-    return {"@context": dict(prefixes)}
-
-
-def jsonld_value(term, prefixes: dict[str, str]) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value, prefixes)}
-    if isinstance(term, ox.BlankNode):
-        return {"@id": "_:" + term.value}
-    out = {"@value": term.value}
-    if term.language:
-        out["@language"] = term.language
-    elif term.datatype.value != XSD + "string":
-        out["@type"] = compact(term.datatype.value, prefixes)
-    return out
-
-
-def jsonld_nodes(statements, prefixes: dict[str, str]) -> list[dict]:
-    nodes: dict[str, dict] = {}
-    for t in statements:
-        s = t.subject
-        sid = "_:" + s.value if isinstance(s, ox.BlankNode) else compact(s.value, prefixes)
-        node = nodes.setdefault(sid, {"@id": sid})
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(t.object.value, prefixes))
-        else:
-            node.setdefault(compact(t.predicate.value, prefixes), []).append(jsonld_value(t.object, prefixes))
-    return [nodes[k] for k in sorted(nodes, key=lambda k: (k.startswith("_:"), k))]
-
-
-def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP) -> bytes:
-    """JSON-LD with an inline context: node objects per named graph (or one merged graph), keys sorted."""
-    statements = list(statements)
-    if named_graphs:
-        by_graph: dict[str, list] = {}
-        for q in statements:
-            by_graph.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
-        graphs = []
-        for name in sorted(by_graph):
-            nodes = jsonld_nodes(by_graph[name], prefixes)
-            graphs.extend(nodes if not name else [{"@id": compact(name, prefixes), "@graph": nodes}])
-        doc = {"@context": dict(prefixes), "@graph": graphs}
-    else:
-        doc = {"@context": dict(prefixes), "@graph": jsonld_nodes(statements, prefixes)}
-    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
-
-
-def serialize(statements, fmt: Format, prefixes: dict[str, str] = PREFIX_MAP, comment: list[str] = ()) -> bytes:
-    """Statements (quads for a quad format, else triples or quads merged) as bytes, deterministically.
-
-    The statements must already be in `sort_key` order with stable blank-node labels (see `canonical`).
-    """
-    statements = list(statements)
-    if not fmt.named_graphs:
-        statements = [q.triple if isinstance(q, ox.Quad) else q for q in statements]
-        if any(isinstance(q, ox.Triple) for q in statements):
-            statements = sorted(set(statements), key=sort_key)
-    elif statements and isinstance(statements[0], ox.Triple):
-        statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in statements]
-    if fmt.name == "jsonld":
-        return jsonld(statements, named_graphs=True, prefixes=prefixes)
-    rdf_format = fmt.rdf
-    if fmt.name in ("turtle", "trig"):
-        data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
-        return with_fixed_prefixes(data, prefixes, header(list(comment)))
-    if fmt.name == "rdfxml":
-        return ox.serialize(statements, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(statements, format=rdf_format)
-
-
-def gzipped(data: bytes) -> bytes:
-    """gzip with no file name and mtime 0, so the same bytes give the same archive."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --- the publication ----------------------------------------------------------------------------------------

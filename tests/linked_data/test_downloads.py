@@ -9,7 +9,8 @@ import json
 import pyoxigraph as ox
 import rdflib
 
-from benelux_graph.dumps import FORMATS, jsonld_context
+from benelux_graph.dumps import FORMATS
+from benelux_graph.rdf_writers import jsonld_context
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 import rdflib
 
-from ..dumps import CONTEXT_IRI, jsonld_context
+from ..dumps import CONTEXT_IRI
+from ..rdf_writers import jsonld_context
 from ..store import to_rdflib
 from ..validation import ValidationReport, validate_graph
 from .errors import ApiError

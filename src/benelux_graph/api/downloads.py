@@ -22,8 +22,9 @@ from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ..dumps import DESCRIPTION, FORMATS, NAME, TITLE, VOID_PREFIXES, jsonld_context, serialize, void_triples
+from ..dumps import DESCRIPTION, FORMATS, NAME, TITLE, VOID_PREFIXES, void_triples
 from ..dumps import FORMAT_BY_EXTENSION as DUMP_BY_EXTENSION
+from ..rdf_writers import jsonld_context, serialize
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .negotiation import HTML, JSON, choose

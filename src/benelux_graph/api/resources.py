@@ -28,12 +28,13 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import __version__
 from ..descriptions import description
-from ..dumps import LICENSE, LICENSE_NAME, serialize
+from ..dumps import LICENSE, LICENSE_NAME
 from ..formats import DESCRIPTIONS
 from ..graph_index import LANGUAGES, Index, compact
 from ..linked_data import LinkedData
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from ..page_model import entity_view, sparql_about
+from ..rdf_writers import serialize
 from ..search import search
 from ..vocabulary_docs import ontology_doc, shapes_doc
 from .errors import ApiError
