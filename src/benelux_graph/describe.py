@@ -190,8 +190,8 @@ INVERSE_LABELS = {
 
 def compact(iri: str) -> str:
     best = ""
-    for prefix, ns in PREFIXES.items():
-        ns = str(ns)
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
         if iri.startswith(ns) and len(ns) > len(str(PREFIXES.get(best, ""))):
             best = prefix
     return f"{best}:{iri[len(str(PREFIXES[best])) :]}" if best else iri
@@ -400,7 +400,7 @@ def entity_view(
 ) -> EntityView:
     """`terms(iri, lang)`: a class's or property's name in the reader's language, if the pages know one."""
     node = ox.NamedNode(iri)
-    citations: dict[ox.NamedNode, Citation] = {}
+    citations: dict[ox.NamedNode | tuple, Citation] = {}  # a passage, or a fact's (sentence, marked span)
 
     def term_link(n: ox.NamedNode) -> Link:
         text = terms(n.value, lang)
@@ -540,7 +540,7 @@ def entity_view(
     relationships = []
     for (kind, role), members in sorted(tables.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value)):
         columns: list[ox.NamedNode] = []
-        rows = []
+        rows: list[dict] = []
         for r in sorted(members, key=lambda m: m.value):
             cells: dict = defaultdict(list)
             for p, o in index.out.get(r, ()):
@@ -687,7 +687,7 @@ META_NAMES = {
 
 def members(index: Index, head) -> list:
     """The items of an RDF list."""
-    out = []
+    out: list = []
     while head is not None and head != RDF_NIL and len(out) < 10_000:
         first = index.value(head, RDF_FIRST)
         if first is None:

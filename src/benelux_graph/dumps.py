@@ -31,6 +31,7 @@ import re
 import tempfile
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -259,7 +260,7 @@ def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP
         by_graph: dict[str, list] = {}
         for q in statements:
             by_graph.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
-        graphs = []
+        graphs: list[dict] = []
         for name in sorted(by_graph):
             nodes = jsonld_nodes(by_graph[name], prefixes)
             graphs.extend(nodes if not name else [{"@id": compact(name, prefixes), "@graph": nodes}])
@@ -269,7 +270,7 @@ def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-def serialize(statements, fmt: DumpFormat, prefixes: dict[str, str] = PREFIX_MAP, comment: list[str] = ()) -> bytes:
+def serialize(statements, fmt: DumpFormat, prefixes: dict[str, str] = PREFIX_MAP, comment: Sequence[str] = ()) -> bytes:
     """Statements (quads for a quad format, else triples or quads merged) as bytes, deterministically.
 
     The statements must already be in `sort_key` order with stable blank-node labels (see `canonical`).
@@ -285,11 +286,16 @@ def serialize(statements, fmt: DumpFormat, prefixes: dict[str, str] = PREFIX_MAP
         return jsonld(statements, named_graphs=True, prefixes=prefixes)
     rdf_format = OX_FORMATS[fmt.name]
     if fmt.name in ("turtle", "trig"):
-        data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+        data = ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""  # bytes: no output given
         return with_fixed_prefixes(data, prefixes, header(list(comment)))
     if fmt.name == "rdfxml":
-        return ox.serialize(statements, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(statements, format=rdf_format)
+        return ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
+    return ox.serialize(statements, format=rdf_format) or b""
+
+
+def graph_iri(quad: ox.Quad) -> str:
+    """The IRI of a quad's named graph ('' for the default graph, which the project's store never fills)."""
+    return quad.graph_name.value if not isinstance(quad.graph_name, ox.DefaultGraph) else ""
 
 
 def gzipped(data: bytes) -> bytes:
@@ -363,12 +369,12 @@ class Publication:
         from .describe import Index
 
         described = set(self.store.default_graphs) | {QUERIES_GRAPH}
-        return Index(q for q in self.quads if q.graph_name.value in described)
+        return Index(q for q in self.quads if graph_iri(q) in described)
 
     @cached_property
     def graph_counts(self) -> dict[str, int]:
         """Named graph IRI -> number of statements in it."""
-        return dict(sorted(Counter(q.graph_name.value for q in self.quads).items()))
+        return dict(sorted(Counter(graph_iri(q) for q in self.quads).items()))
 
     @cached_property
     def last_modified(self) -> float:
@@ -496,7 +502,8 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
         add(g, VOID + "subjectsTarget", ds)
         for p in sorted({q.predicate.value for q in mine} & {SKOS + "exactMatch", OWL + "sameAs"}):
             add(g, VOID + "linkPredicate", p)
-        for scheme in sorted({q.object.value for q in mine if q.predicate.value == SKOS + "inScheme"}):
+        in_scheme = [q.object for q in mine if q.predicate.value == SKOS + "inScheme"]
+        for scheme in sorted({o.value for o in in_scheme if not isinstance(o, ox.Triple)}):
             add(g, VOID + "objectsTarget", scheme)
 
     quads = pub.quads
@@ -536,7 +543,7 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
 
     subjects = {q.subject for q in quads}
     entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(str(BXR))}
-    classes = Counter()
+    classes: Counter[str] = Counter()
     typed: dict[str, set] = {}
     for q in quads:
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
@@ -575,23 +582,23 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
         elif g == QUERIES_GRAPH:
             add(g, DCTERMS + "title", lit("saved queries (queries/*.rq) as SHACL SPARQL executables", lang="en"))
 
-    for f in sorted(files, key=lambda f: f.name):
-        url = base_url + "downloads/" + f.name
-        if f.format is not None:
+    for dump in sorted(files, key=lambda d: d.name):
+        url = base_url + "downloads/" + dump.name
+        if dump.format is not None:
             add(ds, VOID + "dataDump", url)
             add(ds, DCAT + "distribution", url)
             add(url, RDF_TYPE, DCAT + "Distribution")
-            add(url, DCTERMS + "title", lit(f"{TITLE}, {f.label}", lang="en"))
+            add(url, DCTERMS + "title", lit(f"{TITLE}, {dump.label}", lang="en"))
             add(url, DCAT + "downloadURL", url)
-            add(url, DCAT + "mediaType", IANA + f.format.media_type)
-            if f.compressed:
+            add(url, DCAT + "mediaType", IANA + dump.format.media_type)
+            if dump.compressed:
                 add(url, DCAT + "compressFormat", IANA + "application/gzip")
-            add(url, DCAT + "byteSize", lit(f.size, XSD + "nonNegativeInteger"))
+            add(url, DCAT + "byteSize", lit(dump.size, XSD + "nonNegativeInteger"))
             add(url, DCTERMS + "license", LICENSE)
             add(url, SPDX + "checksum", url + "#sha256")
             add(url + "#sha256", RDF_TYPE, SPDX + "Checksum")
             add(url + "#sha256", SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
-            add(url + "#sha256", SPDX + "checksumValue", lit(f.sha256, XSD + "hexBinary"))
+            add(url + "#sha256", SPDX + "checksumValue", lit(dump.sha256, XSD + "hexBinary"))
     service = base_url + "sparql"
     add(service, RDF_TYPE, DCAT + "DataService")
     add(service, DCAT + "endpointURL", service)

@@ -30,6 +30,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -119,7 +120,7 @@ def check_syntax(sparql: str, base_iri: str | None = None, prefixes: dict[str, s
     An empty in-memory store parses the query; SELECT/CONSTRUCT/DESCRIBE answers are lazy and never pulled, so
     nothing is evaluated. ASK is evaluated eagerly by pyoxigraph, so it is parsed as the SELECT it is a test of.
     """
-    options = {k: v for k, v in (("base_iri", base_iri), ("prefixes", prefixes)) if v}
+    options: dict[str, Any] = {k: v for k, v in (("base_iri", base_iri), ("prefixes", prefixes)) if v}
     try:
         form, at = query_form(sparql)
     except SyntaxError:
@@ -186,6 +187,7 @@ def dataset_clauses(sparql: str, prefixes: dict[str, str] | None = None) -> tupl
     named: list[str] = []
     for clause in clauses:
         target = CLAUSE_GRAPH.search(masked, clause.start() + 4)  # after FROM (NAMED holds no '<' nor ':')
+        assert target is not None  # DATASET_CLAUSE matched only with a graph after it
         text = sparql[target.start() : target.end()]
         if text.startswith("<"):
             iri = text[1:-1]
@@ -215,7 +217,7 @@ QUERIES_GRAPH = str(GRAPH["queries"])
 
 def ordered_graphs(names) -> list[str]:
     """The order GraphStore loads files in: the ontology, then shapes, then data, then anything else; by name."""
-    rank = {"ontology": 0, "shapes": 1, "data": 2}
+    rank: dict[str | None, int] = {"ontology": 0, "shapes": 1, "data": 2}
     return sorted(set(names), key=lambda g: (rank.get(graph_kind(g), 3), g))
 
 
@@ -264,8 +266,9 @@ class RemoteStore(RdflibViews):
         self._sizes: dict[str, int] | None = None
         self.union_graph: str | None = None  # UNION_GRAPH once the release graph says it was published
         self.extra_graphs: list[str] = []  # [QUERIES_GRAPH] once the release graph says it was published
-        self.graphs_ = ordered_graphs(graphs) if graphs is not None else None
-        self.release_ = release
+        # both known once __init__ returns: given, or read from the release graph
+        self.graphs_: list[str] = ordered_graphs(graphs) if graphs is not None else []
+        self.release_: str = release if release is not None else ""
         if graphs is None or release is None:
             info = read_release(self)
             if info is None:
@@ -275,15 +278,14 @@ class RemoteStore(RdflibViews):
                         f"run `benelux-graph publish --to {url}` first"
                     )
             else:
-                self.release_ = self.release_ or info["release"]
+                release = release or info["release"]
                 self.published = info["published"]
                 if UNION_GRAPH in info["graphs"]:
                     self.union_graph = UNION_GRAPH
                 self.extra_graphs = [QUERIES_GRAPH] if QUERIES_GRAPH in info["graphs"] else []
-                if self.graphs_ is None:
+                if graphs is None:
                     self.graphs_ = ordered_graphs(g for g in info["graphs"] if g not in (UNION_GRAPH, QUERIES_GRAPH))
-        if self.release_ is None:
-            self.release_ = __version__
+        self.release_ = release if release is not None else __version__
 
     def refresh(self) -> bool:
         """Read the release graph again; True if another release was published since (a server then drops its
@@ -367,10 +369,10 @@ class RemoteStore(RdflibViews):
             if fmt is None:
                 raise RemoteStoreError(f"{self.url} answered a {form} query as '{mime}', not SPARQL results")
             return ox.parse_query_results(body, fmt)
-        fmt = GRAPH_FORMATS.get(mime)
-        if fmt is None:
+        rdf_format = GRAPH_FORMATS.get(mime)
+        if rdf_format is None:
             raise RemoteStoreError(f"{self.url} answered a {form} query as '{mime}', not N-Triples or Turtle")
-        return as_query_triples(ox.parse(body, fmt))
+        return as_query_triples(ox.parse(body, rdf_format))
 
     def __len__(self) -> int:
         """Triples in the project's graphs (the release graph not counted), as len(GraphStore)."""
@@ -535,7 +537,9 @@ def as_query_triples(triples) -> ox.QueryTriples:
     """Triples as a real QueryTriples (what GraphStore returns for CONSTRUCT/DESCRIBE, with its .serialize)."""
     tmp = ox.Store()
     tmp.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    answer = tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(answer, ox.QueryTriples)
+    return answer
 
 
 def read_release(store: RemoteStore) -> dict | None:
@@ -550,7 +554,7 @@ def read_release(store: RemoteStore) -> dict | None:
     )
     if not rows:
         return None
-    info = {"release": None, "published": None, "graphs": []}
+    info: dict[str, Any] = {"release": None, "published": None, "graphs": []}
     for row in rows:
         p, o = row["p"].value, row["o"]
         if p == RELEASE_OF:
@@ -641,7 +645,7 @@ def graph_ntriples(store: GraphStore, graphs: list[str]) -> tuple[bytes, int]:
     for graph in graphs:
         for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             triples.add(ox.Triple(q.subject, q.predicate, q.object))
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), len(triples)
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
 
 def release_ntriples(release: str, graphs: list[str]) -> bytes:
@@ -652,7 +656,7 @@ def release_ntriples(release: str, graphs: list[str]) -> bytes:
         ox.Triple(g, ox.NamedNode(PUBLISHED), ox.Literal(now, datatype=ox.NamedNode(XSD_DATETIME))),
     ]
     triples += [ox.Triple(g, ox.NamedNode(HAS_GRAPH), ox.NamedNode(name)) for name in graphs]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # bytes: no output given
 
 
 def gsp_url(base: str, graph: str) -> str:
@@ -700,7 +704,7 @@ def publish(
         if method == "graph-store" and not graph_store_url:
             raise PublishError(f"{endpoint_url} is not a Virtuoso server: give the Graph Store Protocol URL")
     use_gsp = method != "update" and bool(graph_store_url)
-    target = graph_store_url if use_gsp else (update_url or endpoint_url)
+    target = graph_store_url if use_gsp and graph_store_url else (update_url or endpoint_url)
     if (
         not use_gsp
         and update_url is None

@@ -23,11 +23,12 @@ import json
 from collections import Counter
 from pathlib import Path
 from string import Template
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import networkx as nx
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
+from fastapi.routing import APIRoute
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
@@ -94,13 +95,13 @@ ThemesQ = Annotated[
 ]
 ScopeQ = Annotated[Literal["graph", "benelux-plus"], Query(description="the whole graph or the Benelux+ preset only")]
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified (If-None-Match matched the ETag)"},
     400: {"description": "a bad filter or parameter (JSON error shape)"},
     404: {"description": "an unknown id (JSON error shape)"},
 }
 #: The answers of the routes taking `format`: JSON (cytoscape or node-link), or a GraphML or GEXF file.
-GRAPH_ANSWERS = {
+GRAPH_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "format=cytoscape (the default): Cytoscape.js elements; node-link: D3 node-link data; graphml, "
         "gexf: the file (Content-Disposition: attachment)",
@@ -655,7 +656,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
 
     # HEAD like GET (the app's middleware drops the body), kept out of the OpenAPI document
     for route in list(router.routes):
-        if getattr(route, "methods", None) == {"GET"}:
+        if isinstance(route, APIRoute) and route.methods == {"GET"}:
             router.add_api_route(
                 route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
             )

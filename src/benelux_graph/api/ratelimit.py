@@ -142,7 +142,8 @@ class RateLimit:
         path = scope.get("path", "")
         if self.query_time is None or not (path == "/sparql" or path.startswith(QUERY_PREFIXES[1])):
             return await self.app(scope, receive, send)
-        wait = self.query_time.wait(key)
+        query_time = self.query_time  # not None here, also inside charging_send
+        wait = query_time.wait(key)
         if wait > 0:
             return await self.refuse(
                 scope,
@@ -161,14 +162,14 @@ class RateLimit:
                 headers = dict(message.get("headers", []))
                 timing = ENGINE_TIMING.search(headers.get(b"server-timing", b""))
                 if timing and float(timing.group(1)) > 0:
-                    self.query_time.charge(key, float(timing.group(1)) / 1000)
+                    query_time.charge(key, float(timing.group(1)) / 1000)
                 unavailable = message["status"] == 503
             elif message["type"] == "http.response.body" and unavailable:
                 unavailable = False
                 head = message.get("body", b"")[:200]
                 if b"query-timeout" in head or b"query-out-of-memory" in head:
                     # its worker was killed (and must load the store again): the full time limit, at least
-                    self.query_time.charge(key, max(self.kill_cost, time.monotonic() - start))
+                    query_time.charge(key, max(self.kill_cost, time.monotonic() - start))
             await send(message)
 
         await self.app(scope, receive, charging_send)

@@ -21,6 +21,7 @@ import hashlib
 import json
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from email.utils import formatdate, parsedate_to_datetime
 from functools import cached_property
 from typing import Annotated
@@ -46,7 +47,7 @@ from ..describe import (
     sparql_about,
 )
 from ..dumps import FORMATS as DUMP_FORMATS
-from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
+from ..dumps import LICENSE, LICENSE_NAME, Publication, graph_iri, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .editor import TEMPLATES
 from .errors import ApiError
@@ -106,7 +107,7 @@ class LinkedData:
 
     @cached_property
     def ontology_index(self) -> Index:
-        return Index(q for q in self.publication.quads if q.graph_name.value in self.runtime.store.graphs("ontology"))
+        return Index(q for q in self.publication.quads if graph_iri(q) in self.runtime.store.graphs("ontology"))
 
     @cached_property
     def shapes_graphs(self) -> list[str]:
@@ -115,7 +116,7 @@ class LinkedData:
     @cached_property
     def shapes_index(self) -> Index:
         graphs = set(self.shapes_graphs)
-        return Index(q for q in self.publication.quads if q.graph_name.value in graphs)
+        return Index(q for q in self.publication.quads if graph_iri(q) in graphs)
 
     @cached_property
     def class_counts(self) -> dict[str, int]:
@@ -307,7 +308,7 @@ def rdf_response(
     statements,
     fmt: Format,
     key: str,
-    comment: list[str] = (),
+    comment: Sequence[str] = (),
     extra_headers: dict | None = None,
 ) -> Response:
     etag = ld.etag(key, fmt.name)
@@ -553,7 +554,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
                     return Response(status_code=304, headers=headers)
                 source = source_file.read_bytes()
                 return Response(source, 200, headers, media_type=fmt.content_type)
-            statements = [q for q in data.publication.quads if q.graph_name.value in set(graphs)]
+            statements = [q for q in data.publication.quads if graph_iri(q) in set(graphs)]
             return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
         lang, explicit = choose_language(request)  # the header's words and links
         etag = data.etag(which, "html", lang, str(explicit))
@@ -565,12 +566,12 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if which == "ontology":
             doc = ontology_doc(data.ontology_index, ONTOLOGY_IRI, href, data.class_counts)
             return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
-        names = {}
+        names: dict[ox.NamedNode, str] = {}
         for g in data.shapes_graphs:
             path = runtime.store.files[g]  # None on a remote store: the graph's name says which file it was
             name = f"{path.parent.name}/{path.name}" if path is not None else "/".join(g.rsplit("/", 2)[-2:]) + ".ttl"
             for q in data.publication.quads:
-                if q.graph_name.value == g and isinstance(q.subject, ox.NamedNode):
+                if graph_iri(q) == g and isinstance(q.subject, ox.NamedNode):
                     names.setdefault(q.subject, name)
         shapes = shapes_doc(data.shapes_index, names, href)
         return page(
@@ -595,7 +596,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
         if fmt is None:
             raise not_acceptable(offered)
-        statements = [q for q in data.publication.quads if q.graph_name.value == iri]
+        statements = [q for q in data.publication.quads if graph_iri(q) == iri]
         if fmt is not HTML:
             return rdf_response(
                 request,

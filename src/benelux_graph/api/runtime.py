@@ -22,7 +22,7 @@ from .contributions import ContributionChecker
 class Runtime:
     settings: Settings
     store: GraphStore | RemoteStore
-    engine: QueryEngine
+    engine: QueryEngine | RemoteEngine
     queries: dict[str, NamedQuery] = field(default_factory=dict)
     releases: object | None = None  # api/admin.Releases, once the application serves (reloads)
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, Response
@@ -280,7 +281,7 @@ def site_router(runtime: Runtime) -> APIRouter:
 
     # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
     for route in list(router.routes):
-        if getattr(route, "methods", None) == {"GET"}:
+        if isinstance(route, APIRoute) and route.methods == {"GET"}:
             router.add_api_route(
                 route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
             )

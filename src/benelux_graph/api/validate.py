@@ -192,7 +192,7 @@ def longest_chain(terms: dict) -> int:
             if isinstance(definition, dict)
             else []
         )
-        found = set()
+        found: set = set()
         for value in values:
             if isinstance(value, str) and not value.startswith("@"):
                 found.update(t for t in (value, value.split(":", 1)[0]) if t in terms)
@@ -349,7 +349,7 @@ class Validator:
         return cls(graph(graphs["ontology"]), graph(graphs["shapes"]), graph(graphs["data"]))
 
     def neighbours(self, nodes: set, graph: rdflib.Graph) -> set:
-        out = set()
+        out: set = set()
         for n in nodes:
             out.update(o for o in graph.objects(n, None) if not isinstance(o, rdflib.Literal))
             out.update(graph.subjects(None, n))
@@ -468,14 +468,14 @@ def validate_router(runtime: Runtime) -> APIRouter:
                     "limit": runtime.settings.max_body_bytes,
                 },
             )
-        body = {
+        answer = {
             **report.to_dict(),
             "statements": outcome.statements,
             "release": runtime.store.release,
             "note": "results the contribution brings, checked with the project's ontology, data and shapes",
         }
-        body["results"] = [asdict(r) for r in report.sorted_results()]
-        return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
+        answer["results"] = [asdict(r) for r in report.sorted_results()]
+        return Response(json.dumps(answer, ensure_ascii=False, indent=1), media_type="application/json")
 
     serve_get_and_head(
         router,
