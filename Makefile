@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: check setup setup-python setup-browser setup-web setup-virtuoso setup-jena fuzz load bench serve test validate stats lint lock
+.PHONY: types check setup setup-python setup-browser setup-web setup-virtuoso setup-jena fuzz load bench serve test validate stats lint lock
 
 setup: setup-python setup-web
 
@@ -54,12 +54,14 @@ setup-jena:
 
 test: setup setup-browser setup-virtuoso setup-jena
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory types
 	$(PY) -m pytest -q
 
 # The fast loop while working: lint, then every test but the browser, remote-store, reliability and performance
 # ones (`make test` runs them all).
 check: setup
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory types
 	$(PY) -m pytest -q -x -m 'not browser and not remote' --ignore=tests/reliability --ignore=tests/perf
 
 validate:
@@ -77,6 +79,10 @@ bench: setup setup-virtuoso
 
 stats:
 	benelux-graph stats
+
+# The type checker over src/ (configured in pyproject.toml's [tool.mypy]): 0 errors.
+types: setup-python
+	$(PY) -m mypy
 
 lint: setup-python
 	$(PY) -m ruff check src tests bench scripts

@@ -25,6 +25,7 @@ import random
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: The checkout this file is in: its ontology/ and queries/ are copied into a synthetic project.
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,12 +133,12 @@ class Turtle:
     def add(self, subject: str, *pairs: tuple[str, object]) -> None:
         parts = []
         for predicate, objects in pairs:
-            objects = objects if isinstance(objects, (list, tuple)) else [objects]
-            objects = [o for o in objects if o is not None]
-            if not objects:
+            values = objects if isinstance(objects, (list, tuple)) else [objects]
+            terms = [str(o) for o in values if o is not None]
+            if not terms:
                 continue
-            parts.append(f"{predicate} {' , '.join(objects)}")
-            self.triples += len(objects)
+            parts.append(f"{predicate} {' , '.join(terms)}")
+            self.triples += len(terms)
         if parts:
             self.lines.append(subject + " " + " ;\n    ".join(parts) + " .\n")
 
@@ -262,7 +263,6 @@ class Generator:
                     )
         for iri in ("bxr:period-2025-2026", "bxr:period-2027-2028"):
             if iri not in self.periods:
-                start, end = iri.rsplit("-", 2)[1:]
                 self.periods.append(iri)
                 f.add(
                     iri,
@@ -392,7 +392,7 @@ class Generator:
                     ("bx:addressesTheme", self.some_themes()),
                     ("prov:wasDerivedFrom", source),
                 )
-        self.current = {"union": union, "unit": unit, "programmes": tops, "names": names}
+        self.current: dict[str, Any] = {"union": union, "unit": unit, "programmes": tops, "names": names}
 
     def anchors(self) -> None:
         """The entities the saved queries' default parameters name, beside the Benelux Union (group 0)."""

@@ -27,6 +27,13 @@ def parameters(function) -> list[str]:
     ]
 
 
+def takes(function, names: list[str]) -> bool:
+    """Whether `function` takes these parameters first (by name), or the first of them and **kwargs for the rest."""
+    own = parameters(function)
+    rest = any(p.kind == p.VAR_KEYWORD for p in inspect.signature(function).parameters.values())
+    return own[: len(names)] == names or (rest and names[: len(own)] == own)
+
+
 def missing_or_different(instance: object, protocol: type) -> list[str]:
     wrong = []
     for name, declared in members(protocol).items():
@@ -38,7 +45,7 @@ def missing_or_different(instance: object, protocol: type) -> list[str]:
         if inspect.isfunction(declared):
             if not inspect.isfunction(found):
                 wrong.append(f"{name}: not a method")
-            elif parameters(found)[: len(parameters(declared))] != parameters(declared):
+            elif not takes(found, parameters(declared)):
                 wrong.append(f"{name}{inspect.signature(found)}: the protocol has {inspect.signature(declared)}")
             elif inspect.iscoroutinefunction(found) != inspect.iscoroutinefunction(declared):
                 wrong.append(f"{name}: async in one, not in the other")

@@ -162,7 +162,7 @@ def marked(sentence: str, spans: list[tuple[str, object]]) -> list[tuple[str, li
             cuts |= {at, at + len(exact)}
             covered.append((at, at + len(exact), payload))
     edges = sorted(cuts)
-    pieces = []
+    pieces: list = []
     for a, b in itertools.pairwise(edges):
         payloads = [p for s, e, p in covered if s <= a and b <= e]
         if pieces and pieces[-1][1] == payloads:  # same spans: one piece

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -170,7 +171,9 @@ def serve(
 
     from . import server
 
-    overrides = {k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None}
+    overrides: dict[str, Any] = {
+        k: v for k, v in {"host": host, "port": port, "store_url": store}.items() if v is not None
+    }
     if store is not None:
         overrides["serve_from_store"] = True
     settings = Settings.from_env(**overrides)
@@ -179,8 +182,7 @@ def serve(
     except BeneluxGraphError as e:
         fail(e)
     # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once
-    store = open_store(settings)
-    del store
+    open_store(settings)  # (`store` is the --store URL: the opened store is not kept, each process opens its own)
     os.environ.update({"BENELUX_" + k.upper(): str(v) for k, v in overrides.items()})
     # Under uvicorn's supervisor even with one server process: this process holds the socket and starts a server
     # process again, on the same socket, when one dies (a crash, the kernel's OOM killer, a SIGKILL). A death is

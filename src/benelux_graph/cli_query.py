@@ -58,8 +58,8 @@ def render(result, fmt: str) -> str:
     if isinstance(result, ox.QuerySolutions):
         if fmt == "table":
             return render_table(result)
-        return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8").rstrip("\n")
-    return ox.serialize(list(result), format=GRAPH_FORMATS[fmt]).decode("utf-8").rstrip("\n")
+        return (result.serialize(format=RESULT_FORMATS[fmt]) or b"").decode("utf-8").rstrip("\n")
+    return (ox.serialize(list(result), format=GRAPH_FORMATS[fmt]) or b"").decode("utf-8").rstrip("\n")
 
 
 #: What a saved query's name or a file name looks like (SPARQL text has spaces, braces or a `?`).

@@ -73,7 +73,7 @@ class ReleaseDiff:
         lines = [f"# Changes from {name(self.old_release, self.old)} to {name(self.new_release, self.new)}", ""]
         if not self.changed:
             return "\n".join(lines + ["No change: the two releases hold the same statements."])
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for e in self.entities:
             counts[e.status] += 1
 

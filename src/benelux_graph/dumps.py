@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from .formats import DUMPS, Format, by_extension
 from .graph_index import Index
 from .namespaces import BASE, BXR, PREFIXES
-from .rdf_writers import canonical, compact, gzipped, jsonld_context, serialize, sha256, sort_key, triples_of
+from .rdf_writers import canonical, compact, graph_iri, gzipped, jsonld_context, serialize, sha256, sort_key, triples_of
 from .saved_queries import QUERIES_GRAPH, queries_quads
 from .settings import Settings
 
@@ -141,12 +141,12 @@ class Publication:
     def index(self):
         """Statements of the ontology, the data and the queries, by subject and object: what entity pages show."""
         described = set(self.store.default_graphs) | {QUERIES_GRAPH}
-        return Index(q for q in self.quads if q.graph_name.value in described)
+        return Index(q for q in self.quads if graph_iri(q) in described)
 
     @cached_property
     def graph_counts(self) -> dict[str, int]:
         """Named graph IRI -> number of statements in it."""
-        return dict(sorted(Counter(q.graph_name.value for q in self.quads).items()))
+        return dict(sorted(Counter(graph_iri(q) for q in self.quads).items()))
 
     @cached_property
     def last_modified(self) -> float:
@@ -274,7 +274,8 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
         add(g, VOID + "subjectsTarget", ds)
         for p in sorted({q.predicate.value for q in mine} & {SKOS + "exactMatch", OWL + "sameAs"}):
             add(g, VOID + "linkPredicate", p)
-        for scheme in sorted({q.object.value for q in mine if q.predicate.value == SKOS + "inScheme"}):
+        in_scheme = [q.object for q in mine if q.predicate.value == SKOS + "inScheme"]
+        for scheme in sorted({o.value for o in in_scheme if not isinstance(o, ox.Triple)}):
             add(g, VOID + "objectsTarget", scheme)
 
     quads = pub.quads
@@ -314,7 +315,7 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
 
     subjects = {q.subject for q in quads}
     entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(str(BXR))}
-    classes = Counter()
+    classes: Counter[str] = Counter()
     typed: dict[str, set] = {}
     for q in quads:
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
@@ -353,23 +354,23 @@ def void_triples(pub: Publication, files: list[DumpFile], base_url: str = BASE) 
         elif g == QUERIES_GRAPH:
             add(g, DCTERMS + "title", lit("saved queries (queries/*.rq) as SHACL SPARQL executables", lang="en"))
 
-    for f in sorted(files, key=lambda f: f.name):
-        url = base_url + "downloads/" + f.name
-        if f.format is not None:
+    for dump in sorted(files, key=lambda d: d.name):
+        url = base_url + "downloads/" + dump.name
+        if dump.format is not None:
             add(ds, VOID + "dataDump", url)
             add(ds, DCAT + "distribution", url)
             add(url, RDF_TYPE, DCAT + "Distribution")
-            add(url, DCTERMS + "title", lit(f"{TITLE}, {f.label}", lang="en"))
+            add(url, DCTERMS + "title", lit(f"{TITLE}, {dump.label}", lang="en"))
             add(url, DCAT + "downloadURL", url)
-            add(url, DCAT + "mediaType", IANA + f.format.media_type)
-            if f.compressed:
+            add(url, DCAT + "mediaType", IANA + dump.format.media_type)
+            if dump.compressed:
                 add(url, DCAT + "compressFormat", IANA + "application/gzip")
-            add(url, DCAT + "byteSize", lit(f.size, XSD + "nonNegativeInteger"))
+            add(url, DCAT + "byteSize", lit(dump.size, XSD + "nonNegativeInteger"))
             add(url, DCTERMS + "license", LICENSE)
             add(url, SPDX + "checksum", url + "#sha256")
             add(url + "#sha256", RDF_TYPE, SPDX + "Checksum")
             add(url + "#sha256", SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
-            add(url + "#sha256", SPDX + "checksumValue", lit(f.sha256, XSD + "hexBinary"))
+            add(url + "#sha256", SPDX + "checksumValue", lit(dump.sha256, XSD + "hexBinary"))
     service = base_url + "sparql"
     add(service, RDF_TYPE, DCAT + "DataService")
     add(service, DCAT + "endpointURL", service)

@@ -49,6 +49,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -315,7 +316,7 @@ def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], 
 @dataclass
 class Worker:
     process: multiprocessing.process.BaseProcess
-    conn: object
+    conn: Connection
     release: str = ""
 
 
@@ -416,6 +417,7 @@ class QueryEngine:
         if self._closed:
             self._stop(worker)
             return
+        assert worker.process.pid is not None  # it answered, so it was started
         self._all.add(worker.process.pid)
         self._release(worker)
 
@@ -499,7 +501,8 @@ class QueryEngine:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            worker = waiter = None
+            worker: Worker | None = None
+            waiter: Waiter | None = None
             with self._lock:
                 if self._idle and self._may_take(client) and self._next_waiter() is None:
                     worker = self._idle.pop()  # nobody before this caller: no hop through the loop
@@ -515,6 +518,7 @@ class QueryEngine:
                 finally:
                     if waiter.future.done() and not waiter.future.cancelled() and worker is None:
                         self._release(waiter.future.result(), client, held=True)  # handed over too late
+            assert worker is not None  # taken from the idle list, or handed over by the future
             if alive(worker):
                 return worker
             log.warning("query worker %s had died; replacing it", worker.process.pid)
@@ -543,7 +547,7 @@ class QueryEngine:
         fd = worker.conn.fileno()
         try:
             worker.conn.send(job)
-            loop.add_reader(fd, lambda: answered.done() or answered.set_result(None))
+            loop.add_reader(fd, lambda: None if answered.done() else answered.set_result(None))
             try:
                 await asyncio.wait_for(answered, timeout)
             finally:

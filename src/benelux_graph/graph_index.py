@@ -143,8 +143,8 @@ TERM_LABELS = {
 
 def compact(iri: str) -> str:
     best = ""
-    for prefix, ns in PREFIXES.items():
-        ns = str(ns)
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
         if iri.startswith(ns) and len(ns) > len(str(PREFIXES.get(best, ""))):
             best = prefix
     return f"{best}:{iri[len(str(PREFIXES[best])) :]}" if best else iri

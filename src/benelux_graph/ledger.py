@@ -21,6 +21,7 @@ import rdflib
 import yaml
 from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.term import Node
 
 from .errors import BeneluxGraphError
 from .namespaces import BASE, BX, BXR, OA, ORG, PREFIXES, ROLE, SRC, bind_prefixes
@@ -59,7 +60,9 @@ class Source:
     @classmethod
     def read(cls, path: Path) -> Source:
         text = path.read_text(encoding="utf-8")
-        norm, offsets, i, space = [], [], 0, False
+        norm: list[str] = []
+        offsets: list[int] = []
+        i, space = 0, False
         while i < len(text):
             if text.startswith("**", i):
                 i += 2
@@ -282,7 +285,7 @@ def hand_data(root: Path) -> rdflib.Graph:
 
 
 #: Membership role -> (plain predicate, True when the plain triple runs organisation -> member): pattern 2.
-ROLE_PLAIN = {
+ROLE_PLAIN: dict[Node | None, tuple[URIRef, bool]] = {
     ROLE.member: (ORG.memberOf, False),
     ROLE.participant: (BX.participatesIn, False),
     ROLE.presidency: (BX.presidencyHeldBy, True),
@@ -308,7 +311,7 @@ INVERSES = {DCTERMS.hasPart: DCTERMS.isPartOf, ORG.hasUnit: ORG.unitOf, ORG.hasS
 INVERSES.update({v: k for k, v in INVERSES.items()})
 
 
-def mirrored(g: rdflib.Graph, p: URIRef) -> URIRef | None:
+def mirrored(g: rdflib.Graph, p: URIRef) -> Node | None:
     """The property whose triples mirror p's (its inverse, or p itself when symmetric), if any."""
     if (p, RDF.type, OWL.SymmetricProperty) in g:
         return p
@@ -358,7 +361,7 @@ def build(root: Path) -> rdflib.Graph:
     for cited in ledgers.cited:
         if {cited.s, cited.o} & NOT_ADOPTED:
             continue
-        triples = [(cited.s, cited.p, cited.o)]
+        triples: list[tuple[Node, Node, Node]] = [(cited.s, cited.p, cited.o)]
         mirror = mirrored(data, cited.p)
         if mirror is not None and not isinstance(cited.o, Literal):
             triples.append((cited.o, mirror, cited.s))
@@ -389,6 +392,7 @@ def add_citation(out: rdflib.Graph, s, p, o, cited: Cited) -> None:
         out.add((citation, OA.hasSource, BXR["authority-" + cited.sentence]))
         return
     out.add((fact, PROV.wasDerivedFrom, SRC[cited.sentence]))
+    assert cited.document is not None  # a sentence ledger names its document
     out.add((citation, OA.hasSource, cited.document))
     out.add((citation, BX.sentence, SRC[cited.sentence]))
     norm = cited.source.norm

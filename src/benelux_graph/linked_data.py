@@ -14,6 +14,7 @@ from .citations import Citations
 from .dumps import Publication
 from .graph_index import Index
 from .protocols import Store
+from .rdf_writers import graph_iri
 from .settings import Settings
 
 
@@ -37,7 +38,7 @@ class LinkedData:
 
     @cached_property
     def ontology_index(self) -> Index:
-        return Index(q for q in self.publication.quads if q.graph_name.value in self.store.graphs("ontology"))
+        return Index(q for q in self.publication.quads if graph_iri(q) in self.store.graphs("ontology"))
 
     @cached_property
     def shapes_graphs(self) -> list[str]:
@@ -46,7 +47,7 @@ class LinkedData:
     @cached_property
     def shapes_index(self) -> Index:
         graphs = set(self.shapes_graphs)
-        return Index(q for q in self.publication.quads if q.graph_name.value in graphs)
+        return Index(q for q in self.publication.quads if graph_iri(q) in graphs)
 
     @cached_property
     def class_counts(self) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """The one prefix map used everywhere: in Turtle dumps, SPARQL prologues, the query editor and the pages."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, VANN, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, VANN, XSD, DefinedNamespace
 
 #: Base of every IRI the project mints. Data files use the same base; a test keeps them in step.
 BASE = "https://w3id.org/benelux-graph/"
@@ -20,7 +20,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "bx": BX,
     "bxr": BXR,
     "src": SRC,

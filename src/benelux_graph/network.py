@@ -64,6 +64,7 @@ import networkx as nx
 import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS, TIME
+from rdflib.term import Node
 
 from .errors import BeneluxGraphError
 from .namespaces import BX, BXR, OA, ORG, ROLE, SRC, STATUS, THEME, VCARD
@@ -148,7 +149,7 @@ INVERSES = {
 }
 SYMMETRIC = {BX.cooperatesWith}
 #: role -> (plain predicate, True if the plain triple runs organisation -> member)
-ROLE_PLAIN = {
+ROLE_PLAIN: dict[Node | None, tuple[URIRef, bool]] = {
     ROLE.member: (ORG.memberOf, False),
     ROLE.participant: (BX.participatesIn, False),
     ROLE.presidency: (BX.presidencyHeldBy, True),
@@ -173,7 +174,7 @@ class FilterError(NetworkError):
     """A filter value that names nothing (an unknown type, theme, country or programme)."""
 
 
-def local_name(iri: str) -> str:
+def local_name(iri: object) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
@@ -304,10 +305,10 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             "document": str(graph.value(p, DCTERMS.isPartOf) or ""),
         }
     themes = {}
-    for t in set(graph.subjects(RDF.type, BX.Theme)) | set(graph.objects(None, BX.addressesTheme)):
-        themes[str(t)] = {
-            "label": lang_map(graph, t, SKOS.prefLabel) or {"en": local_name(t)},
-            "broader": sorted(str(b) for b in graph.objects(t, SKOS.broader)),
+    for theme in set(graph.subjects(RDF.type, BX.Theme)) | set(graph.objects(None, BX.addressesTheme)):
+        themes[str(theme)] = {
+            "label": lang_map(graph, theme, SKOS.prefLabel) or {"en": local_name(theme)},
+            "broader": sorted(str(b) for b in graph.objects(theme, SKOS.broader)),
         }
     concepts = {
         str(c): {"label": lang_map(graph, c, SKOS.prefLabel) or {"en": local_name(c)}}
@@ -324,10 +325,10 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
     for s in sorted(set(graph.subjects(RDF.type, None)), key=str):
         if not is_node(graph, s, closure):
             continue
-        types = sorted(set(graph.objects(s, RDF.type)), key=str)
+        types = sorted({t for t in graph.objects(s, RDF.type) if isinstance(t, URIRef)}, key=str)  # named classes
         most_specific = max(types, key=lambda t: (len(closure.get(t, {t})), str(t)))
         alt: dict[str, list[str]] = {}
-        for value in sorted(graph.objects(s, SKOS.altLabel), key=str):
+        for value in sorted((v for v in graph.objects(s, SKOS.altLabel) if isinstance(v, Literal)), key=str):
             alt.setdefault(value.language or "en", []).append(str(value))
         sources = sorted(str(p) for p in graph.objects(s, PROV.wasDerivedFrom))
         programmes = {passages[p]["document"] for p in sources if p in passages and passages[p]["document"]}
@@ -361,7 +362,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
 
     kind_labels = {}
 
-    def kind_label(predicate: URIRef) -> dict[str, str]:
+    def kind_label(predicate: Node) -> dict[str, str]:
         kind = local_name(predicate)
         if kind not in kind_labels:
             kind_labels[kind] = (
@@ -470,22 +471,24 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
     # ---- plain triples ----
     names = {n: names_of(d) for n, d in net.nodes(data=True)}
     drawn: set[tuple[str, str, str]] = set()
-    for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-        if p in NOT_EDGES or str(s) not in net or str(o) not in net or not isinstance(o, URIRef) or s == o:
+    for subject, p, obj in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        if p in NOT_EDGES or str(subject) not in net or str(obj) not in net or not isinstance(obj, URIRef):
+            continue
+        if subject == obj or not isinstance(p, URIRef):
             continue
         if p in INVERSES:
-            s, p, o = o, INVERSES[p], s
-        s, o = str(s), str(o)
-        triple = (s, str(p), o)
-        if triple in stated or triple in drawn or (p in SYMMETRIC and (o, str(p), s) in drawn | stated):
+            subject, p, obj = obj, INVERSES[p], subject
+        frm, to = str(subject), str(obj)
+        triple = (frm, str(p), to)
+        if triple in stated or triple in drawn or (p in SYMMETRIC and (to, str(p), frm) in drawn | stated):
             continue
         drawn.add(triple)
         kind = local_name(p)
         if triple in cited and cited[triple]["sources"]:  # the sentences that state it
             begin, end = fact_period(triple)
             net.add_edge(
-                s,
-                o,
+                frm,
+                to,
                 key=kind,
                 kind=kind,
                 label=kind_label(p),
@@ -504,17 +507,17 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             continue
         sources = [
             q
-            for q in net.nodes[s]["sources"]
-            if q in passages and any(n in passages[q]["quote"].casefold() for n in names[o])
+            for q in net.nodes[frm]["sources"]
+            if q in passages and any(n in passages[q]["quote"].casefold() for n in names[to])
         ]
         sources += [
             q
-            for q in net.nodes[o]["sources"]
-            if q in passages and q not in sources and any(n in passages[q]["quote"].casefold() for n in names[s])
+            for q in net.nodes[to]["sources"]
+            if q in passages and q not in sources and any(n in passages[q]["quote"].casefold() for n in names[frm])
         ]
         net.add_edge(
-            s,
-            o,
+            frm,
+            to,
             key=kind,
             kind=kind,
             label=kind_label(p),

@@ -166,7 +166,7 @@ def entity_view(
 ) -> EntityView:
     """`terms(iri, lang)`: a class's or property's name in the reader's language, if the pages know one."""
     node = ox.NamedNode(iri)
-    citations: dict[ox.NamedNode, Citation] = {}
+    citations: dict[ox.NamedNode | tuple, Citation] = {}  # a passage, or a fact's (sentence, marked span)
 
     def term_link(n: ox.NamedNode) -> Link:
         text = terms(n.value, lang)
@@ -306,7 +306,7 @@ def entity_view(
     relationships = []
     for (kind, role), members in sorted(tables.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value)):
         columns: list[ox.NamedNode] = []
-        rows = []
+        rows: list[dict] = []
         for r in sorted(members, key=lambda m: m.value):
             cells: dict = defaultdict(list)
             for p, o in index.out.get(r, ()):

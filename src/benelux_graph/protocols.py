@@ -9,7 +9,7 @@ that each implements every member with the same parameters.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -32,7 +32,9 @@ class Store(Protocol):
     @property
     def default_graphs(self) -> list[str]: ...  # what a query sees without FROM or GRAPH
 
-    def query(self, sparql: str, substitutions: dict | None = None, **kwargs: Any) -> Any: ...
+    def query(
+        self, sparql: str, substitutions: dict | None = None, *, default_graph: Any = None, named_graphs: Any = None
+    ) -> Any: ...  # pyoxigraph's result objects (QuerySolutions, QueryBoolean, QueryTriples)
 
     def __len__(self) -> int: ...
 
@@ -71,3 +73,15 @@ class Engine(Protocol):
     def run(self, job: Job, timeout: float) -> Result: ...
 
     async def run_async(self, job: Job, timeout: float) -> Result: ...
+
+
+if TYPE_CHECKING:  # the type checker (make types) checks that each implementation conforms
+    from .engine import QueryEngine
+    from .remote import RemoteStore
+    from .remote_engine import RemoteEngine
+    from .store import GraphStore
+
+    def _conforming(
+        a: GraphStore, b: RemoteStore, c: QueryEngine, d: RemoteEngine
+    ) -> tuple[Store, Store, Engine, Engine]:
+        return a, b, c, d

@@ -119,7 +119,7 @@ def graph_ntriples(store: GraphStore, graphs: list[str]) -> tuple[bytes, int]:
     for graph in graphs:
         for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             triples.add(ox.Triple(q.subject, q.predicate, q.object))
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), len(triples)
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
 
 def release_ntriples(release: str, graphs: list[str]) -> bytes:
@@ -130,7 +130,7 @@ def release_ntriples(release: str, graphs: list[str]) -> bytes:
         ox.Triple(g, ox.NamedNode(PUBLISHED), ox.Literal(now, datatype=ox.NamedNode(XSD_DATETIME))),
     ]
     triples += [ox.Triple(g, ox.NamedNode(HAS_GRAPH), ox.NamedNode(name)) for name in graphs]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # bytes: no output given
 
 
 def gsp_url(base: str, graph: str) -> str:
@@ -178,7 +178,7 @@ def publish(
         if method == "graph-store" and not graph_store_url:
             raise PublishError(f"{endpoint_url} is not a Virtuoso server: give the Graph Store Protocol URL")
     use_gsp = method != "update" and bool(graph_store_url)
-    target = graph_store_url if use_gsp else (update_url or endpoint_url)
+    target = graph_store_url if use_gsp and graph_store_url else (update_url or endpoint_url)
     if (
         not use_gsp
         and update_url is None

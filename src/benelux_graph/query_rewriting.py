@@ -5,6 +5,7 @@ protocol's `default-graph-uri` and `named-graph-uri` name the dataset instead (r
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -37,7 +38,7 @@ def check_syntax(sparql: str, base_iri: str | None = None, prefixes: dict[str, s
     An empty in-memory store parses the query; SELECT/CONSTRUCT/DESCRIBE answers are lazy and never pulled, so
     nothing is evaluated. ASK is evaluated eagerly by pyoxigraph, so it is parsed as the SELECT it is a test of.
     """
-    options = {k: v for k, v in (("base_iri", base_iri), ("prefixes", prefixes)) if v}
+    options: dict[str, Any] = {k: v for k, v in (("base_iri", base_iri), ("prefixes", prefixes)) if v}
     try:
         form, at = query_form(sparql)
     except SyntaxError:
@@ -104,6 +105,7 @@ def dataset_clauses(sparql: str, prefixes: dict[str, str] | None = None) -> tupl
     named: list[str] = []
     for clause in clauses:
         target = CLAUSE_GRAPH.search(masked, clause.start() + 4)  # after FROM (NAMED holds no '<' nor ':')
+        assert target is not None  # DATASET_CLAUSE matched only with a graph after it
         text = sparql[target.start() : target.end()]
         if text.startswith("<"):
             iri = text[1:-1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
@@ -112,7 +113,7 @@ def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP
         by_graph: dict[str, list] = {}
         for q in statements:
             by_graph.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
-        graphs = []
+        graphs: list[dict] = []
         for name in sorted(by_graph):
             nodes = jsonld_nodes(by_graph[name], prefixes)
             graphs.extend(nodes if not name else [{"@id": compact(name, prefixes), "@graph": nodes}])
@@ -122,7 +123,7 @@ def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-def serialize(statements, fmt: Format, prefixes: dict[str, str] = PREFIX_MAP, comment: list[str] = ()) -> bytes:
+def serialize(statements, fmt: Format, prefixes: dict[str, str] = PREFIX_MAP, comment: Sequence[str] = ()) -> bytes:
     """Statements (quads for a quad format, else triples or quads merged) as bytes, deterministically.
 
     The statements must already be in `sort_key` order with stable blank-node labels (see `canonical`).
@@ -138,11 +139,16 @@ def serialize(statements, fmt: Format, prefixes: dict[str, str] = PREFIX_MAP, co
         return jsonld(statements, named_graphs=True, prefixes=prefixes)
     rdf_format = fmt.rdf
     if fmt.name in ("turtle", "trig"):
-        data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+        data = ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""  # bytes: no output given
         return with_fixed_prefixes(data, prefixes, header(list(comment)))
     if fmt.name == "rdfxml":
-        return ox.serialize(statements, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(statements, format=rdf_format)
+        return ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
+    return ox.serialize(statements, format=rdf_format) or b""
+
+
+def graph_iri(quad: ox.Quad) -> str:
+    """The IRI of a quad's named graph ('' for the default graph, which the project's store never fills)."""
+    return quad.graph_name.value if not isinstance(quad.graph_name, ox.DefaultGraph) else ""
 
 
 def gzipped(data: bytes) -> bytes:

@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -100,7 +101,7 @@ QUERIES_GRAPH = str(GRAPH["queries"])
 
 def ordered_graphs(names) -> list[str]:
     """The order GraphStore loads files in: the ontology, then shapes, then data, then anything else; by name."""
-    rank = {"ontology": 0, "shapes": 1, "data": 2}
+    rank: dict[str | None, int] = {"ontology": 0, "shapes": 1, "data": 2}
     return sorted(set(names), key=lambda g: (rank.get(graph_kind(g), 3), g))
 
 
@@ -149,8 +150,9 @@ class RemoteStore(RdflibViews):
         self._sizes: dict[str, int] | None = None
         self.union_graph: str | None = None  # UNION_GRAPH once the release graph says it was published
         self.extra_graphs: list[str] = []  # [QUERIES_GRAPH] once the release graph says it was published
-        self.graphs_ = ordered_graphs(graphs) if graphs is not None else None
-        self.release_ = release
+        # both known once __init__ returns: given, or read from the release graph
+        self.graphs_: list[str] = ordered_graphs(graphs) if graphs is not None else []
+        self.release_: str = release if release is not None else ""
         if graphs is None or release is None:
             info = read_release(self)
             if info is None:
@@ -160,15 +162,14 @@ class RemoteStore(RdflibViews):
                         f"run `benelux-graph publish --to {url}` first"
                     )
             else:
-                self.release_ = self.release_ or info["release"]
+                release = release or info["release"]
                 self.published = info["published"]
                 if UNION_GRAPH in info["graphs"]:
                     self.union_graph = UNION_GRAPH
                 self.extra_graphs = [QUERIES_GRAPH] if QUERIES_GRAPH in info["graphs"] else []
-                if self.graphs_ is None:
+                if graphs is None:
                     self.graphs_ = ordered_graphs(g for g in info["graphs"] if g not in (UNION_GRAPH, QUERIES_GRAPH))
-        if self.release_ is None:
-            self.release_ = __version__
+        self.release_ = release if release is not None else __version__
 
     def refresh(self) -> bool:
         """Read the release graph again; True if another release was published since (a server then drops its
@@ -252,10 +253,10 @@ class RemoteStore(RdflibViews):
             if fmt is None:
                 raise RemoteStoreError(f"{self.url} answered a {form} query as '{mime}', not SPARQL results")
             return ox.parse_query_results(body, fmt)
-        fmt = GRAPH_FORMATS.get(mime)
-        if fmt is None:
+        rdf_format = GRAPH_FORMATS.get(mime)
+        if rdf_format is None:
             raise RemoteStoreError(f"{self.url} answered a {form} query as '{mime}', not N-Triples or Turtle")
-        return as_query_triples(ox.parse(body, fmt))
+        return as_query_triples(ox.parse(body, rdf_format))
 
     def __len__(self) -> int:
         """Triples in the project's graphs (the release graph not counted), as len(GraphStore)."""
@@ -420,7 +421,9 @@ def as_query_triples(triples) -> ox.QueryTriples:
     """Triples as a real QueryTriples (what GraphStore returns for CONSTRUCT/DESCRIBE, with its .serialize)."""
     tmp = ox.Store()
     tmp.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    answer = tmp.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(answer, ox.QueryTriples)
+    return answer
 
 
 def read_release(store: RemoteStore) -> dict | None:
@@ -435,7 +438,7 @@ def read_release(store: RemoteStore) -> dict | None:
     )
     if not rows:
         return None
-    info = {"release": None, "published": None, "graphs": []}
+    info: dict[str, Any] = {"release": None, "published": None, "graphs": []}
     for row in rows:
         p, o = row["p"].value, row["o"]
         if p == RELEASE_OF:

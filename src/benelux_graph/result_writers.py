@@ -57,8 +57,8 @@ def graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None
     if rdf_format is ox.RdfFormat.TRIG:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        return ox.serialize(items, format=rdf_format, prefixes={**PREFIX_MAP, **(prefixes or {})})
-    return ox.serialize(items, format=rdf_format)
+        return ox.serialize(items, format=rdf_format, prefixes={**PREFIX_MAP, **(prefixes or {})}) or b""
+    return ox.serialize(items, format=rdf_format) or b""  # bytes, as no output is given
 
 
 def boolean(value: bool, fmt: Format) -> bytes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -24,7 +25,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 except ImportError:  # httptools comes with uvicorn[standard]; without it uvicorn uses h11
-    HttpToolsProtocol = None
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
 from .errors import BeneluxGraphError
 from .settings import Settings
@@ -109,7 +110,14 @@ def error_bytes(status: int, reason: str, kind: str, message: str) -> bytes:
     ).encode() + body
 
 
-class ReadDeadline:
+# For the type checker the mixin is an H11Protocol (whose methods it extends); at run time it is a plain mixin.
+if TYPE_CHECKING:
+    _Protocol = H11Protocol
+else:
+    _Protocol = object
+
+
+class ReadDeadline(_Protocol):
     """Mixed into uvicorn's HTTP protocol (h11 or httptools): a request must arrive whole within `read_timeout`
     seconds (on the config) of its first byte, or of the connection's opening, else 408; and its head (request
     line and headers) may hold at most MAX_HEAD_BYTES (httptools sets no limit at all), else 431. Either way the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 #: The source tree this package was installed from (an editable install, or a clone run in place).
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
@@ -145,7 +146,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         env = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get("BENELUX_" + f.name.upper())
             if raw is None:
@@ -157,7 +158,8 @@ class Settings:
             elif isinstance(f.default, bool):  # bool("0") is True: read the words people write
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:
-                values[f.name] = type(f.default)(raw)
+                default: Any = f.default  # every setting has a plain default (int, float, str)
+                values[f.name] = type(default)(raw)
         return replace(cls(**values), **overrides)
 
 

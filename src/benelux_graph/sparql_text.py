@@ -97,7 +97,9 @@ def _string(text: str, offset: int, unclosed: dict[str, int]) -> int:
     for opener, body in STRING_BODY.items():
         if not text.startswith(opener, offset) or offset < unclosed.get(opener, -1):
             continue
-        end = body.match(text, offset).end()
+        found = body.match(text, offset)
+        assert found is not None  # the text starts with the opener here
+        end = found.end()
         if text.startswith(opener, end):
             return end + len(opener)
         unclosed[opener] = end
@@ -111,9 +113,10 @@ def tokens(text: str) -> list[Token]:
     offset, size, match = 0, len(text), TOKEN.match
     while offset < size:
         m = match(text, offset)
-        kind, end = m.lastgroup, m.end()
+        assert m is not None  # TOKEN's last alternative takes any one character
+        kind, end = m.lastgroup or "other", m.end()  # every alternative is a named group
         if kind == "name":
-            out += [Token(p.lastgroup, p.group(), offset + p.start()) for p in NAME_PART.finditer(m.group())]
+            out += [Token(p.lastgroup or "other", p.group(), offset + p.start()) for p in NAME_PART.finditer(m.group())]
         elif kind == "quote":
             end = _string(text, offset, unclosed)
             if end < 0:

@@ -10,9 +10,11 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -92,6 +94,15 @@ def bind_variables(sparql: str, substitutions: dict) -> str:
 class RdflibViews:
     """rdflib views of a store (embedded or remote) that has `rdflib_graph(graphs)`, `default_graphs`,
     `graphs(kind)` and `files` (named graph -> source); each view is built once."""
+
+    if TYPE_CHECKING:  # what the store it is mixed into provides
+
+        def rdflib_graph(self, graphs: list[str]) -> rdflib.Graph: ...
+        def graphs(self, kind: str) -> list[str]: ...
+        @property
+        def default_graphs(self) -> list[str]: ...
+        @property
+        def files(self) -> Mapping[str, object]: ...
 
     @cached_property
     def data(self) -> rdflib.Graph:

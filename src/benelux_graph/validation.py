@@ -26,6 +26,7 @@ from pyshacl import validate as shacl_validate
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 from rdflib import RDF, SH, BNode, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from .errors import BeneluxGraphError
 from .namespaces import BASE, GRAPH, bind_prefixes
@@ -35,7 +36,7 @@ from .store import GraphStore
 #: Namespace of the shapes in ontology/shapes/*.ttl (prefix bxsh:).
 SHAPES_NS = BASE + "shapes#"
 SEVERITIES = ("Violation", "Warning", "Info")
-_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY_NAMES: dict[Node | None, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def _reuse_parsed_queries() -> None:
             strOrQuery = prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
-    processor.SPARQLProcessor.query = query
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]  # the patch is the point
 
 
 _FOCUS: ContextVar[frozenset | None] = ContextVar("benelux_graph_focus", default=None)
@@ -242,7 +243,7 @@ def _targets_among_focus() -> None:
         only = _FOCUS.get()
         return found if only is None else found & only
 
-    Shape.focus_nodes = focus_nodes
+    Shape.focus_nodes = focus_nodes  # type: ignore[method-assign]  # the patch is the point
 
 
 def _by_focus(files: Mapping) -> Callable[..., str | None]:

@@ -44,7 +44,7 @@ META_NAMES = {
 
 def members(index: Index, head) -> list:
     """The items of an RDF list."""
-    out = []
+    out: list = []
     while head is not None and head != RDF_NIL and len(out) < 10_000:
         first = index.value(head, RDF_FIRST)
         if first is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -34,6 +35,9 @@ from .sparql import sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
 
+if TYPE_CHECKING:
+    from ..remote import RemoteStore  # imported when serving from one only (SPARQLWrapper)
+
 EXPOSED = [
     "ETag",
     "X-Benelux-Cache",
@@ -46,7 +50,7 @@ EXPOSED = [
 ]
 
 
-def create_app(settings: Settings, store: GraphStore) -> FastAPI:
+def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     runtime = Runtime.create(settings, store)
 
     @asynccontextmanager
@@ -126,6 +130,7 @@ def app_from_env() -> FastAPI:
     import gc
 
     settings = Settings.from_env()
+    store: GraphStore | RemoteStore
     if settings.serve_from_store:
         from ..remote import served_store
 

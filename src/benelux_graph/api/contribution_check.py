@@ -175,7 +175,7 @@ def longest_chain(terms: dict) -> int:
             if isinstance(definition, dict)
             else []
         )
-        found = set()
+        found: set = set()
         for value in values:
             if isinstance(value, str) and not value.startswith("@"):
                 found.update(t for t in (value, value.split(":", 1)[0]) if t in terms)
@@ -332,7 +332,7 @@ class Validator:
         return cls(graph(graphs["ontology"]), graph(graphs["shapes"]), graph(graphs["data"]))
 
     def neighbours(self, nodes: set, graph: rdflib.Graph) -> set:
-        out = set()
+        out: set = set()
         for n in nodes:
             out.update(o for o in graph.objects(n, None) if not isinstance(o, rdflib.Literal))
             out.update(graph.subjects(None, n))

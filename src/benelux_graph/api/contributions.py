@@ -32,12 +32,16 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..engine import START_TIMEOUT, Worker, alive, limit_memory  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
+
+if TYPE_CHECKING:
+    from ..validation import ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +173,7 @@ def signal_name(exitcode: int | None) -> str:
 class Outcome:
     """What a worker made of a contribution: its report (validation.ValidationReport) and its statements."""
 
-    report: object
+    report: ValidationReport
     statements: int
 
 
@@ -186,7 +190,7 @@ class ContributionChecker:
         self.wait_limit = (self.queue // self.size + 1) * self.timeout + 60
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
-        self._workers: dict[int, Worker] = {}  # every started worker, busy or idle, by pid
+        self._workers: dict[int | None, Worker] = {}  # every started worker, busy or idle, by pid
         self._idle: list[Worker] = []
         self._waiters: collections.deque[Waiter] = collections.deque()
         self._starting = 0
@@ -217,7 +221,7 @@ class ContributionChecker:
 
     @property
     def worker_pids(self) -> set[int]:
-        return set(self._workers)
+        return {pid for pid in self._workers if pid is not None}
 
     def material(self) -> tuple[str, dict[str, list[str]]]:
         """An N-Quads file holding the ontology, shapes and data, and the named graphs of each kind."""
@@ -328,6 +332,7 @@ class ContributionChecker:
                     waiter = Waiter(loop, loop.create_future())
                     self._waiters.append(waiter)
             if worker is None:
+                assert waiter is not None
                 try:
                     worker = await asyncio.wait_for(waiter.future, max(0.0, deadline - loop.time()))
                 except TimeoutError:
@@ -337,6 +342,7 @@ class ContributionChecker:
                         f"no validation worker came free in {self.wait_limit:g} s; try again later",
                         headers={"Retry-After": "10"},
                     ) from None
+            assert worker is not None  # taken from the idle list, or handed over by the future
             if alive(worker):
                 return worker
             log.warning("validation worker %s had died; replacing it", worker.process.pid)

@@ -23,7 +23,7 @@ import json
 from collections import Counter
 from pathlib import Path
 from string import Template
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import networkx as nx
 from fastapi import APIRouter, Query, Request
@@ -86,13 +86,13 @@ ThemesQ = Annotated[
 ]
 ScopeQ = Annotated[Literal["graph", "benelux-plus"], Query(description="the whole graph or the Benelux+ preset only")]
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified (If-None-Match matched the ETag)"},
     400: {"description": "a bad filter or parameter (JSON error shape)"},
     404: {"description": "an unknown id (JSON error shape)"},
 }
 #: The answers of the routes taking `format`: JSON (cytoscape or node-link), or a GraphML or GEXF file.
-GRAPH_ANSWERS = {
+GRAPH_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "format=cytoscape (the default): Cytoscape.js elements; node-link: D3 node-link data; graphml, "
         "gexf: the file (Content-Disposition: attachment)",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from email.utils import formatdate, parsedate_to_datetime
 
 from fastapi import APIRouter, Request
+from fastapi.routing import APIRoute
 
 
 def root(request: Request) -> str:
@@ -65,7 +66,7 @@ def serve_get_and_head(router: APIRouter, path: str, endpoint, **options) -> Non
 def add_head_routes(router: APIRouter) -> None:
     """HEAD like GET for every GET-only route declared so far on `router`, kept out of the OpenAPI document."""
     for route in list(router.routes):
-        if getattr(route, "methods", None) == {"GET"}:
+        if isinstance(route, APIRoute) and route.methods == {"GET"}:
             router.add_api_route(
                 route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
             )

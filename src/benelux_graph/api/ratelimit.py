@@ -152,7 +152,8 @@ class RateLimit:
         path = scope.get("path", "")
         if self.query_time is None or not (path == "/sparql" or path.startswith(QUERY_PREFIXES[1])):
             return await self.app(scope, receive, send)
-        wait = self.query_time.wait(key)
+        query_time = self.query_time  # not None here, also inside charging_send
+        wait = query_time.wait(key)
         if wait > 0:
             return await self.refuse(
                 scope,
@@ -169,9 +170,9 @@ class RateLimit:
         async def charging_send(message):
             if message["type"] == "http.response.start":  # charged before the client has the answer
                 if cost.killed:  # the worker must load the store again: the full time limit, at least
-                    self.query_time.charge(key, max(self.kill_cost, time.monotonic() - start))
+                    query_time.charge(key, max(self.kill_cost, time.monotonic() - start))
                 elif cost.seconds > 0:
-                    self.query_time.charge(key, cost.seconds)
+                    query_time.charge(key, cost.seconds)
             await send(message)
 
         await self.app(scope, receive, charging_send)

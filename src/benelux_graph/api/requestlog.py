@@ -118,6 +118,7 @@ class BatchHandler(logging.Handler):
     def flush(self) -> None:
         # emit runs under self.lock (Handler.handle): held only to take the records, never while writing, so
         # that a stderr nobody reads holds up this thread, not the event loop
+        assert self.lock is not None  # Handler.__init__ made it
         with self.writing:  # one writer at a time (the thread, or atexit)
             with self.lock:
                 records, self.pending = self.pending, []

@@ -18,6 +18,7 @@ every value, and only http(s) IRIs become links.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -34,7 +35,7 @@ from ..graph_index import LANGUAGES, Index, compact
 from ..linked_data import LinkedData
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from ..page_model import entity_view, sparql_about
-from ..rdf_writers import serialize
+from ..rdf_writers import graph_iri, serialize
 from ..search import search
 from ..vocabulary_docs import ontology_doc, shapes_doc
 from .errors import ApiError
@@ -121,7 +122,7 @@ def rdf_response(
     statements,
     fmt: Format,
     key: str,
-    comment: list[str] = (),
+    comment: Sequence[str] = (),
     extra_headers: dict | None = None,
 ) -> Response:
     etag = ld.etag(key, fmt.name)
@@ -366,7 +367,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
                     return Response(status_code=304, headers=headers)
                 source = source_file.read_bytes()
                 return Response(source, 200, headers, media_type=fmt.content_type)
-            statements = [q for q in data.publication.quads if q.graph_name.value in set(graphs)]
+            statements = [q for q in data.publication.quads if graph_iri(q) in set(graphs)]
             return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
         lang, explicit = choose_language(request)  # the header's words and links
         etag = data.etag(which, "html", lang, str(explicit))
@@ -378,12 +379,12 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if which == "ontology":
             doc = ontology_doc(data.ontology_index, ONTOLOGY_IRI, href, data.class_counts)
             return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
-        names = {}
+        names: dict[ox.NamedNode, str] = {}
         for g in data.shapes_graphs:
             path = runtime.store.files[g]  # None on a remote store: the graph's name says which file it was
             name = f"{path.parent.name}/{path.name}" if path is not None else "/".join(g.rsplit("/", 2)[-2:]) + ".ttl"
             for q in data.publication.quads:
-                if q.graph_name.value == g and isinstance(q.subject, ox.NamedNode):
+                if graph_iri(q) == g and isinstance(q.subject, ox.NamedNode):
                     names.setdefault(q.subject, name)
         shapes = shapes_doc(data.shapes_index, names, href)
         return page(
@@ -408,7 +409,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
         if fmt is None:
             raise not_acceptable(offered)
-        statements = [q for q in data.publication.quads if q.graph_name.value == iri]
+        statements = [q for q in data.publication.quads if graph_iri(q) == iri]
         if fmt is not HTML:
             return rdf_response(
                 request,

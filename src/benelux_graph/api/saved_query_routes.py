@@ -10,6 +10,7 @@ on /sparql. An unknown name is 404, a bad or unknown parameter 400.
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -93,7 +94,7 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
 
     parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for i, p in enumerate(q.params):
-        extra = dict(SCHEMA_TYPES[p.type])
+        extra: dict[str, Any] = dict(SCHEMA_TYPES[p.type])
         if p.enum:
             extra["enum"] = list(p.enum)
         description = p.description + (f" ({p.type}" + (f", default {p.default}" if p.default else ", required") + ")")
@@ -129,7 +130,7 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
             default=Query(None, description="seconds; may lower the server's time limit, never raise it"),
         ),
     ]
-    endpoint.__signature__ = inspect.Signature(parameters)
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # what FastAPI reads
     endpoint.__name__ = "query_" + q.name.replace("-", "_")
     return endpoint
 

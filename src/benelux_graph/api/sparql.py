@@ -8,6 +8,7 @@ Description (RDF) or, to a browser, with the query editor. SPARQL Update is refu
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -44,7 +45,7 @@ RESULTS_DESCRIPTION = (
     "SPARQL results (JSON, XML, CSV, TSV) for SELECT and ASK, RDF (Turtle, N-Triples, JSON-LD, "
     "RDF/XML, TriG) for CONSTRUCT and DESCRIBE, by content negotiation or `format`"
 )
-GET_DOC = {
+GET_DOC: dict[str, Any] = {
     **DOC,
     "operation_id": "sparql_get",
     "openapi_extra": {"parameters": sparql_parameters(with_query=True)},
@@ -58,7 +59,7 @@ GET_DOC = {
         **ERRORS,
     },
 }
-POST_DOC = {
+POST_DOC: dict[str, Any] = {
     **DOC,
     "operation_id": "sparql_post",
     "openapi_extra": {"parameters": sparql_parameters(with_query=False), "requestBody": SPARQL_REQUEST_BODY},

@@ -103,14 +103,14 @@ def validate_router(runtime: Runtime) -> APIRouter:
                     "limit": runtime.settings.max_body_bytes,
                 },
             )
-        body = {
+        answer = {
             **report.to_dict(),
             "statements": outcome.statements,
             "release": runtime.store.release,
             "note": "results the contribution brings, checked with the project's ontology, data and shapes",
         }
-        body["results"] = [asdict(r) for r in report.sorted_results()]
-        return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json")
+        answer["results"] = [asdict(r) for r in report.sorted_results()]
+        return Response(json.dumps(answer, ensure_ascii=False, indent=1), media_type="application/json")
 
     serve_get_and_head(
         router,
