@@ -34,6 +34,7 @@ from .sources import sources_router
 from .sparql import sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
+from .vocabulary_routes import vocabulary_router
 
 if TYPE_CHECKING:
     from ..remote import RemoteStore  # imported when serving from one only (SPARQLWrapper)
@@ -89,6 +90,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     app.include_router(graph_router(runtime))
     app.include_router(sources_router(runtime))  # before resources: /page/fact/… is a fact page
     app.include_router(resources_router(runtime))
+    app.include_router(vocabulary_router(runtime))
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))
     app.include_router(admin_router(runtime))

@@ -1,4 +1,5 @@
-"""Resolvable IRIs: entity pages and descriptions, search, and the ontology and shapes documentation.
+"""Resolvable IRIs: entity pages and descriptions, and search (the ontology, the shapes and the named graphs as
+documents: api/vocabulary_routes.py).
 
 Every IRI under the project's base (`https://w3id.org/benelux-graph/`) is mapped onto the server's root:
 `…/id/greater-region` is `/id/greater-region` here. Following the W3C "Cool URIs for the Semantic Web":
@@ -27,17 +28,15 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from starlette.responses import RedirectResponse, Response
 
-from .. import __version__
 from ..descriptions import description
 from ..dumps import LICENSE, LICENSE_NAME
 from ..formats import DESCRIPTIONS
 from ..graph_index import LANGUAGES, Index, compact
 from ..linked_data import LinkedData
-from ..namespaces import BASE, BXR, ONTOLOGY_IRI
+from ..namespaces import BASE, BXR
 from ..page_model import entity_view, sparql_about
-from ..rdf_writers import graph_iri, serialize
+from ..rdf_writers import serialize
 from ..search import search
-from ..vocabulary_docs import ontology_doc, shapes_doc
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language, term_label
@@ -342,154 +341,20 @@ def resources_router(runtime: Runtime) -> APIRouter:
             headers={"Vary": "Accept, Accept-Language"},
         )
 
-    def document(request: Request, which: str, ext: str | None) -> Response:
-        """/ontology and /shapes: documentation for browsers, RDF for the others (or the named format)."""
-        data = ld()
-        offered = (HTML, *RDF_FORMATS)
-        if ext is not None:
-            fmt = BY_EXTENSION.get(ext) or (HTML if ext == "html" else None)
-            if fmt is None:
-                raise ApiError(
-                    404, "unknown-document", f"/{which}.{ext}: use one of {', '.join(['html', *BY_EXTENSION])}"
-                )
-        else:
-            fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
-            if fmt is None:
-                raise not_acceptable(offered)
-        graphs = runtime.store.graphs("ontology") if which == "ontology" else data.shapes_graphs
-        vary = {"Vary": "Accept"} if ext is None else {}
-        if fmt is not HTML:
-            source_file = runtime.store.files[graphs[0]] if which == "ontology" and graphs else None
-            if source_file is not None and fmt.name == "turtle":  # the hand-edited source, comments and all
-                etag = data.etag(which, "source")
-                headers = {**validators(etag, data.publication.last_modified), **vary}
-                if not_modified(request, etag, data.publication.last_modified):
-                    return Response(status_code=304, headers=headers)
-                source = source_file.read_bytes()
-                return Response(source, 200, headers, media_type=fmt.content_type)
-            statements = [q for q in data.publication.quads if graph_iri(q) in set(graphs)]
-            return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
-        lang, explicit = choose_language(request)  # the header's words and links
-        etag = data.etag(which, "html", lang, str(explicit))
-        headers = {**validators(etag, data.publication.last_modified), **vary, "Vary": "Accept, Accept-Language"}
-        if not_modified(request, etag, data.publication.last_modified):
-            return Response(status_code=304, headers=headers)
-        base = root(request)
-        href = href_for(base)
-        if which == "ontology":
-            doc = ontology_doc(data.ontology_index, ONTOLOGY_IRI, href, data.class_counts)
-            return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
-        names: dict[ox.NamedNode, str] = {}
-        for g in data.shapes_graphs:
-            path = runtime.store.files[g]  # None on a remote store: the graph's name says which file it was
-            name = f"{path.parent.name}/{path.name}" if path is not None else "/".join(g.rsplit("/", 2)[-2:]) + ".ttl"
-            for q in data.publication.quads:
-                if graph_iri(q) == g and isinstance(q.subject, ox.NamedNode):
-                    names.setdefault(q.subject, name)
-        shapes = shapes_doc(data.shapes_index, names, href)
-        return page(
-            request,
-            "ld/shapes.html",
-            {"shapes": shapes, "formats": RDF_FORMATS, "files": sorted(set(names.values()))},
-            headers=headers,
-        )
-
-    def named_graph(request: Request, path: str) -> Response:
-        """A named graph of the dataset (…/graph/data/<file>, …/graph/ontology, …/graph/queries, ...) as a
-        document: a listing of its subjects for a browser, its statements in RDF for the others."""
-        iri = f"{BASE}graph/{path}"
-        data = ld()
-        if iri not in data.publication.graph_counts:
-            raise ApiError(
-                404,
-                "unknown-graph",
-                f"the dataset has no named graph <{iri}>; the graphs are listed at /.well-known/void",
-            )
-        offered = (HTML, *RDF_FORMATS)
-        fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
-        if fmt is None:
-            raise not_acceptable(offered)
-        statements = [q for q in data.publication.quads if graph_iri(q) == iri]
-        if fmt is not HTML:
-            return rdf_response(
-                request,
-                data,
-                statements,
-                fmt,
-                "graph:" + path,
-                extra_headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'},
-            )
-        etag = data.etag("graph", path, "html")
-        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
-        if not_modified(request, etag, data.publication.last_modified):
-            return Response(status_code=304, headers=headers)
-        source = runtime.store.files.get(iri)
-        return page(
-            request,
-            "ld/graph.html",
-            {
-                "iri": iri,
-                "name": path,
-                "statements": len(statements),
-                "formats": RDF_FORMATS,
-                "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
-                "source": relative_source(source, runtime.settings.root),
-                "href": href_for(root(request)),
-            },
-            headers=headers,
-        )
-
-    async def graph_route(request: Request, path: Annotated[str, PathParam(examples=["data/countries"])]) -> Response:
-        return await _threaded(named_graph, request, path)
-
     async def id_route(request: Request, path: Annotated[str, PathParam(examples=["brussels"])]) -> Response:
-        return await _threaded(resolve, request, path)
+        return await threaded(resolve, request, path)
 
     async def page_route(request: Request, path: Annotated[str, PathParam(examples=["brussels"])]) -> Response:
-        return await _threaded(entity_page, request, path)
+        return await threaded(entity_page, request, path)
 
     async def data_route(request: Request, path: Annotated[str, PathParam(examples=["brussels.ttl"])]) -> Response:
-        return await _threaded(entity_data, request, path)
+        return await threaded(entity_data, request, path)
 
     async def search_endpoint(request: Request) -> Response:
-        return await _threaded(search_route, request)
-
-    async def ontology(request: Request) -> Response:
-        return await _threaded(document, request, "ontology", None)
-
-    async def ontology_ext(
-        request: Request, ext: Annotated[str, PathParam(json_schema_extra={"enum": ["html", *BY_EXTENSION]})]
-    ) -> Response:
-        return await _threaded(document, request, "ontology", ext)
-
-    async def ontology_version(
-        request: Request, version: Annotated[str, PathParam(examples=[__version__])]
-    ) -> Response:
-        current = runtime.store.release.split("+")[0]
-        versions = {
-            o.value
-            for o in ld().ontology_index.objects(
-                ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
-            )
-        }
-        if version not in versions | {current}:
-            raise ApiError(
-                404, "unknown-version", f"this server has version {', '.join(sorted(versions))} of the ontology only"
-            )
-        return await _threaded(document, request, "ontology", None)
-
-    async def shapes(request: Request) -> Response:
-        return await _threaded(document, request, "shapes", None)
-
-    async def shapes_ext(
-        request: Request, ext: Annotated[str, PathParam(json_schema_extra={"enum": ["html", *BY_EXTENSION]})]
-    ) -> Response:
-        return await _threaded(document, request, "shapes", ext)
+        return await threaded(search_route, request)
 
     # GET documented, HEAD answered alike (http_conventions.serve_get_and_head); what each answers: api/openapi.py
     documents = (HTML, *RDF_FORMATS)
-    by_format = {"parameters": [format_parameter(documents)]}
-    described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}
     serve_get_and_head(
         router,
         "/id/{path:path}",
@@ -501,18 +366,6 @@ def resources_router(runtime: Runtime) -> APIRouter:
         openapi_extra={
             "parameters": [format_parameter(documents), lang_parameter("the language of the page to send a browser to")]
         },
-    )
-    serve_get_and_head(
-        router,
-        "/graph/{path:path}",
-        graph_route,
-        response_class=Response,
-        summary="A named graph of the dataset: a listing (HTML) or its statements (RDF)",
-        responses={
-            **answers(documents, "a listing of the graph's subjects to a browser, its statements in RDF otherwise"),
-            **NOT_MODIFIED,
-        },
-        openapi_extra=by_format,
     )
     serve_get_and_head(
         router,
@@ -564,49 +417,6 @@ def resources_router(runtime: Runtime) -> APIRouter:
             ]
         },
     )
-    serve_get_and_head(
-        router,
-        "/ontology",
-        ontology,
-        summary="The ontology: documentation or RDF",
-        response_class=Response,
-        responses=described,
-        openapi_extra=by_format,
-    )
-    serve_get_and_head(
-        router,
-        "/ontology.{ext}",
-        ontology_ext,
-        summary="The ontology in one format",
-        response_class=Response,
-        responses=described,
-    )
-    serve_get_and_head(
-        router,
-        "/ontology/{version}",
-        ontology_version,
-        summary="A version of the ontology",
-        response_class=Response,
-        responses=described,
-        openapi_extra=by_format,
-    )
-    serve_get_and_head(
-        router,
-        "/shapes",
-        shapes,
-        summary="The SHACL shapes: documentation or RDF",
-        response_class=Response,
-        responses=described,
-        openapi_extra=by_format,
-    )
-    serve_get_and_head(
-        router,
-        "/shapes.{ext}",
-        shapes_ext,
-        summary="The SHACL shapes in one format",
-        response_class=Response,
-        responses=described,
-    )
     return router
 
 
@@ -620,7 +430,7 @@ def relative_source(path, project) -> str | None:
         return path.name
 
 
-async def _threaded(function, *args):
+async def threaded(function, *args):
     """Run the (CPU-bound) page building in a worker thread, so the event loop keeps serving."""
     from starlette.concurrency import run_in_threadpool
 

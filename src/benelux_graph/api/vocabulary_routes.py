@@ -1,0 +1,237 @@
+"""The documents of the dataset as linked data: the ontology (`/ontology`, `/ontology.<ext>`,
+`/ontology/<version>`), the SHACL shapes (`/shapes`, `/shapes.<ext>`) and each named graph (`/graph/...`):
+documentation for a browser, RDF for the others (Accept, or the format the extension names). The entities'
+routes (/id, /page, /data, /search) are api/resources.py's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from starlette.responses import Response
+
+from .. import __version__
+from ..linked_data import LinkedData
+from ..namespaces import BASE, ONTOLOGY_IRI
+from ..rdf_writers import graph_iri
+from ..vocabulary_docs import ontology_doc, shapes_doc
+from .errors import ApiError
+from .http_conventions import not_modified, root, serve_get_and_head, validators
+from .messages import choose_language
+from .negotiation import HTML, choose
+from .openapi import NOT_MODIFIED, answers, format_parameter
+from .pages import page
+from .resources import (
+    BY_EXTENSION,
+    RDF_FORMATS,
+    href_for,
+    linked_data,
+    not_acceptable,
+    rdf_response,
+    relative_source,
+    threaded,
+)
+from .runtime import Runtime
+
+
+def vocabulary_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["linked data"])
+
+    def ld() -> LinkedData:
+        return linked_data(runtime)
+
+    def document(request: Request, which: str, ext: str | None) -> Response:
+        """/ontology and /shapes: documentation for browsers, RDF for the others (or the named format)."""
+        data = ld()
+        offered = (HTML, *RDF_FORMATS)
+        if ext is not None:
+            fmt = BY_EXTENSION.get(ext) or (HTML if ext == "html" else None)
+            if fmt is None:
+                raise ApiError(
+                    404, "unknown-document", f"/{which}.{ext}: use one of {', '.join(['html', *BY_EXTENSION])}"
+                )
+        else:
+            fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
+            if fmt is None:
+                raise not_acceptable(offered)
+        graphs = runtime.store.graphs("ontology") if which == "ontology" else data.shapes_graphs
+        vary = {"Vary": "Accept"} if ext is None else {}
+        if fmt is not HTML:
+            source_file = runtime.store.files[graphs[0]] if which == "ontology" and graphs else None
+            if source_file is not None and fmt.name == "turtle":  # the hand-edited source, comments and all
+                etag = data.etag(which, "source")
+                headers = {**validators(etag, data.publication.last_modified), **vary}
+                if not_modified(request, etag, data.publication.last_modified):
+                    return Response(status_code=304, headers=headers)
+                source = source_file.read_bytes()
+                return Response(source, 200, headers, media_type=fmt.content_type)
+            statements = [q for q in data.publication.quads if graph_iri(q) in set(graphs)]
+            return rdf_response(request, data, statements, fmt, which, extra_headers=vary)
+        lang, explicit = choose_language(request)  # the header's words and links
+        etag = data.etag(which, "html", lang, str(explicit))
+        headers = {**validators(etag, data.publication.last_modified), **vary, "Vary": "Accept, Accept-Language"}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        base = root(request)
+        href = href_for(base)
+        if which == "ontology":
+            doc = ontology_doc(data.ontology_index, ONTOLOGY_IRI, href, data.class_counts)
+            return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
+        names: dict[ox.NamedNode, str] = {}
+        for g in data.shapes_graphs:
+            path = runtime.store.files[g]  # None on a remote store: the graph's name says which file it was
+            name = f"{path.parent.name}/{path.name}" if path is not None else "/".join(g.rsplit("/", 2)[-2:]) + ".ttl"
+            for q in data.publication.quads:
+                if graph_iri(q) == g and isinstance(q.subject, ox.NamedNode):
+                    names.setdefault(q.subject, name)
+        shapes = shapes_doc(data.shapes_index, names, href)
+        return page(
+            request,
+            "ld/shapes.html",
+            {"shapes": shapes, "formats": RDF_FORMATS, "files": sorted(set(names.values()))},
+            headers=headers,
+        )
+
+    def named_graph(request: Request, path: str) -> Response:
+        """A named graph of the dataset (…/graph/data/<file>, …/graph/ontology, …/graph/queries, ...) as a
+        document: a listing of its subjects for a browser, its statements in RDF for the others."""
+        iri = f"{BASE}graph/{path}"
+        data = ld()
+        if iri not in data.publication.graph_counts:
+            raise ApiError(
+                404,
+                "unknown-graph",
+                f"the dataset has no named graph <{iri}>; the graphs are listed at /.well-known/void",
+            )
+        offered = (HTML, *RDF_FORMATS)
+        fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
+        if fmt is None:
+            raise not_acceptable(offered)
+        statements = [q for q in data.publication.quads if graph_iri(q) == iri]
+        if fmt is not HTML:
+            return rdf_response(
+                request,
+                data,
+                statements,
+                fmt,
+                "graph:" + path,
+                extra_headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'},
+            )
+        etag = data.etag("graph", path, "html")
+        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        source = runtime.store.files.get(iri)
+        return page(
+            request,
+            "ld/graph.html",
+            {
+                "iri": iri,
+                "name": path,
+                "statements": len(statements),
+                "formats": RDF_FORMATS,
+                "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
+                "source": relative_source(source, runtime.settings.root),
+                "href": href_for(root(request)),
+            },
+            headers=headers,
+        )
+
+    async def graph_route(request: Request, path: Annotated[str, PathParam(examples=["data/countries"])]) -> Response:
+        return await threaded(named_graph, request, path)
+
+    async def ontology(request: Request) -> Response:
+        return await threaded(document, request, "ontology", None)
+
+    async def ontology_ext(
+        request: Request, ext: Annotated[str, PathParam(json_schema_extra={"enum": ["html", *BY_EXTENSION]})]
+    ) -> Response:
+        return await threaded(document, request, "ontology", ext)
+
+    async def ontology_version(
+        request: Request, version: Annotated[str, PathParam(examples=[__version__])]
+    ) -> Response:
+        current = runtime.store.release.split("+")[0]
+        versions = {
+            o.value
+            for o in ld().ontology_index.objects(
+                ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+            )
+        }
+        if version not in versions | {current}:
+            raise ApiError(
+                404, "unknown-version", f"this server has version {', '.join(sorted(versions))} of the ontology only"
+            )
+        return await threaded(document, request, "ontology", None)
+
+    async def shapes(request: Request) -> Response:
+        return await threaded(document, request, "shapes", None)
+
+    async def shapes_ext(
+        request: Request, ext: Annotated[str, PathParam(json_schema_extra={"enum": ["html", *BY_EXTENSION]})]
+    ) -> Response:
+        return await threaded(document, request, "shapes", ext)
+
+    # GET documented, HEAD answered alike (http_conventions.serve_get_and_head); what each answers: api/openapi.py
+    documents = (HTML, *RDF_FORMATS)
+    by_format = {"parameters": [format_parameter(documents)]}
+    described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}
+    serve_get_and_head(
+        router,
+        "/graph/{path:path}",
+        graph_route,
+        response_class=Response,
+        summary="A named graph of the dataset: a listing (HTML) or its statements (RDF)",
+        responses={
+            **answers(documents, "a listing of the graph's subjects to a browser, its statements in RDF otherwise"),
+            **NOT_MODIFIED,
+        },
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/ontology",
+        ontology,
+        summary="The ontology: documentation or RDF",
+        response_class=Response,
+        responses=described,
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/ontology.{ext}",
+        ontology_ext,
+        summary="The ontology in one format",
+        response_class=Response,
+        responses=described,
+    )
+    serve_get_and_head(
+        router,
+        "/ontology/{version}",
+        ontology_version,
+        summary="A version of the ontology",
+        response_class=Response,
+        responses=described,
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/shapes",
+        shapes,
+        summary="The SHACL shapes: documentation or RDF",
+        response_class=Response,
+        responses=described,
+        openapi_extra=by_format,
+    )
+    serve_get_and_head(
+        router,
+        "/shapes.{ext}",
+        shapes_ext,
+        summary="The SHACL shapes in one format",
+        response_class=Response,
+        responses=described,
+    )
+    return router
