@@ -59,6 +59,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.protocols": SERVICES,
     "benelux_graph.diff": SERVICES,
     "benelux_graph.publish": SERVICES,
+    "benelux_graph.release_reload": SERVICES,
     # interfaces: the command line, the server, the HTTP API
     "benelux_graph.__main__": INTERFACES,
     "benelux_graph.cli": INTERFACES,

@@ -7,6 +7,8 @@ BeneluxGraphError
 │   ├── QueryTimeout     the query ran past its time limit and was stopped
 │   └── EvaluationError  a well-formed query failed while it was evaluated
 ├── EngineError          the engine could not run the query (every worker busy, a worker died): its own type
+├── ReleaseRefused       a reload's new release cannot be read, does not conform or cannot start: its problems
+├── ReloadInProgress     a reload was asked while another runs
 ├── UnknownQuery         no saved query of that name
 └── ParameterError       a saved-query parameter is missing or of the wrong type
 
@@ -64,6 +66,18 @@ class EngineError(BeneluxGraphError):
     def __init__(self, message: str, status: int = 503, type: str = "engine-unavailable"):
         self.message, self.status, self.type = message, status, type
         super().__init__(message)
+
+
+class ReleaseRefused(BeneluxGraphError):
+    """A reload refused its new release (the old one keeps serving): why, and its problems (file:line: ...)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.message, self.problems = message, problems or []
+        super().__init__(message)
+
+
+class ReloadInProgress(BeneluxGraphError):
+    """A reload was asked while another one runs."""
 
 
 #: Every error type of the HTTP API: (status, what it means). Listed in the README between the errors markers.
@@ -129,6 +143,8 @@ EXCEPTION_TYPES: tuple[tuple[type[BeneluxGraphError], str], ...] = (
     (QueryError, "malformed-query"),
     (UnknownQuery, "unknown-query"),
     (ParameterError, "bad-parameter"),
+    (ReleaseRefused, "release-refused"),
+    (ReloadInProgress, "reload-in-progress"),
 )
 
 #: The type of an HTTP error the web framework raises, by status (others: `http-error`).

@@ -24,6 +24,8 @@ from ..errors import (
     EngineError,
     ParameterError,
     QueryError,
+    ReleaseRefused,
+    ReloadInProgress,
     UnknownQuery,
 )
 from ..syntax import plain_message
@@ -41,15 +43,19 @@ class ApiError(Exception):
         line: int | None = None,
         column: int | None = None,
         headers: dict[str, str] | None = None,
+        problems: list[str] | None = None,
     ):
         self.status, self.type, self.message, self.line, self.column = status, type, message, line, column
         self.headers = headers or {}
+        self.problems = problems or []  # what is wrong, one line each (a refused release's violations)
         super().__init__(message)
 
     def body(self) -> dict:
-        error = {"status": self.status, "type": self.type, "message": self.message}
+        error: dict = {"status": self.status, "type": self.type, "message": self.message}
         if self.line is not None:
             error.update(line=self.line, column=self.column)
+        if self.problems:
+            error["problems"] = self.problems
         return {"error": error}
 
     def text(self) -> str:
@@ -61,9 +67,11 @@ def api_error(exc: Exception) -> ApiError:
     """The ApiError an exception is answered with."""
     if isinstance(exc, ApiError):
         return exc
-    if isinstance(exc, QueryError | UnknownQuery | ParameterError):
+    if isinstance(exc, tuple(kind for kind, _ in EXCEPTION_TYPES)):
         type = next(t for kind, t in EXCEPTION_TYPES if isinstance(exc, kind))
         status = ERROR_TYPES[type][0]
+        if isinstance(exc, ReleaseRefused):
+            return ApiError(status, type, exc.message, problems=exc.problems)
         if not isinstance(exc, QueryError):
             return ApiError(status, type, str(exc))
         message = plain_message(exc.message) if type == "malformed-query" else exc.message
@@ -105,6 +113,8 @@ def install(app: FastAPI) -> None:
         UnknownQuery,
         ParameterError,
         EngineError,
+        ReleaseRefused,
+        ReloadInProgress,
         HTTPException,
         RequestValidationError,
     ):

@@ -29,7 +29,7 @@ class Runtime:
     store: Store  # the embedded GraphStore or a RemoteStore (protocols.py)
     engine: Engine  # the query worker pool (engine.QueryEngine) or the remote engine
     queries: dict[str, NamedQuery] = field(default_factory=dict)
-    releases: object | None = None  # api/admin.Releases, once the application serves (reloads)
+    releases: object | None = None  # release_reload.Releases, once the application serves (reloads)
     caches: Caches | None = None  # the query caches (api/cache.caches_for), made on first use
     _linked_data: LinkedData | None = field(default=None, init=False, repr=False)
     _checker: ContributionChecker | None = field(default=None, init=False, repr=False)
