@@ -647,11 +647,22 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def page(request: Request) -> Response:
         """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
         another server's API."""
+        from .messages import UI, choose_language
+        from .resources import site_header  # the site's one header and language choice, as on every page
+
         base = base_of(request)
+        lang = choose_language(request)[0]
         text = Template((WEB / "index.html").read_text(encoding="utf-8")).substitute(
-            base=html.escape(base), release=html.escape(store.release)
+            base=html.escape(base),
+            release=html.escape(store.release),
+            lang=lang,
+            title=html.escape(UI[lang]["nav_network"]),
+            description=html.escape(UI[lang]["door_network_text"]),
+            skip=html.escape(UI[lang]["skip"]),
+            header=site_header(request),
         )
-        return Response(text, 200, {"Cache-Control": "no-cache"}, media_type="text/html; charset=utf-8")
+        headers = {"Cache-Control": "no-cache", "Vary": "Accept-Language"}
+        return Response(text, 200, headers, media_type="text/html; charset=utf-8")
 
     # HEAD like GET (the app's middleware drops the body), kept out of the OpenAPI document
     for route in list(router.routes):

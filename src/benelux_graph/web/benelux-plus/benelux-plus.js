@@ -186,7 +186,9 @@
     this.root = root;
     this.api = apiBase(root);
     var query = new URLSearchParams(window.location.search);
-    this.lang = pickLanguage(query.get("lang"));
+    // a page that chose the language (the site's own, with its header's language choice) says it in data-lang
+    this.lang = pickLanguage(root.getAttribute("data-lang") || query.get("lang"));
+    this.pageChoosesLanguage = root.getAttribute("data-language-choice") === "page";
     this.focusAsked = query.get("focus"); // an entity page's "Show in the network visualiser" link
     this.seq = 0;
     this.nodeData = {};
@@ -243,7 +245,9 @@
     root.appendChild(el("header", { "class": "bp-header" }, this.titleEl,
       el("div", { "class": "bp-controls" },
         el("div", { "class": "bp-field" }, this.searchLabel, this.searchInput, this.names),
-        el("div", { "class": "bp-field" }, this.langLabel, this.langSelect))));
+        // one language choice on a page: the site's header has it, so the widget's own is left out there
+        el("div", { "class": "bp-field", hidden: this.pageChoosesLanguage ? true : null },
+          this.langLabel, this.langSelect))));
 
     this.themeLabel = el("label", { "for": this.ids.theme });
     this.themeSelect = el("select", { id: this.ids.theme });
@@ -279,12 +283,12 @@
           this.findButton, this.clearButton)),
       el("div", { "class": "bp-field bp-inline" }, this.pngButton, this.tableButton)));
 
-    this.legendHeading = el("h3");
+    this.legendHeading = el("h2", { "class": "bp-side-heading" });
     this.legendList = el("ul");
-    this.hubsHeading = el("h3");
+    this.hubsHeading = el("h2", { "class": "bp-side-heading" });
     this.hubsList = el("ol");
     // the lines' legend: the same three styles as cyStyle draws
-    this.linesHeading = el("h3");
+    this.linesHeading = el("h2", { "class": "bp-side-heading" });
     this.lineItems = ["lineCoop", "lineMember", "lineOther"].map(function (key) {
       var text = el("span");
       return { key: key, text: text, item: el("li", null,
