@@ -649,6 +649,16 @@
       });
     });
     this.fallbackNote.hidden = !nodes.some(function (node) { return node.data("bpEnglish"); });
+    this.hubsList.querySelectorAll("button[data-id]").forEach(function (button) {
+      self.markEnglish(button, button.getAttribute("data-id"));
+    });
+  };
+
+  /* lang="en" on an element that shows a node's label in English for want of one in the page's language */
+  BeneluxPlus.prototype.markEnglish = function (element, id) {
+    if (this.isEnglish(this.nodeData[id])) { element.setAttribute("lang", "en"); }
+    else { element.removeAttribute("lang"); }
+    return element;
   };
 
   BeneluxPlus.prototype.isEnglish = function (d) {
@@ -711,9 +721,9 @@
     var ids = this.sortedNodes();
     ids.forEach(function (id) {
       var label = self.nodeLabel(id);
-      self.fromSelect.appendChild(new Option(label, id));
-      self.toSelect.appendChild(new Option(label, id));
-      self.names.appendChild(new Option(label, label));
+      self.fromSelect.appendChild(self.markEnglish(new Option(label, id), id));
+      self.toSelect.appendChild(self.markEnglish(new Option(label, id), id));
+      self.names.appendChild(self.markEnglish(new Option(label, label), id));
       self.nodesList.appendChild(el("li", null, self.nodeButton(id, label)));
     });
     this.nodesSummary.textContent = ui.nodes + " (" + ids.length + ")";
@@ -816,7 +826,7 @@
         clear(self.hubsList);
         self.hubIds = data.nodes.map(function (row) { return row.id; });
         data.nodes.forEach(function (row) {
-          var button = el("button", { type: "button", "class": "bp-linkbutton", text: row.label });
+          var button = el("button", { type: "button", "class": "bp-linkbutton", text: row.label, "data-id": row.id });
           button.addEventListener("click", function () { self.focusNode(row.id); });
           self.hubsList.appendChild(el("li", null, button));
         });
