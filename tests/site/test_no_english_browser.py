@@ -14,6 +14,8 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parents[2]
+BP = "document.querySelector('[data-benelux-plus]').beneluxPlus"
+UNION = "https://w3id.org/benelux-graph/id/benelux-union"
 CATALOGUE = ROOT / "src" / "benelux_graph" / "web" / "messages.json"
 PAGES = [
     "/",
@@ -90,6 +92,14 @@ def test_no_ui_string_is_english(browser, site_server, lang):
         if path == "/benelux-plus":
             page.wait_for_selector("[data-benelux-plus][data-state=ready]", timeout=20_000)
             english = catalogue | {w for w in widget_words(page, lang) if len(w) > 3}
+            # what the canvas draws: the relationships' names, and the nodes' names not marked as fallbacks
+            drawn = page.evaluate(f"{BP}.cy.edges().map(e => e.data('label'))") + page.evaluate(
+                f"{BP}.cy.nodes().filter(n => !n.data('bpEnglish')).map(n => n.data('label'))"
+            )
+            found += [f"{path} (drawn): {text!r}" for text in drawn if text in english or ENGLISH[lang].search(text)]
+            page.evaluate(f"{BP}.showNode('{UNION}')")  # the side panel of the hub
+            page.locator(".bp-panel h3").first.wait_for(timeout=10_000)
+            page.locator(".bp-panel details").evaluate_all("ds => ds.forEach(d => d.open = true)")
         else:
             english = catalogue
         if path == "/sparql":

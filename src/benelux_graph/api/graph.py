@@ -165,9 +165,16 @@ class Renderer:
                 )
         return out
 
+    def term(self, local: str) -> str | None:
+        """A class or property's name in the reader's language, from the site's catalogue (bx:, else org:)."""
+        from .messages import term_label
+
+        return term_label("bx:" + local, self.lang) or term_label("org:" + local, self.lang)
+
     def node(self, n: str) -> dict:
         d = self.net.nodes[n]
         label, label_lang = pick(d["label"], self.lang)
+        comment, comment_lang = pick(d["comment"], self.lang)
         return {
             "id": n,
             "slug": d["slug"],
@@ -176,9 +183,11 @@ class Renderer:
             "labels": d["label"],
             "alt_labels": d["alt_labels"].get(self.lang, []) or d["alt_labels"].get("en", []),
             "type": d["type"],
+            "type_label": self.term(d["type"]) if d["type"] else None,
             "types": d["types"],
             "category": d["category"],
-            "comment": pick(d["comment"], self.lang)[0] or None,
+            "comment": comment or None,
+            "comment_lang": comment_lang if comment else None,
             "themes": d["themes"],
             "theme_labels": [self.label_of(t) for t in d["themes"]],
             "identifiers": d["identifiers"],
@@ -193,12 +202,15 @@ class Renderer:
 
     def edge(self, u: str, v: str, k: str) -> dict:
         d = self.net.edges[u, v, k]
+        label, label_lang = pick(d["label"], self.lang)
+        if label_lang != self.lang:  # the ontology names its properties in English; the catalogue in every language
+            label = self.term(d["kind"]) or label
         return {
             "id": edge_id(u, v, k),
             "source": u,
             "target": v,
             "kind": d["kind"],
-            "label": pick(d["label"], self.lang)[0],
+            "label": label,
             "relationship": d["relationship"],
             "role": d["role"],
             "role_label": self.label_of(d["role"]),

@@ -926,10 +926,12 @@
     var ui = UI[this.lang];
     if (!sources || !sources.length) { return el("p", { "class": "bp-kind", text: ui.noSources }); }
     var box = el("div", { "class": "bp-sources" });
+    // the programmes and authorities are quoted as written (in English), with their sections and titles
+    var quoted = this.lang !== "en" ? "en" : null;
     sources.forEach(function (s) {
       var where = [s.section, s.document_label || s.authority_label].filter(Boolean).join(" — ");
       // an edge's own source (per-fact citation): the stating span, the whole sentence on hover
-      box.appendChild(el("blockquote", { cite: s.id, title: s.sentence || "" },
+      box.appendChild(el("blockquote", { cite: s.id, title: s.sentence || "", lang: quoted },
         el("p", { text: s.quote || s.authority_label || "" }), el("footer", { text: where })));
     });
     return box;
@@ -980,7 +982,7 @@
         var item = el("li", null,
           el("span", { text: (edge.source === id ? "→ " : "← ") + edge.label + ": " }),
           self.cy.getElementById(other).nonempty() ? self.nodeButton(other, otherData.label)
-            : el("span", { text: otherData.label || other }));
+            : el("span", { text: otherData.label || other, lang: self.isEnglish(otherData) ? "en" : null }));
         var extra = [yearsText(edge.begin, edge.end, ui), edge.status_label].filter(Boolean).join(", ");
         if (extra) { item.appendChild(el("span", { "class": "bp-kind", text: " (" + extra + ")" })); }
         if (edge.sources.length) {
@@ -990,8 +992,9 @@
       });
       self.openPanel([
         el("h2", { text: d.label, lang: self.isEnglish(d) ? "en" : null }),
-        el("p", { "class": "bp-kind", text: (ui.category[d.category] || d.category) + " · " + d.type }),
-        d.comment ? el("p", { text: d.comment }) : null,
+        el("p", { "class": "bp-kind", text: (ui.category[d.category] || d.category) +
+          (d.type_label && d.type_label !== ui.category[d.category] ? " · " + d.type_label : "") }),
+        d.comment ? el("p", { text: d.comment, lang: d.comment_lang !== self.lang ? d.comment_lang : null }) : null,
         themes,
         idents.childNodes.length ? el("h3", { text: ui.identifiers }) : null,
         idents.childNodes.length ? idents : null,
