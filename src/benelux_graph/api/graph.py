@@ -669,6 +669,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
             release=html.escape(store.release),
             lang=lang,
             title=html.escape(UI[lang]["nav_network"]),
+            heading=html.escape(UI[lang]["bp_title"]),
             description=html.escape(UI[lang]["door_network_text"]),
             skip=html.escape(UI[lang]["skip"]),
             header=site_header(request),

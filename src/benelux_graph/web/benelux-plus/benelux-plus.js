@@ -138,6 +138,8 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
+  function nextTask() { return new Promise(function (resolve) { setTimeout(resolve, 0); }); }
+
   function yearsText(begin, end, ui) {
     if (begin === null && end === null) { return null; }
     if (end === null) { return ui.since + " " + begin; }
@@ -428,7 +430,9 @@
       self.cy.add(data.elements.nodes.slice().sort(byId).concat(data.elements.edges.slice().sort(byId)));
       self.remember(data);
       self.runLayout();
-      self.fillControls(data);
+      return nextTask(); // the lists in a task of their own: shorter tasks keep the page responsive meanwhile
+    }).then(function () {
+      self.fillControls(self.data);
       self.afterFilter();
       self.root.setAttribute("data-state", "ready");
       if (self.focusAsked) { self.focusAskedNode(); }
