@@ -117,6 +117,18 @@ GRAPH_ANSWERS = {
 # ------------------------------------------------------------------------------------------------------------
 
 
+class PageFiles(StaticFiles):
+    """The page's own files: kept a year by a browser under their versioned name (`?v=`, api/assets.py); asked
+    for without it (an embedder's page), revalidated each time (ETag), as before."""
+
+    def file_response(self, full_path, stat_result, scope, status_code: int = 200) -> Response:
+        from .assets import cache_control
+
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = cache_control(scope, "no-cache")
+        return response
+
+
 def pick(labels: dict[str, str], lang: str) -> tuple[str, str]:
     """(text, its language): the asked language, else English, else any."""
     for candidate in (lang, "en"):
@@ -659,6 +671,8 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def page(request: Request) -> Response:
         """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
         another server's API."""
+        from .assets import versioned
+        from .editor import STATIC
         from .messages import UI, choose_language
         from .resources import site_header  # the site's one header and language choice, as on every page
 
@@ -670,6 +684,9 @@ def graph_router(runtime: Runtime) -> APIRouter:
             lang=lang,
             title=html.escape(UI[lang]["nav_network"]),
             heading=html.escape(UI[lang]["bp_title"]),
+            site_css=versioned("/static/site.css", STATIC / "site.css"),
+            bp_css=versioned("/benelux-plus/static/benelux-plus.css", WEB / "benelux-plus.css"),
+            bp_js=versioned("/benelux-plus/static/benelux-plus.js", WEB / "benelux-plus.js"),
             description=html.escape(UI[lang]["door_network_text"]),
             skip=html.escape(UI[lang]["skip"]),
             header=site_header(request),
@@ -683,5 +700,5 @@ def graph_router(runtime: Runtime) -> APIRouter:
             router.add_api_route(
                 route.path, route.endpoint, methods=["HEAD"], include_in_schema=False, name=route.name + "-head"
             )
-    router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
+    router.mount("/benelux-plus/static", PageFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
     return router
