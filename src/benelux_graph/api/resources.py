@@ -49,6 +49,8 @@ from ..describe import (
 from ..dumps import FORMATS as DUMP_FORMATS
 from ..dumps import LICENSE, LICENSE_NAME, Publication, graph_iri, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
+from .assets import versioned
+from .editor import STATIC as STATIC_FILES
 from .editor import TEMPLATES
 from .errors import ApiError
 from .messages import LANGUAGE_NAMES, UI, choose_language, term_label
@@ -85,6 +87,8 @@ templates = Jinja2Templates(
         lstrip_blocks=True,
     )
 )
+# {{ asset("site.css") }}: /static/site.css by its content (api/assets.py), kept a year by browsers
+templates.env.globals["asset"] = lambda name: versioned("/static/" + name, STATIC_FILES / name)
 
 
 # --- what the routers share ---------------------------------------------------------------------------------
