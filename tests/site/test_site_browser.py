@@ -17,6 +17,7 @@ BUILD = ROOT / "build"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
     "/",
+    "/benelux-plus",
     "/sparql",
     "/page/greater-region?lang=fr",
     "/search?q=region",
@@ -50,6 +51,8 @@ def visit(browser, server, path, width):
     page.wait_for_load_state("networkidle")
     if path.startswith("/sparql"):
         page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+    if path.startswith("/benelux-plus"):
+        page.wait_for_selector("[data-benelux-plus][data-state=ready]", timeout=15_000)
     return page, problems
 
 

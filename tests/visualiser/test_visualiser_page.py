@@ -133,19 +133,27 @@ def test_clicking_the_greater_region_shows_its_source_quote(watched, graph_serve
 
 
 def test_the_language_switch_changes_the_labels(watched, graph_server):
+    """On the site the header's language choice is the only one (the page reloads in that language, drawn the same);
+    embedded elsewhere, the widget shows its own and switches in place."""
     watched.open(graph_server.url + "/benelux-plus")
     page = watched.page
     label = f"bp.cy.getElementById('{ID}benelux-union').data('label')"
     assert watched.js(label) == "Benelux Union"
-    positions = watched.js("bp.cy.getElementById(arg).position()", ID + "benelux-union")
-    page.select_option(".bp-header select", "fr")
-    page.wait_for_function(
-        f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
-        f"return {label} === 'Union Benelux'; }})()"
-    )
+    assert page.locator("header.site .langs a").count() == 4 and page.locator(".bp-header select").is_hidden()
+    page.locator("header.site .langs a[hreflang=fr]").click()
+    page.wait_for_url("**/benelux-plus?lang=fr")
+    watched.wait_ready()
+    assert watched.js(label) == "Union Benelux" and page.locator("html").get_attribute("lang") == "fr"
     assert page.locator(f"{WIDGET} h1").inner_text() == "Benelux+ et au-delà"
     assert watched.js(f"bp.cy.getElementById('{ID}greater-region').data('label')") == "Grande Région"
-    assert watched.js("bp.cy.getElementById(arg).position()", ID + "benelux-union") == positions  # no re-layout
+    assert page.locator("header.site nav a", has_text="Téléchargements").get_attribute("href") == "/downloads?lang=fr"
+    # embedded (no data-lang, no data-language-choice): the widget's own select
+    page.evaluate(
+        """() => { const old = document.querySelector('[data-benelux-plus]'); const d = document.createElement('div');
+        d.setAttribute('data-benelux-plus', ''); d.setAttribute('data-api', old.getAttribute('data-api'));
+        old.replaceWith(d); new BeneluxPlus(d).init(); }"""
+    )
+    watched.wait_ready()
     page.select_option(".bp-header select", "de")
     page.wait_for_function(
         f"(() => {{ const bp = document.querySelector('{WIDGET}').beneluxPlus; "
@@ -159,8 +167,8 @@ def test_search_path_finder_table_and_png(watched, graph_server):
     page = watched.page
     assert watched.js(f"bp.cy.getElementById('{ID}netherlands').data('label')") == "Nederland"
     # search opens the panel
-    page.fill("input[type=search]", "Noordse Raad")
-    page.press("input[type=search]", "Enter")
+    page.fill(f"{WIDGET} input[type=search]", "Noordse Raad")
+    page.press(f"{WIDGET} input[type=search]", "Enter")
     page.locator(".bp-panel h2").filter(has_text="Noordse Raad").wait_for(timeout=10_000)
     # the path finder
     page.select_option("select[id$='-from']", ID + "luxembourg")

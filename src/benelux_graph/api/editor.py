@@ -70,6 +70,10 @@ def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
         "query": words["editor_query_label"],
         "endpoint": words["editor_endpoint_label"],
         "tab": words["editor_tab_label"],
+        "params": words["editor_params"],
+        "unbound": words["editor_unbound"],
+        "default": words["editor_default"],
+        "lang": context["lang"],
     }
     context["config"] = script_json(config)
     return templates.get_template("editor.html").render(context)

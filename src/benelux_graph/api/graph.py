@@ -109,6 +109,18 @@ GRAPH_ANSWERS: dict[int | str, dict[str, Any]] = {
 # ------------------------------------------------------------------------------------------------------------
 
 
+class PageFiles(StaticFiles):
+    """The page's own files: kept a year by a browser under their versioned name (`?v=`, api/assets.py); asked
+    for without it (an embedder's page), revalidated each time (ETag), as before."""
+
+    def file_response(self, full_path, stat_result, scope, status_code: int = 200) -> Response:
+        from .assets import cache_control
+
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = cache_control(scope, "no-cache")
+        return response
+
+
 def pick(labels: dict[str, str], lang: str) -> tuple[str, str]:
     """(text, its language): the asked language, else English, else any."""
     for candidate in (lang, "en"):
@@ -157,9 +169,16 @@ class Renderer:
                 )
         return out
 
+    def term(self, local: str) -> str | None:
+        """A class or property's name in the reader's language, from the site's catalogue (bx:, else org:)."""
+        from .messages import term_label
+
+        return term_label("bx:" + local, self.lang) or term_label("org:" + local, self.lang)
+
     def node(self, n: str) -> dict:
         d = self.net.nodes[n]
         label, label_lang = pick(d["label"], self.lang)
+        comment, comment_lang = pick(d["comment"], self.lang)
         return {
             "id": n,
             "slug": d["slug"],
@@ -168,9 +187,11 @@ class Renderer:
             "labels": d["label"],
             "alt_labels": d["alt_labels"].get(self.lang, []) or d["alt_labels"].get("en", []),
             "type": d["type"],
+            "type_label": self.term(d["type"]) if d["type"] else None,
             "types": d["types"],
             "category": d["category"],
-            "comment": pick(d["comment"], self.lang)[0] or None,
+            "comment": comment or None,
+            "comment_lang": comment_lang if comment else None,
             "themes": d["themes"],
             "theme_labels": [self.label_of(t) for t in d["themes"]],
             "identifiers": d["identifiers"],
@@ -185,12 +206,15 @@ class Renderer:
 
     def edge(self, u: str, v: str, k: str) -> dict:
         d = self.net.edges[u, v, k]
+        label, label_lang = pick(d["label"], self.lang)
+        if label_lang != self.lang:  # the ontology names its properties in English; the catalogue in every language
+            label = self.term(d["kind"]) or label
         return {
             "id": edge_id(u, v, k),
             "source": u,
             "target": v,
             "kind": d["kind"],
-            "label": pick(d["label"], self.lang)[0],
+            "label": label,
             "relationship": d["relationship"],
             "role": d["role"],
             "role_label": self.label_of(d["role"]),
@@ -637,13 +661,29 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def page(request: Request) -> Response:
         """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
         another server's API."""
+        from .assets import versioned
+        from .messages import UI, choose_language
+        from .pages import STATIC, site_header  # the site's one header and language choice, as on every page
+
         base = base_of(request)
+        lang = choose_language(request)[0]
         text = Template((WEB / "index.html").read_text(encoding="utf-8")).substitute(
-            base=html.escape(base), release=html.escape(store.release)
+            base=html.escape(base),
+            release=html.escape(store.release),
+            lang=lang,
+            title=html.escape(UI[lang]["nav_network"]),
+            heading=html.escape(UI[lang]["bp_title"]),
+            site_css=versioned("/static/site.css", STATIC / "site.css"),
+            bp_css=versioned("/benelux-plus/static/benelux-plus.css", WEB / "benelux-plus.css"),
+            bp_js=versioned("/benelux-plus/static/benelux-plus.js", WEB / "benelux-plus.js"),
+            description=html.escape(UI[lang]["door_network_text"]),
+            skip=html.escape(UI[lang]["skip"]),
+            header=site_header(request),
         )
-        return Response(text, 200, {"Cache-Control": "no-cache"}, media_type="text/html; charset=utf-8")
+        headers = {"Cache-Control": "no-cache", "Vary": "Accept-Language"}
+        return Response(text, 200, headers, media_type="text/html; charset=utf-8")
 
     # HEAD like GET (the app's middleware drops the body), kept out of the OpenAPI document
     add_head_routes(router)
-    router.mount("/benelux-plus/static", StaticFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
+    router.mount("/benelux-plus/static", PageFiles(directory=WEB, check_dir=False), name="benelux-plus-static")
     return router

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from ..dumps import LICENSE, LICENSE_NAME
 from ..graph_index import LANGUAGES
+from .assets import versioned
 from .http_conventions import root
 from .messages import LANGUAGE_NAMES, UI, choose_language
 from .runtime import Runtime
@@ -29,6 +30,8 @@ templates = Jinja2Templates(
         lstrip_blocks=True,
     )
 )
+# {{ asset("site.css") }}: /static/site.css by its content (api/assets.py), kept a year by browsers
+templates.env.globals["asset"] = lambda name: versioned("/static/" + name, STATIC / name)
 
 
 def page_context(request: Request, context: dict) -> dict:

@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
+from .assets import cache_control, versioned
 from .errors import ApiError
 from .http_conventions import add_head_routes, root
 from .negotiation import GRAPHS, HTML, JSON, choose
@@ -218,14 +219,14 @@ def docs_page(base: str, which: str) -> str:
         styles = f'<link rel="stylesheet" href="{base}/vendor/swagger-ui/swagger-ui.css">'
         scripts = (
             f'<script src="{base}/vendor/swagger-ui/swagger-ui-bundle.js"></script>\n'
-            f'  <script src="{base}/static/api-docs.js"></script>'
+            f'  <script src="{base}{versioned("/static/api-docs.js", STATIC / "api-docs.js")}"></script>'
         )
         title = "API (Swagger UI)"
     else:
         styles = ""
         scripts = (
             f'<script src="{base}/vendor/redoc/redoc.standalone.js"></script>\n'
-            f'  <script src="{base}/static/api-docs.js"></script>'
+            f'  <script src="{base}{versioned("/static/api-docs.js", STATIC / "api-docs.js")}"></script>'
         )
         title = "API (ReDoc)"
     return DOCS_PAGE.format(title=title, base=base, styles=styles, scripts=scripts)
@@ -292,9 +293,9 @@ class CachedStatic(StaticFiles):
         super().__init__(*args, **kwargs)
         self.cache_control = f"public, max-age={max_age}"
 
-    def file_response(self, *args, **kwargs) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Cache-Control"] = self.cache_control
+    def file_response(self, full_path, stat_result, scope, status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = cache_control(scope, self.cache_control)  # a year with ?v=
         return response
 
 

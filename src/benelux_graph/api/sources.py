@@ -282,6 +282,8 @@ def sources_router(runtime: Runtime) -> APIRouter:
                 "lang": lang,
                 "w": words(lang),
                 "kinds": compared(lang),
+                # a name shown in English for want of one in `lang` is marked lang="en"
+                "label_lang": lambda iri: linked_data(runtime).index.label(ox.NamedNode(iri), lang)[1],
                 "href": href_for(base, lang if explicit else None),
                 "old_label": label(OLD, lang),
                 "new_label": label(NEW, lang),

@@ -138,6 +138,8 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
+  function nextTask() { return new Promise(function (resolve) { setTimeout(resolve, 0); }); }
+
   function yearsText(begin, end, ui) {
     if (begin === null && end === null) { return null; }
     if (end === null) { return ui.since + " " + begin; }
@@ -186,7 +188,9 @@
     this.root = root;
     this.api = apiBase(root);
     var query = new URLSearchParams(window.location.search);
-    this.lang = pickLanguage(query.get("lang"));
+    // a page that chose the language (the site's own, with its header's language choice) says it in data-lang
+    this.lang = pickLanguage(root.getAttribute("data-lang") || query.get("lang"));
+    this.pageChoosesLanguage = root.getAttribute("data-language-choice") === "page";
     this.focusAsked = query.get("focus"); // an entity page's "Show in the network visualiser" link
     this.seq = 0;
     this.nodeData = {};
@@ -243,7 +247,9 @@
     root.appendChild(el("header", { "class": "bp-header" }, this.titleEl,
       el("div", { "class": "bp-controls" },
         el("div", { "class": "bp-field" }, this.searchLabel, this.searchInput, this.names),
-        el("div", { "class": "bp-field" }, this.langLabel, this.langSelect))));
+        // one language choice on a page: the site's header has it, so the widget's own is left out there
+        el("div", { "class": "bp-field", hidden: this.pageChoosesLanguage ? true : null },
+          this.langLabel, this.langSelect))));
 
     this.themeLabel = el("label", { "for": this.ids.theme });
     this.themeSelect = el("select", { id: this.ids.theme });
@@ -279,12 +285,12 @@
           this.findButton, this.clearButton)),
       el("div", { "class": "bp-field bp-inline" }, this.pngButton, this.tableButton)));
 
-    this.legendHeading = el("h3");
+    this.legendHeading = el("h2", { "class": "bp-side-heading" });
     this.legendList = el("ul");
-    this.hubsHeading = el("h3");
+    this.hubsHeading = el("h2", { "class": "bp-side-heading" });
     this.hubsList = el("ol");
     // the lines' legend: the same three styles as cyStyle draws
-    this.linesHeading = el("h3");
+    this.linesHeading = el("h2", { "class": "bp-side-heading" });
     this.lineItems = ["lineCoop", "lineMember", "lineOther"].map(function (key) {
       var text = el("span");
       return { key: key, text: text, item: el("li", null,
@@ -424,7 +430,9 @@
       self.cy.add(data.elements.nodes.slice().sort(byId).concat(data.elements.edges.slice().sort(byId)));
       self.remember(data);
       self.runLayout();
-      self.fillControls(data);
+      return nextTask(); // the lists in a task of their own: shorter tasks keep the page responsive meanwhile
+    }).then(function () {
+      self.fillControls(self.data);
       self.afterFilter();
       self.root.setAttribute("data-state", "ready");
       if (self.focusAsked) { self.focusAskedNode(); }
@@ -645,6 +653,16 @@
       });
     });
     this.fallbackNote.hidden = !nodes.some(function (node) { return node.data("bpEnglish"); });
+    this.hubsList.querySelectorAll("button[data-id]").forEach(function (button) {
+      self.markEnglish(button, button.getAttribute("data-id"));
+    });
+  };
+
+  /* lang="en" on an element that shows a node's label in English for want of one in the page's language */
+  BeneluxPlus.prototype.markEnglish = function (element, id) {
+    if (this.isEnglish(this.nodeData[id])) { element.setAttribute("lang", "en"); }
+    else { element.removeAttribute("lang"); }
+    return element;
   };
 
   BeneluxPlus.prototype.isEnglish = function (d) {
@@ -707,9 +725,9 @@
     var ids = this.sortedNodes();
     ids.forEach(function (id) {
       var label = self.nodeLabel(id);
-      self.fromSelect.appendChild(new Option(label, id));
-      self.toSelect.appendChild(new Option(label, id));
-      self.names.appendChild(new Option(label, label));
+      self.fromSelect.appendChild(self.markEnglish(new Option(label, id), id));
+      self.toSelect.appendChild(self.markEnglish(new Option(label, id), id));
+      self.names.appendChild(self.markEnglish(new Option(label, label), id));
       self.nodesList.appendChild(el("li", null, self.nodeButton(id, label)));
     });
     this.nodesSummary.textContent = ui.nodes + " (" + ids.length + ")";
@@ -812,7 +830,7 @@
         clear(self.hubsList);
         self.hubIds = data.nodes.map(function (row) { return row.id; });
         data.nodes.forEach(function (row) {
-          var button = el("button", { type: "button", "class": "bp-linkbutton", text: row.label });
+          var button = el("button", { type: "button", "class": "bp-linkbutton", text: row.label, "data-id": row.id });
           button.addEventListener("click", function () { self.focusNode(row.id); });
           self.hubsList.appendChild(el("li", null, button));
         });
@@ -912,10 +930,12 @@
     var ui = UI[this.lang];
     if (!sources || !sources.length) { return el("p", { "class": "bp-kind", text: ui.noSources }); }
     var box = el("div", { "class": "bp-sources" });
+    // the programmes and authorities are quoted as written (in English), with their sections and titles
+    var quoted = this.lang !== "en" ? "en" : null;
     sources.forEach(function (s) {
       var where = [s.section, s.document_label || s.authority_label].filter(Boolean).join(" — ");
       // an edge's own source (per-fact citation): the stating span, the whole sentence on hover
-      box.appendChild(el("blockquote", { cite: s.id, title: s.sentence || "" },
+      box.appendChild(el("blockquote", { cite: s.id, title: s.sentence || "", lang: quoted },
         el("p", { text: s.quote || s.authority_label || "" }), el("footer", { text: where })));
     });
     return box;
@@ -966,7 +986,7 @@
         var item = el("li", null,
           el("span", { text: (edge.source === id ? "→ " : "← ") + edge.label + ": " }),
           self.cy.getElementById(other).nonempty() ? self.nodeButton(other, otherData.label)
-            : el("span", { text: otherData.label || other }));
+            : el("span", { text: otherData.label || other, lang: self.isEnglish(otherData) ? "en" : null }));
         var extra = [yearsText(edge.begin, edge.end, ui), edge.status_label].filter(Boolean).join(", ");
         if (extra) { item.appendChild(el("span", { "class": "bp-kind", text: " (" + extra + ")" })); }
         if (edge.sources.length) {
@@ -976,8 +996,9 @@
       });
       self.openPanel([
         el("h2", { text: d.label, lang: self.isEnglish(d) ? "en" : null }),
-        el("p", { "class": "bp-kind", text: (ui.category[d.category] || d.category) + " · " + d.type }),
-        d.comment ? el("p", { text: d.comment }) : null,
+        el("p", { "class": "bp-kind", text: (ui.category[d.category] || d.category) +
+          (d.type_label && d.type_label !== ui.category[d.category] ? " · " + d.type_label : "") }),
+        d.comment ? el("p", { text: d.comment, lang: d.comment_lang !== self.lang ? d.comment_lang : null }) : null,
         themes,
         idents.childNodes.length ? el("h3", { text: ui.identifiers }) : null,
         idents.childNodes.length ? idents : null,

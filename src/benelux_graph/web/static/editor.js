@@ -35,16 +35,22 @@
     const option = document.createElement("option");
     option.value = q.name;
     option.textContent = q.title + " (" + q.name + ")";
+    if (config.words.lang !== "en") option.lang = "en"; // the saved queries' titles are written in English
     picker.appendChild(option);
   });
   picker.addEventListener("change", () => {
     const q = config.queries.find((item) => item.name === picker.value);
     if (!q) return;
+    const w = config.words;
     const params = q.params.length
-      ? " Parameters: " + q.params.map((p) => "?" + p.name + " (" + p.type + (p.default ? ", default " + p.default : "") + ")").join(", ") +
-        " — unbound here; bound by " + config.apiBase + "/" + q.name + "?" + q.params[0].name + "=…"
+      ? " " + w.params + ": " + q.params.map((p) => "?" + p.name + " (" + p.type + (p.default ? ", " + w.default + " " + p.default : "") + ")").join(", ") +
+        " — " + w.unbound + " " + config.apiBase + "/" + q.name + "?" + q.params[0].name + "=…"
       : "";
-    about.textContent = q.description + params;
+    about.textContent = "";
+    const text = document.createElement("span"); // the description is written in English
+    text.textContent = q.description;
+    if (w.lang !== "en") text.lang = "en";
+    about.append(text, params);
     yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
     picker.value = "";
   });
