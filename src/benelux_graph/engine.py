@@ -54,6 +54,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import BeneluxGraphError, QueryError, QueryRefused, QueryTimeout
+from .fastlane import FastLane, shape
 from .settings import Settings
 from .store import bind_variables
 
@@ -133,6 +134,7 @@ class Result:
     count: int | None = None  # rows or triples of a written answer
     waited: float = 0.0  # seconds the caller waited for a free worker (run_async)
     round_trip: float = 0.0  # seconds from sending the job to reading the answer (run_async)
+    lane: str = "worker"  # where it ran: "worker" (a process) or "thread" (fastlane.FastLane)
 
     @property
     def size(self) -> int:
@@ -266,6 +268,22 @@ def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
     return Result("graph", triples=triples)
 
 
+def run_here(store, job: Job) -> Result:
+    """Run a job and write its answer in its format, in this process (a worker, or a fast-lane thread)."""
+    return written(execute(store, job), job.formats, job.max_bytes)
+
+
+def local_store(snapshot: str, files: dict[str, str], release: str):
+    """A store loaded from the snapshot, its default graphs merged and warmed up: what a worker queries."""
+    from .store import GraphStore
+
+    store = GraphStore.from_snapshot(Path(snapshot), {g: Path(p) for g, p in files.items()}, release)
+    merge_default_graph(store)
+    for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
+        run_here(store, Job(text, max_rows=1, formats=("json", "turtle")))
+    return store
+
+
 # --- the worker process -----------------------------------------------------------------------------------
 
 WARM_UP = (
@@ -310,13 +328,8 @@ def limit_memory(extra: int) -> None:
 
 def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    from .store import GraphStore
-
     try:
-        store = GraphStore.from_snapshot(Path(snapshot), {g: Path(p) for g, p in files.items()}, release)
-        merge_default_graph(store)
-        for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
-            written(execute(store, Job(text, max_rows=1)), ("json", "turtle"))
+        store = local_store(snapshot, files, release)
         gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
         if settings.query_memory > 0:
             limit_memory(settings.query_memory)
@@ -334,7 +347,7 @@ def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], 
         if job is None:
             return
         try:
-            conn.send(("ok", written(execute(store, job), job.formats, job.max_bytes)))
+            conn.send(("ok", run_here(store, job)))
         except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)
             conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None))
             return  # a process that ran out of memory is not trusted with another query
@@ -394,6 +407,8 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
+        #: threads of this process running queries known to be cheap (fastlane.py); None: every query in a worker
+        self.lane: FastLane | None = None
 
     # life cycle
 
@@ -404,11 +419,16 @@ class QueryEngine:
                 return
             self._started = True
         pending = [self._spawn() for _ in range(self.size + SPARE)]
+        if self.settings.query_threads > 0:  # loads while the workers load
+            store = local_store(self.snapshot, self.files, self.release)
+            self.lane = FastLane(store, self.settings.query_threads, run_here)
         for worker in pending:
             self._await_ready(worker)
 
     def close(self) -> None:
         self._closed = True
+        if self.lane is not None:
+            self.lane.close()
         with self._lock:
             idle, self._idle = self._idle, []
         for worker in idle:
@@ -564,12 +584,36 @@ class QueryEngine:
             return pool.submit(asyncio.run, self.run_async(job, timeout)).result()
 
     async def run_async(self, job: Job, timeout: float) -> Result:
-        """Run a job in a worker, waiting on the event loop at most `timeout` seconds for a free worker and as
-        long again for the answer: no thread per query."""
+        """Run a job in a fast-lane thread when its shape is known to be cheap (fastlane.py), else in a worker,
+        waiting on the event loop at most `timeout` seconds for a free worker and as long again for the answer."""
         if not self._started:
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(self.start)
+        asked = time.perf_counter()
+        key, tried = None, 0.0
+        if self.lane is not None:
+            key = shape(job)
+            result = await self.lane.run(job, key)
+            if result is not None:
+                return result
+            tried = time.perf_counter() - asked  # a run given up at the lane's budget counts against the limit
+            timeout -= tried
+            if timeout <= 0:
+                raise QueryTimeout("the query ran longer than its time limit and was stopped")
+        try:
+            result = await self._in_worker(job, timeout, timeout + tried)
+        except QueryTimeout:
+            if self.lane is not None:
+                self.lane.learn(key, float("inf"))
+            raise
+        if self.lane is not None:
+            self.lane.learn(key, result.seconds)
+        result.waited += tried
+        return result
+
+    async def _in_worker(self, job: Job, timeout: float, limit: float) -> Result:
+        """Run a job in a worker (see run_async), stopped after `timeout` seconds (the rest of `limit`)."""
         asked = time.perf_counter()
         worker = await self._acquire(timeout, job.client)
         sent = time.perf_counter()
@@ -587,7 +631,7 @@ class QueryEngine:
             message = worker.conn.recv()
         except TimeoutError:
             self._replace(worker, job.client)
-            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
+            raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker, job.client)
             # Oxigraph aborts (SIGABRT) when an allocation fails: under RLIMIT_AS, the query took too much memory

@@ -1,0 +1,119 @@
+"""The fast lane: queries known to be cheap run in threads of the server process, with no hand-off to a worker.
+
+pyoxigraph releases the interpreter lock while it evaluates, so a few threads answer cheap queries in parallel,
+without the pickling, pipe round trip and event-loop wake-ups a worker process costs (about as much as the
+query itself for the typical one). But a query in a thread cannot be stopped: pyoxigraph has no cancellation,
+and a thread cannot be killed. So the rule is:
+
+1. A query of a *shape* never seen (its text with strings, IRIs and numbers masked, and the same graphs and
+   formats) runs in a killable worker process, as every query did before; the worker's time is learned.
+2. A shape runs in a thread only once a worker ran it in less than FAST seconds each time it ran there.
+3. A thread run still going after BUDGET seconds is given up by its caller, who runs the query in a worker
+   within what is left of the time limit (the hard limit holds: the worker is killed at the limit), and its shape
+   goes to the workers for good (this release).
+4. At most `threads` thread runs at once; one past its budget keeps its thread until pyoxigraph returns. When
+   no thread is free, queries go to the workers: a stuck thread never makes anyone wait.
+
+So a runaway query can reach a thread only by sharing its shape with queries that ran fast, and then holds that
+thread only: never a caller past BUDGET, never the event loop, never the workers. Queries that name SERVICE (or
+write a codepoint escape, which could spell it) never run here: the server process is not sealed like a worker.
+Nor does a thread run get a memory limit (RLIMIT_AS is per process): shapes known to answer in milliseconds do not
+allocate much; anything else runs in a worker under `query_memory`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+#: A shape's worker runs must all have taken less than this (seconds, evaluation and writing) to run in a thread.
+FAST = 0.025
+#: A thread run taking longer is given up: the query runs in a worker instead, and its shape stays there.
+BUDGET = 0.25
+#: Shapes remembered at most (the table is cleared when full: everything starts in the workers again).
+MAX_SHAPES = 20_000
+
+#: What varies between queries of one shape: string literals, IRIs, numbers.
+VARYING = re.compile(
+    r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|(?<![\w?$])[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"""
+)
+
+
+def shape(job) -> tuple | None:
+    """The shape of a job (what its cost is learned by), or None when it must never run in the server process."""
+    lowered = job.query.lower()
+    if "service" in lowered or "\\u" in lowered:
+        return None
+    return (
+        VARYING.sub("_", job.query),
+        job.default_graphs,
+        job.named_graphs,
+        job.formats,
+        job.max_rows,
+        job.max_bytes,
+        tuple(job.substitutions) if job.substitutions else None,
+    )
+
+
+class FastLane:
+    """Threads running jobs on the server process's own merged copy of the store (see the module's rule)."""
+
+    def __init__(self, store, threads: int, execute):
+        self.store = store
+        self.threads = threads
+        self._execute = execute  # (store, job) -> Result written in the job's format (engine.run_here)
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="benelux-fastlane")
+        self._lock = threading.Lock()
+        self._free = threads
+        self._slowest: dict[tuple, float] = {}  # shape -> slowest worker run (seconds); inf: never in a thread
+        self.abandoned = 0  # thread runs given up at BUDGET (their threads ran on)
+
+    def learn(self, key: tuple | None, seconds: float) -> None:
+        """A worker ran a job of this shape in `seconds`."""
+        if key is None:
+            return
+        with self._lock:
+            if len(self._slowest) >= MAX_SHAPES:
+                self._slowest.clear()
+            self._slowest[key] = max(seconds, self._slowest.get(key, 0.0))
+
+    def _take(self, key: tuple | None) -> bool:
+        """Whether a job of this shape may run in a thread now (and a thread is then reserved for it)."""
+        with self._lock:
+            if key is None or self._slowest.get(key, FAST) >= FAST or self._free <= 0:
+                return False
+            self._free -= 1
+            return True
+
+    def _give_back(self, _future=None) -> None:
+        with self._lock:
+            self._free += 1
+
+    async def run(self, job, key: tuple | None):
+        """The job's Result from a thread, or None if it is to run in a worker (unknown or slow shape, no free
+        thread, or given up at BUDGET). Errors of the query (syntax, evaluation) are raised as a worker's are."""
+        if not self._take(key):
+            return None
+        started = time.perf_counter()
+        try:
+            future = self._pool.submit(self._execute, self.store, job)
+        except RuntimeError:  # the pool was shut down (the engine is closing)
+            self._give_back()
+            return None
+        future.add_done_callback(self._give_back)  # the thread is free when pyoxigraph returns, not before
+        try:
+            result = await asyncio.wait_for(asyncio.wrap_future(future), BUDGET)
+        except TimeoutError:
+            with self._lock:
+                self._slowest[key] = float("inf")
+                self.abandoned += 1
+            return None
+        result.round_trip = time.perf_counter() - started
+        result.lane = "thread"
+        return result
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
