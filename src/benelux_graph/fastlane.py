@@ -67,49 +67,69 @@ class FastLane:
         self._execute = execute  # (store, job) -> Result written in the job's format (engine.run_here)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="benelux-fastlane")
         self._lock = threading.Lock()
-        self._free = threads
-        self._slowest: dict[tuple, float] = {}  # shape -> slowest worker run (seconds); inf: never in a thread
+        self._busy = 0  # jobs submitted and not done (running or queued)
+        self._stuck = 0  # of those, runs given up at BUDGET that pyoxigraph has not returned from yet
+        self._fastest: dict[tuple, float] = {}  # shape -> fastest worker run (seconds); inf: never in a thread
         self.abandoned = 0  # thread runs given up at BUDGET (their threads ran on)
 
     def learn(self, key: tuple | None, seconds: float) -> None:
-        """A worker ran a job of this shape in `seconds`."""
+        """A worker ran a job of this shape in `seconds` (inf: it was stopped at its time limit)."""
         if key is None:
             return
         with self._lock:
-            if len(self._slowest) >= MAX_SHAPES:
-                self._slowest.clear()
-            self._slowest[key] = max(seconds, self._slowest.get(key, 0.0))
+            if len(self._fastest) >= MAX_SHAPES:
+                self._fastest.clear()
+            known = self._fastest.get(key)
+            # The fastest run says what the shape costs (a busy machine makes some runs slow); a shape once
+            # stopped or given up stays in the workers.
+            self._fastest[key] = seconds if known is None or seconds == float("inf") else min(known, seconds)
 
     def _take(self, key: tuple | None) -> bool:
-        """Whether a job of this shape may run in a thread now (and a thread is then reserved for it)."""
+        """Whether a job of this shape may run in a thread now: a cheap shape, and a thread that is not stuck
+        with at most one job queued behind it."""
         with self._lock:
-            if key is None or self._slowest.get(key, FAST) >= FAST or self._free <= 0:
+            live = self.threads - self._stuck
+            if key is None or self._fastest.get(key, FAST) >= FAST or live <= 0 or self._busy >= self._stuck + 2 * live:
                 return False
-            self._free -= 1
+            self._busy += 1
             return True
 
-    def _give_back(self, _future=None) -> None:
+    def _call(self, job, state: dict):
         with self._lock:
-            self._free += 1
+            if state.get("given_up"):  # given up while queued: it never runs
+                return None
+            state["started"] = True
+        return self._execute(self.store, job)
+
+    def _done(self, state: dict) -> None:
+        with self._lock:
+            self._busy -= 1
+            if state.get("stuck"):
+                self._stuck -= 1
 
     async def run(self, job, key: tuple | None):
-        """The job's Result from a thread, or None if it is to run in a worker (unknown or slow shape, no free
-        thread, or given up at BUDGET). Errors of the query (syntax, evaluation) are raised as a worker's are."""
+        """The job's Result from a thread, or None if it is to run in a worker (unknown or slow shape, no thread
+        to be had, or given up at BUDGET). Errors of the query (syntax, evaluation) are raised as a worker's are."""
         if not self._take(key):
             return None
         started = time.perf_counter()
+        state: dict = {}
         try:
-            future = self._pool.submit(self._execute, self.store, job)
+            future = self._pool.submit(self._call, job, state)
         except RuntimeError:  # the pool was shut down (the engine is closing)
-            self._give_back()
+            self._done(state)
             return None
-        future.add_done_callback(self._give_back)  # the thread is free when pyoxigraph returns, not before
+        future.add_done_callback(lambda _: self._done(state))  # a thread is free when pyoxigraph returns
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future), BUDGET)
         except TimeoutError:
             with self._lock:
-                self._slowest[key] = float("inf")
-                self.abandoned += 1
+                state["given_up"] = True
+                if state.get("started") and not future.done():  # past the budget: the shape goes to the workers
+                    state["stuck"] = True
+                    self._stuck += 1
+                    self._fastest[key] = float("inf")
+                    self.abandoned += 1
             return None
         result.round_trip = time.perf_counter() - started
         result.lane = "thread"

@@ -123,3 +123,26 @@ def test_a_newcomers_cheap_query_starts_within_100_ms_while_others_hold_every_wo
                     assert [h.status_code for h in await asyncio.gather(*hogs)] == [503] * len(hogs)
 
             run(scenario())
+
+
+def test_a_stuck_thread_makes_nobody_wait(settings, store):
+    """With one thread, stuck with a run given up at the budget: a cheap query goes straight to a worker."""
+    with QueryEngine(replace(settings, workers=2, query_threads=1, query_timeout=30.0), store) as engine:
+        wait_for_workers(engine, 2 + SPARE)
+        for text in ('ASK { ?s ?p "x" }', 'ASK { ?s ?p "y" }', PAIRS_OF % ("?d", 1), PAIRS_OF % ("?d", 2)):
+            ask(engine, text)
+        assert ask(engine, 'ASK { ?s ?p "z" }').lane == "thread"
+
+        async def scenario():
+            slow = asyncio.ensure_future(
+                engine.run_async(Job(PAIRS_OF % ("?d", 100_000), formats=("json", "turtle")), 30)
+            )
+            await asyncio.sleep(fastlane.BUDGET + 0.2)  # given up: its thread runs on
+            assert engine.lane.abandoned == 1
+            start = time.monotonic()
+            quick = await engine.run_async(Job('ASK { ?s ?p "w" }', formats=("json", "turtle")), 30)
+            assert quick.lane == "worker" and time.monotonic() - start < fastlane.BUDGET
+            slow.cancel()
+            await asyncio.gather(slow, return_exceptions=True)
+
+        run(scenario())
