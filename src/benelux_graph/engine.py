@@ -1,4 +1,9 @@
-"""Query execution in a pool of worker processes, each holding its own copy of the store.
+"""Query execution in a pool of worker processes, and in fast-lane threads (fastlane.py) for cheap queries.
+
+With the fast lane on (`query_threads` > 0), the server process loads one merged copy of the store and the
+workers are forked from it: they share its memory (copy-on-write; queries only read it), start at once, and
+keep none of the server's descriptors (close_inherited_descriptors). Memory then hardly grows with the number
+of workers. With the lane off, each worker is spawned and loads its own copy, as follows.
 
 A query runs in a worker; the caller waits at most its time limit. A worker whose query runs past the limit is
 killed (SIGKILL: the work really stops) and replaced by a fresh one, so a runaway query neither keeps a worker
@@ -326,10 +331,32 @@ def limit_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool) -> None:
+#: The server process's merged store, which a worker forked from it queries (QueryEngine: `shared`): the pages
+#: are shared with the server and every other worker (copy-on-write; a query only reads them).
+INHERITED = None
+
+
+def close_inherited_descriptors(keep: int) -> None:
+    """In a worker forked from the server: close every descriptor but stdio and the worker's pipe. The server's
+    sockets must not stay open in a worker (a connection the server closes would stay open)."""
+    for fd in [int(fd) for fd in os.listdir("/proc/self/fd")]:
+        if fd > 2 and fd != keep:
+            try:
+                os.close(fd)
+            except OSError:  # the listing's own descriptor, closed already
+                pass
+
+
+def worker_main(
+    conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool, forked: bool = False
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     try:
-        store = local_store(snapshot, files, release)
+        if forked:
+            close_inherited_descriptors(conn.fileno())
+            store = INHERITED
+        else:
+            store = local_store(snapshot, files, release)
         gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
         if settings.query_memory > 0:
             limit_memory(settings.query_memory)
@@ -418,10 +445,10 @@ class QueryEngine:
             if self._started:
                 return
             self._started = True
-        pending = [self._spawn() for _ in range(self.size + SPARE)]
-        if self.settings.query_threads > 0:  # loads while the workers load
+        if self.settings.query_threads > 0:  # one merged copy: the fast lane's, and the forked workers'
             store = local_store(self.snapshot, self.files, self.release)
             self.lane = FastLane(store, self.settings.query_threads, run_here)
+        pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)
 
@@ -442,13 +469,20 @@ class QueryEngine:
         self.close()
 
     def _spawn(self) -> Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
+        """A new worker: forked from this process when it holds the merged store (memory shared, started at
+        once), else spawned to load the snapshot itself."""
+        global INHERITED
+        forked = self.lane is not None
+        context = multiprocessing.get_context("fork") if forked else self._context
+        parent, child = context.Pipe()
+        process = context.Process(
             target=worker_main,
-            args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed),
+            args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed, forked),
             name="benelux-query-worker",
             daemon=True,
         )
+        if forked:
+            INHERITED = self.lane.store
         process.start()
         child.close()
         return Worker(process, parent)

@@ -146,3 +146,18 @@ def test_a_stuck_thread_makes_nobody_wait(settings, store):
             await asyncio.gather(slow, return_exceptions=True)
 
         run(scenario())
+
+
+def test_workers_are_forked_from_the_servers_store_and_hold_none_of_its_descriptors(engine, store):
+    """With the fast lane on, workers are forked from the server process (its merged store shared, not loaded
+    again); each keeps only its own pipe: no socket of the server's (clients, the listener, other workers)."""
+    import os
+
+    wait_for_workers(engine, 2 + SPARE)
+    for pid in engine.worker_pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            assert int(stat.read().rsplit(")", 1)[1].split()[1]) == os.getpid()  # forked by this process
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        assert sum(link.startswith("socket:") for link in links) == 1, links
+        assert not any(link.endswith(".nq") for link in links)
+    assert ask(engine, "ASK { ?s ?p ?o . ?o ?p ?s }").lane == "worker"  # and it answers
