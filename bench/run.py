@@ -10,10 +10,15 @@ Servers, each its own process on 127.0.0.1 and a free port:
   of the result cache waiting for CPU behind the server process answering the hits);
 - benelux-graph, 2 processes: the same with `serve --workers 2` (each process its own caches and query workers);
 - benelux-graph, no result cache: the first with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
+- benelux-graph, no fast lane: the first with BENELUX_QUERY_THREADS=0, every query in a worker process (the
+  baseline of the fast lane, src/benelux_graph/fastlane.py, in the same run);
 - rdflib-endpoint (PyPI, the closest peer): its CLI serving the same Turtle files (ontology and data);
 - Virtuoso 7 (Debian's virtuoso-opensource, scripts/virtuoso.sh), loaded with the release by remote.publish and
   queried with the published union of the ontology and data graphs as default graph;
 - a trivial FastAPI route under the same uvicorn settings: the ceiling of the HTTP stack on this machine.
+
+Besides the project's own client, `wrk` (Debian's package) measures the generic and varied mixes from one client
+address (bench/wrk.py), and every query is also sent with `Cache-Control: no-cache` (lines `... executed`).
 
 Load: bench/load.py, asyncio tasks on keep-alive connections, bounded in requests and seconds, at concurrency 1,
 8 and 32, GET /sparql?query=... with the same texts for every server. Mixes (bench/mix.py): "varied", every
@@ -58,6 +63,7 @@ OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = (
     "trivial-route",
 )
 MULTI = "benelux-graph (2 processes)"
+NOLANE = "benelux-graph (no fast lane)"  # every query in a worker process, as before the fast lane
 CONCURRENCY = (1, 8, 32)
 
 
@@ -167,6 +173,8 @@ def plan_for(name: str, use_wrk: bool) -> list[tuple]:
         return [("repeated", "many", CONCURRENCY)] + ([("repeated", "wrk", both)] if use_wrk else [])
     if name == NOCACHE:
         return [("varied", "many", CONCURRENCY)]
+    if name == NOLANE:
+        return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in ("many", "one")]
     if name == MULTI:
         return [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY)]
     out = [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY), ("generic", "many", both)]
@@ -205,7 +213,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         o = r.outcome
         peer, virt = peer_of(by, RDFLIB, r), peer_of(by, VIRTUOSO, r)
-        ours = r.server in (OURS, MULTI, NOCACHE) and r.client != "wrk"
+        ours = r.server in (OURS, MULTI, NOCACHE, NOLANE) and r.client != "wrk"
         hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and ours else "-"
         lines.append(
             f"| {r.server} | {r.mix} | {r.client} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
@@ -314,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--servers",
-        default="benelux-graph,multi,no-cache,rdflib-endpoint,virtuoso,trivial",
+        default="benelux-graph,multi,no-cache,no-lane,rdflib-endpoint,virtuoso,trivial",
         help="which servers, comma-separated",
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
@@ -325,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     args.requests = args.requests or (100 if args.smoke else 3000)
     wanted = set(args.servers.split(","))
     if args.smoke:
-        wanted -= {"virtuoso", "multi"}  # starting and loading Virtuoso takes longer than the smoke run
+        wanted -= {"virtuoso", "multi", "no-lane"}  # starting and loading Virtuoso takes longer than the smoke run
     build = ROOT / "build"
     logs = build / "bench-logs"
     started = time.monotonic()
@@ -356,6 +364,17 @@ def main(argv: list[str] | None = None) -> int:
                 NOCACHE,
                 "no-cache",
                 lambda: servers.project(logs, args.workers, args.engine_workers, 0, name="benelux-graph-no-cache"),
+            ),
+            (
+                NOLANE,
+                "no-lane",
+                lambda: servers.project(
+                    logs,
+                    args.workers,
+                    args.engine_workers,
+                    name="benelux-graph-no-lane",
+                    extra_env={"BENELUX_QUERY_THREADS": "0"},
+                ),
             ),
             (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
             (VIRTUOSO, "virtuoso", lambda: servers.virtuoso(logs, Path(tempfile.mkdtemp(prefix="bench-virt-")), store)),
