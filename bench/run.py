@@ -299,6 +299,14 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
             f"{verdict(f['load_rss'] < 2**30)} |"
         )
         out.append(f"| {big}: median saved query < 50 ms | {f['median_ms']:.1f} ms | {verdict(f['median_ms'] < 50)} |")
+        served = {m["workers"]: m for m in f.get("served", [])}
+        if 1 in served and 4 in served:
+            one, four = served[1], served[4]
+            out.append(
+                f"| {big}: resident memory with 4 query workers < 1.5x that with 1 | PSS {four['pss'] / 2**20:.0f} "
+                f"vs {one['pss'] / 2**20:.0f} MB = {four['pss'] / one['pss']:.2f}x (RSS summed: "
+                f"{four['rss'] / one['rss']:.2f}x) | {verdict(four['pss'] < 1.5 * one['pss'])} |"
+            )
         out.append(
             f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
             f"{verdict(f['slowest_ms'] < 1000)} |"
