@@ -334,6 +334,7 @@ def limit_memory(extra: int) -> None:
 #: The server process's merged store, which a worker forked from it queries (QueryEngine: `shared`): the pages
 #: are shared with the server and every other worker (copy-on-write; a query only reads them).
 INHERITED = None
+FORKING = threading.Lock()
 
 
 def close_inherited_descriptors(keep: int) -> None:
@@ -481,9 +482,10 @@ class QueryEngine:
             name="benelux-query-worker",
             daemon=True,
         )
-        if forked:
-            INHERITED = self.lane.store
-        process.start()
+        with FORKING:  # two engines (a reload) must not fork with each other's store
+            if forked:
+                INHERITED = self.lane.store
+            process.start()
         child.close()
         return Worker(process, parent)
 
