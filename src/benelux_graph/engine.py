@@ -59,7 +59,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import BeneluxGraphError, QueryError, QueryRefused, QueryTimeout
-from .fastlane import FastLane, shape
+from .fastlane import LANE_BYTES, FastLane, shape
 from .settings import Settings
 from .store import bind_variables
 
@@ -644,7 +644,7 @@ class QueryEngine:
                 self.lane.learn(key, float("inf"))
             raise
         if self.lane is not None:
-            self.lane.learn(key, result.seconds)
+            self.lane.learn(key, result.seconds, len(result.body) if result.body is not None else LANE_BYTES + 1)
         result.waited += tried
         return result
 

@@ -7,7 +7,9 @@ and a thread cannot be killed. So the rule is:
 
 1. A query of a *shape* never seen (its text with strings, IRIs and numbers masked, and the same graphs and
    formats) runs in a killable worker process, as every query did before; the worker's time is learned.
-2. A shape runs in a thread only once a worker ran it in less than FAST seconds each time it ran there.
+2. A shape runs in a thread only once a worker ran it in less than FAST seconds, with an answer of at most
+   LANE_BYTES (writing a long answer holds the interpreter lock, which the server's event loop needs); a shape
+   whose answer was ever longer, in a worker or in a thread, stays in the workers.
 3. A thread run still going after BUDGET seconds is given up by its caller, who runs the query in a worker
    within what is left of the time limit (the hard limit holds: the worker is killed at the limit), and its shape
    goes to the workers for good (this release).
@@ -31,6 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 #: A shape's worker runs must all have taken less than this (seconds, evaluation and writing) to run in a thread.
 FAST = 0.025
+#: A shape whose written answer was ever longer than this (bytes) runs in the workers.
+LANE_BYTES = 64_000
 #: A thread run taking longer is given up: the query runs in a worker instead, and its shape stays there.
 BUDGET = 0.25
 #: Shapes remembered at most (the table is cleared when full: everything starts in the workers again).
@@ -72,17 +76,19 @@ class FastLane:
         self._fastest: dict[tuple, float] = {}  # shape -> fastest worker run (seconds); inf: never in a thread
         self.abandoned = 0  # thread runs given up at BUDGET (their threads ran on)
 
-    def learn(self, key: tuple | None, seconds: float) -> None:
-        """A worker ran a job of this shape in `seconds` (inf: it was stopped at its time limit)."""
+    def learn(self, key: tuple | None, seconds: float, size: int = 0) -> None:
+        """A worker ran a job of this shape in `seconds` (inf: it was stopped at its time limit), its answer
+        `size` bytes long."""
         if key is None:
             return
         with self._lock:
             if len(self._fastest) >= MAX_SHAPES:
                 self._fastest.clear()
             known = self._fastest.get(key)
-            # The fastest run says what the shape costs (a busy machine makes some runs slow); a shape once
-            # stopped or given up stays in the workers.
-            self._fastest[key] = seconds if known is None or seconds == float("inf") else min(known, seconds)
+            if seconds == float("inf") or size > LANE_BYTES or known == float("inf"):
+                self._fastest[key] = float("inf")  # stopped, given up or long: in the workers for good
+            else:  # the fastest run says what the shape costs (a busy machine makes some runs slow)
+                self._fastest[key] = seconds if known is None else min(known, seconds)
 
     def _take(self, key: tuple | None) -> bool:
         """Whether a job of this shape may run in a thread now: a cheap shape, and a thread that is not stuck
@@ -133,6 +139,8 @@ class FastLane:
             return None
         result.round_trip = time.perf_counter() - started
         result.lane = "thread"
+        if result.body is None or len(result.body) > LANE_BYTES:
+            self.learn(key, 0.0, LANE_BYTES + 1)  # answered here this time; the workers write it from now on
         return result
 
     def close(self) -> None:

@@ -161,3 +161,14 @@ def test_workers_are_forked_from_the_servers_store_and_hold_none_of_its_descript
         assert sum(link.startswith("socket:") for link in links) == 1, links
         assert not any(link.endswith(".nq") for link in links)
     assert ask(engine, "ASK { ?s ?p ?o . ?o ?p ?s }").lane == "worker"  # and it answers
+
+
+def test_a_shape_with_a_long_answer_stays_in_the_workers(engine):
+    """Writing a long answer holds the interpreter lock (the server's event loop waits): such shapes never come
+    to the lane, however fast the engine is."""
+    text = "SELECT ?s ?p ?o { ?s ?p ?o } LIMIT %d"
+    first = ask(engine, text % 5000)
+    assert first.lane == "worker" and len(first.body) > fastlane.LANE_BYTES
+    assert ask(engine, text % 4000).lane == "worker"
+    short = "SELECT ?s { ?s ?p ?o } OFFSET %d LIMIT 1"
+    assert ask(engine, short % 1).lane == "worker" and ask(engine, short % 2).lane == "thread"
