@@ -35,7 +35,7 @@ class Settings:
     query_threads: int = field(
         default=2,
         metadata={
-            "help": "threads of each server process that run queries of a shape known to be cheap (a worker ran it in under 25 ms), with no hand-off to a worker; one still running after 0.25 s is rerun in a worker and its shape stays there; 0 runs every query in a worker"
+            "help": "threads of each server process that run queries of a shape known to be cheap (a worker ran it in under 25 ms, answer under 64 KB), with no hand-off to a worker; one still running after 0.25 s is rerun in a worker and its shape stays there; 0 runs every query in a worker"
         },
     )
     query_memory: int = field(
