@@ -446,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for size in sizes:
             print(f"scale: {size:,} triples ...", file=sys.stderr, flush=True)
-            results.append(scale.run_size(size, build / "scale", 1 if args.smoke else 3))
+            served = (1,) if args.smoke else scale.SERVED_WORKERS  # the smoke run: one served measurement
+            results.append(scale.run_size(size, build / "scale", 1 if args.smoke else 3, served=served))
         scale_text, scale_figures = scale.report(results)
 
     elapsed = time.monotonic() - started

@@ -103,7 +103,7 @@ def measure(folder: Path, runs: int) -> dict:
 SERVED_WORKERS = (1, 4)
 
 
-def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
+def run_size(size: int, workdir: Path, runs: int, seed: int = 1, served: tuple[int, ...] = SERVED_WORKERS) -> dict:
     """Generate the synthetic project of `size` triples and measure it in a fresh process."""
     from benelux_graph.synthetic import write_project
 
@@ -122,7 +122,7 @@ def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
         raise RuntimeError(f"measuring {size} triples failed:\n{done.stderr[-2000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["size"], result["generate_s"] = size, generated
-    result["served"] = [served_memory(folder, w) for w in SERVED_WORKERS]
+    result["served"] = [served_memory(folder, w) for w in served]
     return result
 
 
