@@ -153,6 +153,16 @@ def test_protocol_dataset_selects_graphs_of_the_store(client, store):
     assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [ontology]
 
 
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("iri", ["not an iri", "graph/ontology", "http://[::1", "http://ex/%zz"])
+def test_a_graph_parameter_that_is_no_iri_is_a_bad_parameter(client, name, iri):
+    """Named as the parameter it is, not as a query that 'failed while running'."""
+    r = client.get("/sparql", params={"query": "ASK {}", name: iri})
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["type"] == "bad-parameter" and name in error["message"], error
+
+
 def test_from_selects_graphs_of_the_store(client, store):
     ontology = GRAPH + "ontology"
     size = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(ontology)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
@@ -121,7 +122,13 @@ def no_cache(request: Request) -> bool:
 
 
 def graph_list(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
-    return tuple(v.strip() for k, v in params if k == name and v.strip())
+    graphs = tuple(v.strip() for k, v in params if k == name and v.strip())
+    for iri in graphs:  # checked here, so that a bad one is named as a parameter, not as a failed query
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ApiError(400, "bad-parameter", f"`{name}` must be an absolute IRI: {iri[:200]!r} ({exc})") from None
+    return graphs
 
 
 def sparql_router(runtime: Runtime) -> APIRouter:
