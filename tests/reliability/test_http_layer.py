@@ -329,6 +329,21 @@ def test_404_answers_say_what_they_vary_on_and_are_not_stored(client):
         assert r.headers.get("cache-control") == "no-store", r.headers
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("path", ["/no-such-route", "/robots.txt", "/static/no-such.css", "/api/no-such"])
+def test_a_path_no_route_serves_is_a_404_page_for_a_browser_and_json_for_a_program(client, path):
+    page = client.get(path, headers={"Accept": BROWSER, "Accept-Language": "fr"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html"), page.text[:200]
+    assert "Il n'y a pas de page" in page.text.replace("&#39;", "'") and 'role="search"' in page.text
+    assert "accept" in page.headers["vary"].lower() and page.headers["cache-control"] == "no-store"
+    for accept in ("application/json", "*/*", None):
+        r = client.get(path, headers={"Accept": accept} if accept else {})
+        assert r.status_code == 404 and r.json()["error"]["type"] == "not-found", (accept, r.text[:200])
+
+
 # --- saved-query IRI parameters -------------------------------------------------------------------------------
 
 
