@@ -324,6 +324,18 @@ def test_head_is_get_without_body(client):
     assert head.headers["content-length"] == get.headers["content-length"]
 
 
+@pytest.mark.parametrize("params", [{"query": SELECT}, {}])
+def test_head_in_a_browser_is_the_editor_as_get_is(client, params):
+    """A browser's HEAD /sparql?query=... got 406 while its GET got the editor page."""
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    get, head = (
+        client.get("/sparql", params=params, headers=browser),
+        client.head("/sparql", params=params, headers=browser),
+    )
+    assert (head.status_code, head.headers["content-type"]) == (get.status_code, get.headers["content-type"])
+    assert head.headers["content-type"].startswith("text/html") and head.content == b""
+
+
 def test_bnode_and_typed_terms_round_trip(client):
     query = 'SELECT ?b ?n ?d { BIND(BNODE() AS ?b) BIND(3 AS ?n) BIND("2025"^^xsd:gYear AS ?d) }'
     rows = json_rows(client.get("/sparql", params={"query": query}).json())

@@ -148,7 +148,9 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats)
-        if request.method == "GET" and not formats and wants_editor(request):  # a link followed in a browser
+        if (
+            request.method != "POST" and not formats and wants_editor(request)
+        ):  # a link followed in a browser (GET, HEAD)
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
         req = QueryRequest(
