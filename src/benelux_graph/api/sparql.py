@@ -148,9 +148,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats)
-        if (
-            request.method != "POST" and not formats and wants_editor(request)
-        ):  # a link followed in a browser (GET, HEAD)
+        # a link followed in a browser (GET, and HEAD like it)
+        if request.method != "POST" and not formats and wants_editor(request):
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
         req = QueryRequest(
