@@ -49,7 +49,7 @@ from ..dumps import FORMATS as DUMP_FORMATS
 from ..dumps import LICENSE, LICENSE_NAME, Publication, serialize
 from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .editor import TEMPLATES
-from .errors import ApiError
+from .errors import ApiError, not_found_page, prefers_html
 from .messages import LANGUAGE_NAMES, UI, choose_language, term_label
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
@@ -586,6 +586,8 @@ def resources_router(runtime: Runtime) -> APIRouter:
         iri = f"{BASE}graph/{path}"
         data = ld()
         if iri not in data.publication.graph_counts:
+            if prefers_html(request.headers):  # a browser: the site's 404 page, as for any other unknown page
+                return not_found_page(request)
             raise ApiError(
                 404,
                 "unknown-graph",
