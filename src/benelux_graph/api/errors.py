@@ -19,7 +19,7 @@ from starlette.responses import Response
 from ..engine import EngineError, EvaluationError
 from ..errors import ParameterError, QueryError, QueryRefused, QueryTimeout, UnknownQuery
 from ..syntax import plain_message
-from .negotiation import JSON, TEXT, negotiate
+from .negotiation import HTML, JSON, TEXT, negotiate
 
 log = logging.getLogger("benelux_graph.api")
 
@@ -100,10 +100,30 @@ def error_response(request_headers, exc: Exception) -> Response:
     return Response(json.dumps(error.body(), ensure_ascii=False), error.status, headers, media_type="application/json")
 
 
+def prefers_html(request_headers) -> bool:
+    return negotiate(request_headers.get("accept"), (JSON, HTML)) is HTML
+
+
+def not_found_page(request: Request) -> Response:
+    """A path no route serves, asked for by a browser: the site's 404 page (header, search box), not JSON."""
+    from .resources import page  # resources imports this module
+
+    context = {"iri": request.url.path, "no_page": True, "query": "", "hits": [], "kinds": {}, "href": None}
+    return page(
+        request,
+        "ld/not_found.html",
+        context,
+        status=404,
+        headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"},
+    )
+
+
 def install(app: FastAPI) -> None:
     """Answer every error the routes raise in the one shape."""
 
     async def handle(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException) and exc.status_code == 404 and prefers_html(request.headers):
+            return not_found_page(request)
         return error_response(request.headers, exc)
 
     for kind in (

@@ -52,7 +52,7 @@ from ..namespaces import BASE, BXR, ONTOLOGY_IRI
 from .assets import versioned
 from .editor import STATIC as STATIC_FILES
 from .editor import TEMPLATES
-from .errors import ApiError
+from .errors import ApiError, not_found_page, prefers_html
 from .messages import LANGUAGE_NAMES, UI, choose_language, term_label
 from .negotiation import GRAPHS, HTML, JSON, Format, choose
 from .negotiation import describe as describe_formats
@@ -591,6 +591,8 @@ def resources_router(runtime: Runtime) -> APIRouter:
         iri = f"{BASE}graph/{path}"
         data = ld()
         if iri not in data.publication.graph_counts:
+            if prefers_html(request.headers):  # a browser: the site's 404 page, as for any other unknown page
+                return not_found_page(request)
             raise ApiError(
                 404,
                 "unknown-graph",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
@@ -122,7 +123,13 @@ def no_cache(request: Request) -> bool:
 
 
 def graph_list(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
-    return tuple(v.strip() for k, v in params if k == name and v.strip())
+    graphs = tuple(v.strip() for k, v in params if k == name and v.strip())
+    for iri in graphs:  # checked here, so that a bad one is named as a parameter, not as a failed query
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ApiError(400, "bad-parameter", f"`{name}` must be an absolute IRI: {iri[:200]!r} ({exc})") from None
+    return graphs
 
 
 def sparql_router(runtime: Runtime) -> APIRouter:
@@ -142,7 +149,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats)
-        if request.method == "GET" and not formats and wants_editor(request):  # a link followed in a browser
+        # a link followed in a browser (GET, and HEAD like it)
+        if request.method != "POST" and not formats and wants_editor(request):
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
         req = QueryRequest(
