@@ -157,25 +157,35 @@ async def attack(url: str, seconds: float, answers: dict) -> None:
         await slow
 
 
+def attack_in_a_process(url: str, seconds: float, results) -> None:
+    """`attack`, in a process of its own (the ordinary client runs in another, the test's own loop in neither)."""
+    answers: dict[str, dict] = {name: {} for name in attacks()}
+    asyncio.run(attack(url, seconds, answers))
+    results.put(answers)
+
+
 def alternating(url: str) -> tuple[list[float], list[float], dict]:
     """Quiet and attacked windows in turn, with the ordinary client running throughout in a process of its own
     (its latencies are the server's, not the time it waits for the attackers' coroutines in a shared event
     loop): its quiet latencies, its attacked ones, and the attackers' answers by status."""
     answers: dict[str, dict] = {name: {} for name in attacks()}
     fork = multiprocessing.get_context("fork")
-    phase, results = fork.Value("i", QUIET), fork.SimpleQueue()
+    phase, results, attacked = fork.Value("i", QUIET), fork.SimpleQueue(), fork.SimpleQueue()
     ordinary = fork.Process(target=ordinary_in_a_process, args=(url, phase, results), daemon=True)
     ordinary.start()
     try:
-        with ThreadPoolExecutor(1) as pool:
-            for _ in range(ROUNDS):
-                time.sleep(SECONDS)
-                phase.value = ATTACKED
-                attacking = pool.submit(run, attack(url, SECONDS, answers))
-                time.sleep(SECONDS)
-                phase.value = DRAINING  # the attackers' last requests (a validation takes up to 15 s) count in neither
-                attacking.result()
-                phase.value = QUIET
+        for _ in range(ROUNDS):
+            time.sleep(SECONDS)
+            phase.value = ATTACKED
+            attackers = fork.Process(target=attack_in_a_process, args=(url, SECONDS, attacked), daemon=True)
+            attackers.start()
+            time.sleep(SECONDS)
+            phase.value = DRAINING  # the attackers' last requests (a validation takes up to 15 s) count in neither
+            for name, statuses in attacked.get().items():
+                for status, n in statuses.items():
+                    answers[name][status] = answers[name].get(status, 0) + n
+            attackers.join()
+            phase.value = QUIET
         time.sleep(SECONDS)
         phase.value = STOP
         latencies = results.get()
