@@ -8,11 +8,11 @@ import time
 
 import httpx
 import pytest
-from test_attack_mix import PARTNERS
 from test_http_layer import serving
 
 from benelux_graph.api.demotion import DEMOTED_AT, HALF_LIFE, ErrorCounts
-from benelux_graph.api.validate import EXAMPLE
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f }"  # stopped at its `timeout`
 
 
 def timed(c: httpx.Client, done: dict, name: str, method: str, path: str, **kwargs) -> threading.Thread:
@@ -29,38 +29,28 @@ def timed(c: httpx.Client, done: dict, name: str, method: str, path: str, **kwar
 
 @pytest.mark.server
 def test_a_client_whose_requests_keep_failing_waits_for_its_own_running_request_and_nobody_else_does(tmp_path):
-    with serving(tmp_path, validate_timeout="4") as url:
+    with serving(tmp_path) as url:
         transport = httpx.HTTPTransport(local_address="127.0.8.1")
         with (
             httpx.Client(base_url=url, timeout=60, transport=transport) as failing,
             httpx.Client(base_url=url, timeout=60, transport=httpx.HTTPTransport(local_address="127.0.8.2")) as other,
             httpx.Client(base_url=url, timeout=60, transport=httpx.HTTPTransport(local_address="127.0.8.1")) as more,
         ):
-            ready = other.post("/validate", content=EXAMPLE.encode(), headers={"Content-Type": "text/turtle"})
-            assert ready.status_code == 200, ready.text  # the validation worker has loaded
             for _ in range(int(DEMOTED_AT) + 2):
                 assert (
                     failing.get("/api/queries/secretariat-provider", params={"forum": "http://[::1"}).status_code == 400
                 )
             done: dict = {}
-            long = timed(
-                failing,
-                done,
-                "validation",
-                "POST",
-                "/validate",
-                content=PARTNERS,
-                headers={"Content-Type": "text/turtle"},
-            )
-            time.sleep(0.5)  # the validation holds the demoted clients' lane
+            long = timed(failing, done, "runaway", "GET", "/sparql", params={"query": RUNAWAY, "timeout": "3"})
+            time.sleep(0.5)  # the runaway query holds the demoted clients' lane
             threads = [
                 timed(more, done, "demoted", "GET", "/api/queries"),
                 timed(other, done, "other", "GET", "/api/queries"),
             ]
             for thread in [long, *threads]:
                 thread.join()
-    assert done["other"][0] == 200 and done["other"][1] < done["validation"][1], done  # never waited for the lane
-    assert done["demoted"][0] == 200 and done["demoted"][1] >= done["validation"][1], done  # waited its turn
+    assert done["other"][0] == 200 and done["other"][1] < done["runaway"][1], done  # never waited for the lane
+    assert done["demoted"][0] == 200 and done["demoted"][1] >= done["runaway"][1], done  # waited its turn
 
 
 def test_a_client_that_stops_failing_is_forgiven_within_a_few_half_lives():

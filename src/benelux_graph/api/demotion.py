@@ -8,7 +8,10 @@ every HALF_LIFE seconds; a client whose count reaches DEMOTED_AT is demoted: its
 shared by all demoted clients, one request at a time, and wait at most LANE_WAIT seconds for their turn (with at
 most LANE_QUEUE waiting), else 503 with Retry-After. The requests of every other client never wait for the lane. A
 demoted client that stops failing is back to normal within a few half-lives. The table of counts is bounded
-(MAX_CLIENTS, least recently seen forgotten first). /healthz is exempt (a monitor is not a client).
+(MAX_CLIENTS, least recently seen forgotten first). /healthz is exempt (a monitor is not a client), and so is
+POST /validate from the lane (its errors still count): its work is done in the validation workers, behind their own
+bounded queue, and a contribution waiting there for up to a minute would hold the lane from every other demoted
+request.
 
 The client is the connection's peer address, as for the rate limit (api/ratelimit.client_key).
 """
@@ -29,6 +32,7 @@ LANE_WAIT = 10.0
 LANE_QUEUE = 64
 MAX_CLIENTS = 100_000
 EXEMPT = ("/healthz",)
+OWN_QUEUE = ("/validate",)
 
 
 class ErrorCounts:
@@ -69,7 +73,7 @@ class Demotion:
                 self.errors.add(key)
             await send(message)
 
-        if self.errors.count(key) < DEMOTED_AT:
+        if self.errors.count(key) < DEMOTED_AT or scope.get("path") in OWN_QUEUE:
             return await self.app(scope, receive, counting_send)
         if self.lane is None:
             self.lane = asyncio.Semaphore(1)
