@@ -41,7 +41,7 @@ def test_a_client_whose_requests_keep_failing_waits_for_its_own_running_request_
                     failing.get("/api/queries/secretariat-provider", params={"forum": "http://[::1"}).status_code == 400
                 )
             done: dict = {}
-            long = timed(failing, done, "runaway", "GET", "/sparql", params={"query": RUNAWAY, "timeout": "3"})
+            long = timed(failing, done, "runaway", "GET", "/sparql", params={"query": RUNAWAY, "timeout": "6"})
             time.sleep(0.5)  # the runaway query holds the demoted clients' lane
             threads = [
                 timed(more, done, "demoted", "GET", "/api/queries"),
