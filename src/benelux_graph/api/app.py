@@ -20,6 +20,7 @@ from ..store import GraphStore
 from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
 from .compression import Compression
+from .demotion import Demotion
 from .downloads import downloads_router
 from .graph import graph_router
 from .health import health_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         version=__version__,
     )  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
+    app.add_middleware(Demotion)  # clients whose requests keep failing: one at a time, behind the others
     app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)
