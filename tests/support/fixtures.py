@@ -34,6 +34,24 @@ def store(settings) -> GraphStore:
 
 
 @pytest.fixture(scope="session")
+def shacl_report(settings):
+    """validation.validate_files(settings, files), computed once per list of files for the whole session (the
+    shapes, the ontology, the data and the cases do not change while the tests run): the shapes tests, the second
+    engine's and the completeness tests ask for the same reports."""
+    from benelux_graph.validation import validate_files
+
+    reports: dict = {}
+
+    def report(files: list[Path] | None = None):
+        key = None if files is None else tuple(files)
+        if key not in reports:
+            reports[key] = validate_files(settings, None if files is None else list(files))
+        return reports[key]
+
+    return report
+
+
+@pytest.fixture(scope="session")
 def app(settings, store):
     """The application over the session's store, in-process (its query workers start on the first query)."""
     return create_app(replace(settings, workers=1), store)
