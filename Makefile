@@ -62,12 +62,15 @@ test: setup setup-browser setup-virtuoso setup-jena
 	$(MAKE) --no-print-directory types
 	$(PY) -m pytest -q
 
-# The fast loop while working: lint, then every test but the browser, remote-store, reliability and performance
-# ones (`make test` runs them all).
+# The fast loop while working: lint, types, then the unit and API tests in two processes (pytest-xdist): every
+# test but the browser, remote-store, reliability and performance ones and the second engines' cross-checks
+# (Jena's SHACL, HermiT and owlrl over the whole data: minutes of CPU). `make test` runs them all.
+CHECK_SKIPS = --ignore=tests/reliability --ignore=tests/perf --ignore=tests/test_shacl_engines.py \
+	--ignore=tests/test_ontology_reasoners.py
 check: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory types
-	$(PY) -m pytest -q -x -m 'not browser and not remote' --ignore=tests/reliability --ignore=tests/perf
+	$(PY) -m pytest -q -x -n 2 -m 'not browser and not remote' $(CHECK_SKIPS)
 
 validate:
 	benelux-graph validate
