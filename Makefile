@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: types check setup setup-python setup-browser setup-web setup-virtuoso setup-jena fuzz load bench serve test validate stats lint lock
+.PHONY: types check setup setup-python setup-browser setup-web setup-virtuoso setup-wrk setup-jena fuzz load bench serve test validate stats lint lock
 
 setup: setup-python setup-web
 
@@ -47,6 +47,11 @@ serve: setup
 setup-virtuoso:
 	@scripts/virtuoso.sh install
 
+# wrk from Debian's packages: the benchmark's standard load generator, besides the project's own client.
+setup-wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -q --no-install-recommends wrk; }
+
 # Apache Jena from Debian: the second SHACL engine of tests/test_shacl_engines.py.
 setup-jena:
 	@test -f /usr/share/java/jena-shacl.jar || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
@@ -57,12 +62,15 @@ test: setup setup-browser setup-virtuoso setup-jena
 	$(MAKE) --no-print-directory types
 	$(PY) -m pytest -q
 
-# The fast loop while working: lint, then every test but the browser, remote-store, reliability and performance
-# ones (`make test` runs them all).
+# The fast loop while working: lint, types, then the unit and API tests in two processes (pytest-xdist): every
+# test but the browser, remote-store, reliability and performance ones and the second engines' cross-checks
+# (Jena's SHACL, HermiT and owlrl over the whole data: minutes of CPU). `make test` runs them all.
+CHECK_SKIPS = --ignore=tests/reliability --ignore=tests/perf --ignore=tests/test_shacl_engines.py \
+	--ignore=tests/test_ontology_reasoners.py
 check: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory types
-	$(PY) -m pytest -q -x -m 'not browser and not remote' --ignore=tests/reliability --ignore=tests/perf
+	$(PY) -m pytest -q -x -n 2 -m 'not browser and not remote' $(CHECK_SKIPS)
 
 validate:
 	benelux-graph validate
@@ -74,7 +82,7 @@ fuzz:
 load:
 	$(PY) tests/reliability/test_load.py --seconds 60 --clients 64
 
-bench: setup setup-virtuoso
+bench: setup setup-virtuoso setup-wrk
 	$(PY) bench/run.py
 
 stats:

@@ -137,9 +137,11 @@ async def load(
     headers: dict[str, str] | None = None,
     client: str = "raw",
     first: int = 0,
+    one_address: bool = False,
 ) -> Outcome:
     """Send requests paths(first), paths(first + 1), ... from `concurrency` tasks until `max_requests` were
-    sent or `max_seconds` passed (requests under way then are finished and counted)."""
+    sent or `max_seconds` passed (requests under way then are finished and counted); every task from one client
+    address when `one_address` (one client as the server sees it: a script, a notebook, a proxy)."""
     headers = {"Accept": "application/sparql-results+json", **(headers or {})}
     out = Outcome()
     counter = first
@@ -148,7 +150,7 @@ async def load(
 
     async def worker(n: int) -> None:
         nonlocal counter, sent
-        local = address(n)
+        local = address(0 if one_address else n)
         conn = HttpxConnection(port, headers, local) if client == "httpx" else Connection(port, headers, local)
         try:
             while sent < max_requests and time.perf_counter() < deadline:
@@ -197,6 +199,7 @@ def run(
     headers: dict[str, str] | None = None,
     client: str = "raw",
     first: int = 0,
+    one_address: bool = False,
 ) -> Outcome:
     """`load` on a fresh event loop (uvloop when installed)."""
     try:
@@ -205,4 +208,4 @@ def run(
         runner = uvloop.run
     except ImportError:  # pragma: no cover - uvloop is optional
         runner = asyncio.run
-    return runner(load(port, paths, concurrency, max_requests, max_seconds, headers, client, first))
+    return runner(load(port, paths, concurrency, max_requests, max_seconds, headers, client, first, one_address))

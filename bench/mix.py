@@ -115,3 +115,43 @@ class Mix:
 
     def defaults(self) -> list[Request]:
         return [self.repeated(i) for i in range(len(self.queries))]
+
+
+#: The generic analyst mix (not the project's saved queries): counts, label lookups with LIMIT, class counts, ASK,
+#: label search, an entity's properties. {c}: a class, {e}: an entity, {w}: a word of a label, {n}: a number.
+GENERIC = (
+    "SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{c}> }}",
+    "SELECT ?l WHERE {{ <{e}> rdfs:label|skos:prefLabel ?l }} LIMIT 10",
+    "ASK {{ <{e}> ?p ?o }}",
+    'SELECT ?s ?l WHERE {{ ?s skos:prefLabel ?l FILTER(CONTAINS(LCASE(STR(?l)), "{w}")) }} LIMIT 20',
+    "SELECT ?c (COUNT(?s) AS ?n) WHERE {{ ?s a ?c }} GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT {n}",
+    "SELECT ?p ?o WHERE {{ <{e}> ?p ?o }} ORDER BY ?p ?o LIMIT 50",
+)
+
+
+class GenericMix:
+    """Request k: template k mod T with the (k div T)-th class, entity, word and number of the data's."""
+
+    def __init__(self, store):
+        def values(query: str) -> list[str]:
+            rows = store.query(PREFIXES + query)
+            return sorted({r["v"].value for r in rows if isinstance(r["v"], ox.NamedNode | ox.Literal)})[:MAX_VALUES]
+
+        self.classes = values("SELECT DISTINCT ?v WHERE { ?s a ?v FILTER(isIRI(?v)) }")
+        self.entities = values("SELECT DISTINCT ?v WHERE { ?v skos:prefLabel ?l FILTER(isIRI(?v)) }")
+        labels = values("SELECT DISTINCT ?v WHERE { ?s skos:prefLabel ?v }")
+        words = sorted({w.lower() for label in labels for w in label.split() if w.isalpha() and len(w) >= 5})
+        self.words = words[:MAX_VALUES] or ["benelux"]
+
+    def __len__(self) -> int:
+        return len(GENERIC)
+
+    def request(self, k: int) -> Request:
+        template, turn = GENERIC[k % len(GENERIC)], k // len(GENERIC)
+        text = PREFIXES + template.format(
+            c=self.classes[turn % len(self.classes)],
+            e=self.entities[turn % len(self.entities)],
+            w=self.words[turn % len(self.words)],
+            n=5 + turn % 50,
+        )
+        return Request(f"generic-{k % len(GENERIC)}", text, text)

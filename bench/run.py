@@ -10,10 +10,15 @@ Servers, each its own process on 127.0.0.1 and a free port:
   of the result cache waiting for CPU behind the server process answering the hits);
 - benelux-graph, 2 processes: the same with `serve --workers 2` (each process its own caches and query workers);
 - benelux-graph, no result cache: the first with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
+- benelux-graph, fast lane on: the first with BENELUX_QUERY_THREADS=2, cheap query shapes in threads of the server
+  (src/benelux_graph/fastlane.py, off by default), against the default in the same run;
 - rdflib-endpoint (PyPI, the closest peer): its CLI serving the same Turtle files (ontology and data);
 - Virtuoso 7 (Debian's virtuoso-opensource, scripts/virtuoso.sh), loaded with the release by remote.publish and
   queried with the published union of the ontology and data graphs as default graph;
 - a trivial FastAPI route under the same uvicorn settings: the ceiling of the HTTP stack on this machine.
+
+Besides the project's own client, `wrk` (Debian's package) measures the generic and varied mixes from one client
+address (bench/wrk.py), and every query is also sent with `Cache-Control: no-cache` (lines `... executed`).
 
 Load: bench/load.py, asyncio tasks on keep-alive connections, bounded in requests and seconds, at concurrency 1,
 8 and 32, GET /sparql?query=... with the same texts for every server. Mixes (bench/mix.py): "varied", every
@@ -43,7 +48,8 @@ sys.path.insert(0, str(ROOT / "src"))
 import load
 import scale
 import servers
-from mix import Mix
+import wrk
+from mix import GenericMix, Mix
 
 from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
@@ -57,15 +63,23 @@ OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = (
     "trivial-route",
 )
 MULTI = "benelux-graph (2 processes)"
+NOLANE = "benelux-graph (fast lane on)"  # BENELUX_QUERY_THREADS=2: cheap shapes in threads (off by default)
 CONCURRENCY = (1, 8, 32)
+
+
+#: The request header that makes this project's server run a query again rather than answer from its cache.
+EXECUTED = " executed"
+NO_CACHE = {"Cache-Control": "no-cache"}
 
 
 @dataclass
 class Row:
     server: str
-    mix: str
+    mix: str  # "varied", "repeated", "generic"; with EXECUTED appended: sent with Cache-Control: no-cache
     concurrency: int
     outcome: load.Outcome
+    client: str = "many"  # "many": the project's client, a loopback address per connection; "one": one address;
+    # "wrk": wrk, from 127.0.0.1
 
 
 def installed_rdflib_endpoint() -> bool:
@@ -100,33 +114,77 @@ def check_answers(server: servers.Server, mix: Mix) -> dict[str, int | str]:
     return out
 
 
-def measure(server: servers.Server, mix: Mix, mixes: tuple[str, ...], args) -> list[Row]:
+def paths_of(server: servers.Server, mix: Mix, generic: GenericMix, kind: str, count: int) -> list[str]:
+    """The first `count` request paths of a mix, as this server takes them."""
+    base = kind.removesuffix(EXECUTED)
+    make = {"varied": mix.varied, "repeated": mix.repeated, "generic": generic.request}[base]
+    return [make(k).path(server.extra, server.endpoint) for k in range(count)]
+
+
+def line(row: Row) -> None:
+    o = row.outcome
+    print(
+        f"  {row.server:32s} {row.mix:17s} {row.client:4s} c={row.concurrency:<3d} {o.rps:9.1f} req/s  "
+        f"p50 {o.p50:8.2f} ms  p99 {o.p99:8.2f} ms  hits {o.cache_hits}/{o.requests}  "
+        f"errors {o.errors}{'  ' + o.first_error if o.errors else ''}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def measure(server: servers.Server, mix: Mix, generic: GenericMix, plan: list[tuple], args) -> list[Row]:
+    """Each (mix, client, concurrencies) of the plan, one line each, every mix's paths made once."""
     rows = []
-    for kind in mixes:
-        first = 0
-        paths: dict[int, str] = {}  # made once: the client's own work stays small
-
-        def path(k: int, kind=kind, paths=paths) -> str:
-            found = paths.get(k)
-            if found is None:
-                request = mix.varied(k) if kind == "varied" else mix.repeated(k)
-                found = paths[k] = request.path(server.extra, server.endpoint)
-            return found
-
-        for k in range(min(args.requests * len(CONCURRENCY), 20_000)):
-            path(k)
-        for c in CONCURRENCY:
-            outcome = load.run(server.port, path, c, args.requests, args.seconds, client=args.client, first=first)
-            first += outcome.requests
-            rows.append(Row(server.name, kind, c, outcome))
-            print(
-                f"  {server.name:32s} {kind:8s} c={c:<3d} {outcome.rps:9.1f} req/s  p50 {outcome.p50:8.2f} ms  "
-                f"p99 {outcome.p99:8.2f} ms  hits {outcome.cache_hits}/{outcome.requests}  "
-                f"errors {outcome.errors}{'  ' + outcome.first_error if outcome.errors else ''}",
-                file=sys.stderr,
-                flush=True,
-            )
+    count = min(args.requests * len(CONCURRENCY), 20_000)
+    made: dict[str, list[str]] = {}
+    first: dict[str, int] = {}
+    for kind, client, levels in plan:
+        paths = made.get(kind)
+        if paths is None:
+            paths = made[kind] = paths_of(server, mix, generic, kind, count)
+        headers = NO_CACHE if kind.endswith(EXECUTED) else None
+        for c in levels:
+            if client == "wrk":
+                outcome = wrk.run(server.port, paths, c, args.seconds, headers)
+            else:
+                start = first.get(kind, 0)
+                outcome = load.run(
+                    server.port,
+                    lambda k, paths=paths: paths[k % len(paths)],
+                    c,
+                    args.requests,
+                    args.seconds,
+                    headers,
+                    client=args.client,
+                    first=start,
+                    one_address=client == "one",
+                )
+                first[kind] = start + outcome.requests
+            rows.append(Row(server.name, kind, c, outcome, client))
+            line(rows[-1])
     return rows
+
+
+def plan_for(name: str, use_wrk: bool) -> list[tuple]:
+    """What is measured of each server: the cached mixes at c=1, 8 and 32 from many addresses; the generic mix;
+    for this project every query executed (no-cache), from many addresses, from one, and with wrk."""
+    both = (8, 32)
+    if name == TRIVIAL:
+        return [("repeated", "many", CONCURRENCY)] + ([("repeated", "wrk", both)] if use_wrk else [])
+    if name == NOCACHE:
+        return [("varied", "many", CONCURRENCY)]
+    if name == NOLANE:
+        return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in ("many", "one")]
+    if name == MULTI:
+        return [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY)]
+    out = [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY), ("generic", "many", both)]
+    if name == OURS:
+        for kind in ("generic" + EXECUTED, "varied" + EXECUTED):
+            out += [(kind, "many", both), (kind, "one", both)]
+            out += [(kind, "wrk", both)] if use_wrk else []
+    elif name == VIRTUOSO and use_wrk:
+        out += [("generic", "wrk", both), ("varied", "wrk", both)]
+    return out
 
 
 def ratio(a: float, b: float | None) -> str:
@@ -136,22 +194,29 @@ def ratio(a: float, b: float | None) -> str:
     return f"{r:.0f}x" if r >= 10 else f"{r:.1f}x"
 
 
+def peer_of(by: dict, peer: str, r: Row) -> load.Outcome | None:
+    """The peer's line to compare a line with: same mix (peers have no result cache: their lines are executed
+    queries), same concurrency, same client if measured so, else from many addresses."""
+    mix = "repeated" if r.server == TRIVIAL else r.mix.removesuffix(EXECUTED)
+    return by.get((peer, mix, r.concurrency, r.client)) or by.get((peer, mix, r.concurrency, "many"))
+
+
 def table(rows: list[Row]) -> str:
-    by = {(r.server, r.mix, r.concurrency): r.outcome for r in rows}
+    by = {(r.server, r.mix, r.concurrency, r.client): r.outcome for r in rows}
     lines = [
         (
-            "| server | mix | concurrency | requests/s | p50 ms | p99 ms | p99/p50 | vs rdflib-endpoint | "
+            "| server | mix | client | concurrency | requests/s | p50 ms | p99 ms | p99/p50 | vs rdflib-endpoint | "
             "vs Virtuoso | cache hits | errors |"
         ),
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         o = r.outcome
-        peer = by.get((RDFLIB, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
-        virt = by.get((VIRTUOSO, r.mix if r.server != TRIVIAL else "repeated", r.concurrency))
-        hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and r.server in (OURS, MULTI, NOCACHE) else "-"
+        peer, virt = peer_of(by, RDFLIB, r), peer_of(by, VIRTUOSO, r)
+        ours = r.server in (OURS, MULTI, NOCACHE, NOLANE) and r.client != "wrk"
+        hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and ours else "-"
         lines.append(
-            f"| {r.server} | {r.mix} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
+            f"| {r.server} | {r.mix} | {r.client} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
             f"{o.p99 / o.p50:.1f} | {ratio(o.rps, peer.rps if peer else None)} | "
             f"{ratio(o.rps, virt.rps if virt else None)} | {hits} | {o.errors} |"
         )
@@ -163,17 +228,34 @@ def verdict(ok: bool | None) -> str:
 
 
 def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
-    by = {(r.server, r.mix, r.concurrency): r.outcome for r in rows}
+    by = {(r.server, r.mix, r.concurrency, r.client): r.outcome for r in rows}
     out = ["| target | measured | verdict |", "| --- | --- | --- |"]
 
-    def rps(server, mix, c):
-        o = by.get((server, mix, c))
+    def rps(server, mix, c, client="many"):
+        o = by.get((server, mix, c, client))
         return o.rps if o else None
+
+    # Issue 15: every query executed, against Virtuoso (its lines: the same mix, from many addresses, or wrk)
+    for mix, factor in (("generic", 1.0), ("varied", 1.5)):
+        for c in (8, 32):
+            for client in ("many", "one", "wrk"):
+                ours = rps(OURS, mix + EXECUTED, c, client)
+                virt = rps(VIRTUOSO, mix, c, client) or rps(VIRTUOSO, mix, c)
+                if ours is None:
+                    continue
+                target = f"{mix} mix, every query executed, c={c}, {client} client: >= {factor:g}x Virtuoso"
+                if virt:
+                    out.append(
+                        f"| {target} | {ours:.0f} vs {virt:.0f} req/s = {ours / virt:.2f}x | "
+                        f"{verdict(ours >= factor * virt)} |"
+                    )
+                else:
+                    out.append(f"| {target} | Virtuoso not measured | n/a |")
 
     ours8 = rps(OURS, "varied", 8)
     peer8, virt8 = rps(RDFLIB, "varied", 8), rps(VIRTUOSO, "varied", 8)
     nocache8 = rps(NOCACHE, "varied", 8)
-    hits = by.get((OURS, "varied", 8))
+    hits = by.get((OURS, "varied", 8, "many"))
     hit_share = f"{100 * hits.cache_hits / hits.requests:.0f}% cache hits" if hits and hits.requests else ""
     if ours8 is not None and peer8:
         out.append(
@@ -198,7 +280,7 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
                 f"({triv / rep:.1f}x slower) | {verdict(rep * 3 >= triv)} |"
             )
     for mix in ("varied", "repeated"):
-        o = by.get((OURS, mix, 32))
+        o = by.get((OURS, mix, 32, "many"))
         if o and o.latencies:
             out.append(
                 f"| {mix} mix, c=32: p99 <= 5x p50 | p50 {o.p50:.1f} ms, p99 {o.p99:.1f} ms "
@@ -217,6 +299,14 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
             f"{verdict(f['load_rss'] < 2**30)} |"
         )
         out.append(f"| {big}: median saved query < 50 ms | {f['median_ms']:.1f} ms | {verdict(f['median_ms'] < 50)} |")
+        served = {m["workers"]: m for m in f.get("served", [])}
+        if 1 in served and 4 in served:
+            one, four = served[1], served[4]
+            out.append(
+                f"| {big}: resident memory with 4 query workers < 1.5x that with 1 | PSS {four['pss'] / 2**20:.0f} "
+                f"vs {one['pss'] / 2**20:.0f} MB = {four['pss'] / one['pss']:.2f}x (RSS summed: "
+                f"{four['rss'] / one['rss']:.2f}x) | {verdict(four['pss'] < 1.5 * one['pss'])} |"
+            )
         out.append(
             f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
             f"{verdict(f['slowest_ms'] < 1000)} |"
@@ -240,17 +330,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--servers",
-        default="benelux-graph,multi,no-cache,rdflib-endpoint,virtuoso,trivial",
+        default="benelux-graph,multi,no-cache,no-lane,rdflib-endpoint,virtuoso,trivial",
         help="which servers, comma-separated",
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    parser.add_argument("--no-wrk", action="store_true", help="leave out the lines measured with wrk")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (0.5 if args.smoke else 6.0)
     args.requests = args.requests or (100 if args.smoke else 3000)
     wanted = set(args.servers.split(","))
     if args.smoke:
-        wanted -= {"virtuoso", "multi"}  # starting and loading Virtuoso takes longer than the smoke run
+        wanted -= {"virtuoso", "multi", "no-lane"}  # starting and loading Virtuoso takes longer than the smoke run
     build = ROOT / "build"
     logs = build / "bench-logs"
     started = time.monotonic()
@@ -282,6 +373,17 @@ def main(argv: list[str] | None = None) -> int:
                 "no-cache",
                 lambda: servers.project(logs, args.workers, args.engine_workers, 0, name="benelux-graph-no-cache"),
             ),
+            (
+                NOLANE,
+                "no-lane",
+                lambda: servers.project(
+                    logs,
+                    args.workers,
+                    args.engine_workers,
+                    name="benelux-graph-fast-lane",
+                    extra_env={"BENELUX_QUERY_THREADS": "2"},
+                ),
+            ),
             (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
             (VIRTUOSO, "virtuoso", lambda: servers.virtuoso(logs, Path(tempfile.mkdtemp(prefix="bench-virt-")), store)),
             (TRIVIAL, "trivial", lambda: servers.trivial(logs, args.workers)),
@@ -304,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
             skip |= {q for q, a in answers[name].items() if isinstance(a, str)}
             running[name] = server
         mix = Mix(store, queries, skip=tuple(sorted(skip)))
+        generic = GenericMix(store)
+        use_wrk = wrk.installed() and not args.no_wrk
+        if not use_wrk:
+            notes.append("wrk is not installed (apt-get install wrk, `make bench` does): no wrk lines.")
         if skip:
             notes.append(
                 "Left out of every mix, because a server answered them with an error: "
@@ -331,8 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.name = name
             if server is None:
                 continue
-            mixes = ("repeated",) if name == TRIVIAL else ("varied",) if name == NOCACHE else ("varied", "repeated")
-            rows += measure(server, mix, mixes, args)
+            rows += measure(server, mix, generic, plan_for(name, use_wrk), args)
             server.stop()
             cold.append((name, server.cold_start, server.peak_memory()))
     scale_text, scale_figures = "", None
@@ -341,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for size in sizes:
             print(f"scale: {size:,} triples ...", file=sys.stderr, flush=True)
-            results.append(scale.run_size(size, build / "scale", 1 if args.smoke else 3))
+            served = (1,) if args.smoke else scale.SERVED_WORKERS  # the smoke run: one served measurement
+            results.append(scale.run_size(size, build / "scale", 1 if args.smoke else 3, served=served))
         scale_text, scale_figures = scale.report(results)
 
     elapsed = time.monotonic() - started
@@ -360,7 +466,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"GET /sparql, {args.client} asyncio client, at most {args.requests} requests or {args.seconds:g} s "
                 f"per line; benelux-graph: `serve --workers {args.workers}` with {args.engine_workers} query "
                 f"workers per process (the 2-process line: 2 x {max(1, args.engine_workers // 2)}); the trivial "
-                "route, under the same uvicorn settings, answers one constant body."
+                "route, under the same uvicorn settings, answers one constant body. Client `many`: the project's "
+                "client, each connection from a loopback address of its own; `one`: all from one address (one "
+                "client, as the server's fair sharing sees it); `wrk`: wrk from 127.0.0.1. Mix `generic`: counts, "
+                "label lookups, class counts, ASK, label search, an entity's properties over rotating constants; "
+                "`... executed`: sent with `Cache-Control: no-cache`, so that this project runs every query (the "
+                "peers have no result cache: their lines are compared as they are)."
             ),
             "",
             table(rows),

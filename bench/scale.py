@@ -27,6 +27,9 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +99,11 @@ def measure(folder: Path, runs: int) -> dict:
     }
 
 
-def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
+#: Query workers of the served measurements (memory with 1 and with 4).
+SERVED_WORKERS = (1, 4)
+
+
+def run_size(size: int, workdir: Path, runs: int, seed: int = 1, served: tuple[int, ...] = SERVED_WORKERS) -> dict:
     """Generate the synthetic project of `size` triples and measure it in a fresh process."""
     from synthetic import write_project  # bench/ is on sys.path (run.py)
 
@@ -115,7 +122,71 @@ def run_size(size: int, workdir: Path, runs: int, seed: int = 1) -> dict:
         raise RuntimeError(f"measuring {size} triples failed:\n{done.stderr[-2000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["size"], result["generate_s"] = size, generated
+    result["served"] = [served_memory(folder, w) for w in served]
     return result
+
+
+def pss(pid: int) -> int:
+    """Proportional resident memory of one process, in bytes (shared pages divided among their sharers)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def served_memory(folder: Path, workers: int) -> dict:
+    """`benelux-graph serve` over a synthetic project with `workers` query workers: seconds to the first answer,
+    then, after the saved queries ran in the workers, the resident memory of the server's process tree, summed as
+    RSS (shared pages counted in every process) and as PSS (counted once)."""
+    import servers
+    from mix import bound_text
+
+    from benelux_graph.engine import SPARE
+    from benelux_graph.saved_queries import load_queries
+
+    logs = ROOT / "build" / "bench-logs"
+    port = servers.free_port()
+    env = {"BENCH_PORT": str(port), "BENELUX_PORT": str(port), "BENELUX_HOST": servers.HOST}
+    env |= {"BENELUX_ROOT": str(folder), "BENELUX_WORKERS": str(workers)}
+    argv = [sys.executable, "-m", "benelux_graph", "serve"]
+    server = servers.spawn(f"scale-{workers}-workers", argv, env, logs)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            status, body = servers.get(server.url + "/healthz", "application/json")
+            if status == 200 and json.loads(body).get("workers", 0) >= workers + SPARE:
+                break
+            time.sleep(0.2)
+
+        def run(text: str) -> None:
+            request = urllib.request.Request(
+                server.url + "/sparql?" + urllib.parse.urlencode({"query": text}),
+                headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"},
+            )
+            try:
+                urllib.request.urlopen(request, timeout=120).read()
+            except OSError:
+                pass
+
+        # Each saved query `workers` times at once, each a shape of its own (a comment): new shapes run in the
+        # workers (not in the fast lane), spread over them.
+        with ThreadPoolExecutor(workers) as pool:
+            for q in load_queries(folder / "queries").values():
+                texts = [bound_text(q, {}) + f"\n# run {chr(97 + i)}" for i in range(workers)]
+                list(pool.map(run, texts))
+        tree = [server.pid, *servers.children(server.pid)]
+        return {
+            "workers": workers,
+            "ready_s": server.cold_start,
+            "rss": sum(servers.rss(p) for p in tree),
+            "pss": sum(pss(p) for p in tree),
+        }
+    finally:
+        server.stop()
 
 
 def mb(n: float) -> str:
@@ -174,6 +245,18 @@ def report(results: list[dict]) -> tuple[str, dict]:
                 f"x{tb / ta:.0f}."
             ),
         ]
+    lines += [
+        "",
+        "Served (`benelux-graph serve`, each saved query run once per worker, no-cache): memory of the whole "
+        "process tree (server and query workers) by the number of query workers (plus the spare); PSS counts a "
+        "page shared by several processes once, RSS in every one of them:",
+        "",
+        "| size | query workers | cold start | RSS | PSS |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        for m in r.get("served", []):
+            lines.append(f"| {r['size']:,} | {m['workers']} | {m['ready_s']:.1f} s | {mb(m['rss'])} | {mb(m['pss'])} |")
     last = results[-1]
     times = [q["ms"] for q in last["queries"].values()]
     figures = {
@@ -185,6 +268,7 @@ def report(results: list[dict]) -> tuple[str, dict]:
         "slowest": max(last["queries"], key=lambda n: last["queries"][n]["ms"]),
         "bulk_load_s": last["bulk_load_s"],
         "merge_s": last["merge_s"],
+        "served": last.get("served", []),
     }
     return "\n".join(lines), figures
 

@@ -172,7 +172,12 @@ def spawn(
 
 
 def project(
-    logs: Path, workers: int, engine_workers: int, cache_bytes: int | None = None, name: str = "benelux-graph"
+    logs: Path,
+    workers: int,
+    engine_workers: int,
+    cache_bytes: int | None = None,
+    name: str = "benelux-graph",
+    extra_env: dict[str, str] | None = None,
 ) -> Server:
     """`benelux-graph serve --workers N` over the project's data."""
     port = free_port()
@@ -185,6 +190,7 @@ def project(
     }
     if cache_bytes is not None:
         env["BENELUX_CACHE_BYTES"] = str(cache_bytes)
+    env.update(extra_env or {})
     argv = [sys.executable, "-m", "benelux_graph", "serve", "--workers", str(workers)]
     return spawn(name, argv, env, logs)
 

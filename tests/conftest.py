@@ -1,22 +1,9 @@
-"""Shared fixtures: settings pointing at this checkout, and the loaded store (loaded once per session)."""
+"""The fixtures every folder shares live in the support package (tests/support/fixtures.py); tests/ goes on
+sys.path so that `support` is importable by name, whatever pytest's import mode."""
 
-from __future__ import annotations
-
+import sys
 from pathlib import Path
 
-import pytest
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benelux_graph.settings import Settings
-from benelux_graph.store import GraphStore
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(root=ROOT)
-
-
-@pytest.fixture(scope="session")
-def store(settings) -> GraphStore:
-    return GraphStore.load(settings)
+from support.fixtures import *  # noqa: E402,F401,F403 - the fixtures, so pytest sees them here

@@ -60,8 +60,8 @@ def test_the_base_graph_has_no_gap(settings):
     assert gaps_of(settings, [BASE]).results == []
 
 
-def test_the_project_data_conforms_with_no_result_of_any_severity(settings):
-    report = validate_files(settings, None)
+def test_the_project_data_conforms_with_no_result_of_any_severity(shacl_report):
+    report = shacl_report(None)
     assert report.results == [] and report.conforms, report.to_text()
 
 

@@ -39,8 +39,10 @@ FLOORS: dict[str, int] = {
     "benelux_graph.query_rewriting": STORE,
     # services
     "benelux_graph.engine": SERVICES,
+    "benelux_graph.fastlane": SERVICES,
     "benelux_graph.remote_engine": SERVICES,
     "benelux_graph.validation": SERVICES,
+    "benelux_graph.validation_cache": SERVICES,
     "benelux_graph.graph_stats": SERVICES,
     "benelux_graph.graph_index": SERVICES,
     "benelux_graph.descriptions": SERVICES,

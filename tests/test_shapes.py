@@ -45,10 +45,10 @@ def test_there_are_cases():
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)
-def test_invalid_case(settings, case):
+def test_invalid_case(shacl_report, case):
     expected = expectations(case)
     assert expected, f"{case.name} must start with '# expect: <severity> <message substring>'"
-    report = validate_files(settings, [BASE, case])
+    report = shacl_report([BASE, case])
     for severity, text in expected:
         assert any(r.severity == severity and text in r.message for r in report.results), (
             f"{case.name}: expected {severity} containing {text!r}, got:\n{describe(report)}"
@@ -64,9 +64,9 @@ def test_invalid_case(settings, case):
 
 
 @pytest.mark.parametrize("case", [BASE, *VALID], ids=lambda p: p.stem)
-def test_valid_case(settings, case):
+def test_valid_case(shacl_report, case):
     files = [BASE] if case == BASE else [BASE, case]
-    report = validate_files(settings, files)
+    report = shacl_report(files)
     assert report.conforms, describe(report)
 
 

@@ -22,8 +22,8 @@ NO_ENGLISH = SHAPES_TESTS / "invalid" / "entity-no-english-label.ttl"
 
 
 @pytest.fixture(scope="module")
-def project_report(settings) -> ValidationReport:
-    return validate_files(settings, None)
+def project_report(shacl_report) -> ValidationReport:
+    return shacl_report(None)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Exit codes: 0 success (validate: the data conforms), 1 validate: the data does n
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -78,21 +79,39 @@ def validate(
     files: list[Path] | None = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="report as text or JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print the violations and the summary only (no warnings)"),
+    force: bool = typer.Option(False, "--force", help="check again even if nothing changed since the last check"),
 ) -> None:
     """Check data against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
-    from .validation import validate_files
+    from . import validation_cache
 
     settings = Settings.from_env()
+    kind = format.value + ("-quiet" if quiet else "")
+    inputs_key = None
+    if not files:  # the project's data: its last answer is kept, for as long as nothing it reads changes
+        with contextlib.suppress(OSError):  # a file that cannot be read: the check itself says which
+            inputs_key = validation_cache.key(settings)
+        kept = validation_cache.read(settings, kind, inputs_key) if inputs_key and not force else None
+        if kept is not None:
+            typer.echo(kept[0])
+            typer.echo("(the last check's answer: nothing it reads has changed since; --force checks again)", err=True)
+            raise typer.Exit(kept[1])
+
+    from .validation import validate_files
+
     try:
         report = validate_files(settings, files or None)
     except BeneluxGraphError as e:
         fail(e)
     if quiet and format is ReportFormat.text:
         lines = report.to_text().splitlines()
-        typer.echo("\n".join([r.to_line() for r in report.violations] + lines[-1:]))
+        output = "\n".join([r.to_line() for r in report.violations] + lines[-1:])
     else:
-        typer.echo(report.to_json() if format is ReportFormat.json else report.to_text())
-    raise typer.Exit(0 if report.conforms else 1)
+        output = report.to_json() if format is ReportFormat.json else report.to_text()
+    typer.echo(output)
+    exit_code = 0 if report.conforms else 1
+    if inputs_key:
+        validation_cache.write(settings, kind, inputs_key, output, exit_code)
+    raise typer.Exit(exit_code)
 
 
 @app.command()

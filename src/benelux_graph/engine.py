@@ -1,4 +1,9 @@
-"""Query execution in a pool of worker processes, each holding its own copy of the store.
+"""Query execution in a pool of worker processes, and in fast-lane threads (fastlane.py) for cheap queries.
+
+Where the system can fork (Linux), the server process loads one merged copy of the store and the workers are
+forked from it: they share its memory (copy-on-write; queries only read it), start at once, and keep none of the
+server's descriptors (close_inherited_descriptors). Memory then hardly grows with the number of workers. The fast
+lane (`query_threads` > 0) queries that same copy. Elsewhere each worker is spawned and loads its own copy.
 
 A query runs in a worker; the caller waits at most its time limit. A worker whose query runs past the limit is
 killed (SIGKILL: the work really stops) and replaced by a fresh one, so a runaway query neither keeps a worker
@@ -45,21 +50,25 @@ import os
 import re
 import resource
 import signal
+import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from .errors import EngineError, EvaluationError, QueryError, QueryRefused, QueryTimeout
+from .fastlane import LANE_BYTES, FastLane, shape
 from .formats import GRAPHS, RESULTS
 from .result_writers import capped
 from .results import Result
 from .settings import Settings
-from .store import bind_variables
+from .store import GraphStore, bind_variables
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +241,22 @@ def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
     return Result("graph", triples=triples)
 
 
+def run_here(store, job: Job) -> Result:
+    """Run a job and write its answer in its format, in this process (a worker, or a fast-lane thread)."""
+    return written(execute(store, job), job.formats, job.max_bytes)
+
+
+def local_store(snapshot: str, files: dict[str, str], release: str):
+    """A store loaded from the snapshot, its default graphs merged and warmed up: what a worker queries."""
+    from .store import GraphStore
+
+    store = GraphStore.from_snapshot(Path(snapshot), {g: Path(p) for g, p in files.items()}, release)
+    merge_default_graph(store)
+    for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
+        run_here(store, Job(text, max_rows=1, formats=("json", "turtle")))
+    return store
+
+
 # --- the worker process -----------------------------------------------------------------------------------
 
 WARM_UP = (
@@ -274,15 +299,34 @@ def limit_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    from .store import GraphStore
+#: The server process's merged store, which a worker forked from it queries (QueryEngine: `shared`): the pages
+#: are shared with the server and every other worker (copy-on-write; a query only reads them).
+INHERITED: GraphStore | None = None
+FORKING = threading.Lock()
 
+
+def close_inherited_descriptors(keep: int) -> None:
+    """In a worker forked from the server: close every descriptor but stdio and the worker's pipe. The server's
+    sockets must not stay open in a worker (a connection the server closes would stay open)."""
+    for fd in [int(fd) for fd in os.listdir("/proc/self/fd")]:
+        if fd > 2 and fd != keep:
+            try:
+                os.close(fd)
+            except OSError:  # the listing's own descriptor, closed already
+                pass
+
+
+def worker_main(
+    conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool, forked: bool = False
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     try:
-        store = GraphStore.from_snapshot(Path(snapshot), {g: Path(p) for g, p in files.items()}, release)
-        merge_default_graph(store)
-        for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
-            written(execute(store, Job(text, max_rows=1)), ("json", "turtle"))
+        if forked:
+            close_inherited_descriptors(conn.fileno())
+            assert INHERITED is not None, "a forked worker inherits the server's store"
+            store = INHERITED
+        else:
+            store = local_store(snapshot, files, release)
         gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
         if settings.query_memory > 0:
             limit_memory(settings.query_memory)
@@ -300,7 +344,7 @@ def worker_main(conn, settings: Settings, snapshot: str, files: dict[str, str], 
         if job is None:
             return
         try:
-            conn.send(("ok", written(execute(store, job), job.formats, job.max_bytes)))
+            conn.send(("ok", run_here(store, job)))
         except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)
             conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None))
             return  # a process that ran out of memory is not trusted with another query
@@ -360,6 +404,9 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
+        #: threads of this process running queries known to be cheap (fastlane.py); None: every query in a worker
+        self.lane: FastLane | None = None
+        self.shared: GraphStore | None = None  # the merged copy forked workers inherit
 
     # life cycle
 
@@ -369,12 +416,18 @@ class QueryEngine:
             if self._started:
                 return
             self._started = True
+        if "fork" in multiprocessing.get_all_start_methods():  # one merged copy: the forked workers', the lane's
+            self.shared = local_store(self.snapshot, self.files, self.release)
+            if self.settings.query_threads > 0:
+                self.lane = FastLane(self.shared, self.settings.query_threads, run_here)
         pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)
 
     def close(self) -> None:
         self._closed = True
+        if self.lane is not None:
+            self.lane.close()
         with self._lock:
             idle, self._idle = self._idle, []
         for worker in idle:
@@ -388,14 +441,22 @@ class QueryEngine:
         self.close()
 
     def _spawn(self) -> Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
+        """A new worker: forked from this process when it holds the merged store (memory shared, started at
+        once), else spawned to load the snapshot itself."""
+        global INHERITED
+        forked = self.shared is not None
+        context = multiprocessing.get_context("fork") if forked else self._context
+        parent, child = context.Pipe()
+        process = context.Process(
             target=worker_main,
-            args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed),
+            args=(child, self.settings, self.snapshot, self.files, self.release, self.sealed, forked),
             name="benelux-query-worker",
             daemon=True,
         )
-        process.start()
+        with FORKING:  # two engines (a reload) must not fork with each other's store
+            if forked:
+                INHERITED = self.shared
+            process.start()
         child.close()
         return Worker(process, parent)
 
@@ -533,30 +594,45 @@ class QueryEngine:
             return pool.submit(asyncio.run, self.run_async(job, timeout)).result()
 
     async def run_async(self, job: Job, timeout: float) -> Result:
-        """Run a job in a worker, waiting on the event loop at most `timeout` seconds for a free worker and as
-        long again for the answer: no thread per query."""
+        """Run a job in a fast-lane thread when its shape is known to be cheap (fastlane.py), else in a worker,
+        waiting on the event loop at most `timeout` seconds for a free worker and as long again for the answer."""
         if not self._started:
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(self.start)
         asked = time.perf_counter()
+        key, tried = None, 0.0
+        if self.lane is not None:
+            key = shape(job)
+            result = await self.lane.run(job, key)
+            if result is not None:
+                return result
+            tried = time.perf_counter() - asked  # a run given up at the lane's budget counts against the limit
+            timeout -= tried
+            if timeout <= 0:
+                raise QueryTimeout("the query ran longer than its time limit and was stopped")
+        try:
+            result = await self._in_worker(job, timeout, timeout + tried)
+        except QueryTimeout:
+            if self.lane is not None:
+                self.lane.learn(key, float("inf"))
+            raise
+        if self.lane is not None:
+            self.lane.learn(key, result.seconds, len(result.body) if result.body is not None else LANE_BYTES + 1)
+        result.waited += tried
+        return result
+
+    async def _in_worker(self, job: Job, timeout: float, limit: float) -> Result:
+        """Run a job in a worker (see run_async), stopped after `timeout` seconds (the rest of `limit`)."""
+        asked = time.perf_counter()
         worker = await self._acquire(timeout, job.client)
         sent = time.perf_counter()
-        loop = asyncio.get_running_loop()
-        answered = loop.create_future()
-        fd = worker.conn.fileno()
         try:
             worker.conn.send(job)
-            loop.add_reader(fd, lambda: None if answered.done() else answered.set_result(None))
-            try:
-                await asyncio.wait_for(answered, timeout)
-            finally:
-                loop.remove_reader(fd)
-                os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads whole messages
-            message = worker.conn.recv()
+            message = await asyncio.wait_for(receive(worker.conn), timeout)
         except TimeoutError:
             self._replace(worker, job.client)
-            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped") from None
+            raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker, job.client)
             # Oxigraph aborts (SIGABRT) when an allocation fails: under RLIMIT_AS, the query took too much memory
@@ -573,6 +649,58 @@ class QueryEngine:
         result = outcome(message)
         result.waited, result.round_trip = sent - asked, time.perf_counter() - sent
         return result
+
+
+HEADER = struct.Struct("!i")  # multiprocessing.Connection's length header (-1: a 64-bit length follows)
+LONG_HEADER = struct.Struct("!Q")
+
+
+async def receive(conn) -> Any:
+    """The next message on a worker's pipe, read on the event loop as its bytes arrive (the descriptor watched with
+    add_reader): a worker still writing a large answer never blocks the loop (Connection.recv did, until the whole
+    answer was written: tens of milliseconds for a 2 MB answer on a busy machine). Reads no byte beyond the message.
+    EOFError when the worker is gone."""
+    loop = asyncio.get_running_loop()
+    fd = conn.fileno()
+    parts: list[bytes] = []
+    state: dict[str, Any] = {"need": HEADER.size, "got": 0, "stage": "header"}
+    done = loop.create_future()
+
+    def readable() -> None:
+        try:
+            while not done.done():
+                chunk = os.read(fd, min(state["need"] - state["got"], 1 << 20))
+                if not chunk:
+                    raise EOFError
+                parts.append(chunk)
+                state["got"] += len(chunk)
+                if state["got"] < state["need"]:
+                    continue
+                data, parts[:] = b"".join(parts), []
+                state["got"] = 0
+                if state["stage"] == "header":
+                    (size,) = HEADER.unpack(data)
+                    state["stage"], state["need"] = ("long", LONG_HEADER.size) if size == -1 else ("body", size)
+                elif state["stage"] == "long":
+                    state["stage"], state["need"] = "body", LONG_HEADER.unpack(data)[0]
+                else:
+                    done.set_result(data)
+                if state["stage"] == "body" and state["need"] == 0:
+                    done.set_result(b"")
+        except BlockingIOError:
+            return
+        except (EOFError, OSError) as e:
+            if not done.done():
+                done.set_exception(e)
+
+    os.set_blocking(fd, False)
+    loop.add_reader(fd, readable)
+    try:
+        data = await done
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # the pipe's other users (send, poll) expect a blocking descriptor
+    return ForkingPickler.loads(data)
 
 
 def outcome(message: tuple) -> Result:

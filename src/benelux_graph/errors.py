@@ -104,6 +104,11 @@ ERROR_TYPES: dict[str, tuple[int, str]] = {
     "unsupported-media-type": (415, "the body's Content-Type is not one the route reads"),
     "too-many-requests": (429, "more than BENELUX_RATE_LIMIT requests in a minute from this client (Retry-After)"),
     "query-time-exhausted": (429, "more than BENELUX_QUERY_BUDGET seconds of query time in a minute (Retry-After)"),
+    "client-demoted": (
+        503,
+        "a client whose recent requests mostly failed is served one at a time behind the others, "
+        "and this request waited 10 s (SECURITY.md)",
+    ),
     "head-too-large": (431, "the request line and headers hold more than 128 KB"),
     "internal-error": (500, "an unexpected failure, logged with its traceback (never sent)"),
     "unavailable": (503, "the service cannot answer now"),

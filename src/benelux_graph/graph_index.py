@@ -11,10 +11,11 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cached_property
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .namespaces import BASE, PREFIXES
 
 LANGUAGES = ("en", "fr", "nl", "de")
 
@@ -55,6 +56,8 @@ NARY = (_ns("org", "Membership"), _ns("bx", "Cooperation"))
 PERIOD_PROPERTIES = (MEMBER_DURING, TEMPORAL)
 
 LABELS = (PREF_LABEL, RDFS_LABEL, TITLE, FOAF_NAME)
+#: The labels search.py looks in.
+SEARCHED = (PREF_LABEL, ALT_LABEL, RDFS_LABEL, TITLE, FOAF_NAME, _ns("dcterms", "alternative"))
 #: Columns of relationship tables come in this order (then by label, comments last).
 COLUMN_ORDER = [
     _ns("org", "member"),
@@ -176,6 +179,18 @@ class Index:
 
     def __contains__(self, node) -> bool:
         return node in self.out or node in self.inc
+
+    @cached_property
+    def searched(self) -> list[tuple]:
+        """(subject, predicate, literal, folded text) of every label `search` looks at: folded once, not on
+        every search (folding every label took most of a search's time, and an unknown page runs two)."""
+        return [
+            (s, p, o, fold(o.value))
+            for s, pairs in self.out.items()
+            if isinstance(s, ox.NamedNode) and s.value.startswith(BASE)
+            for p, o in pairs
+            if p in SEARCHED and isinstance(o, ox.Literal)
+        ]
 
     def objects(self, s, p) -> list:
         return [o for pp, o in self.out.get(s, ()) if pp == p]

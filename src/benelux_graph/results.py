@@ -22,6 +22,7 @@ class Result:
     count: int | None = None  # rows or triples of a written answer
     waited: float = 0.0  # seconds the caller waited for a free worker (run_async)
     round_trip: float = 0.0  # seconds from sending the job to reading the answer (run_async)
+    lane: str = "worker"  # where it ran: "worker" (a process) or "thread" (fastlane.FastLane)
 
     @property
     def size(self) -> int:

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from .graph_index import (
-    ALT_LABEL,
-    FOAF_NAME,
     PREF_LABEL,
-    RDFS_LABEL,
-    TITLE,
     Index,
-    _ns,
     compact,
     fold,
 )
-from .namespaces import BASE
 
 
 @dataclass
@@ -31,9 +23,6 @@ class Hit:
     score: int
 
 
-SEARCHED = (PREF_LABEL, ALT_LABEL, RDFS_LABEL, TITLE, FOAF_NAME, _ns("dcterms", "alternative"))
-
-
 def search(index: Index, query: str, lang: str = "en", limit: int = 50, any_word: bool = False) -> list[Hit]:
     """Resources whose labels (any of the four languages, alternative labels too) contain every word of
     `query` (with `any_word`, one of them at least), ignoring case and accents; exact matches first, then prefix
@@ -44,19 +33,13 @@ def search(index: Index, query: str, lang: str = "en", limit: int = 50, any_word
     wanted = " ".join(words)
     matches = any if any_word else all
     hits: dict = {}
-    for s, pairs in index.out.items():
-        if not isinstance(s, ox.NamedNode) or not s.value.startswith(BASE):
+    for s, p, o, text in index.searched:
+        if not matches(w in text for w in words):
             continue
-        for p, o in pairs:
-            if p not in SEARCHED or not isinstance(o, ox.Literal):
-                continue
-            text = fold(o.value)
-            if not matches(w in text for w in words):
-                continue
-            score = 3 if text == wanted else 2 if text.startswith(wanted) else 1
-            score = score * 2 + (p == PREF_LABEL) + (o.language == lang)
-            if s not in hits or score > hits[s][0]:
-                hits[s] = (score, o)
+        score = 3 if text == wanted else 2 if text.startswith(wanted) else 1
+        score = score * 2 + (p == PREF_LABEL) + (o.language == lang)
+        if s not in hits or score > hits[s][0]:
+            hits[s] = (score, o)
     out = []
     for s, (score, o) in hits.items():
         label, label_lang = index.label(s, lang)

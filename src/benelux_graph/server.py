@@ -159,6 +159,15 @@ class ReadDeadline(_Protocol):
         elif cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
             self._disarm()
 
+    def send_400_response(self, msg: str) -> None:
+        """What the HTTP parser cannot read (an unknown method, control characters or bytes beyond ASCII in the
+        request line or a header): uvicorn's own 400 is plain text; this one is in the error shape."""
+        self._answer_and_close(
+            error_bytes(
+                400, "Bad Request", "bad-request", "the request is not valid HTTP/1.1 (method, target or header)"
+            )
+        )
+
     def _arm(self) -> None:
         seconds = getattr(self.config, "read_timeout", None)
         if self._deadline is None and seconds:

@@ -33,6 +33,12 @@ class Settings:
             "help": "query worker processes one client address may fill at once (a runaway query is killed with its worker); one spare more runs, kept for an address holding none, so another client's query finds a worker at once"
         },
     )
+    query_threads: int = field(
+        default=0,
+        metadata={
+            "help": "threads of each server process that run queries of a shape known to be cheap (a worker ran it in under 25 ms, answer under 64 KB), with no hand-off to a worker; one still running after 0.25 s is rerun in a worker and its shape stays there; 0 runs every query in a worker (the default: a query in a thread has no memory limit of its own, since pyoxigraph cannot cancel it)"
+        },
+    )
     query_memory: int = field(
         default=1_000_000_000,
         metadata={

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from benelux_graph.engine import Job, QueryEngine, execute
+from benelux_graph.engine import SPARE, Job, QueryEngine, execute
 from benelux_graph.errors import QueryError, QueryRefused, QueryTimeout
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -46,15 +46,15 @@ def test_a_syntax_error_has_line_and_column(engine):
 
 
 def test_a_runaway_query_is_stopped_and_its_worker_replaced(engine):
-    before = wait_for(engine, 2)
+    before = wait_for(engine, 2 + SPARE)
     start = time.monotonic()
     with pytest.raises(QueryTimeout) as e:
         engine.run(Job(CROSS_JOIN), 1.0)
     assert time.monotonic() - start < 3
     assert "1 s" in e.value.message
     assert engine.run(Job("ASK { ?s ?p ?o }"), 10).boolean is True  # the other worker answers meanwhile
-    after = wait_for(engine, 2)
-    assert len(after) == 2 and after != before  # one killed, one new
+    after = wait_for(engine, 2 + SPARE)  # forked from the server, a successor is ready at once
+    assert len(after) == 2 + SPARE and len(before - after) == 1  # one killed, one new
 
 
 def test_a_worker_that_dies_is_replaced(engine):

@@ -115,12 +115,14 @@ HOSTILE = {  # each about 60 KB (the size limit is 64 KB); a quadratic reading t
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_the_guard_reads_any_text_in_linear_time(kind):
-    start = time.perf_counter()
+    # CPU time of this thread, not the wall clock: on a shared machine the wall clock also counts the time spent
+    # waiting for a core (3-4 s under a load of 15 on 2 cores), which says nothing about the guard's work
+    start = time.thread_time()
     try:
         inspect_query(HOSTILE[kind])
     except QueryRefused:
         pass
-    assert time.perf_counter() - start < 3.0  # linear: ~50 ms; quadratic: 9-15 s; room for a busy machine
+    assert time.thread_time() - start < 3.0  # linear: ~50 ms; quadratic: 9-15 s
 
 
 @pytest.mark.parametrize(

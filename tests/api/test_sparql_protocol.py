@@ -153,6 +153,16 @@ def test_protocol_dataset_selects_graphs_of_the_store(client, store):
     assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [ontology]
 
 
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("iri", ["not an iri", "graph/ontology", "http://[::1", "http://ex/%zz"])
+def test_a_graph_parameter_that_is_no_iri_is_a_bad_parameter(client, name, iri):
+    """Named as the parameter it is, not as a query that 'failed while running'."""
+    r = client.get("/sparql", params={"query": "ASK {}", name: iri})
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["type"] == "bad-parameter" and name in error["message"], error
+
+
 def test_from_selects_graphs_of_the_store(client, store):
     ontology = GRAPH + "ontology"
     size = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.NamedNode(ontology)))
@@ -312,6 +322,18 @@ def test_head_is_get_without_body(client):
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]
     assert head.headers["content-length"] == get.headers["content-length"]
+
+
+@pytest.mark.parametrize("params", [{"query": SELECT}, {}])
+def test_head_in_a_browser_is_the_editor_as_get_is(client, params):
+    """A browser's HEAD /sparql?query=... got 406 while its GET got the editor page."""
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    get, head = (
+        client.get("/sparql", params=params, headers=browser),
+        client.head("/sparql", params=params, headers=browser),
+    )
+    assert (head.status_code, head.headers["content-type"]) == (get.status_code, get.headers["content-type"])
+    assert head.headers["content-type"].startswith("text/html") and head.content == b""
 
 
 def test_bnode_and_typed_terms_round_trip(client):

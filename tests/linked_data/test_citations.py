@@ -94,6 +94,16 @@ def test_an_unknown_fact_is_a_404_in_the_error_shape(http):
     assert 'id="not-found-search"' in page.text and "belgium.locatedIn.mars" in page.text
 
 
+@pytest.mark.parametrize("path", ["/page/fact/belgium.locatedIn.mars", "/sources/no-such-programme"])
+def test_the_404s_of_facts_and_sources_say_they_vary_on_accept_and_are_not_stored(http, path):
+    """Page or JSON by Accept: a cache must not give one to the client that asked for the other."""
+    for accept in ("text/html", "application/json"):
+        r = http.get(path, headers={"Accept": accept})
+        assert r.status_code == 404
+        assert "accept" in [v.strip().lower() for v in r.headers.get("vary", "").split(",")], (accept, r.headers)
+        assert r.headers.get("cache-control") == "no-store", (accept, r.headers)
+
+
 def test_sources_lists_both_programmes_in_the_readers_language(http):
     html = http.get("/sources?lang=fr").text
     assert '<html lang="fr">' in html and "Les deux programmes de travail" in html

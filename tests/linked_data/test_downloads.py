@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from benelux_graph.dumps import FORMATS
@@ -118,3 +119,14 @@ def test_void_lists_this_servers_dumps_and_endpoint_and_the_stores_counts(client
     jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert len(rdflib.Graph().parse(data=jsonld.content, format="json-ld")) == len(g)
     assert client.get("/dataset").status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/downloads/benelux-graph.nq.gz", "/favicon.ico", "/static/site.css"])
+@pytest.mark.parametrize("value", ["items=0-1", "bytes=5-1", "bytes=a-b", "bytes=", "bytes=-", "0-9"])
+def test_a_range_that_is_not_usable_is_ignored(client, path, value):
+    """RFC 9110 14.2: a unit the server does not know MUST be ignored, an invalid range may be: the whole file,
+    never Starlette's plain-text 400."""
+    whole = client.get(path)
+    r = client.get(path, headers={"Range": value})
+    assert r.status_code == 200, (r.status_code, r.text[:200])
+    assert r.content == whole.content

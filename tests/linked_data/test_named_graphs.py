@@ -79,6 +79,14 @@ def test_an_unknown_graph_is_404_in_the_error_shape(http):
     assert "/.well-known/void" in r.json()["error"]["message"]
 
 
+def test_an_unknown_graph_in_a_browser_is_the_404_page(http):
+    """It was the JSON error shape, while an unknown /page/... or any other path is the site's 404 page."""
+    r = http.get("/graph/data/nothing-here", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert 'role="search"' in r.text and "/graph/data/nothing-here" in r.text
+    assert r.headers["cache-control"] == "no-store" and "accept" in r.headers["vary"].lower()
+
+
 @pytest.mark.parametrize(
     "accept, location, media_type, fmt",
     [

@@ -14,8 +14,7 @@ import rdflib
 from benelux_graph.api.app import create_app
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
-
-from .conftest import AsgiClient
+from support.asgi import AsgiClient
 
 BXR = "https://w3id.org/benelux-graph/id/"
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")

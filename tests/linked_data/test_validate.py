@@ -12,8 +12,7 @@ import pytest
 
 from benelux_graph.api.app import create_app
 from benelux_graph.api.contribution_check import EXAMPLE, parse_contribution
-
-from .conftest import AsgiClient
+from support.asgi import AsgiClient
 
 PREFIXES = """@prefix bx: <https://w3id.org/benelux-graph/ontology#> .
 @prefix bxr: <https://w3id.org/benelux-graph/id/> .

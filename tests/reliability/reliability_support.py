@@ -6,16 +6,16 @@
 - `LiveServer`: create_app served by uvicorn in a thread on a free 127.0.0.1 port (real query workers);
   `ServerProcess`: the same in a subprocess (`serve_app.py`), for load tests (the client's work does not share
   the server's interpreter) and for signals (SIGHUP reaches the main thread of the server only).
-- `Canary`: an HTTP server on another loopback port that must receive nothing.
-- `project_copy`: a copy of the project's release files (ontology/, data/, queries/, node_modules linked) in a
-  temporary folder, for tests that change, break or reload data.
+- `live_server`, `client`, `capped_server`: this folder's servers, with the reliability settings (they override
+  the shared `live_server` of tests/support).
+
+The canary, `project_copy` and Chromium's settings are the shared fixtures of tests/support.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,12 +28,13 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # reliability_settings and helpers, importable by name (query workers too)
-sys.path.insert(0, str(HERE.parent))  # live_server.py
+sys.path.insert(0, str(HERE.parent))  # the support package (also when test_load.py runs as a script)
 
 from reliability_settings import reliability_settings  # noqa: E402 - after the sys.path line above
 
 ROOT = HERE.parents[1]
-from live_server import CHROMIUM, CHROMIUM_ARGS, Canary, LiveServer, free_port  # noqa: E402,F401 - re-exported
+from support.live_server import LiveServer, free_port  # noqa: E402,F401 - re-exported
+from support.project import copy_project  # noqa: E402,F401 - re-exported
 
 
 class ServerProcess:
@@ -118,30 +119,3 @@ def capped_server(settings, store):
         store,
     ) as server:
         yield server
-
-
-@pytest.fixture
-def canary():
-    c = Canary()
-    yield c
-    c.close()
-
-
-def copy_project(target: Path) -> Path:
-    """The release files of this checkout in `target` (node_modules linked): a project folder of its own."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / name, target / name)
-    if (ROOT / "node_modules").exists():
-        (target / "node_modules").symlink_to(ROOT / "node_modules")
-    return target
-
-
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    return copy_project(tmp_path / "project")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}

@@ -64,7 +64,9 @@ async def quick(engine: QueryEngine, client: str, log: list, name: str):
 
 @pytest.fixture(scope="module")
 def two_workers(settings, store):
-    with QueryEngine(replace(settings, workers=2), store) as engine:
+    # The worker pool alone: with the fast lane (fastlane.py) on, the quick queries here, once learned cheap,
+    # would run in threads and never wait for a worker (tests/reliability/test_fast_lane.py tests that lane).
+    with QueryEngine(replace(settings, workers=2, query_threads=0), store) as engine:
         yield engine
 
 

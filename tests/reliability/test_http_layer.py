@@ -10,6 +10,7 @@ limit bucket (/healthz is not counted).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -328,6 +329,21 @@ def test_404_answers_say_what_they_vary_on_and_are_not_stored(client):
         assert r.headers.get("cache-control") == "no-store", r.headers
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("path", ["/no-such-route", "/robots.txt", "/static/no-such.css", "/api/no-such"])
+def test_a_path_no_route_serves_is_a_404_page_for_a_browser_and_json_for_a_program(client, path):
+    page = client.get(path, headers={"Accept": BROWSER, "Accept-Language": "fr"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html"), page.text[:200]
+    assert "Il n'y a pas de page" in page.text.replace("&#39;", "'") and 'role="search"' in page.text
+    assert "accept" in page.headers["vary"].lower() and page.headers["cache-control"] == "no-store"
+    for accept in ("application/json", "*/*", None):
+        r = client.get(path, headers={"Accept": accept} if accept else {})
+        assert r.status_code == 404 and r.json()["error"]["type"] == "not-found", (accept, r.text[:200])
+
+
 # --- saved-query IRI parameters -------------------------------------------------------------------------------
 
 
@@ -368,3 +384,22 @@ def test_vendor_serves_only_the_files_the_pages_use(client):
     ):
         r = client.get(other)
         assert r.status_code == 404 and r.headers["content-type"].startswith("application/json"), other
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n",  # a method the parser does not know
+        b"GET /x\x01y HTTP/1.1\r\nHost: x\r\n\r\n",  # a control character in the target
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Bad: a\x00b\r\n\r\n",  # NUL in a header
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",  # smuggling
+    ],
+)
+def test_what_the_http_parser_refuses_is_a_400_in_the_error_shape(live_server, head):
+    """uvicorn's own answer is plain text 'Invalid HTTP request received.'; ours is the one error shape."""
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(head)
+        data, _ = read_answer(sock, 10)
+    status, _, body = data.partition(b"\r\n\r\n")
+    assert status.startswith(b"HTTP/1.1 400"), data[:300]
+    assert json.loads(body)["error"]["type"] == "bad-request", body

@@ -28,10 +28,9 @@ from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
 
 sys.path.insert(0, str(Path(__file__).parent))  # remote_answers.py
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # live_server.py
 from remote_answers import answer, concat_columns  # noqa: E402
 
-from live_server import Canary, LiveServer  # noqa: E402
+from support.live_server import Canary, LiveServer  # noqa: E402
 
 pytestmark = pytest.mark.remote
 

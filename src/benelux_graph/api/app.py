@@ -20,10 +20,12 @@ from ..store import GraphStore
 from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
 from .compression import Compression
+from .demotion import Demotion
 from .downloads import downloads_router
 from .graph import graph_router
 from .health import health_router
 from .middleware import PublicOrigin, ServiceHeaders, install_openapi
+from .pages import not_found_page
 from .ratelimit import RateLimit
 from .requestlog import RequestLog, show_query_log
 from .resources import resources_router
@@ -83,7 +85,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         servers=[{"url": settings.base_url}],  # the public base URL, never the request's Host
     )
     app.state.runtime = runtime
-    errors.install(app)
+    errors.install(app, not_found_page)
     app.include_router(sparql_router(runtime))
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
@@ -118,6 +120,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         version=__version__,
     )  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
+    app.add_middleware(Demotion)  # clients whose requests keep failing: one at a time, behind the others
     app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..engine import START_TIMEOUT, Worker, alive, limit_memory  # a worker and its pipe, as the query engine's
+from ..engine import START_TIMEOUT, Worker, alive, limit_memory, receive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
 
@@ -397,16 +397,8 @@ class ContributionChecker:
         raise ApiError(status, kind, text, line, column)
 
     async def _receive(self, worker: Worker, loop, deadline: float) -> tuple:
-        """The worker's next message, waited for on the event loop (no thread) until `deadline`."""
-        fd = worker.conn.fileno()
-        ready = loop.create_future()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-        try:
-            await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
-        finally:
-            loop.remove_reader(fd)
-            os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads whole messages
-        return worker.conn.recv()
+        """The worker's next message, read on the event loop as it arrives (engine.receive) until `deadline`."""
+        return await asyncio.wait_for(receive(worker.conn), max(0.0, deadline - loop.time()))
 
     def lost(self, stage: str, exitcode: int | None) -> ApiError:
         """The error of a request whose worker died under it."""

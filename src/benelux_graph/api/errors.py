@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,7 +30,7 @@ from ..errors import (
     UnknownQuery,
 )
 from ..syntax import plain_message
-from .negotiation import JSON, TEXT, negotiate
+from .negotiation import HTML, JSON, TEXT, negotiate
 
 log = logging.getLogger("benelux_graph.api")
 
@@ -101,10 +102,17 @@ def error_response(request_headers, exc: Exception) -> Response:
     return Response(json.dumps(error.body(), ensure_ascii=False), error.status, headers, media_type="application/json")
 
 
-def install(app: FastAPI) -> None:
-    """Answer every error the routes raise in the one shape."""
+def prefers_html(request_headers) -> bool:
+    return negotiate(request_headers.get("accept"), (JSON, HTML)) is HTML
+
+
+def install(app: FastAPI, not_found_page: Callable[[Request], Response]) -> None:
+    """Answer every error the routes raise in the one shape; a path no route serves, asked for by a browser, with
+    `not_found_page` (api/pages.py: the site's 404 page)."""
 
     async def handle(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException) and exc.status_code == 404 and prefers_html(request.headers):
+            return not_found_page(request)
         return error_response(request.headers, exc)
 
     for kind in (

@@ -221,7 +221,7 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
             {
                 "X-Benelux-Truncated": "true" if result.truncated else "false",
                 "Server-Timing": f"engine;dur={result.seconds * 1000:.1f}, queue;dur={result.waited * 1000:.1f}, "
-                f"worker;dur={result.round_trip * 1000:.1f}",
+                f"{result.lane};dur={result.round_trip * 1000:.1f}",
             }
         )
         if cache != "off":

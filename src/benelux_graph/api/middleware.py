@@ -70,6 +70,21 @@ def security_headers(headers: list[tuple[bytes, bytes]], path: str) -> list[tupl
     return headers + extra
 
 
+def usable_range(value: bytes) -> bool:
+    """A `Range` of byte ranges each well formed (RFC 9110 14.1.2). Starlette answers any other with a plain-text
+    400; the RFC says to ignore a unit it does not know (and allows ignoring an invalid one): the whole file."""
+    unit, _, spec = value.decode("latin-1").partition("=")
+    if unit.strip().lower() != "bytes":
+        return False
+    for part in spec.split(","):
+        start, dash, end = part.strip().partition("-")
+        if not dash or not (start or end) or not (start or "0").isdigit() or not (end or "0").isdigit():
+            return False
+        if start and end and int(start) > int(end):
+            return False
+    return True
+
+
 class ServiceHeaders:
     def __init__(self, app, version: str, release: str):
         self.app, self.version, self.release = app, version, release
@@ -79,6 +94,9 @@ class ServiceHeaders:
             return await self.app(scope, receive, send)
         start = time.perf_counter()
         is_head = scope["method"] == "HEAD"
+        headers = scope.get("headers", [])
+        if any(k == b"range" and not usable_range(v) for k, v in headers):
+            scope = {**scope, "headers": [(k, v) for k, v in headers if k != b"range"]}
         started = False
 
         async def wrapped_send(message):

@@ -108,3 +108,15 @@ def language_links(request: Request, lang: str) -> list[dict]:
             }
         )
     return out
+
+
+def not_found_page(request: Request) -> Response:
+    """A path no route serves, asked for by a browser: the site's 404 page (header, search box), not JSON."""
+    context = {"iri": request.url.path, "no_page": True, "query": "", "hits": [], "kinds": {}, "href": None}
+    return page(
+        request,
+        "ld/not_found.html",
+        context,
+        status=404,
+        headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"},
+    )

@@ -104,6 +104,7 @@ def sources_router(runtime: Runtime) -> APIRouter:
                     "languages": language_links(request, lang),
                 },
                 status=404,
+                headers={"Vary": "Accept, Accept-Language", "Cache-Control": "no-store"},  # it follows Accept
             )
         raise ApiError(404, kind, message)
 

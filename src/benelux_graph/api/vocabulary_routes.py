@@ -18,12 +18,12 @@ from ..linked_data import LinkedData
 from ..namespaces import BASE, ONTOLOGY_IRI
 from ..rdf_writers import graph_iri
 from ..vocabulary_docs import ontology_doc, shapes_doc
-from .errors import ApiError
+from .errors import ApiError, prefers_html
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language
 from .negotiation import HTML, choose
 from .openapi import NOT_MODIFIED, answers, format_parameter
-from .pages import page
+from .pages import not_found_page, page
 from .resources import (
     BY_EXTENSION,
     RDF_FORMATS,
@@ -101,6 +101,8 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
         iri = f"{BASE}graph/{path}"
         data = ld()
         if iri not in data.publication.graph_counts:
+            if prefers_html(request.headers):  # a browser: the site's 404 page, as for any other unknown page
+                return not_found_page(request)
             raise ApiError(
                 404,
                 "unknown-graph",

@@ -1,8 +1,5 @@
-"""A real uvicorn server for the tests, in a thread on a free 127.0.0.1 port, and Debian's Chromium settings.
-
-Shared by tests/api, tests/reliability, tests/visualiser and tests/linked_data (each conftest puts tests/ on
-sys.path; the module has a unique name so that pytest's importlib mode finds this one).
-"""
+"""A real uvicorn server for the tests, in a thread on a free 127.0.0.1 port; a canary HTTP server; Debian's
+Chromium settings."""
 
 from __future__ import annotations
 

@@ -1,0 +1,148 @@
+"""The fast lane: queries known to be cheap run in threads of the server process, with no hand-off to a worker.
+
+pyoxigraph releases the interpreter lock while it evaluates, so a few threads answer cheap queries in parallel,
+without the pickling, pipe round trip and event-loop wake-ups a worker process costs (about as much as the
+query itself for the typical one). But a query in a thread cannot be stopped: pyoxigraph has no cancellation,
+and a thread cannot be killed. So the rule is:
+
+1. A query of a *shape* never seen (its text with strings, IRIs and numbers masked, and the same graphs and
+   formats) runs in a killable worker process, as every query did before; the worker's time is learned.
+2. A shape runs in a thread only once a worker ran it in less than FAST seconds, with an answer of at most
+   LANE_BYTES (writing a long answer holds the interpreter lock, which the server's event loop needs); a shape
+   whose answer was ever longer, in a worker or in a thread, stays in the workers.
+3. A thread run still going after BUDGET seconds is given up by its caller, who runs the query in a worker
+   within what is left of the time limit (the hard limit holds: the worker is killed at the limit), and its shape
+   goes to the workers for good (this release).
+4. At most `threads` thread runs at once; one past its budget keeps its thread until pyoxigraph returns. When
+   no thread is free, queries go to the workers: a stuck thread never makes anyone wait.
+
+So a runaway query can reach a thread only by sharing its shape with queries that ran fast, and then holds that
+thread only: never a caller past BUDGET, never the event loop, never the workers. Queries that name SERVICE (or
+write a codepoint escape, which could spell it) never run here: the server process is not sealed like a worker.
+Nor does a thread run get a memory limit (RLIMIT_AS is per process): shapes known to answer in milliseconds do not
+allocate much; anything else runs in a worker under `query_memory`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+#: A shape's worker runs must all have taken less than this (seconds, evaluation and writing) to run in a thread.
+FAST = 0.025
+#: A shape whose written answer was ever longer than this (bytes) runs in the workers.
+LANE_BYTES = 64_000
+#: A thread run taking longer is given up: the query runs in a worker instead, and its shape stays there.
+BUDGET = 0.25
+#: Shapes remembered at most (the table is cleared when full: everything starts in the workers again).
+MAX_SHAPES = 20_000
+
+#: What varies between queries of one shape: string literals, IRIs, numbers.
+VARYING = re.compile(
+    r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|(?<![\w?$])[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"""
+)
+
+
+def shape(job) -> tuple | None:
+    """The shape of a job (what its cost is learned by), or None when it must never run in the server process."""
+    lowered = job.query.lower()
+    if "service" in lowered or "\\u" in lowered:
+        return None
+    return (
+        VARYING.sub("_", job.query),
+        job.default_graphs,
+        job.named_graphs,
+        job.formats,
+        job.max_rows,
+        job.max_bytes,
+        tuple(job.substitutions) if job.substitutions else None,
+    )
+
+
+class FastLane:
+    """Threads running jobs on the server process's own merged copy of the store (see the module's rule)."""
+
+    def __init__(self, store, threads: int, execute):
+        self.store = store
+        self.threads = threads
+        self._execute = execute  # (store, job) -> Result written in the job's format (engine.run_here)
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="benelux-fastlane")
+        self._lock = threading.Lock()
+        self._busy = 0  # jobs submitted and not done (running or queued)
+        self._stuck = 0  # of those, runs given up at BUDGET that pyoxigraph has not returned from yet
+        self._fastest: dict[tuple, float] = {}  # shape -> fastest worker run (seconds); inf: never in a thread
+        self.abandoned = 0  # thread runs given up at BUDGET (their threads ran on)
+
+    def learn(self, key: tuple | None, seconds: float, size: int = 0) -> None:
+        """A worker ran a job of this shape in `seconds` (inf: it was stopped at its time limit), its answer
+        `size` bytes long."""
+        if key is None:
+            return
+        with self._lock:
+            if len(self._fastest) >= MAX_SHAPES:
+                self._fastest.clear()
+            known = self._fastest.get(key)
+            if seconds == float("inf") or size > LANE_BYTES or known == float("inf"):
+                self._fastest[key] = float("inf")  # stopped, given up or long: in the workers for good
+            else:  # the fastest run says what the shape costs (a busy machine makes some runs slow)
+                self._fastest[key] = seconds if known is None else min(known, seconds)
+
+    def _take(self, key: tuple | None) -> bool:
+        """Whether a job of this shape may run in a thread now: a cheap shape, and a thread that is not stuck
+        with at most one job queued behind it."""
+        with self._lock:
+            live = self.threads - self._stuck
+            if key is None or self._fastest.get(key, FAST) >= FAST or live <= 0 or self._busy >= self._stuck + 2 * live:
+                return False
+            self._busy += 1
+            return True
+
+    def _call(self, job, state: dict):
+        with self._lock:
+            if state.get("given_up"):  # given up while queued: it never runs
+                return None
+            state["started"] = True
+        return self._execute(self.store, job)
+
+    def _done(self, state: dict) -> None:
+        with self._lock:
+            self._busy -= 1
+            if state.get("stuck"):
+                self._stuck -= 1
+
+    async def run(self, job, key: tuple | None):
+        """The job's Result from a thread, or None if it is to run in a worker (unknown or slow shape, no thread
+        to be had, or given up at BUDGET). Errors of the query (syntax, evaluation) are raised as a worker's are."""
+        if not self._take(key):
+            return None
+        started = time.perf_counter()
+        state: dict = {}
+        try:
+            future = self._pool.submit(self._call, job, state)
+        except RuntimeError:  # the pool was shut down (the engine is closing)
+            self._done(state)
+            return None
+        future.add_done_callback(lambda _: self._done(state))  # a thread is free when pyoxigraph returns
+        try:
+            result = await asyncio.wait_for(asyncio.wrap_future(future), BUDGET)
+        except TimeoutError:
+            with self._lock:
+                state["given_up"] = True
+                if state.get("started") and not future.done():  # past the budget: the shape goes to the workers
+                    state["stuck"] = True
+                    self._stuck += 1
+                    if key is not None:
+                        self._fastest[key] = float("inf")
+                    self.abandoned += 1
+            return None
+        result.round_trip = time.perf_counter() - started
+        result.lane = "thread"
+        if result.body is None or len(result.body) > LANE_BYTES:
+            self.learn(key, 0.0, LANE_BYTES + 1)  # answered here this time; the workers write it from now on
+        return result
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

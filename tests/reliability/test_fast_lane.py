@@ -1,0 +1,174 @@
+"""The fast lane (fastlane.py): a query of a shape a worker ran in milliseconds runs in a thread of the server
+process; a new shape, or one that ran slow, runs in a killable worker; a thread run past the lane's budget is
+given up and rerun in a worker, within the time limit. Real worker processes and threads; no mocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+
+import httpx
+import pytest
+from reliability_support import LiveServer
+from test_fair_workers import CROSS_JOIN, engine_and_queue, run, wait_for_workers
+
+from benelux_graph import fastlane
+from benelux_graph.engine import SPARE, Job, QueryEngine
+from benelux_graph.errors import QueryTimeout
+
+#: One shape, many costs: N subjects of the data, each paired with every triple of the ontology graph (N = 1: a few
+#: thousand pairs, a millisecond; N = 3000: millions, a second or so, past the lane's budget; N = 100000, every
+#: triple of the data: tens of millions, past a short time limit).
+PAIRS_OF = (
+    "SELECT (COUNT(%s) AS ?n) { { SELECT ?a { ?a ?b ?c } LIMIT %d } "
+    "GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?d ?e ?f } }"
+)
+
+
+@pytest.fixture(scope="module")
+def engine(settings, store):
+    with QueryEngine(replace(settings, workers=2, query_threads=2, query_timeout=30.0), store) as engine:
+        wait_for_workers(engine, 2 + SPARE)
+        yield engine
+
+
+def ask(engine: QueryEngine, text: str, timeout: float = 30.0, client: str = "a"):
+    return run(engine.run_async(Job(text, client=client, formats=("json", "turtle")), timeout))
+
+
+def test_a_new_shape_runs_in_a_worker_and_a_cheap_one_then_in_a_thread(engine):
+    first = ask(engine, 'ASK { ?s ?p "first label" }')
+    assert first.lane == "worker" and first.body == b'{"head":{},"boolean":false}'
+    again = ask(engine, 'ASK { ?s ?p "another label" }')  # same shape, other constant
+    assert again.lane == "thread" and again.body == first.body
+    other = ask(engine, "ASK { ?s ?p ?o . ?o ?q ?r }")  # another shape: a worker first
+    assert other.lane == "worker" and other.body == b'{"head":{},"boolean":true}'
+
+
+def test_a_runaway_shape_never_runs_in_a_thread(engine):
+    for i in range(2):
+        before = engine.lane.abandoned
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            ask(engine, CROSS_JOIN + f" # {i}", timeout=1.0)
+        assert time.monotonic() - start < 5 and engine.lane.abandoned == before  # stopped in its worker, at 1 s
+    wait_for_workers(engine, 2 + SPARE)
+
+
+def test_a_thread_run_past_the_budget_is_given_up_and_rerun_in_a_worker(engine):
+    assert ask(engine, PAIRS_OF % ("*", 1)).lane == "worker"
+    assert ask(engine, PAIRS_OF % ("*", 2)).lane == "thread"  # learned cheap
+    before = engine.lane.abandoned
+    start = time.monotonic()
+    slow = ask(engine, PAIRS_OF % ("*", 3000))  # same shape, a thousand times the work: over the lane's budget
+    assert engine.lane.abandoned == before + 1
+    assert slow.lane == "worker" and slow.waited >= fastlane.BUDGET, slow.waited  # the budget counts as waiting
+    assert b'"value":"' in slow.body and time.monotonic() - start < 30
+    assert ask(engine, PAIRS_OF % ("*", 1)).lane == "worker"  # the shape stays in the workers
+
+
+def test_a_thread_run_past_the_budget_still_ends_at_the_time_limit(engine):
+    """The time limit holds for a query given up by the lane: it counts from the request, not from the rerun."""
+    assert ask(engine, PAIRS_OF % ("?a", 1)).lane == "worker"
+    assert ask(engine, PAIRS_OF % ("?a", 2)).lane == "thread"
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout, match="time limit of 1.5 s"):
+        ask(engine, PAIRS_OF % ("?a", 100_000), timeout=1.5)
+    assert time.monotonic() - start < 4
+    wait_for_workers(engine, 2 + SPARE)
+
+
+def test_service_never_runs_in_the_server_process():
+    for text in ("ASK { SERVICE <http://x/> { ?s ?p ?o } }", "ASK { ?s ?p '\\u0053ERVICE' }"):
+        assert fastlane.shape(Job(text)) is None
+
+
+def test_a_newcomers_cheap_query_starts_within_100_ms_while_others_hold_every_worker(settings, store):
+    """Over HTTP. Client a fills every worker it may (2) with runaway queries and client b the spare; a cheap
+    query of client c, of a shape the server knows, starts at once in a thread (queue < 100 ms); and with the
+    fast lane off, c's query still starts within 100 ms on the spare while a alone holds the workers."""
+    for threads in (2, 0):
+        with LiveServer(replace(settings, workers=2, query_timeout=10.0, query_threads=threads), store) as server:
+            server.wait_for_workers(2 + SPARE)
+
+            async def scenario(threads=threads, server=server):
+                def client(host: str) -> httpx.AsyncClient:
+                    return httpx.AsyncClient(
+                        base_url=server.url, timeout=60, transport=httpx.AsyncHTTPTransport(local_address=host)
+                    )
+
+                async with client("127.0.0.2") as a, client("127.0.0.3") as b, client("127.0.0.4") as c:
+
+                    async def get(who: httpx.AsyncClient, text: str, timeout: str = "10") -> httpx.Response:
+                        return await who.get(
+                            "/sparql",
+                            params={"query": text, "timeout": timeout},
+                            headers={"Cache-Control": "no-cache", "Accept": "application/sparql-results+json"},
+                        )
+
+                    assert (await get(c, 'ASK { ?s ?p "warm" }')).status_code == 200  # the shape, learned
+                    hogs = [asyncio.ensure_future(get(a, CROSS_JOIN + f" # {i}", "4")) for i in range(2)]
+                    if threads:
+                        hogs.append(asyncio.ensure_future(get(b, CROSS_JOIN + " # b", "4")))
+                    await asyncio.sleep(0.7)
+                    r = await get(c, 'ASK { ?s ?p "cold" }')
+                    assert r.status_code == 200 and r.json()["boolean"] is False
+                    _, queued = engine_and_queue(r)
+                    lane = "thread" if threads else "worker"
+                    assert f"{lane};dur=" in r.headers["Server-Timing"], r.headers["Server-Timing"]
+                    print(f"threads={threads}: newcomer queued {queued * 1000:.1f} ms ({lane})")
+                    assert queued < 0.1, queued
+                    assert [h.status_code for h in await asyncio.gather(*hogs)] == [503] * len(hogs)
+
+            run(scenario())
+
+
+def test_a_stuck_thread_makes_nobody_wait(settings, store):
+    """With one thread, stuck with a run given up at the budget: a cheap query goes straight to a worker."""
+    with QueryEngine(replace(settings, workers=2, query_threads=1, query_timeout=30.0), store) as engine:
+        wait_for_workers(engine, 2 + SPARE)
+        for text in ('ASK { ?s ?p "x" }', 'ASK { ?s ?p "y" }', PAIRS_OF % ("?d", 1), PAIRS_OF % ("?d", 2)):
+            ask(engine, text)
+        assert ask(engine, 'ASK { ?s ?p "z" }').lane == "thread"
+
+        async def scenario():
+            slow = asyncio.ensure_future(
+                engine.run_async(Job(PAIRS_OF % ("?d", 100_000), formats=("json", "turtle")), 30)
+            )
+            await asyncio.sleep(fastlane.BUDGET + 0.2)  # given up: its thread runs on
+            assert engine.lane.abandoned == 1
+            start = time.monotonic()
+            quick = await engine.run_async(Job('ASK { ?s ?p "w" }', formats=("json", "turtle")), 30)
+            assert quick.lane == "worker" and time.monotonic() - start < fastlane.BUDGET
+            slow.cancel()
+            await asyncio.gather(slow, return_exceptions=True)
+
+        run(scenario())
+
+
+def test_workers_are_forked_from_the_servers_store_and_hold_none_of_its_descriptors(engine, store):
+    """With the fast lane on, workers are forked from the server process (its merged store shared, not loaded
+    again); each keeps only its own pipe: no socket of the server's (clients, the listener, other workers)."""
+    import os
+
+    wait_for_workers(engine, 2 + SPARE)
+    for pid in engine.worker_pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            assert int(stat.read().rsplit(")", 1)[1].split()[1]) == os.getpid()  # forked by this process
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        assert sum(link.startswith("socket:") for link in links) == 1, links
+        assert not any(link.endswith(".nq") for link in links)
+    assert ask(engine, "ASK { ?s ?p ?o . ?o ?p ?s }").lane == "worker"  # and it answers
+
+
+def test_a_shape_with_a_long_answer_stays_in_the_workers(engine):
+    """Writing a long answer holds the interpreter lock (the server's event loop waits): such shapes never come
+    to the lane, however fast the engine is."""
+    text = "SELECT ?s ?p ?o { ?s ?p ?o } LIMIT %d"
+    first = ask(engine, text % 5000)
+    assert first.lane == "worker" and len(first.body) > fastlane.LANE_BYTES
+    assert ask(engine, text % 4000).lane == "worker"
+    short = "SELECT ?s { ?s ?p ?o } OFFSET %d LIMIT 1"
+    assert ask(engine, short % 1).lane == "worker" and ask(engine, short % 2).lane == "thread"
