@@ -44,7 +44,7 @@ def measure(folder: Path, runs: int) -> dict:
     import pyoxigraph as ox
     from mix import Mix
 
-    from benelux_graph.engine import Job, execute, merge_default_graph
+    from benelux_graph.query_jobs import Job, execute, merge_default_graph
     from benelux_graph.saved_queries import load_queries
     from benelux_graph.settings import Settings
     from benelux_graph.store import GraphStore, graph_name, project_files

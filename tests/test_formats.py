@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from benelux_graph import formats
-from benelux_graph.engine import collect
+from benelux_graph.query_jobs import collect
 from benelux_graph.rdf_writers import serialize as dump
 from benelux_graph.result_writers import graph, serialize
 

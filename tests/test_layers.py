@@ -39,6 +39,8 @@ FLOORS: dict[str, int] = {
     "benelux_graph.query_rewriting": STORE,
     # services
     "benelux_graph.engine": SERVICES,
+    "benelux_graph.query_jobs": SERVICES,
+    "benelux_graph.query_workers": SERVICES,
     "benelux_graph.fastlane": SERVICES,
     "benelux_graph.remote_engine": SERVICES,
     "benelux_graph.validation": SERVICES,

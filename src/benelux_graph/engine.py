@@ -43,32 +43,31 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import gc
 import logging
 import multiprocessing
-import os
-import re
-import resource
 import signal
-import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.reduction import ForkingPickler
-from pathlib import Path
-from typing import Any
 
-import pyoxigraph as ox
-
-from .errors import EngineError, EvaluationError, QueryError, QueryRefused, QueryTimeout
+from . import query_workers
+from .errors import EngineError, QueryTimeout
 from .fastlane import LANE_BYTES, FastLane, shape
-from .formats import GRAPHS, RESULTS
-from .result_writers import capped
+from .query_jobs import Job, local_store, run_here
+from .query_workers import (
+    FORKING,
+    WORKER_LOST,
+    Worker,
+    alive,
+    memory_error,
+    outcome,
+    receive,
+    worker_main,
+)
 from .results import Result
 from .settings import Settings
-from .store import GraphStore, bind_variables
+from .store import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -78,299 +77,6 @@ SPARE = 1
 
 #: How long a new worker may take to load the store before it is given up.
 START_TIMEOUT = 120.0
-
-#: What relative IRIs in a query are resolved against (a query's own BASE wins); see the README.
-BASE_IRI = "https://w3id.org/benelux-graph/"
-
-
-#: A lost worker is the server's passing trouble, not the client's error: 503, and a fresh worker replaces it.
-WORKER_LOST = (
-    "the query worker stopped unexpectedly (the query may need too much memory); a fresh worker is starting: try again"
-)
-
-
-def memory_error(extra: int) -> EngineError:
-    """A query that took more memory than a worker may use (the worker is replaced)."""
-    return EngineError(
-        f"the query needed more memory than a query may use ({extra / 1e6:g} MB) and was stopped; "
-        "a fresh worker is starting",
-        503,
-        "query-out-of-memory",
-    )
-
-
-@dataclass(frozen=True)
-class Job:
-    """One query to run. `default_graphs`/`named_graphs` of None leave the choice to the query (FROM) or the
-    store's default (the ontology and data graphs; every named graph for GRAPH)."""
-
-    query: str
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    substitutions: dict | None = None
-    prefixes: dict[str, str] | None = None
-    max_rows: int = 10_000
-    query_has_dataset: bool = False
-    #: (results format, graph format) by api.negotiation name: the worker writes the answer in the one that fits
-    #: its kind and returns the bytes; None (or None for that kind) returns the terms.
-    formats: tuple[str | None, str | None] | None = None
-    #: who asks (the rate limiter's client key): the workers are shared fairly between clients (QueryEngine)
-    client: str | None = None
-    #: the most bytes the written answer may hold (0: no limit); more rows or triples are cut, as at max_rows
-    max_bytes: int = 0
-
-
-def written(result: Result, formats: tuple[str | None, str | None] | None, max_bytes: int = 0) -> Result:
-    """The result with its answer written in the format of `formats` that fits its kind (terms dropped), at most
-    `max_bytes` long (result_writers.capped), or as it was when no format fits (the caller then says which
-    formats it could have had)."""
-    if not formats:
-        return result
-    name = formats[1] if result.kind == "graph" else formats[0]
-    offered = GRAPHS if result.kind == "graph" else RESULTS
-    fmt = next((f for f in offered if f.name == name), None)
-    if fmt is None:
-        return result
-    body, result = capped(result, fmt, max_bytes)
-    return Result(
-        result.kind,
-        result.variables,
-        boolean=result.boolean,
-        truncated=result.truncated,
-        seconds=result.seconds,
-        body=body,
-        format=fmt.name,
-        count=result.size,
-    )
-
-
-SYNTAX_POSITION = re.compile(r"at (\d+):(\d+)")
-
-
-def syntax_error(error: SyntaxError) -> QueryError:
-    """The parser's message, with the line and column it gives ('error at 3:2: expected ...')."""
-    message = str(error.args[0] if error.args else error)
-    m = SYNTAX_POSITION.search(message)
-    return QueryError(message, int(m.group(1)), int(m.group(2))) if m else QueryError(message)
-
-
-def execute(store, job: Job) -> Result:
-    """Run one job on a GraphStore (in a worker, or in-process for tools and tests)."""
-    kwargs: dict = {}
-    if job.prefixes:
-        kwargs["prefixes"] = job.prefixes
-    # Parameters are bound by a VALUES block first in WHERE (store.bind_variables): Oxigraph's own substitution
-    # does not let the planner use the value, which made parameterised path queries hundreds of times slower.
-    text = bind_variables(job.query, job.substitutions) if job.substitutions else job.query
-    if job.default_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif not job.query_has_dataset and not getattr(store, "merged_default_graph", False):
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in store.default_graphs]
-    if job.named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    start = time.perf_counter()
-    try:
-        answer = store.store.query(text, base_iri=BASE_IRI, **kwargs)
-        result = collect(answer, job.max_rows, job.max_bytes)
-    except SyntaxError as e:
-        raise syntax_error(e) from None
-    except (OSError, RuntimeError, ValueError, TypeError) as e:
-        if "os error 24" in str(e) or "Too many open files" in str(e):  # a sealed worker tried to open something
-            raise QueryRefused(
-                "the query tried to fetch from the network or read a file, which this endpoint "
-                "never does (SERVICE is refused)"
-            ) from None
-        raise EvaluationError(f"the query failed while running: {e}") from None
-    result.seconds = time.perf_counter() - start
-    return result
-
-
-def merge_default_graph(store) -> None:
-    """Copy the triples of the store's default graphs into its own (unnamed) default graph, once; `execute` then
-    runs a query without a dataset of its own over that one graph. The named graphs stay as they are (GRAPH,
-    FROM and the protocol's graph parameters see the same graphs as before)."""
-    if getattr(store, "merged_default_graph", False):
-        return
-    graphs = " ".join(f"<{g}>" for g in store.default_graphs)
-    if graphs:
-        store.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-    store.merged_default_graph = True
-
-
-def weight(term) -> int:
-    """About the bytes a term takes in an answer: its text (the markup around it is not counted)."""
-    if term is None:
-        return 0
-    value = getattr(term, "value", None)
-    return len(value) if isinstance(value, str) else len(str(term))
-
-
-#: A worker collects terms of up to this many times an answer's byte limit in text: Turtle's prefixes and
-#: abbreviations write them in less, and result_writers.capped then cuts the written answer where it must.
-COLLECT_FACTOR = 3
-
-
-def collect(answer, max_rows: int, max_bytes: int = 0) -> Result:
-    """The answer's rows or triples, cut at `max_rows` and where their text passes COLLECT_FACTOR x `max_bytes`
-    (0: no limit), so that the worker never holds much more than an answer may hold."""
-    if isinstance(answer, ox.QueryBoolean):
-        return Result("boolean", boolean=bool(answer))
-    size, limit = 0, max_bytes * COLLECT_FACTOR or float("inf")
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows: list[tuple] = []
-        for solution in answer:
-            if len(rows) >= max_rows:
-                return Result("bindings", variables, rows, truncated=True)
-            row = tuple(solution[i] for i in range(len(variables)))
-            if max_bytes:
-                size += sum(map(weight, row))
-                if size > limit:
-                    return Result("bindings", variables, rows, truncated=True)
-            rows.append(row)
-        return Result("bindings", variables, rows)
-    triples: list[ox.Triple] = []
-    for triple in answer:
-        if len(triples) >= max_rows:
-            return Result("graph", triples=triples, truncated=True)
-        if max_bytes:
-            size += weight(triple.subject) + weight(triple.predicate) + weight(triple.object)
-            if size > limit:
-                return Result("graph", triples=triples, truncated=True)
-        triples.append(triple)
-    return Result("graph", triples=triples)
-
-
-def run_here(store, job: Job) -> Result:
-    """Run a job and write its answer in its format, in this process (a worker, or a fast-lane thread)."""
-    return written(execute(store, job), job.formats, job.max_bytes)
-
-
-def local_store(snapshot: str, files: dict[str, str], release: str):
-    """A store loaded from the snapshot, its default graphs merged and warmed up: what a worker queries."""
-    from .store import GraphStore
-
-    store = GraphStore.from_snapshot(Path(snapshot), {g: Path(p) for g, p in files.items()}, release)
-    merge_default_graph(store)
-    for text in WARM_UP:  # also imports, before sealing, what writing the answers needs
-        run_here(store, Job(text, max_rows=1, formats=("json", "turtle")))
-    return store
-
-
-# --- the worker process -----------------------------------------------------------------------------------
-
-WARM_UP = (
-    "SELECT * { ?s ?p ?o } LIMIT 1",
-    "ASK { ?s ?p ?o }",
-    "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1",
-    "DESCRIBE ?s { ?s ?p ?o } LIMIT 1",
-)
-
-
-def seal() -> None:
-    """Forbid this process to open any new file or socket: fill every free descriptor number below the highest
-    one in use, then set the open-file limit to that number. What is open stays usable."""
-    in_use = [int(fd) for fd in os.listdir("/proc/self/fd")] if os.path.isdir("/proc/self/fd") else [2]
-    top = max(in_use) + 1
-    while True:
-        fd = os.open(os.devnull, os.O_RDONLY)
-        if fd >= top:
-            os.close(fd)
-            break
-    resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
-
-
-def address_space() -> int:
-    """This process's virtual memory size in bytes (what RLIMIT_AS counts), from /proc."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def limit_memory(extra: int) -> None:
-    """Let this worker's address space grow by `extra` bytes beyond the loaded store, no more (RLIMIT_AS): a query
-    that needs more fails its allocation, which stops the worker, not the machine."""
-    limit = address_space() + extra
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:  # a lower limit set from outside stays (raising it is not allowed)
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-#: The server process's merged store, which a worker forked from it queries (QueryEngine: `shared`): the pages
-#: are shared with the server and every other worker (copy-on-write; a query only reads them).
-INHERITED: GraphStore | None = None
-FORKING = threading.Lock()
-
-
-def close_inherited_descriptors(keep: int) -> None:
-    """In a worker forked from the server: close every descriptor but stdio and the worker's pipe. The server's
-    sockets must not stay open in a worker (a connection the server closes would stay open)."""
-    for fd in [int(fd) for fd in os.listdir("/proc/self/fd")]:
-        if fd > 2 and fd != keep:
-            try:
-                os.close(fd)
-            except OSError:  # the listing's own descriptor, closed already
-                pass
-
-
-def worker_main(
-    conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool, forked: bool = False
-) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    try:
-        if forked:
-            close_inherited_descriptors(conn.fileno())
-            assert INHERITED is not None, "a forked worker inherits the server's store"
-            store = INHERITED
-        else:
-            store = local_store(snapshot, files, release)
-        gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
-        if settings.query_memory > 0:
-            limit_memory(settings.query_memory)
-        if sealed:
-            seal()
-    except Exception as e:  # noqa: BLE001 - reported to the parent, which would otherwise wait
-        conn.send(("failed", f"{type(e).__name__}: {e}"))
-        return
-    conn.send(("ready", store.release))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            conn.send(("ok", run_here(store, job)))
-        except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)
-            conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None))
-            return  # a process that ran out of memory is not trusted with another query
-        except QueryError as e:
-            conn.send(("error", type(e).__name__, e.message, e.line, e.column))
-        except Exception as e:  # noqa: BLE001 - reported to the caller as an evaluation error
-            conn.send(("error", "EvaluationError", f"the query failed while running: {e}", None, None))
-
-
-# --- the pool, in the server process ----------------------------------------------------------------------
-
-
-@dataclass
-class Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    release: str = ""
-
-
-def alive(worker: Worker) -> bool:
-    """Whether an idle worker lives: its process runs and its pipe has not come to its end. (A process reaped by
-    another thread first, as Process.start does with the finished ones, still looks alive to is_alive.)"""
-    try:
-        return worker.process.is_alive() and not worker.conn.poll()
-    except OSError:
-        return False
 
 
 @dataclass(eq=False)
@@ -443,7 +149,6 @@ class QueryEngine:
     def _spawn(self) -> Worker:
         """A new worker: forked from this process when it holds the merged store (memory shared, started at
         once), else spawned to load the snapshot itself."""
-        global INHERITED
         forked = self.shared is not None
         context = multiprocessing.get_context("fork") if forked else self._context
         parent, child = context.Pipe()
@@ -455,7 +160,7 @@ class QueryEngine:
         )
         with FORKING:  # two engines (a reload) must not fork with each other's store
             if forked:
-                INHERITED = self.shared
+                query_workers.INHERITED = self.shared
             process.start()
         child.close()
         return Worker(process, parent)
@@ -649,64 +354,3 @@ class QueryEngine:
         result = outcome(message)
         result.waited, result.round_trip = sent - asked, time.perf_counter() - sent
         return result
-
-
-HEADER = struct.Struct("!i")  # multiprocessing.Connection's length header (-1: a 64-bit length follows)
-LONG_HEADER = struct.Struct("!Q")
-
-
-async def receive(conn) -> Any:
-    """The next message on a worker's pipe, read on the event loop as its bytes arrive (the descriptor watched with
-    add_reader): a worker still writing a large answer never blocks the loop (Connection.recv did, until the whole
-    answer was written: tens of milliseconds for a 2 MB answer on a busy machine). Reads no byte beyond the message.
-    EOFError when the worker is gone."""
-    loop = asyncio.get_running_loop()
-    fd = conn.fileno()
-    parts: list[bytes] = []
-    state: dict[str, Any] = {"need": HEADER.size, "got": 0, "stage": "header"}
-    done = loop.create_future()
-
-    def readable() -> None:
-        try:
-            while not done.done():
-                chunk = os.read(fd, min(state["need"] - state["got"], 1 << 20))
-                if not chunk:
-                    raise EOFError
-                parts.append(chunk)
-                state["got"] += len(chunk)
-                if state["got"] < state["need"]:
-                    continue
-                data, parts[:] = b"".join(parts), []
-                state["got"] = 0
-                if state["stage"] == "header":
-                    (size,) = HEADER.unpack(data)
-                    state["stage"], state["need"] = ("long", LONG_HEADER.size) if size == -1 else ("body", size)
-                elif state["stage"] == "long":
-                    state["stage"], state["need"] = "body", LONG_HEADER.unpack(data)[0]
-                else:
-                    done.set_result(data)
-                if state["stage"] == "body" and state["need"] == 0:
-                    done.set_result(b"")
-        except BlockingIOError:
-            return
-        except (EOFError, OSError) as e:
-            if not done.done():
-                done.set_exception(e)
-
-    os.set_blocking(fd, False)
-    loop.add_reader(fd, readable)
-    try:
-        data = await done
-    finally:
-        loop.remove_reader(fd)
-        os.set_blocking(fd, True)  # the pipe's other users (send, poll) expect a blocking descriptor
-    return ForkingPickler.loads(data)
-
-
-def outcome(message: tuple) -> Result:
-    """A worker's message as a Result, or the error it reports raised."""
-    if message[0] == "ok":
-        return message[1]
-    _, kind, text, line, column = message
-    kinds = {"EvaluationError": EvaluationError, "QueryRefused": QueryRefused, "QueryTimeout": QueryTimeout}
-    raise kinds.get(kind, QueryError)(text, line, column)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyoxigraph as ox
 import rdflib
 
-from .engine import Job
+from .query_jobs import Job
 from .results import Result
 
 

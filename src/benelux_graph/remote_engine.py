@@ -19,8 +19,8 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .engine import Job, collect, syntax_error, written
 from .errors import EngineError, QueryTimeout
+from .query_jobs import Job, collect, syntax_error, written
 from .query_rewriting import dataset_clauses
 from .remote import RemoteStore, RemoteStoreError
 from .results import Result

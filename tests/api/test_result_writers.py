@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from benelux_graph.api.negotiation import GRAPHS, RESULTS
-from benelux_graph.engine import collect
+from benelux_graph.query_jobs import collect
 from benelux_graph.result_writers import serialize
 
 FORMATS = {f.name: f for f in RESULTS + GRAPHS}

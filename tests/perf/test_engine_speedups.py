@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from benelux_graph.api.negotiation import GRAPHS, RESULTS
-from benelux_graph.engine import Job, execute, merge_default_graph, written
+from benelux_graph.query_jobs import Job, execute, merge_default_graph, written
 from benelux_graph.result_writers import serialize
 from benelux_graph.saved_queries import load_queries
 from benelux_graph.store import GraphStore, bind_variables

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from benelux_graph.engine import Job, execute
+from benelux_graph.query_jobs import Job, execute
 from benelux_graph.saved_queries import load_queries
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore, bind_variables

@@ -18,8 +18,9 @@ import httpx
 import pytest
 from reliability_support import LiveServer
 
-from benelux_graph.engine import SPARE, Job, QueryEngine
+from benelux_graph.engine import SPARE, QueryEngine
 from benelux_graph.errors import QueryTimeout
+from benelux_graph.query_jobs import Job
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: a query that finishes, after about a second of work (millions of pairs of triples counted)

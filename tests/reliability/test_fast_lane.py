@@ -15,8 +15,9 @@ from reliability_support import LiveServer
 from test_fair_workers import CROSS_JOIN, engine_and_queue, run, wait_for_workers
 
 from benelux_graph import fastlane
-from benelux_graph.engine import SPARE, Job, QueryEngine
+from benelux_graph.engine import SPARE, QueryEngine
 from benelux_graph.errors import QueryTimeout
+from benelux_graph.query_jobs import Job
 
 #: One shape, many costs: N subjects of the data paired with M others (N, M = 1, 1000: a millisecond; 4000, 4000:
 #: 16 million pairs, about a second on an idle machine, well past the lane's budget; 8000, 8000: about 4 s, past a

@@ -14,7 +14,7 @@ from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
-from benelux_graph.engine import receive
+from benelux_graph.query_workers import receive
 
 PAUSE = 0.5
 

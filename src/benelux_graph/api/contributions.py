@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..engine import START_TIMEOUT, Worker, alive, limit_memory, receive  # a worker and its pipe, as the query engine's
+from ..engine import START_TIMEOUT
+from ..query_workers import Worker, alive, limit_memory, receive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
 

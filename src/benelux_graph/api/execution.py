@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ..engine import Job
 from ..errors import ParameterError
+from ..query_jobs import Job
 from ..result_writers import capped
 from .cache import Answer, answer_key, caches_for, etag
 from .errors import ApiError, api_error

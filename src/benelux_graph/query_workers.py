@@ -1,0 +1,205 @@
+"""A query worker process and its pipe: the worker's main loop (load or inherit the store, limit its memory, seal
+itself, run jobs), and the server's side of the pipe (`receive`, read on the event loop as the bytes arrive;
+`outcome`). The pool that hands jobs to the workers is engine.py; the validation workers (api/contributions.py)
+use the same pipe reading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import multiprocessing
+import os
+import resource
+import signal
+import struct
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
+from typing import Any
+
+from .errors import EngineError, EvaluationError, QueryError, QueryRefused, QueryTimeout
+from .query_jobs import local_store, run_here
+from .results import Result
+from .settings import Settings
+from .store import GraphStore
+
+#: A lost worker is the server's passing trouble, not the client's error: 503, and a fresh worker replaces it.
+WORKER_LOST = (
+    "the query worker stopped unexpectedly (the query may need too much memory); a fresh worker is starting: try again"
+)
+
+
+def memory_error(extra: int) -> EngineError:
+    """A query that took more memory than a worker may use (the worker is replaced)."""
+    return EngineError(
+        f"the query needed more memory than a query may use ({extra / 1e6:g} MB) and was stopped; "
+        "a fresh worker is starting",
+        503,
+        "query-out-of-memory",
+    )
+
+
+def seal() -> None:
+    """Forbid this process to open any new file or socket: fill every free descriptor number below the highest
+    one in use, then set the open-file limit to that number. What is open stays usable."""
+    in_use = [int(fd) for fd in os.listdir("/proc/self/fd")] if os.path.isdir("/proc/self/fd") else [2]
+    top = max(in_use) + 1
+    while True:
+        fd = os.open(os.devnull, os.O_RDONLY)
+        if fd >= top:
+            os.close(fd)
+            break
+    resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
+
+
+def address_space() -> int:
+    """This process's virtual memory size in bytes (what RLIMIT_AS counts), from /proc."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def limit_memory(extra: int) -> None:
+    """Let this worker's address space grow by `extra` bytes beyond the loaded store, no more (RLIMIT_AS): a query
+    that needs more fails its allocation, which stops the worker, not the machine."""
+    limit = address_space() + extra
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:  # a lower limit set from outside stays (raising it is not allowed)
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+#: The server process's merged store, which a worker forked from it queries (QueryEngine: `shared`): the pages
+#: are shared with the server and every other worker (copy-on-write; a query only reads them).
+INHERITED: GraphStore | None = None
+FORKING = threading.Lock()
+
+
+def close_inherited_descriptors(keep: int) -> None:
+    """In a worker forked from the server: close every descriptor but stdio and the worker's pipe. The server's
+    sockets must not stay open in a worker (a connection the server closes would stay open)."""
+    for fd in [int(fd) for fd in os.listdir("/proc/self/fd")]:
+        if fd > 2 and fd != keep:
+            try:
+                os.close(fd)
+            except OSError:  # the listing's own descriptor, closed already
+                pass
+
+
+def worker_main(
+    conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool, forked: bool = False
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    try:
+        if forked:
+            close_inherited_descriptors(conn.fileno())
+            assert INHERITED is not None, "a forked worker inherits the server's store"
+            store = INHERITED
+        else:
+            store = local_store(snapshot, files, release)
+        gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
+        if settings.query_memory > 0:
+            limit_memory(settings.query_memory)
+        if sealed:
+            seal()
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which would otherwise wait
+        conn.send(("failed", f"{type(e).__name__}: {e}"))
+        return
+    conn.send(("ready", store.release))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            conn.send(("ok", run_here(store, job)))
+        except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)
+            conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None))
+            return  # a process that ran out of memory is not trusted with another query
+        except QueryError as e:
+            conn.send(("error", type(e).__name__, e.message, e.line, e.column))
+        except Exception as e:  # noqa: BLE001 - reported to the caller as an evaluation error
+            conn.send(("error", "EvaluationError", f"the query failed while running: {e}", None, None))
+
+
+@dataclass
+class Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    release: str = ""
+
+
+def alive(worker: Worker) -> bool:
+    """Whether an idle worker lives: its process runs and its pipe has not come to its end. (A process reaped by
+    another thread first, as Process.start does with the finished ones, still looks alive to is_alive.)"""
+    try:
+        return worker.process.is_alive() and not worker.conn.poll()
+    except OSError:
+        return False
+
+
+HEADER = struct.Struct("!i")  # multiprocessing.Connection's length header (-1: a 64-bit length follows)
+LONG_HEADER = struct.Struct("!Q")
+
+
+async def receive(conn) -> Any:
+    """The next message on a worker's pipe, read on the event loop as its bytes arrive (the descriptor watched with
+    add_reader): a worker still writing a large answer never blocks the loop (Connection.recv did, until the whole
+    answer was written: tens of milliseconds for a 2 MB answer on a busy machine). Reads no byte beyond the message.
+    EOFError when the worker is gone."""
+    loop = asyncio.get_running_loop()
+    fd = conn.fileno()
+    parts: list[bytes] = []
+    state: dict[str, Any] = {"need": HEADER.size, "got": 0, "stage": "header"}
+    done = loop.create_future()
+
+    def readable() -> None:
+        try:
+            while not done.done():
+                chunk = os.read(fd, min(state["need"] - state["got"], 1 << 20))
+                if not chunk:
+                    raise EOFError
+                parts.append(chunk)
+                state["got"] += len(chunk)
+                if state["got"] < state["need"]:
+                    continue
+                data, parts[:] = b"".join(parts), []
+                state["got"] = 0
+                if state["stage"] == "header":
+                    (size,) = HEADER.unpack(data)
+                    state["stage"], state["need"] = ("long", LONG_HEADER.size) if size == -1 else ("body", size)
+                elif state["stage"] == "long":
+                    state["stage"], state["need"] = "body", LONG_HEADER.unpack(data)[0]
+                else:
+                    done.set_result(data)
+                if state["stage"] == "body" and state["need"] == 0:
+                    done.set_result(b"")
+        except BlockingIOError:
+            return
+        except (EOFError, OSError) as e:
+            if not done.done():
+                done.set_exception(e)
+
+    os.set_blocking(fd, False)
+    loop.add_reader(fd, readable)
+    try:
+        data = await done
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # the pipe's other users (send, poll) expect a blocking descriptor
+    return ForkingPickler.loads(data)
+
+
+def outcome(message: tuple) -> Result:
+    """A worker's message as a Result, or the error it reports raised."""
+    if message[0] == "ok":
+        return message[1]
+    _, kind, text, line, column = message
+    kinds = {"EvaluationError": EvaluationError, "QueryRefused": QueryRefused, "QueryTimeout": QueryTimeout}
+    raise kinds.get(kind, QueryError)(text, line, column)
