@@ -4,6 +4,7 @@ read back from a response header: what the route reports is charged, whatever th
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from benelux_graph.api.ratelimit import QUERY_COST, RateLimit
 
@@ -31,7 +32,9 @@ def status_of(app, path: str = "/sparql", client: str = "10.0.0.1") -> int:
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": [], "client": (client, 1234)}
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in the main thread
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent[0]["status"]
 
 
