@@ -10,6 +10,7 @@ import os
 import struct
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.reduction import ForkingPickler
 
 import pytest
@@ -17,6 +18,13 @@ import pytest
 from benelux_graph.query_workers import receive
 
 PAUSE = 0.5
+
+
+def in_a_thread(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API (the browser tests) keeps a loop running in the main
+    thread for the whole session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def write_slowly(fd: int, message: bytes) -> None:
@@ -59,7 +67,7 @@ def test_a_large_answer_written_slowly_never_blocks_the_event_loop():
     writer = threading.Thread(target=write_slowly, args=(theirs.fileno(), bytes(ForkingPickler.dumps(answer))))
     writer.start()
     try:
-        got, stall = asyncio.run(longest_stall(receive(ours)))
+        got, stall = in_a_thread(longest_stall(receive(ours)))
     finally:
         writer.join()
     assert got == answer
@@ -73,4 +81,4 @@ def test_a_pipe_closed_mid_answer_is_an_eof_error():
     os.write(theirs.fileno(), struct.pack("!i", 1000) + b"partial")
     theirs.close()
     with pytest.raises(EOFError):
-        asyncio.run(receive(ours))
+        in_a_thread(receive(ours))
