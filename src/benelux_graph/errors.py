@@ -106,7 +106,8 @@ ERROR_TYPES: dict[str, tuple[int, str]] = {
     "query-time-exhausted": (429, "more than BENELUX_QUERY_BUDGET seconds of query time in a minute (Retry-After)"),
     "client-demoted": (
         503,
-        "a client whose recent requests mostly failed is served one at a time behind the others, "
+        "with BENELUX_DEMOTE_AFTER set, a client whose recent requests mostly failed is served one at a time "
+        "behind the others, "
         "and this request waited 10 s (SECURITY.md)",
     ),
     "head-too-large": (431, "the request line and headers hold more than 128 KB"),

@@ -73,6 +73,12 @@ class Settings:
     query_budget: float = field(
         default=0.0, metadata={"help": "seconds of query time per minute per client address; 0 is off"}
     )
+    demote_after: float = field(
+        default=0.0,
+        metadata={
+            "help": "error answers (their count halving every 10 s) after which a client address is served one request at a time, behind every other client (api/demotion.py); 0 is off"
+        },
+    )
     admin_token: str = field(
         default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"}
     )

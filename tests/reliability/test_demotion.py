@@ -29,7 +29,7 @@ def timed(c: httpx.Client, done: dict, name: str, method: str, path: str, **kwar
 
 @pytest.mark.server
 def test_a_client_whose_requests_keep_failing_waits_for_its_own_running_request_and_nobody_else_does(tmp_path):
-    with serving(tmp_path) as url:
+    with serving(tmp_path, demote_after=str(DEMOTED_AT)) as url:
         transport = httpx.HTTPTransport(local_address="127.0.8.1")
         with (
             httpx.Client(base_url=url, timeout=60, transport=transport) as failing,

@@ -4,7 +4,8 @@ A server process serves every client on one event loop: a client repeating a req
 413, 429, 503...) as fast as the answers come costs the others a share of that loop each time, however cheap the
 refusal (issue 13: an ill-formed IRI parameter 200 times a second raised an ordinary client's median latency
 fourfold). So each client address carries a count of its error answers (status 400 and above), which decays by half
-every HALF_LIFE seconds; a client whose count reaches DEMOTED_AT is demoted: its requests go through one lane
+every HALF_LIFE seconds; a client whose count reaches `demote_after` (a setting, off by default: on one address,
+loopback or a proxy, every client would share one fate) is demoted: its requests go through one lane
 shared by all demoted clients, one request at a time, and wait at most LANE_WAIT seconds for their turn (with at
 most LANE_QUEUE waiting), else 503 with Retry-After. The requests of every other client never wait for the lane. A
 demoted client that stops failing is back to normal within a few half-lives. The table of counts is bounded
@@ -27,7 +28,7 @@ from .errors import ApiError, error_response
 from .ratelimit import client_key
 
 HALF_LIFE = 10.0
-DEMOTED_AT = 8.0
+DEMOTED_AT = 8.0  # the value the tests and SECURITY.md use for BENELUX_DEMOTE_AFTER
 LANE_WAIT = 10.0
 LANE_QUEUE = 64
 MAX_CLIENTS = 100_000
@@ -57,14 +58,15 @@ class ErrorCounts:
 class Demotion:
     """ASGI middleware: demoted clients (see the module's docstring) wait for the shared lane."""
 
-    def __init__(self, app):
+    def __init__(self, app, demote_after: float = DEMOTED_AT):
         self.app = app
+        self.demote_after = demote_after
         self.errors = ErrorCounts()
         self.lane: asyncio.Semaphore | None = None  # made on the serving loop, at the first demoted request
         self.waiting = 0
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("path") in EXEMPT:
+        if scope["type"] != "http" or scope.get("path") in EXEMPT or self.demote_after <= 0:
             return await self.app(scope, receive, send)
         key = client_key(scope.get("client"))
 
@@ -73,7 +75,7 @@ class Demotion:
                 self.errors.add(key)
             await send(message)
 
-        if self.errors.count(key) < DEMOTED_AT or scope.get("path") in OWN_QUEUE:
+        if self.errors.count(key) < self.demote_after or scope.get("path") in OWN_QUEUE:
             return await self.app(scope, receive, counting_send)
         if self.lane is None:
             self.lane = asyncio.Semaphore(1)
