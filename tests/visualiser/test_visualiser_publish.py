@@ -116,6 +116,14 @@ def test_nothing_moves_after_the_first_paint_and_two_loads_draw_the_same(pages, 
     assert len(positions[0]) >= 25 and positions[0] == positions[1]
 
 
+def test_the_page_draws_the_servers_positions_with_no_layout_library(pages, graph_server):
+    p = pages(1440, 900).open(graph_server.url + "/benelux-plus")
+    # the force layout was the page's main start-up cost (Lighthouse's Total Blocking Time): none is loaded now
+    assert not [url for url in p.requests if "fcose" in url or "cose-base" in url or "layout-base" in url]
+    drawn = p.js("bp.cy.nodes().map(n => [n.id(), n.data('bpPlaced')])")
+    assert len(drawn) >= 25 and all(placed for _, placed in drawn)
+
+
 @pytest.mark.parametrize("width,height", [(1440, 900), (1280, 800)])
 def test_labels_are_readable_at_the_first_fit(pages, graph_server, width, height):
     p = pages(width, height).open(graph_server.url + "/benelux-plus")

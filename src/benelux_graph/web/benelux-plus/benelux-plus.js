@@ -1,8 +1,9 @@
 /*
- * The Benelux+ page: the Benelux+ preset of the graph API drawn with Cytoscape.js and the fcose layout.
+ * The Benelux+ page: the Benelux+ preset of the graph API drawn with Cytoscape.js, at the positions the API
+ * gives each node (a force layout, fcose if loaded, only for an API that gives none).
  *
  * Embedding: put <div data-benelux-plus data-api="https://graph.example.org"></div> in a page and load
- * cytoscape.min.js, layout-base.js, cose-base.js, cytoscape-fcose.js and this file. The page's own URL may say
+ * cytoscape.min.js and this file. The page's own URL may say
  * ?api=<base URL> (overrides data-api) and ?lang=en|fr|nl|de. Each widget is reachable as element.beneluxPlus.
  *
  * Data from the API is only ever written with textContent, setAttribute or new Option(): never as HTML.
@@ -427,7 +428,10 @@
       self.data = data;
       // sorted, so that the seeded layout sees the same graph in the same order on every load
       var byId = function (a, b) { return a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0; };
-      self.cy.add(data.elements.nodes.slice().sort(byId).concat(data.elements.edges.slice().sort(byId)));
+      var nodes = data.elements.nodes.slice().sort(byId).map(function (n) {
+        return n.position ? { data: Object.assign({ bpPlaced: true }, n.data), position: n.position } : n;
+      });
+      self.cy.add(nodes.concat(data.elements.edges.slice().sort(byId)));
       self.remember(data);
       self.runLayout();
       return nextTask(); // the lists in a task of their own: shorter tasks keep the page responsive meanwhile
@@ -454,9 +458,14 @@
   /* The layout, the same on every load: fcose draws its start from Math.random, which is seeded for the run
      (synchronous, as animate is off). Then the drawing is turned to the container's shape and fitted. */
   BeneluxPlus.prototype.runLayout = function () {
-    var random = Math.random;
-    Math.random = seeded(2025);
-    try { this.cy.layout(this.layoutOptions()).run(); } finally { Math.random = random; }
+    // the server's positions (computed once per release) cost the browser nothing; an API without them gets
+    // the force layout, if the page loaded one (fcose), else Cytoscape's own
+    var placed = this.cy.nodes().every(function (node) { return node.data("bpPlaced"); });
+    if (!placed) {
+      var random = Math.random;
+      Math.random = seeded(2025);
+      try { this.cy.layout(this.layoutOptions()).run(); } finally { Math.random = random; }
+    }
     this.shapeToContainer();
     this.fit();
   };
