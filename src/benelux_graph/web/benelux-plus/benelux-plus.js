@@ -419,7 +419,7 @@
     this.cy.on("mouseout", "edge", function (event) { event.target.removeClass("bp-hover"); });
     // once the reader pans or zooms, a change of size keeps their view instead of refitting
     this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
-    this.cy.on("zoom", function () { self.labelEdges(); });
+    this.cy.on("zoom", function () { if (!self.fitting) { self.labelEdges(); } });
     this.watchLayout();
     // the hubs are asked for with the graph: the drawing marks them from the start, as the list names them
     this.ready = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()])
@@ -502,7 +502,13 @@
     var roomy = this.graphEl.clientWidth * this.graphEl.clientHeight / Math.max(1, nodes.length) > 12000;
     var zoom;
     // cy.fit reads cached label sizes, stale until the next frame after a change of font: refresh them first
-    var fit = function () { shown.boundingBox({ useCache: false }); cy.fit(shown, 12); };
+    // (the zoom handler's edge labels wait for the end of the fit: placed once, for the final zoom)
+    var self = this;
+    var fit = function () {
+      shown.boundingBox({ useCache: false });
+      self.fitting = true;
+      try { cy.fit(shown, 12); } finally { self.fitting = false; }
+    };
     for (var i = 0; i < (roomy ? 3 : 1); i++) { // the labels' size changes the box to fit: settle it
       if (!roomy) { nodes.style("font-size", LABEL_PX); }
       fit();
