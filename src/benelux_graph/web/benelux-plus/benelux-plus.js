@@ -141,6 +141,15 @@
 
   function nextTask() { return new Promise(function (resolve) { setTimeout(resolve, 0); }); }
 
+  /* After the next frame: the page's own style and layout are done in that frame, not in Cytoscape's start (which
+     measures its container and would force them in the same long task). */
+  function afterFrame() {
+    return new Promise(function (resolve) {
+      if (document.hidden) { setTimeout(resolve, 0); return; }
+      requestAnimationFrame(function () { setTimeout(resolve, 0); });
+    });
+  }
+
   function yearsText(begin, end, ui) {
     if (begin === null && end === null) { return null; }
     if (end === null) { return ui.since + " " + begin; }
@@ -406,24 +415,14 @@
       cytoscape.use(cytoscapeFcose);
       BeneluxPlus.fcoseRegistered = true;
     }
-    this.cy = cytoscape({
-      container: this.graphEl,
-      style: this.cyStyle(),
-      wheelSensitivity: 0.3,
-      minZoom: 0.2,
-      maxZoom: 3
-    });
-    this.cy.on("tap", "node", function (event) { self.showNode(event.target.id()); });
-    this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
-    this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
-    this.cy.on("mouseout", "edge", function (event) { event.target.removeClass("bp-hover"); });
-    // once the reader pans or zooms, a change of size keeps their view instead of refitting
-    this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
-    this.cy.on("zoom", function () { if (!self.fitting) { self.labelEdges(); } });
-    this.watchLayout();
     // the hubs are asked for with the graph: the drawing marks them from the start, as the list names them
-    this.ready = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()])
-    .then(function (answers) {
+    var answers = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()]);
+    answers.catch(function () { /* said by the chain below */ });
+    // Cytoscape starts in a task of its own, after the page's first frame
+    this.ready = afterFrame().then(function () {
+      self.startCytoscape();
+      return answers;
+    }).then(function (answers) {
       var data = answers[0];
       self.data = data;
       // sorted, so that the seeded layout sees the same graph in the same order on every load
@@ -445,6 +444,25 @@
       self.root.setAttribute("data-state", "error");
     });
     return this.ready;
+  };
+
+  BeneluxPlus.prototype.startCytoscape = function () {
+    var self = this;
+    this.cy = cytoscape({
+      container: this.graphEl,
+      style: this.cyStyle(),
+      wheelSensitivity: 0.3,
+      minZoom: 0.2,
+      maxZoom: 3
+    });
+    this.cy.on("tap", "node", function (event) { self.showNode(event.target.id()); });
+    this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
+    this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
+    this.cy.on("mouseout", "edge", function (event) { event.target.removeClass("bp-hover"); });
+    // once the reader pans or zooms, a change of size keeps their view instead of refitting
+    this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
+    this.cy.on("zoom", function () { if (!self.fitting) { self.labelEdges(); } });
+    this.watchLayout();
   };
 
   BeneluxPlus.prototype.layoutOptions = function () {
@@ -857,6 +875,7 @@
   BeneluxPlus.prototype.search = function (go) {
     var self = this;
     var term = this.searchInput.value.trim().toLocaleLowerCase();
+    if (!this.cy) { return; } // typed before the graph has started
     this.cy.nodes().removeClass("bp-match");
     if (!term) { return; }
     var matches = this.cy.nodes().filter(function (node) {
