@@ -236,12 +236,15 @@
     var self = this;
     var root = this.root;
     root.classList.add("bp");
+    // the title the server painted is kept (the same element): a new one would be painted again, later, and
+    // count as the page's largest paint
+    var painted = root.querySelector(".bp-header > h1");
     clear(root);
     var id = "bp" + Math.random().toString(36).slice(2, 8);
     this.ids = { search: id + "-search", lang: id + "-lang", theme: id + "-theme", year: id + "-year",
                  from: id + "-from", to: id + "-to", table: id + "-table", list: id + "-names" };
 
-    this.titleEl = el("h1");
+    this.titleEl = painted || el("h1");
     this.langLabel = el("label", { "for": this.ids.lang });
     this.langSelect = el("select", { id: this.ids.lang });
     LANGS.forEach(function (lang) {
