@@ -236,10 +236,17 @@
     var self = this;
     var root = this.root;
     root.classList.add("bp");
-    // the title the server painted is kept (the same element): a new one would be painted again, later, and
-    // count as the page's largest paint
-    var painted = root.querySelector(".bp-header > h1");
-    clear(root);
+    // the header and title the server painted are kept where they are: a new title (or one moved) would be
+    // painted again, later, and count as the page's largest paint
+    var header = root.querySelector(":scope > header.bp-header");
+    var painted = header && header.querySelector(":scope > h1");
+    if (!painted) { header = null; }
+    Array.prototype.slice.call(root.childNodes).forEach(function (child) {
+      if (child !== header) { root.removeChild(child); }
+    });
+    if (header) { Array.prototype.slice.call(header.childNodes).forEach(function (child) {
+      if (child !== painted) { header.removeChild(child); }
+    }); }
     var id = "bp" + Math.random().toString(36).slice(2, 8);
     this.ids = { search: id + "-search", lang: id + "-lang", theme: id + "-theme", year: id + "-year",
                  from: id + "-from", to: id + "-to", table: id + "-table", list: id + "-names" };
@@ -257,12 +264,13 @@
     this.searchInput = el("input", { type: "search", id: this.ids.search, list: this.ids.list,
                                      autocomplete: "off" });
     this.names = el("datalist", { id: this.ids.list });
-    root.appendChild(el("header", { "class": "bp-header" }, this.titleEl,
+    if (!header) { header = root.appendChild(el("header", { "class": "bp-header" }, this.titleEl)); }
+    header.appendChild(
       el("div", { "class": "bp-controls" },
         el("div", { "class": "bp-field" }, this.searchLabel, this.searchInput, this.names),
         // one language choice on a page: the site's header has it, so the widget's own is left out there
         el("div", { "class": "bp-field", hidden: this.pageChoosesLanguage ? true : null },
-          this.langLabel, this.langSelect))));
+          this.langLabel, this.langSelect)));
 
     this.themeLabel = el("label", { "for": this.ids.theme });
     this.themeSelect = el("select", { id: this.ids.theme });
@@ -371,7 +379,8 @@
   BeneluxPlus.prototype.translate = function () {
     var ui = UI[this.lang];
     this.root.setAttribute("lang", this.lang);
-    this.titleEl.textContent = ui.title;
+    // (the same text is left alone: a new text node is a new paint, the page's largest, long after the first)
+    if (this.titleEl.textContent !== ui.title) { this.titleEl.textContent = ui.title; }
     this.langLabel.textContent = ui.language;
     this.searchLabel.textContent = ui.search;
     this.searchInput.setAttribute("placeholder", ui.searchHint);
