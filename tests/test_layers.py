@@ -56,6 +56,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.ledger": SERVICES,
     "benelux_graph.source_reader": SERVICES,
     "benelux_graph.network": SERVICES,
+    "benelux_graph.layout": SERVICES,
     "benelux_graph.network_selection": SERVICES,
     "benelux_graph.analytics": SERVICES,
     "benelux_graph.dumps": SERVICES,

@@ -64,12 +64,14 @@ async def longest_stall(reading) -> tuple[object, float]:
 def test_a_large_answer_written_slowly_never_blocks_the_event_loop():
     ours, theirs = multiprocessing.Pipe()
     answer = ("ok", "x" * 2_000_000, list(range(1000)))
-    writer = threading.Thread(target=write_slowly, args=(theirs.fileno(), bytes(ForkingPickler.dumps(answer))))
+    writer = threading.Thread(
+        target=write_slowly, args=(theirs.fileno(), bytes(ForkingPickler.dumps(answer))), daemon=True
+    )
     writer.start()
     try:
         got, stall = in_a_thread(longest_stall(receive(ours)))
     finally:
-        writer.join()
+        writer.join(30)  # a reader that failed leaves the writer blocked on a full pipe: fail, never hang
     assert got == answer
     assert stall < PAUSE / 2, f"the event loop stood still {stall:.3f} s while the answer arrived"
     theirs.send(("next", 1))  # the pipe is left usable, blocking as Connection expects, at a message boundary

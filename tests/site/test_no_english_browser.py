@@ -40,8 +40,9 @@ ENGLISH = {
 }
 # the text of the page that is the reader's language by its markup: not inside lang="en" (or any other language
 # than the page's), code, scripts, the editor's query text, or what the widget draws on its canvas
-# YASGUI's result pane (.yasr: "Table", "Response", its tooltips) is the library's own English, not yet translated
-SKIP = "script, style, code, pre, kbd, samp, textarea, .CodeMirror, .iri, .yasr, [hidden]"
+# (YASGUI's result pane is checked too: its own English words are replaced from the catalogue, yasr_*; the
+# results' cells and column names are data)
+SKIP = "script, style, code, pre, kbd, samp, textarea, .CodeMirror, .iri, .yasr td, .yasr th, [hidden]"
 TEXTS = """(lang) => { const out = []; const SKIP = "SKIP_SELECTOR"; const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
     const e = n.parentElement; const text = n.textContent.trim();
@@ -104,6 +105,9 @@ def test_no_ui_string_is_english(browser, site_server, lang):
             english = catalogue
         if path == "/sparql":
             page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+            # the example query run, so that the result pane shows its table, pager and counts
+            page.evaluate("window.yasgui.getTab().getYasqe().query()")
+            page.wait_for_selector(".yasr tbody tr", timeout=15_000)
         assert page.locator("html").get_attribute("lang") == lang, path
         for text in page.evaluate(TEXTS, lang):
             if text in english or ENGLISH[lang].search(text):

@@ -479,3 +479,25 @@ def test_head_is_answered_like_get(api):
     head = api.request("HEAD", "/api/graph/benelux-plus?lang=fr")
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == get.headers["etag"]
+
+
+def test_the_preset_places_every_node_the_same_way_whatever_the_filters(api):
+    """The page draws the server's positions (no layout in the browser): every node has one, they are the same on
+    every request and in a filtered answer, and no two nodes sit on each other."""
+
+    def placed(url: str) -> dict[str, tuple[float, float]]:
+        return {
+            n["data"]["id"]: (n["position"]["x"], n["position"]["y"]) for n in get_json(api, url)["elements"]["nodes"]
+        }
+
+    full = placed("/api/graph/benelux-plus")
+    assert len(full) >= 25 and full == placed("/api/graph/benelux-plus?lang=fr")
+    regions = placed("/api/graph/benelux-plus?type=region")
+    assert regions and all(full[node] == at for node, at in regions.items())
+    points = list(full.values())
+    assert (
+        min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(points) for b in points[i + 1 :])
+        >= 100
+    )
+    # the other formats keep their shape
+    assert "position" not in get_json(api, "/api/graph/benelux-plus?format=node-link")["nodes"][0]

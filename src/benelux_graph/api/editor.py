@@ -74,6 +74,18 @@ def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
         "unbound": words["editor_unbound"],
         "default": words["editor_default"],
         "lang": context["lang"],
+        "yasr": yasr_words(context["lang"]),
     }
     context["config"] = script_json(config)
     return templates.get_template("editor.html").render(context)
+
+
+def yasr_words(lang: str) -> list[list[str]]:
+    """[[English, the language's text], ...]: YASGUI's result pane has its own English words (plugin names,
+    tooltips, the table's pager), which editor.js replaces where they show; `{0}` in a text stands for a part
+    that varies (a count, a variable's name)."""
+    from .messages import UI
+
+    if lang == "en":
+        return []
+    return [[UI["en"][key], UI[lang][key]] for key in sorted(UI["en"]) if key.startswith("yasr_")]

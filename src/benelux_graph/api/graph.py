@@ -2,11 +2,12 @@
 
     GET /api/graph                      the whole graph, or the part the filters keep (type, theme, country,
                                         programme, year); format=cytoscape (default) | node-link | graphml | gexf
-    GET /api/graph/benelux-plus         the Benelux+ preset (network.benelux_plus), same filters and formats
+    GET /api/graph/benelux-plus         the Benelux+ preset (network.benelux_plus), same filters and formats;
+                                        its Cytoscape nodes carry their `position` (layout.py)
     GET /api/graph/neighbourhood/{id}   a node and everything within `depth` relationships
     GET /api/graph/path?from=&to=       the shortest path, with the relationships and their sources
     GET /api/graph/metrics              degree, betweenness, communities (scope=graph | benelux-plus)
-    GET /benelux-plus                   the reference page (Cytoscape.js + fcose, served from node_modules)
+    GET /benelux-plus                   the reference page (Cytoscape.js from node_modules, the server's positions)
 
 Every route takes `lang=en|fr|nl|de` (labels fall back to English where a language has none, and say so in
 `label_lang`). Ids are full IRIs or the slug after /id/. Answers carry an ETag made of the dataset release and
@@ -33,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import analytics
 from ..formats import NETWORK
+from ..layout import positions
 from ..network import CATEGORY_NAMES, FilterError, NetworkError, UnknownNode, projection, slug
 from ..network_selection import Filters, benelux_plus, neighbourhood, resolve, select
 from .errors import ApiError
@@ -486,15 +488,20 @@ def graph_router(runtime: Runtime) -> APIRouter:
                 part = full.subgraph(n for n in full if n in wanted).copy()
             f = filters(type, theme, country, programme, year)
             net = select(part, f)
-            return graph_response(
-                net,
-                Renderer(net, lang, base_of(request)),
-                format,
-                "benelux-plus",
-                headers,
-                preset="benelux-plus",
-                filters=f.__dict__,
-            )
+            renderer = Renderer(net, lang, base_of(request))
+            if format != "cytoscape":
+                return graph_response(
+                    net, renderer, format, "benelux-plus", headers, preset="benelux-plus", filters=f.__dict__
+                )
+            # each node's place in the preset's drawing (computed once per release, the same whatever the
+            # filters): the page draws it as it is, with no layout of its own
+            body = renderer.cytoscape(net, preset="benelux-plus", filters=f.__dict__)
+            placed = positions(part)
+            for node in body["elements"]["nodes"]:
+                if node["data"]["id"] in placed:
+                    x, y = placed[node["data"]["id"]]
+                    node["position"] = {"x": x, "y": y}
+            return json_response(body, headers)
 
         return answer(request, build)
 

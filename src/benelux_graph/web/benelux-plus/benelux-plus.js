@@ -1,8 +1,9 @@
 /*
- * The Benelux+ page: the Benelux+ preset of the graph API drawn with Cytoscape.js and the fcose layout.
+ * The Benelux+ page: the Benelux+ preset of the graph API drawn with Cytoscape.js, at the positions the API
+ * gives each node (a force layout, fcose if loaded, only for an API that gives none).
  *
  * Embedding: put <div data-benelux-plus data-api="https://graph.example.org"></div> in a page and load
- * cytoscape.min.js, layout-base.js, cose-base.js, cytoscape-fcose.js and this file. The page's own URL may say
+ * cytoscape.min.js and this file. The page's own URL may say
  * ?api=<base URL> (overrides data-api) and ?lang=en|fr|nl|de. Each widget is reachable as element.beneluxPlus.
  *
  * Data from the API is only ever written with textContent, setAttribute or new Option(): never as HTML.
@@ -140,6 +141,15 @@
 
   function nextTask() { return new Promise(function (resolve) { setTimeout(resolve, 0); }); }
 
+  /* After the next frame: the page's own style and layout are done in that frame, not in Cytoscape's start (which
+     measures its container and would force them in the same long task). */
+  function afterFrame() {
+    return new Promise(function (resolve) {
+      if (document.hidden) { setTimeout(resolve, 0); return; }
+      requestAnimationFrame(function () { setTimeout(resolve, 0); });
+    });
+  }
+
   function yearsText(begin, end, ui) {
     if (begin === null && end === null) { return null; }
     if (end === null) { return ui.since + " " + begin; }
@@ -226,12 +236,22 @@
     var self = this;
     var root = this.root;
     root.classList.add("bp");
-    clear(root);
+    // the header and title the server painted are kept where they are: a new title (or one moved) would be
+    // painted again, later, and count as the page's largest paint
+    var header = root.querySelector(":scope > header.bp-header");
+    var painted = header && header.querySelector(":scope > h1");
+    if (!painted) { header = null; }
+    Array.prototype.slice.call(root.childNodes).forEach(function (child) {
+      if (child !== header) { root.removeChild(child); }
+    });
+    if (header) { Array.prototype.slice.call(header.childNodes).forEach(function (child) {
+      if (child !== painted) { header.removeChild(child); }
+    }); }
     var id = "bp" + Math.random().toString(36).slice(2, 8);
     this.ids = { search: id + "-search", lang: id + "-lang", theme: id + "-theme", year: id + "-year",
                  from: id + "-from", to: id + "-to", table: id + "-table", list: id + "-names" };
 
-    this.titleEl = el("h1");
+    this.titleEl = painted || el("h1");
     this.langLabel = el("label", { "for": this.ids.lang });
     this.langSelect = el("select", { id: this.ids.lang });
     LANGS.forEach(function (lang) {
@@ -244,12 +264,13 @@
     this.searchInput = el("input", { type: "search", id: this.ids.search, list: this.ids.list,
                                      autocomplete: "off" });
     this.names = el("datalist", { id: this.ids.list });
-    root.appendChild(el("header", { "class": "bp-header" }, this.titleEl,
+    if (!header) { header = root.appendChild(el("header", { "class": "bp-header" }, this.titleEl)); }
+    header.appendChild(
       el("div", { "class": "bp-controls" },
         el("div", { "class": "bp-field" }, this.searchLabel, this.searchInput, this.names),
         // one language choice on a page: the site's header has it, so the widget's own is left out there
         el("div", { "class": "bp-field", hidden: this.pageChoosesLanguage ? true : null },
-          this.langLabel, this.langSelect))));
+          this.langLabel, this.langSelect)));
 
     this.themeLabel = el("label", { "for": this.ids.theme });
     this.themeSelect = el("select", { id: this.ids.theme });
@@ -358,7 +379,8 @@
   BeneluxPlus.prototype.translate = function () {
     var ui = UI[this.lang];
     this.root.setAttribute("lang", this.lang);
-    this.titleEl.textContent = ui.title;
+    // (the same text is left alone: a new text node is a new paint, the page's largest, long after the first)
+    if (this.titleEl.textContent !== ui.title) { this.titleEl.textContent = ui.title; }
     this.langLabel.textContent = ui.language;
     this.searchLabel.textContent = ui.search;
     this.searchInput.setAttribute("placeholder", ui.searchHint);
@@ -405,29 +427,22 @@
       cytoscape.use(cytoscapeFcose);
       BeneluxPlus.fcoseRegistered = true;
     }
-    this.cy = cytoscape({
-      container: this.graphEl,
-      style: this.cyStyle(),
-      wheelSensitivity: 0.3,
-      minZoom: 0.2,
-      maxZoom: 3
-    });
-    this.cy.on("tap", "node", function (event) { self.showNode(event.target.id()); });
-    this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
-    this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
-    this.cy.on("mouseout", "edge", function (event) { event.target.removeClass("bp-hover"); });
-    // once the reader pans or zooms, a change of size keeps their view instead of refitting
-    this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
-    this.cy.on("zoom", function () { self.labelEdges(); });
-    this.watchLayout();
     // the hubs are asked for with the graph: the drawing marks them from the start, as the list names them
-    this.ready = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()])
-    .then(function (answers) {
+    var answers = Promise.all([this.fetchJSON("/api/graph/benelux-plus", { lang: this.lang }), this.loadHubs()]);
+    answers.catch(function () { /* said by the chain below */ });
+    // Cytoscape starts in a task of its own, after the page's first frame
+    this.ready = afterFrame().then(function () {
+      self.startCytoscape();
+      return answers;
+    }).then(function (answers) {
       var data = answers[0];
       self.data = data;
       // sorted, so that the seeded layout sees the same graph in the same order on every load
       var byId = function (a, b) { return a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0; };
-      self.cy.add(data.elements.nodes.slice().sort(byId).concat(data.elements.edges.slice().sort(byId)));
+      var nodes = data.elements.nodes.slice().sort(byId).map(function (n) {
+        return n.position ? { data: Object.assign({ bpPlaced: true }, n.data), position: n.position } : n;
+      });
+      self.cy.add(nodes.concat(data.elements.edges.slice().sort(byId)));
       self.remember(data);
       self.runLayout();
       return nextTask(); // the lists in a task of their own: shorter tasks keep the page responsive meanwhile
@@ -443,6 +458,25 @@
     return this.ready;
   };
 
+  BeneluxPlus.prototype.startCytoscape = function () {
+    var self = this;
+    this.cy = cytoscape({
+      container: this.graphEl,
+      style: this.cyStyle(),
+      wheelSensitivity: 0.3,
+      minZoom: 0.2,
+      maxZoom: 3
+    });
+    this.cy.on("tap", "node", function (event) { self.showNode(event.target.id()); });
+    this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
+    this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
+    this.cy.on("mouseout", "edge", function (event) { event.target.removeClass("bp-hover"); });
+    // once the reader pans or zooms, a change of size keeps their view instead of refitting
+    this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
+    this.cy.on("zoom", function () { if (!self.fitting) { self.labelEdges(); } });
+    this.watchLayout();
+  };
+
   BeneluxPlus.prototype.layoutOptions = function () {
     return { name: typeof cytoscapeFcose === "function" ? "fcose" : "cose", quality: "proof", randomize: true,
              animate: false, fit: false, nodeRepulsion: function () { return 25000; },
@@ -454,9 +488,14 @@
   /* The layout, the same on every load: fcose draws its start from Math.random, which is seeded for the run
      (synchronous, as animate is off). Then the drawing is turned to the container's shape and fitted. */
   BeneluxPlus.prototype.runLayout = function () {
-    var random = Math.random;
-    Math.random = seeded(2025);
-    try { this.cy.layout(this.layoutOptions()).run(); } finally { Math.random = random; }
+    // the server's positions (computed once per release) cost the browser nothing; an API without them gets
+    // the force layout, if the page loaded one (fcose), else Cytoscape's own
+    var placed = this.cy.nodes().every(function (node) { return node.data("bpPlaced"); });
+    if (!placed) {
+      var random = Math.random;
+      Math.random = seeded(2025);
+      try { this.cy.layout(this.layoutOptions()).run(); } finally { Math.random = random; }
+    }
     this.shapeToContainer();
     this.fit();
   };
@@ -493,7 +532,13 @@
     var roomy = this.graphEl.clientWidth * this.graphEl.clientHeight / Math.max(1, nodes.length) > 12000;
     var zoom;
     // cy.fit reads cached label sizes, stale until the next frame after a change of font: refresh them first
-    var fit = function () { shown.boundingBox({ useCache: false }); cy.fit(shown, 12); };
+    // (the zoom handler's edge labels wait for the end of the fit: placed once, for the final zoom)
+    var self = this;
+    var fit = function () {
+      shown.boundingBox({ useCache: false });
+      self.fitting = true;
+      try { cy.fit(shown, 12); } finally { self.fitting = false; }
+    };
     for (var i = 0; i < (roomy ? 3 : 1); i++) { // the labels' size changes the box to fit: settle it
       if (!roomy) { nodes.style("font-size", LABEL_PX); }
       fit();
@@ -842,6 +887,7 @@
   BeneluxPlus.prototype.search = function (go) {
     var self = this;
     var term = this.searchInput.value.trim().toLocaleLowerCase();
+    if (!this.cy) { return; } // typed before the graph has started
     this.cy.nodes().removeClass("bp-match");
     if (!term) { return; }
     var matches = this.cy.nodes().filter(function (node) {

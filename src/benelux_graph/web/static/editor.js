@@ -28,6 +28,7 @@
   });
   window.yasgui = yasgui;
   accessible(document.getElementById("yasgui"), config.words || {});
+  translatePane(document.getElementById("yasgui"), (config.words || {}).yasr || []);
 
   const picker = document.getElementById("saved-queries");
   const about = document.getElementById("saved-query-description");
@@ -54,6 +55,54 @@
     yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
     picker.value = "";
   });
+
+  // YASGUI's result pane in the page's language: its words (plugin names, tooltips, the table's pager) are the
+  // library's own English, replaced where they show from the site's catalogue (web/messages.json, yasr_*). A text
+  // with {0} is a pattern (a count, a variable's name); the results' cells are data and are left alone.
+  function translatePane(root, pairs) {
+    if (!pairs.length) return;
+    const exact = new Map();
+    const patterns = [];
+    pairs.forEach(([en, text]) => {
+      if (!/\{\d\}/.test(en)) { exact.set(en, text); return; }
+      const order = [];
+      const source = en.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\d)\}/g, (_, i) => (order.push(i), "(.+?)"));
+      patterns.push({ re: new RegExp("^" + source + "$"), order, text });
+    });
+    const say = (value) => {
+      const trimmed = value.trim();
+      if (exact.has(trimmed)) return value.replace(trimmed, exact.get(trimmed));
+      for (const p of patterns) {
+        const m = trimmed.match(p.re);
+        if (m) {
+          const out = p.text.replace(/\{(\d)\}/g, (_, i) => { const part = m[p.order.indexOf(i) + 1]; return exact.get(part) || part; });
+          return value.replace(trimmed, out);
+        }
+      }
+      return null;
+    };
+    const ATTRS = ["title", "placeholder", "aria-label"];
+    const apply = () => {
+      root.querySelectorAll(".yasr").forEach((pane) => {
+        const walk = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          if (!n.textContent.trim() || n.parentElement.closest("td, th, .CodeMirror")) continue;
+          const text = say(n.textContent);
+          if (text !== null && text !== n.textContent) n.textContent = text;
+        }
+        pane.querySelectorAll("[title], [placeholder], [aria-label]").forEach((el) => {
+          if (el.closest("td, .CodeMirror")) return;
+          ATTRS.forEach((name) => {
+            const value = el.getAttribute(name);
+            const text = value && say(value);
+            if (text && text !== value) el.setAttribute(name, text);
+          });
+        });
+      });
+    };
+    apply();
+    new MutationObserver(apply).observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRS });
+  }
 
   // YASGUI's markup, made accessible (axe-core): names for the editor's text area and the endpoint field, the
   // "+" button moved out of the tab list (a tablist holds tabs only), and CodeMirror's scrolling area reachable by
