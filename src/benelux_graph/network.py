@@ -484,37 +484,23 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             continue
         drawn.add(triple)
         kind = local_name(p)
+        basis: str | None
         if triple in cited and cited[triple]["sources"]:  # the sentences that state it
             begin, end = fact_period(triple)
-            net.add_edge(
-                frm,
-                to,
-                key=kind,
-                kind=kind,
-                label=kind_label(p),
-                relationship=None,
-                role=None,
-                status=None,
-                instruments=[],
-                themes=[],
-                begin=begin,
-                end=end,
-                fact_sources=own_sources(triple),
-                sources=sorted(cited[triple]["sources"] & passages.keys()),
-                sources_basis="fact",
-                weight=HEAVY_KINDS.get(kind, 1.0),
-            )
-            continue
-        sources = [
-            q
-            for q in net.nodes[frm]["sources"]
-            if q in passages and any(n in passages[q]["quote"].casefold() for n in names[to])
-        ]
-        sources += [
-            q
-            for q in net.nodes[to]["sources"]
-            if q in passages and q not in sources and any(n in passages[q]["quote"].casefold() for n in names[frm])
-        ]
+            sources, basis = sorted(cited[triple]["sources"] & passages.keys()), "fact"
+        else:  # the sentences of either end that name the other
+            begin = end = None
+            mentions = [
+                q
+                for q in net.nodes[frm]["sources"]
+                if q in passages and any(n in passages[q]["quote"].casefold() for n in names[to])
+            ]
+            mentions += [
+                q
+                for q in net.nodes[to]["sources"]
+                if q in passages and q not in mentions and any(n in passages[q]["quote"].casefold() for n in names[frm])
+            ]
+            sources, basis = sorted(mentions), "mention" if mentions else None
         net.add_edge(
             frm,
             to,
@@ -526,11 +512,11 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
             status=None,
             instruments=[],
             themes=[],
-            begin=None,
-            end=None,
+            begin=begin,
+            end=end,
             fact_sources=own_sources(triple),
-            sources=sorted(sources),
-            sources_basis="mention" if sources else None,
+            sources=sources,
+            sources_basis=basis,
             weight=HEAVY_KINDS.get(kind, 1.0),
         )
 

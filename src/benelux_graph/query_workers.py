@@ -14,6 +14,7 @@ import resource
 import signal
 import struct
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
@@ -90,6 +91,18 @@ def close_inherited_descriptors(keep: int) -> None:
                 pass
 
 
+def jobs(conn) -> Iterator[Any]:
+    """A worker's jobs, as its server sends them, until it sends None or closes the pipe."""
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        yield job
+
+
 def worker_main(
     conn, settings: Settings, snapshot: str, files: dict[str, str], release: str, sealed: bool, forked: bool = False
 ) -> None:
@@ -110,13 +123,7 @@ def worker_main(
         conn.send(("failed", f"{type(e).__name__}: {e}"))
         return
     conn.send(("ready", store.release))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
+    for job in jobs(conn):
         try:
             conn.send(("ok", run_here(store, job)))
         except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..engine import START_TIMEOUT
-from ..query_workers import Worker, alive, limit_memory, receive  # a worker and its pipe, as the query engine's
+from ..query_workers import Worker, alive, jobs, limit_memory, receive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
 
@@ -98,14 +98,7 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
         conn.send(("failed", f"{type(e).__name__}: {e}"))
         return
     conn.send(("ready",))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        body, syntax = job
+    for body, syntax in jobs(conn):
         try:
             if syntax == "form":
                 syntax, text = read_form(body)
