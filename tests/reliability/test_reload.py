@@ -128,7 +128,16 @@ def test_reload_switches_atomically(reloadable, project_copy):
             t.start()
         time.sleep(0.5)
         r = c.post("/admin/reload", headers=AUTH, timeout=120)
-        time.sleep(1.0)
+        # go on until every kind of client has been answered from the new release (the first /data answer after a
+        # reload builds the new release's views, which takes seconds on a loaded machine)
+        release_b = r.json().get("release") if r.status_code == 200 else None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and {k for k, rel, _ in list(seen) if rel == release_b} != {
+            "sparql",
+            "graph",
+            "data",
+        }:
+            time.sleep(0.1)
         stop.set()
         for t in threads:
             t.join(60)
