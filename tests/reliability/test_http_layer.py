@@ -403,3 +403,37 @@ def test_what_the_http_parser_refuses_is_a_400_in_the_error_shape(live_server, h
     status, _, body = data.partition(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 400"), data[:300]
     assert json.loads(body)["error"]["type"] == "bad-request", body
+
+
+# --- CORS preflights ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, headers",
+    [("PUT", "content-type"), ("POST", "authorization"), ("DELETE", None), ("GET", "x-anything, content-type")],
+)
+def test_a_refused_preflight_is_an_error_in_the_one_shape(client, method, headers):
+    """Starlette answers a preflight it refuses itself, in plain text ('Disallowed CORS method'), past the
+    layer that adds the headers of every answer."""
+    asked = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": method}
+    if headers:
+        asked["Access-Control-Request-Headers"] = headers
+    r = client.options("/sparql", headers=asked)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["type"] == "bad-request" and "GET, HEAD, POST" in error["message"], error
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-benelux-release"]
+    assert r.headers["access-control-allow-origin"] == "*" and "origin" in r.headers["vary"].lower()
+
+
+def test_an_accepted_preflight_carries_the_headers_of_every_answer(client):
+    r = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-benelux-version"]

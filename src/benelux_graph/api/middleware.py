@@ -23,11 +23,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
+from starlette.responses import Response
+from starlette.types import ASGIApp
 
-from .errors import error_response
+from .errors import ApiError, error_response
 
 log = logging.getLogger("benelux_graph.api")
 
@@ -127,6 +132,49 @@ class ServiceHeaders:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
             response = error_response(headers, exc)
             await response(scope, receive, wrapped_send)
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS. It answers a preflight (OPTIONS with Access-Control-Request-Method) itself, outside
+    ServiceHeaders: each gets the headers of every answer here (CORS is open to any origin for reading), and a refused one (plain text 'Disallowed CORS
+    method' from Starlette) is an error in the one shape that says what is allowed."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: str,
+        release: str,
+        allow_methods: Sequence[str],
+        allow_headers: Sequence[str],
+        expose_headers: Sequence[str],
+        max_age: int,
+    ) -> None:
+        super().__init__(
+            app,
+            allow_origins=["*"],
+            allow_methods=allow_methods,
+            allow_headers=allow_headers,
+            expose_headers=expose_headers,
+            max_age=max_age,
+        )
+        self.service = {"x-benelux-version": version, "x-benelux-release": release, "x-content-type-options": "nosniff"}
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 200:
+            allowed = f"{', '.join(self.allow_methods)} with the headers {', '.join(sorted(self.allow_headers))}"
+            refused = error_response(
+                request_headers,
+                ApiError(400, "bad-request", f"{bytes(response.body).decode()}: other origins may send {allowed}"),
+            )
+            for name, value in response.headers.items():
+                if name.startswith("access-control-"):
+                    refused.headers[name] = value
+            refused.headers["vary"] = f"{response.headers['vary']}, Accept"
+            response = refused
+        for name, value in self.service.items():
+            response.headers[name] = value
+        return response
 
 
 class PublicOrigin:
