@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -90,6 +91,20 @@ def usable_range(value: bytes) -> bool:
     return True
 
 
+def range_not_satisfiable(scope, message) -> Response:
+    """Starlette's file responses answer a range beyond the file 416 with an empty text/plain body: the one error
+    shape instead, with its Content-Range (`bytes */<size>`)."""
+    extent = next((v.decode("latin-1") for k, v in message.get("headers", []) if k.lower() == b"content-range"), "")
+    size = extent.rpartition("/")[2]
+    headers = Headers(scope=scope)
+    response = error_response(
+        headers, HTTPException(416, f"the range asked for starts beyond the end of the file ({size} bytes)")
+    )
+    if extent:
+        response.headers["content-range"] = extent
+    return response
+
+
 class ServiceHeaders:
     def __init__(self, app, version: str, release: str):
         self.app, self.version, self.release = app, version, release
@@ -103,9 +118,17 @@ class ServiceHeaders:
         if any(k == b"range" and not usable_range(v) for k, v in headers):
             scope = {**scope, "headers": [(k, v) for k, v in headers if k != b"range"]}
         started = False
+        range_error = "none"  # a file response's 416: "sending" its error shape instead, then "sent"
 
         async def wrapped_send(message):
-            nonlocal started
+            nonlocal started, range_error
+            if range_error == "sent":
+                return  # the file response's own (empty) 416 body: the error shape went instead
+            if message["type"] == "http.response.start" and message["status"] == 416 and range_error == "none":
+                range_error = "sending"
+                await range_not_satisfiable(scope, message)(scope, receive, wrapped_send)
+                range_error = "sent"
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server-timing"]
