@@ -146,7 +146,7 @@ class ReadDeadline(_Protocol):
             self._head_bytes += len(data)
         super().data_received(data)
         cycle = self.cycle
-        if waiting and cycle is before and self._head_bytes > MAX_HEAD_BYTES:  # no head complete yet
+        if waiting and self._head_size(data, ended=cycle is not before) > MAX_HEAD_BYTES:
             self._answer_and_close(
                 error_bytes(
                     431,
@@ -158,6 +158,14 @@ class ReadDeadline(_Protocol):
             )
         elif cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
             self._disarm()
+
+    def _head_size(self, data: bytes, ended: bool) -> int:
+        """Bytes of the head read so far; when it ended in `data`, up to its blank line (a body may follow in the
+        same read, and a head that arrived whole is measured too, not only one still arriving)."""
+        if not ended:
+            return self._head_bytes
+        end = data.find(b"\r\n\r\n")
+        return self._head_bytes - len(data) + (end + 4 if end >= 0 else 3)  # -1: the blank line began a read before
 
     def send_400_response(self, msg: str) -> None:
         """What the HTTP parser cannot read (an unknown method, control characters or bytes beyond ASCII in the

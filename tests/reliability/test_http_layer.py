@@ -281,6 +281,29 @@ def test_an_endless_head_is_cut_at_its_size_limit(serve_command):
         assert read_answer(sock, 10)[0].startswith(b"HTTP/1.1 404")
 
 
+@pytest.mark.parametrize("size", [140_000, 190_000])
+def test_a_head_past_its_size_limit_is_refused_even_when_it_arrives_whole(live_server, size):
+    """A head that ends in the same read as it passes 128 KB was read (the probe: 140 KB at once answered 200)."""
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * size + b"\r\nConnection: close\r\n\r\n")
+        data, _ = read_answer(sock, 10)
+    assert data.startswith(b"HTTP/1.1 431"), data[:200]
+    assert b'"head-too-large"' in data
+
+
+def test_a_body_sent_with_its_head_is_not_counted_in_the_head(live_server):
+    body = b"ASK {} #" + b"x" * 300_000
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        data, _ = read_answer(sock, 10)
+    assert data.startswith(b"HTTP/1.1 413"), data[:200]
+    assert b'"query-too-large"' in data
+
+
 def test_several_server_processes_keep_the_http_settings(tmp_path):
     """`serve --workers 2`: each process has the read timeout and the proxy rule (from 127.0.0.1, rotating
     X-Forwarded-For, a rate limit of 3 a minute holds)."""
