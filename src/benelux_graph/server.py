@@ -9,6 +9,7 @@
   its opening) to arrive whole; a slower one is answered 408 and disconnected. Between requests, uvicorn's
   keep-alive timeout (5 s) closes an idle connection. httptools (uvicorn's choice when installed) also reads
   headers of any size: a head beyond MAX_HEAD_BYTES is answered 431.
+- WebSockets are off (no route takes one): a handshake is answered as the ordinary request it also is.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def options(settings: Settings) -> dict:
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "",
         "server_header": False,
+        "ws": "none",  # no WebSocket route: a handshake is an ordinary request (uvicorn refused it 403, empty)
     }
 
 

@@ -304,6 +304,21 @@ def test_a_body_sent_with_its_head_is_not_counted_in_the_head(live_server):
     assert b'"query-too-large"' in data
 
 
+def test_a_websocket_handshake_is_answered_as_plain_http(live_server):
+    """The server has no WebSocket route: uvicorn answered a handshake 403 with an empty text/plain body, outside
+    the error shape and the headers of every answer; with WebSockets off it is an ordinary request."""
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(
+            b"GET /no-such-route HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
+            b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        data, _ = read_answer(sock, 10)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404"), data[:300]
+    assert b"x-content-type-options: nosniff" in head.lower()
+    assert json.loads(body)["error"]["type"] == "not-found"
+
+
 def test_several_server_processes_keep_the_http_settings(tmp_path):
     """`serve --workers 2`: each process has the read timeout and the proxy rule (from 127.0.0.1, rotating
     X-Forwarded-For, a rate limit of 3 a minute holds)."""
