@@ -78,7 +78,7 @@ TEXT = Format("text", "text/plain")
 # --- where each is offered, in order of preference -----------------------------------------------------------
 
 RESULTS = (JSON_RESULTS, XML_RESULTS, CSV_RESULTS, TSV_RESULTS)  # SELECT and ASK
-GRAPHS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG)  # CONSTRUCT and DESCRIBE
+GRAPHS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS)  # CONSTRUCT and DESCRIBE
 #: A description (an entity, the ontology, the shapes, a named graph). N-Triples is also what a client asking
 #: for text/plain gets; TriG and N-Quads keep a named graph's name.
 DESCRIPTIONS = (TURTLE, JSONLD, RDFXML, replace(NTRIPLES, also=("text/plain",)), TRIG, NQUADS)

@@ -9,6 +9,7 @@
   its opening) to arrive whole; a slower one is answered 408 and disconnected. Between requests, uvicorn's
   keep-alive timeout (5 s) closes an idle connection. httptools (uvicorn's choice when installed) also reads
   headers of any size: a head beyond MAX_HEAD_BYTES is answered 431.
+- WebSockets are off (no route takes one): a handshake is answered as the ordinary request it also is.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def options(settings: Settings) -> dict:
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "",
         "server_header": False,
+        "ws": "none",  # no WebSocket route: a handshake is an ordinary request (uvicorn refused it 403, empty)
     }
 
 
@@ -146,7 +148,7 @@ class ReadDeadline(_Protocol):
             self._head_bytes += len(data)
         super().data_received(data)
         cycle = self.cycle
-        if waiting and cycle is before and self._head_bytes > MAX_HEAD_BYTES:  # no head complete yet
+        if waiting and self._head_size(data, ended=cycle is not before) > MAX_HEAD_BYTES:
             self._answer_and_close(
                 error_bytes(
                     431,
@@ -158,6 +160,14 @@ class ReadDeadline(_Protocol):
             )
         elif cycle is not None and not cycle.response_complete and (not cycle.more_body or cycle.response_started):
             self._disarm()
+
+    def _head_size(self, data: bytes, ended: bool) -> int:
+        """Bytes of the head read so far; when it ended in `data`, up to its blank line (a body may follow in the
+        same read, and a head that arrived whole is measured too, not only one still arriving)."""
+        if not ended:
+            return self._head_bytes
+        end = data.find(b"\r\n\r\n")
+        return self._head_bytes - len(data) + (end + 4 if end >= 0 else 3)  # -1: the blank line began a read before
 
     def send_400_response(self, msg: str) -> None:
         """What the HTTP parser cannot read (an unknown method, control characters or bytes beyond ASCII in the

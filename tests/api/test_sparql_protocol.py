@@ -97,6 +97,7 @@ def test_ask(client, fmt, body):
         ("application/ld+json", ox.RdfFormat.JSON_LD),
         ("application/rdf+xml", ox.RdfFormat.RDF_XML),
         ("application/trig", ox.RdfFormat.TRIG),
+        ("application/n-quads", ox.RdfFormat.N_QUADS),  # the probe: 406, though TriG and /id/ were offered
     ],
 )
 def test_construct_formats_parse_back(client, store, accept, rdf_format):

@@ -130,3 +130,19 @@ def test_a_range_that_is_not_usable_is_ignored(client, path, value):
     r = client.get(path, headers={"Range": value})
     assert r.status_code == 200, (r.status_code, r.text[:200])
     assert r.content == whole.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/downloads/benelux-graph.nq.gz", "/favicon.ico", "/static/site.css", "/vendor/cytoscape/cytoscape.min.js"]
+)
+def test_a_range_beyond_the_file_is_a_416_in_the_error_shape(client, path):
+    """Starlette answers it with an empty text/plain body; the route probe found it outside the one error shape."""
+    size = len(client.get(path, headers={"Accept-Encoding": "identity"}).content)
+    for accept in ("*/*", "application/json", None):
+        r = client.get(path, headers={"Range": f"bytes={size + 10}-", **({"Accept": accept} if accept else {})})
+        assert r.status_code == 416, r.status_code
+        assert r.headers["content-range"] == f"bytes */{size}"
+        error = r.json()["error"]
+        assert error["status"] == 416 and str(size) in error["message"], error
+        assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"
+    assert client.head(path, headers={"Range": f"bytes={size + 10}-"}).status_code == 416

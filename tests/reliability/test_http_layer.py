@@ -283,6 +283,44 @@ def test_an_endless_head_is_cut_at_its_size_limit(serve_command):
         assert read_answer(sock, 10)[0].startswith(b"HTTP/1.1 404")
 
 
+@pytest.mark.parametrize("size", [140_000, 190_000])
+def test_a_head_past_its_size_limit_is_refused_even_when_it_arrives_whole(live_server, size):
+    """A head that ends in the same read as it passes 128 KB was read (the probe: 140 KB at once answered 200)."""
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * size + b"\r\nConnection: close\r\n\r\n")
+        data, _ = read_answer(sock, 10)
+    assert data.startswith(b"HTTP/1.1 431"), data[:200]
+    assert b'"head-too-large"' in data
+
+
+def test_a_body_sent_with_its_head_is_not_counted_in_the_head(live_server):
+    body = b"ASK {} #" + b"x" * 300_000
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        data, _ = read_answer(sock, 10)
+    assert data.startswith(b"HTTP/1.1 413"), data[:200]
+    assert b'"query-too-large"' in data
+
+
+def test_a_websocket_handshake_is_answered_as_plain_http(live_server):
+    """The server has no WebSocket route: uvicorn answered a handshake 403 with an empty text/plain body, outside
+    the error shape and the headers of every answer; with WebSockets off it is an ordinary request."""
+    with connect(live_server.url, "127.0.0.1") as sock:
+        sock.sendall(
+            b"GET /no-such-route HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
+            b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        data, _ = read_answer(sock, 10)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404"), data[:300]
+    assert b"x-content-type-options: nosniff" in head.lower()
+    assert json.loads(body)["error"]["type"] == "not-found"
+
+
 def test_several_server_processes_keep_the_http_settings(tmp_path):
     """`serve --workers 2`: each process has the read timeout and the proxy rule (from 127.0.0.1, rotating
     X-Forwarded-For, a rate limit of 3 a minute holds)."""
@@ -405,3 +443,37 @@ def test_what_the_http_parser_refuses_is_a_400_in_the_error_shape(live_server, h
     status, _, body = data.partition(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 400"), data[:300]
     assert json.loads(body)["error"]["type"] == "bad-request", body
+
+
+# --- CORS preflights ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, headers",
+    [("PUT", "content-type"), ("POST", "authorization"), ("DELETE", None), ("GET", "x-anything, content-type")],
+)
+def test_a_refused_preflight_is_an_error_in_the_one_shape(client, method, headers):
+    """Starlette answers a preflight it refuses itself, in plain text ('Disallowed CORS method'), past the
+    layer that adds the headers of every answer."""
+    asked = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": method}
+    if headers:
+        asked["Access-Control-Request-Headers"] = headers
+    r = client.options("/sparql", headers=asked)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["type"] == "bad-request" and "GET, HEAD, POST" in error["message"], error
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-benelux-release"]
+    assert r.headers["access-control-allow-origin"] == "*" and "origin" in r.headers["vary"].lower()
+
+
+def test_an_accepted_preflight_carries_the_headers_of_every_answer(client):
+    r = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-benelux-version"]

@@ -221,3 +221,15 @@ def test_path_traversal_reaches_nothing(live_server):
             assert status in (200, 303, 400, 404, 405, 406), (prefix + attempt, status)
             assert not any(s in body for s in SECRETS), (prefix + attempt, body[:200])
     assert httpx.get(live_server.url + "/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=energy", "/page/no-such-thing"])
+def test_the_search_boxes_hold_no_more_than_the_search_takes(client, path):
+    """A longer text typed in a search box was sent, and the browser shown the JSON 400 of /search (the probe)."""
+    from benelux_graph.api.resources import MAX_QUERY_CHARS
+
+    html = client.get(path, headers={"Accept": "text/html"}).text
+    boxes = [tag for tag in html.split("<input")[1:] if 'name="q"' in tag.split(">")[0]]
+    assert boxes, path
+    for tag in boxes:
+        assert f'maxlength="{MAX_QUERY_CHARS}"' in tag.split(">")[0], tag.split(">")[0]

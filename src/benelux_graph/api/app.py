@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -24,7 +23,7 @@ from .demotion import Demotion
 from .downloads import downloads_router
 from .graph import graph_router
 from .health import health_router
-from .middleware import PublicOrigin, ServiceHeaders, install_openapi
+from .middleware import Cors, PublicOrigin, ServiceHeaders, install_openapi
 from .pages import not_found_page
 from .ratelimit import RateLimit
 from .requestlog import RequestLog, show_query_log
@@ -102,8 +101,9 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
     app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
+        Cors,
+        version=__version__,
+        release=store.release,
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["Accept", "Content-Type"],
         expose_headers=EXPOSED,

@@ -23,11 +23,17 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
+from starlette.responses import Response
+from starlette.types import ASGIApp
 
-from .errors import error_response
+from .errors import ApiError, error_response
 
 log = logging.getLogger("benelux_graph.api")
 
@@ -85,6 +91,20 @@ def usable_range(value: bytes) -> bool:
     return True
 
 
+def range_not_satisfiable(scope, message) -> Response:
+    """Starlette's file responses answer a range beyond the file 416 with an empty text/plain body: the one error
+    shape instead, with its Content-Range (`bytes */<size>`)."""
+    extent = next((v.decode("latin-1") for k, v in message.get("headers", []) if k.lower() == b"content-range"), "")
+    size = extent.rpartition("/")[2]
+    headers = Headers(scope=scope)
+    response = error_response(
+        headers, HTTPException(416, f"the range asked for starts beyond the end of the file ({size} bytes)")
+    )
+    if extent:
+        response.headers["content-range"] = extent
+    return response
+
+
 class ServiceHeaders:
     def __init__(self, app, version: str, release: str):
         self.app, self.version, self.release = app, version, release
@@ -98,9 +118,17 @@ class ServiceHeaders:
         if any(k == b"range" and not usable_range(v) for k, v in headers):
             scope = {**scope, "headers": [(k, v) for k, v in headers if k != b"range"]}
         started = False
+        range_error = "none"  # a file response's 416: "sending" its error shape instead, then "sent"
 
         async def wrapped_send(message):
-            nonlocal started
+            nonlocal started, range_error
+            if range_error == "sent":
+                return  # the file response's own (empty) 416 body: the error shape went instead
+            if message["type"] == "http.response.start" and message["status"] == 416 and range_error == "none":
+                range_error = "sending"
+                await range_not_satisfiable(scope, message)(scope, receive, wrapped_send)
+                range_error = "sent"
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server-timing"]
@@ -127,6 +155,49 @@ class ServiceHeaders:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
             response = error_response(headers, exc)
             await response(scope, receive, wrapped_send)
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS. It answers a preflight (OPTIONS with Access-Control-Request-Method) itself, outside
+    ServiceHeaders: each gets the headers of every answer here (CORS is open to any origin for reading), and a refused one (plain text 'Disallowed CORS
+    method' from Starlette) is an error in the one shape that says what is allowed."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: str,
+        release: str,
+        allow_methods: Sequence[str],
+        allow_headers: Sequence[str],
+        expose_headers: Sequence[str],
+        max_age: int,
+    ) -> None:
+        super().__init__(
+            app,
+            allow_origins=["*"],
+            allow_methods=allow_methods,
+            allow_headers=allow_headers,
+            expose_headers=expose_headers,
+            max_age=max_age,
+        )
+        self.service = {"x-benelux-version": version, "x-benelux-release": release, "x-content-type-options": "nosniff"}
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 200:
+            allowed = f"{', '.join(self.allow_methods)} with the headers {', '.join(sorted(self.allow_headers))}"
+            refused = error_response(
+                request_headers,
+                ApiError(400, "bad-request", f"{bytes(response.body).decode()}: other origins may send {allowed}"),
+            )
+            for name, value in response.headers.items():
+                if name.startswith("access-control-"):
+                    refused.headers[name] = value
+            refused.headers["vary"] = f"{response.headers['vary']}, Accept"
+            response = refused
+        for name, value in self.service.items():
+            response.headers[name] = value
+        return response
 
 
 class PublicOrigin:

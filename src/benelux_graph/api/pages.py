@@ -58,10 +58,20 @@ def site_header(request: Request) -> str:
 
 
 def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:
-    """Render a template with what every page needs."""
+    """Render a template with what every page needs. Every page is in the reader's language, which
+    Accept-Language may choose, so it says `Vary: Accept-Language` (else a cache gives one reader's language to
+    the next)."""
     return templates.TemplateResponse(
-        request, name, page_context(request, context), status_code=status, headers=headers
+        request, name, page_context(request, context), status_code=status, headers=varying(headers, "Accept-Language")
     )
+
+
+def varying(headers: dict | None, name: str) -> dict:
+    """`headers` with `name` added to its Vary."""
+    vary = [v.strip() for v in (headers or {}).get("Vary", "").split(",") if v.strip()]
+    if name.lower() not in {v.lower() for v in vary}:
+        vary.append(name)
+    return {**(headers or {}), "Vary": ", ".join(vary)}
 
 
 #: The site's navigation: (path, catalogue key), on every page.

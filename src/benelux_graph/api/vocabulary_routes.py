@@ -122,8 +122,9 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
                 "graph:" + path,
                 extra_headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'},
             )
-        etag = data.etag("graph", path, "html")
-        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
+        lang, explicit = choose_language(request)  # the header's words and links
+        etag = data.etag("graph", path, "html", lang, str(explicit))
+        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         source = runtime.store.files.get(iri)
