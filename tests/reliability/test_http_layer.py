@@ -475,3 +475,20 @@ def test_an_accepted_preflight_carries_the_headers_of_every_answer(client):
     )
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-benelux-version"]
+
+
+# --- 405 -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/api/queries", "/api/graph", "/healthz", "/page/greater-region", "/search", "/downloads", "/sparql"]
+)
+def test_a_405_lists_every_method_the_path_takes(client, path):
+    """RFC 9110 15.5.6: Allow lists the methods the resource supports; HEAD is answered on every GET route, but
+    the probe found `Allow: GET` alone on most of them."""
+    r = client.request("PUT", path)
+    assert r.status_code == 405 and r.json()["error"]["type"] == "method-not-allowed"
+    allowed = {m.strip() for m in r.headers["allow"].split(",")}
+    assert {"GET", "HEAD"} <= allowed, (path, r.headers["allow"])
+    for method in allowed - {"POST"}:
+        assert client.request(method, path).status_code < 400, (path, method)
