@@ -101,7 +101,10 @@ ERROR_TYPES: dict[str, tuple[int, str]] = {
     "request-timeout": (408, "the request did not arrive whole within BENELUX_READ_TIMEOUT"),
     "too-large": (413, "the request is too large"),
     "body-too-large": (413, "the request body is larger than BENELUX_MAX_BODY_BYTES"),
-    "unsupported-media-type": (415, "the body's Content-Type is not one the route reads"),
+    "unsupported-media-type": (
+        415,
+        "the body's Content-Type is not one the route reads, or it is compressed (Content-Encoding)",
+    ),
     "too-many-requests": (429, "more than BENELUX_RATE_LIMIT requests in a minute from this client (Retry-After)"),
     "query-time-exhausted": (429, "more than BENELUX_QUERY_BUDGET seconds of query time in a minute (Retry-After)"),
     "client-demoted": (

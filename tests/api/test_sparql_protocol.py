@@ -361,3 +361,8 @@ def test_relative_iris_resolve_against_the_documented_base(client):
     # and a query's own BASE wins
     r = client.get("/sparql", params={"query": "BASE <http://example.org/> SELECT ?x { BIND(<y> AS ?x) }"})
     assert r.json()["results"]["bindings"][0]["x"]["value"] == "http://example.org/y"
+
+
+def test_a_406_names_the_kind_of_answer_in_english(client):
+    r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"accept": "image/png"})
+    assert r.status_code == 406 and r.json()["error"]["message"].startswith("an ASK answer can be given as"), r.text

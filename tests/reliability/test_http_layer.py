@@ -477,3 +477,46 @@ def test_an_accepted_preflight_carries_the_headers_of_every_answer(client):
     )
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-benelux-version"]
+
+
+# --- 405 -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/api/queries", "/api/graph", "/healthz", "/page/greater-region", "/search", "/downloads", "/sparql"]
+)
+def test_a_405_lists_every_method_the_path_takes(client, path):
+    """RFC 9110 15.5.6: Allow lists the methods the resource supports; HEAD is answered on every GET route, but
+    the probe found `Allow: GET` alone on most of them."""
+    r = client.request("PUT", path)
+    assert r.status_code == 405 and r.json()["error"]["type"] == "method-not-allowed"
+    allowed = {m.strip() for m in r.headers["allow"].split(",")}
+    assert {"GET", "HEAD"} <= allowed, (path, r.headers["allow"])
+    for method in allowed - {"POST"}:
+        assert client.request(method, path).status_code < 400, (path, method)
+
+
+# --- compressed request bodies ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, content_type, body",
+    [
+        ("/sparql", "application/sparql-query", b"ASK {}"),
+        ("/sparql", "application/x-www-form-urlencoded", b"query=ASK%20%7B%7D"),
+        ("/validate", "text/turtle", b"<http://ex/a> <http://ex/b> <http://ex/c> ."),
+    ],
+)
+def test_a_compressed_body_is_refused_as_such(client, path, content_type, body):
+    """The body was read as if it were not compressed: 'the query is not valid UTF-8', a Turtle syntax error at
+    a \\x1f byte. RFC 9110 8.4.1: a content coding the server does not read may be answered 415, saying so."""
+    import gzip
+
+    r = client.post(
+        path, content=gzip.compress(body), headers={"Content-Type": content_type, "Content-Encoding": "gzip"}
+    )
+    assert r.status_code == 415, r.text
+    error = r.json()["error"]
+    assert error["type"] == "unsupported-media-type" and "gzip" in error["message"], error
+    plain = client.post(path, content=body, headers={"Content-Type": content_type, "Content-Encoding": "identity"})
+    assert plain.status_code == 200, plain.text

@@ -233,3 +233,20 @@ def test_the_search_boxes_hold_no_more_than_the_search_takes(client, path):
     assert boxes, path
     for tag in boxes:
         assert f'maxlength="{MAX_QUERY_CHARS}"' in tag.split(">")[0], tag.split(">")[0]
+
+
+@pytest.mark.parametrize(
+    "path, lang, expected",
+    [
+        ("/sources", "fr-BE", "fr"),
+        ("/page/greater-region", "nl-BE", "nl"),
+        ("/", "de-DE", "de"),
+        ("/search?q=energy", "fr-be", "fr"),
+        ("/sources", "FR", "fr"),
+    ],
+)
+def test_a_language_with_a_region_in_the_url_is_that_language(client, path, lang, expected):
+    """`?lang=fr-BE` gave the English page (Accept-Language: fr-BE gives the French one): the probe."""
+    sep = "&" if "?" in path else "?"
+    html = client.get(f"{path}{sep}lang={lang}", headers={"Accept": "text/html"}).text
+    assert f'<html lang="{expected}"' in html, html[:200]

@@ -81,16 +81,25 @@ def api_error(exc: Exception) -> ApiError:
     if isinstance(exc, EngineError):
         return ApiError(exc.status, exc.type, exc.message)
     if isinstance(exc, HTTPException):
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = with_head(headers.get("Allow", ""))
         return ApiError(
-            exc.status_code,
-            HTTP_TYPES.get(exc.status_code, "http-error"),
-            str(exc.detail),
-            headers=dict(exc.headers or {}),
+            exc.status_code, HTTP_TYPES.get(exc.status_code, "http-error"), str(exc.detail), headers=headers
         )
     if isinstance(exc, RequestValidationError):
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return ApiError(400, "bad-request", problems or "the request is not valid")
     return ApiError(500, "internal-error", "an unexpected error occurred; it has been logged")
+
+
+def with_head(allow: str) -> str:
+    """A 405's Allow with HEAD wherever GET is: every GET route answers HEAD (api/http_conventions.py, the static
+    files), but Starlette lists the methods of the first route of the path only (`GET`, its HEAD twin apart)."""
+    methods = [m.strip() for m in allow.split(",") if m.strip()]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.append("HEAD")
+    return ", ".join(methods)
 
 
 def error_response(request_headers, exc: Exception) -> Response:

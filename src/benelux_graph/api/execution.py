@@ -104,7 +104,8 @@ def formats(req: QueryRequest, form: str | None) -> tuple[Format | None, Format 
         elif graphs is None and results is not None:
             graphs = GRAPHS[0]
     if form in ("SELECT", "ASK") and results is None:
-        raise ApiError(406, "not-acceptable", f"a {form} answer can be given as {describe(RESULTS)}")
+        article = "an" if form == "ASK" else "a"
+        raise ApiError(406, "not-acceptable", f"{article} {form} answer can be given as {describe(RESULTS)}")
     if form in ("CONSTRUCT", "DESCRIBE") and graphs is None:
         raise ApiError(406, "not-acceptable", f"a {form} answer can be given as {describe(GRAPHS)}")
     if results is None and graphs is None:

@@ -30,7 +30,7 @@ UI = load()
 
 def choose_language(request: Request) -> tuple[str, bool]:
     """(language, whether the URL chose it): `?lang=`, else the best of Accept-Language, else English."""
-    asked = request.query_params.get("lang", "").strip().lower()
+    asked = request.query_params.get("lang", "").strip().lower().split("-")[0]  # fr-BE is French, as in the header
     if asked in LANGUAGES:
         return asked, True
     best, best_q = "en", 0.0

@@ -74,6 +74,15 @@ POST_DOC: dict[str, Any] = {
 
 
 async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, at most `limit` bytes (413 beyond), as it was sent: a compressed one is refused (415)
+    rather than read as if it were not."""
+    coding = request.headers.get("content-encoding", "identity").strip().lower()
+    if coding not in ("", "identity"):
+        raise ApiError(
+            415,
+            "unsupported-media-type",
+            f"the body is sent with Content-Encoding: {coding[:40]}, which this server does not read; send it as it is",
+        )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
