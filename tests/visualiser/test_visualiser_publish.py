@@ -294,3 +294,36 @@ def test_the_pages_own_strings_exist_in_every_language(pages, graph_server):
         if (!get(UI.en, key)) out.push("en:" + key);
       return out; }""")
     assert missing == []
+
+
+# the font sizes at which Cytoscape measured each node's label (its renderer's calculateLabelDimensions), from the
+# page's start
+COUNT_MEASURES = """window.__measures = {}; let real;
+  Object.defineProperty(window, "cytoscape", { configurable: true, get() { return real; }, set(made) {
+    real = function () { const cy = made.apply(this, arguments); const renderer = Object.getPrototypeOf(cy.renderer());
+      if (!renderer.__counted) { const measure = renderer.calculateLabelDimensions; renderer.__counted = true;
+        renderer.calculateLabelDimensions = function (ele) { if (ele.isNode()) { const sizes =
+          (window.__measures[ele.id()] = window.__measures[ele.id()] || []); const size = ele.pstyle("font-size").pfValue;
+          if (!sizes.includes(size)) sizes.push(size); } return measure.apply(this, arguments); }; }
+      return cy; };
+    Object.assign(real, made); } });"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_the_first_view_is_computed_by_the_page_as_cytoscape_draws_it(pages, graph_server, width, height):
+    """The view is set from the positions and the page's own measures of the labels (no cy.fit): Cytoscape's fits
+    had it measure each label again, word by word, for every trial size, most of the page's main-thread work on a
+    phone (Lighthouse's Total Blocking Time). The page's label boxes are the ones Cytoscape then draws."""
+    p = pages(width, height)
+    p.page.add_init_script(COUNT_MEASURES)
+    p.open(graph_server.url + "/benelux-plus")
+    # each label measured at one size, the one it is drawn at (the old fits measured them at 3 to 5 sizes)
+    measured = p.page.evaluate("window.__measures")
+    drawn = p.js("Object.fromEntries(bp.cy.nodes().map(n => [n.id(), n.pstyle('font-size').pfValue]))")
+    assert measured == {id_: [size] for id_, size in drawn.items()}
+    # the page's boxes (the fit's) are Cytoscape's own label bounds, to a pixel
+    drawn = p.js("""bp.cy.nodes().map(n => { const b = n.boundingBox({ includeNodes: false, includeEdges: false,
+        includeLabels: true }); const m = bp.boxes[n.id()].label; return [n.id(), b.x1 - m.x1, b.x2 - m.x2,
+        b.y1 - m.y1, b.y2 - m.y2, bp.cy.zoom()]; })""")
+    off = [row for row in drawn if max(abs(d * row[5]) for d in row[1:5]) > 1]
+    assert off == []
