@@ -327,3 +327,31 @@ def test_the_first_view_is_computed_by_the_page_as_cytoscape_draws_it(pages, gra
         b.y1 - m.y1, b.y2 - m.y2, bp.cy.zoom()]; })""")
     off = [row for row in drawn if max(abs(d * row[5]) for d in row[1:5]) > 1]
     assert off == []
+
+
+# the frames Cytoscape draws once the graph has elements
+COUNT_FRAMES = """window.__frames = 0; let real;
+  Object.defineProperty(window, "cytoscape", { configurable: true, get() { return real; }, set(made) {
+    real = function () { const cy = made.apply(this, arguments);
+      cy.on("render", () => { if (cy.elements().length) window.__frames++; }); return cy; };
+    Object.assign(real, made); } });"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_the_start_draws_the_graph_once_and_directly(pages, graph_server, width, height):
+    """One drawing at the start, straight onto the canvas: Cytoscape's pictures of each node and label (its texture
+    caches) were made for it, and it drew everything again for the resize its own observers ask for about 100 ms
+    after it starts, which changes nothing (the page's costliest tasks on a phone). A later move is drawn as ever."""
+    p = pages(width, height)
+    p.page.add_init_script(COUNT_FRAMES)
+    p.open(graph_server.url + "/benelux-plus")
+    p.page.wait_for_timeout(800)  # past Cytoscape's own resize
+    assert p.page.evaluate("window.__frames") == 1
+    assert p.js("bp.firstFrameDirect") is True
+    # a resize that changes nothing draws nothing; one that changes the size draws again
+    p.js("(bp.cy.resize(), 0)")
+    p.page.wait_for_timeout(300)
+    assert p.page.evaluate("window.__frames") == 1
+    p.page.set_viewport_size({"width": width - 40, "height": height})
+    p.page.wait_for_function("window.__frames > 1")
+    p.page.wait_for_function(f"{BP}.graphEl.clientWidth === {BP}.cy.width()")

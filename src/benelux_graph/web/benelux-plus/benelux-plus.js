@@ -451,6 +451,7 @@
       self.remember(data);
       // with the server's positions, the nodes are added, placed and fitted in one batch: styled once (a layout
       // run in the page needs them styled first)
+      self.drawFirstFrameDirectly();
       if (nodes.every(function (n) { return n.position; })) {
         self.cy.batch(function () { self.cy.add(elements); self.runLayout(); });
       } else {
@@ -479,6 +480,7 @@
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM
     });
+    this.skipIdleResizes();
     this.cy.on("tap", "node", function (event) { self.showNode(event.target.id()); });
     this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
     this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
@@ -487,6 +489,23 @@
     this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
     this.cy.on("zoom", function () { if (!self.fitting) { self.labelEdges(); } });
     this.watchLayout();
+  };
+
+  /* The first drawing is made directly on the canvas. Cytoscape keeps a picture of each node and label (its texture
+     caches) so that panning and zooming only copy them, but making them all for the first frame was the page's
+     costliest task on a phone; they are made at the next drawing instead, the reader's first move. (Internals of
+     Cytoscape's canvas renderer: where they are missing, the first frame is drawn as any other.) */
+  BeneluxPlus.prototype.drawFirstFrameDirectly = function () {
+    var self = this;
+    var renderer = this.cy.renderer();
+    if (!renderer || typeof renderer.drawLayeredElements !== "function" ||
+        typeof renderer.drawElements !== "function") { return; }
+    var cached = renderer.drawLayeredElements;
+    renderer.drawLayeredElements = function (context, eles) {
+      renderer.drawLayeredElements = cached;
+      self.firstFrameDirect = true;
+      return renderer.drawElements(context, eles);
+    };
   };
 
   BeneluxPlus.prototype.layoutOptions = function () {
@@ -749,13 +768,35 @@
     var sizes = {};
     this.resizeObserver = new ResizeObserver(function () {
       if (!self.cy) { return; }
-      self.cy.resize();
+      self.cy.resize(); // (only looks again where the container is, if its size is the same: skipIdleResizes)
       var size = self.graphEl.clientWidth + "x" + self.graphEl.clientHeight;
       if (size !== sizes.graph && self.fitted && self.cy.nodes().length) { self.fit(); }
       sizes.graph = size;
     });
     Array.prototype.forEach.call(this.root.children, function (child) { self.resizeObserver.observe(child); });
     Array.prototype.forEach.call(this.main.children, function (child) { self.resizeObserver.observe(child); });
+  };
+
+  /* Cytoscape draws everything again at each cy.resize(), even one that changes nothing: its own observers ask
+     for one about 100 ms after it starts (just after the first drawing: a second whole frame at the page's
+     start), and the page's for each change of the lists around the graph. One that changes neither the
+     container's size nor the pixel ratio only has it look again where its container is (for the clicks). */
+  BeneluxPlus.prototype.skipIdleResizes = function () {
+    var cy = this.cy;
+    var graphEl = this.graphEl;
+    var renderer = cy.renderer();
+    if (!renderer || typeof renderer.invalidateContainerClientCoordsCache !== "function") { return; }
+    var resize = cy.resize;
+    var last = null;
+    cy.resize = function () {
+      var size = graphEl.clientWidth + "x" + graphEl.clientHeight + "@" + window.devicePixelRatio;
+      if (size === last) {
+        renderer.invalidateContainerClientCoordsCache();
+        return cy;
+      }
+      last = size;
+      return resize.apply(cy, arguments);
+    };
   };
 
   BeneluxPlus.prototype.cyStyle = function () {
