@@ -164,6 +164,9 @@ def test_a_sentences_page_names_its_facts_and_properties_in_words(client, lang):
     assert f"· {words} · {france}" in text
     document = client.get(f"/page/joint-work-programme-2025-2028?lang={lang}").text.split("<main", 1)[1]
     assert not re.search(r">(dcterms|skos|bxr?|oa|xsd):", document.split('id="sparql"', 1)[0])
+    # the properties the ontology names in English only are named in the reader's language
+    coordinated = {"en": "coordinated by", "fr": "coordonné par", "nl": "gecoördineerd door", "de": "koordiniert von"}
+    assert f">{coordinated[lang]}</a></dt>" in document
 
 
 def test_a_label_missing_in_the_language_falls_back_to_english(client):
