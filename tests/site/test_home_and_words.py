@@ -119,3 +119,24 @@ def test_the_header_partial_renders_for_another_page(site_server):
     header = site_header(Request(scope))
     assert header.count('class="site"') == 1 and ">Netwerk<" in header and 'href="/downloads?lang=nl"' in header
     assert 'href="/benelux-plus?lang=de"' in header
+
+
+@pytest.mark.parametrize(
+    "lang,kept,void,sep",
+    [
+        ("en", "named graphs kept", "VoID + DCAT description (Turtle)", ","),
+        ("fr", "graphes nommés conservés", "description VoID + DCAT (Turtle)", "\u202f"),
+        ("nl", "benoemde grafen behouden", "VoID + DCAT-beschrijving (Turtle)", "."),
+        ("de", "benannte Graphen erhalten", "VoID- + DCAT-Beschreibung (Turtle)", "."),
+    ],
+)
+def test_the_downloads_and_the_validation_limit_in_the_readers_words_and_numbers(http, lang, kept, void, sep):
+    """The files' descriptions were English on every page, and numbers were written 1,842,611 in every language."""
+    html = http.get("/downloads", params={"lang": lang}, headers={"Accept": BROWSER}).text
+    row = html.split('data-name="benelux-graph.trig"', 1)[1].split("</tr>", 1)[0]
+    assert f"TriG, {kept}</td>" in row
+    assert f"<td>{void}</td>" in html
+    size = row.split('class="num">', 1)[1].split("<", 1)[0]
+    assert size.replace(sep, "").isdigit() and (sep in size) == (len(size.replace(sep, "")) > 3)
+    validate = http.get("/validate", params={"lang": lang}, headers={"Accept": BROWSER}).text
+    assert f"1{sep}000{sep}000" in validate
