@@ -140,3 +140,20 @@ def test_the_downloads_and_the_validation_limit_in_the_readers_words_and_numbers
     assert size.replace(sep, "").isdigit() and (sep in size) == (len(size.replace(sep, "")) > 3)
     validate = http.get("/validate", params={"lang": lang}, headers={"Accept": BROWSER}).text
     assert f"1{sep}000{sep}000" in validate
+
+
+@pytest.mark.parametrize("lang,verdict", [("fr", "Conforme"), ("nl", "Voldoet"), ("de", "Konform")])
+def test_a_contribution_sent_from_the_validate_page_is_answered_in_its_language(http, lang, verdict):
+    """The form posted to /validate without the page's language: a reader on the French page got the answer in
+    the browser's language (English here)."""
+    html = http.get("/validate", params={"lang": lang}, headers={"Accept": BROWSER}).text
+    action = html.split('id="validate-form"', 1)[0].rsplit("<form", 1)[1].split('action="', 1)[1].split('"', 1)[0]
+    example = html.split("<textarea", 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    answer = http.post(
+        action.replace("&amp;", "&"),
+        data={"syntax": "turtle", "data": example.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")},
+        headers={"Accept": BROWSER, "Accept-Language": "en"},
+    )
+    assert answer.status_code == 200
+    assert f'lang="{lang}"' in answer.text.split(">", 2)[1]
+    assert verdict in answer.text.split('id="verdict"', 1)[1].split("</h2>", 1)[0]
