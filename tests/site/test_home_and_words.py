@@ -157,3 +157,16 @@ def test_a_contribution_sent_from_the_validate_page_is_answered_in_its_language(
     assert answer.status_code == 200
     assert f'lang="{lang}"' in answer.text.split(">", 2)[1]
     assert verdict in answer.text.split('id="verdict"', 1)[1].split("</h2>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "lang,words", [("en", "cooperates with"), ("fr", "coopère avec"), ("de", "arbeitet zusammen mit")]
+)
+def test_a_facts_page_names_its_relationship_in_the_readers_language(http, lang, words):
+    """The page of one fact (subject, relationship, object) named the relationship in English in every language."""
+    html = http.get(
+        "/page/fact/benelux-union.cooperatesWith.france", params={"lang": lang}, headers={"Accept": BROWSER}
+    )
+    statement = html.text.split('id="statement"', 1)[1].split("</h1>", 1)[0]
+    assert f">{words}</a>" in statement
+    assert f"{words} " in html.text.split("<title>", 1)[1].split("</title>", 1)[0]
