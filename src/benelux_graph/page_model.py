@@ -302,6 +302,8 @@ def entity_view(
             v = value(o)
             if not isinstance(o, ox.Literal):
                 v.refs = fact_refs(o, p, node) if inverse else fact_refs(node, p, o)
+            elif p == SECTION and not o.language:
+                v.lang = "en"  # a section's title, quoted from the programme, which is written in English
             return v
 
         out = [

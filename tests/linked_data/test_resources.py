@@ -162,6 +162,9 @@ def test_a_sentences_page_names_its_facts_and_properties_in_words(client, lang):
     ]
     france = {"en": "France", "fr": "France", "nl": "Frankrijk", "de": "Frankreich"}[lang]
     assert f"· {words} · {france}" in text
+    # the section's title is quoted from the English programme, and marked so
+    details = main.split('id="details"', 1)[1].split("</section>", 1)[0]
+    assert '<span lang="en">Ally of regional cooperation and European integration</span>' in details
     document = client.get(f"/page/joint-work-programme-2025-2028?lang={lang}").text.split("<main", 1)[1]
     assert not re.search(r">(dcterms|skos|bxr?|oa|xsd):", document.split('id="sparql"', 1)[0])
     # the properties the ontology names in English only are named in the reader's language
