@@ -48,6 +48,8 @@ from .graph_index import (
 )
 from .namespaces import PREFIXES
 
+XSD = str(PREFIXES["xsd"])
+
 #: How a relationship reads from its object's side; otherwise "<label> (of this)".
 INVERSE_LABELS = {
     "org:memberOf": "members",
@@ -172,8 +174,35 @@ def entity_view(
         text = terms(n.value, lang)
         return Link(n.value, text, href(n.value)) if text else link(n)
 
-    def link(n) -> Link:
+    def fact_label(n) -> tuple[str, str | None] | None:
+        """A per-fact provenance node (a bx:Fact, or one of its bx:citation nodes), which has no label, in words:
+        "subject · relationship · object" in the reader's language (its language if a name falls back)."""
+        fact = n if index.is_a(n, (FACT,)) else next((f for f, p in index.inc.get(n, ()) if p == FACT_CITATION), None)
+        if fact is None:
+            return None
+        s, p, o = (index.value(fact, x) for x in (RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT))
+        if s is None or not isinstance(p, ox.NamedNode) or o is None:
+            return None
+        (s_text, s_lang), (o_text, o_lang) = name(s), name(o)
+        names = [s_lang, o_lang] if isinstance(o, ox.NamedNode) else [s_lang]  # (a literal is a value, not a name)
+        return f"{s_text} · {property_link(p).label} · {o_text}", next((x for x in names if x and x != lang), None)
+
+    def name(n) -> tuple[str, str | None]:
+        """A node's label, or for one without (a membership node) the name of its kind."""
+        text, text_lang = index.label(n, lang)
+        if isinstance(n, ox.NamedNode) and text_lang is None and text == compact(n.value):
+            kinds = [term_link(t).label for t in index.types(n)]
+            return (kinds[0], None) if kinds else (text, None)
+        return text, text_lang
+
+    def label(n) -> tuple[str, str | None]:
         text, label_lang = index.label(n, lang)
+        if isinstance(n, ox.NamedNode) and label_lang is None and text == compact(n.value):
+            return fact_label(n) or (text, label_lang)
+        return text, label_lang
+
+    def link(n) -> Link:
+        text, label_lang = label(n)
         detail = None
         if isinstance(n, ox.NamedNode) and index.is_a(n, (INTERVAL,)):
             years = [index.value(b, IN_YEAR) for b in (index.value(n, HAS_BEGINNING), index.value(n, HAS_END))]
@@ -257,9 +286,8 @@ def entity_view(
     def value(o) -> Value:
         if isinstance(o, ox.Literal):
             dt = o.datatype.value if not o.language else None
-            return Value(
-                text=o.value, lang=o.language, datatype=compact(dt) if dt and not dt.endswith("#string") else None
-            )
+            # an XML Schema type (a number, a year, a date) says nothing a reader does not see in the value
+            return Value(text=o.value, lang=o.language, datatype=compact(dt) if dt and not dt.startswith(XSD) else None)
         return Value(link=link(o))
 
     def sort_values(values: list[Value]) -> list[Value]:
@@ -274,6 +302,8 @@ def entity_view(
             v = value(o)
             if not isinstance(o, ox.Literal):
                 v.refs = fact_refs(o, p, node) if inverse else fact_refs(node, p, o)
+            elif p == SECTION and not o.language:
+                v.lang = "en"  # a section's title, quoted from the programme, which is written in English
             return v
 
         out = [
@@ -337,7 +367,7 @@ def entity_view(
             RelationshipTable(term_link(kind), property_link(role), [property_link(p) for p in columns], rows)
         )
 
-    title, title_lang = index.label(node, lang)
+    title, title_lang = label(node)
     comments = []
     for p in COMMENTS:
         chosen = index.literal(node, (p,), lang)

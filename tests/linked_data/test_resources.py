@@ -4,6 +4,7 @@ the reader's language, search, helpful 404s; the ontology and shapes by content 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
@@ -146,6 +147,29 @@ def test_each_relationship_on_a_page_cites_the_span_that_states_it(client):
     assert "/id/fact/" not in referenced  # statement nodes are not listed as things referring to the entity
     # Common knowledge: "lies in" Germany is cited to the NUTS classification, not to a programme
     assert "NUTS 2021" in html
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])
+def test_a_sentences_page_names_its_facts_and_properties_in_words(client, lang):
+    """A sentence's page lists the facts it states: in words (subject · relationship · object), not as the statement
+    nodes' CURIEs (bxr:fact/...); no property is shown by its CURIE, nor an XML Schema type beside a number."""
+    html = client.get(f"/page/source/cwp-0032?lang={lang}").text
+    main = html.split("<main", 1)[1].split("</main>", 1)[0].split('id="sparql"', 1)[0]
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert "bxr:fact/" not in text and "xsd:" not in text and "oa:" not in text
+    words = {"en": "cooperates with", "fr": "coopère avec", "nl": "werkt samen met", "de": "arbeitet zusammen mit"}[
+        lang
+    ]
+    france = {"en": "France", "fr": "France", "nl": "Frankrijk", "de": "Frankreich"}[lang]
+    assert f"· {words} · {france}" in text
+    # the section's title is quoted from the English programme, and marked so
+    details = main.split('id="details"', 1)[1].split("</section>", 1)[0]
+    assert '<span lang="en">Ally of regional cooperation and European integration</span>' in details
+    document = client.get(f"/page/joint-work-programme-2025-2028?lang={lang}").text.split("<main", 1)[1]
+    assert not re.search(r">(dcterms|skos|bxr?|oa|xsd):", document.split('id="sparql"', 1)[0])
+    # the properties the ontology names in English only are named in the reader's language
+    coordinated = {"en": "coordinated by", "fr": "coordonné par", "nl": "gecoördineerd door", "de": "koordiniert von"}
+    assert f">{coordinated[lang]}</a></dt>" in document
 
 
 def test_a_label_missing_in_the_language_falls_back_to_english(client):

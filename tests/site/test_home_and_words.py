@@ -119,3 +119,54 @@ def test_the_header_partial_renders_for_another_page(site_server):
     header = site_header(Request(scope))
     assert header.count('class="site"') == 1 and ">Netwerk<" in header and 'href="/downloads?lang=nl"' in header
     assert 'href="/benelux-plus?lang=de"' in header
+
+
+@pytest.mark.parametrize(
+    "lang,kept,void,sep",
+    [
+        ("en", "named graphs kept", "VoID + DCAT description (Turtle)", ","),
+        ("fr", "graphes nommés conservés", "description VoID + DCAT (Turtle)", "\u202f"),
+        ("nl", "benoemde grafen behouden", "VoID + DCAT-beschrijving (Turtle)", "."),
+        ("de", "benannte Graphen erhalten", "VoID- + DCAT-Beschreibung (Turtle)", "."),
+    ],
+)
+def test_the_downloads_and_the_validation_limit_in_the_readers_words_and_numbers(http, lang, kept, void, sep):
+    """The files' descriptions were English on every page, and numbers were written 1,842,611 in every language."""
+    html = http.get("/downloads", params={"lang": lang}, headers={"Accept": BROWSER}).text
+    row = html.split('data-name="benelux-graph.trig"', 1)[1].split("</tr>", 1)[0]
+    assert f"TriG, {kept}</td>" in row
+    assert f"<td>{void}</td>" in html
+    size = row.split('class="num">', 1)[1].split("<", 1)[0]
+    assert size.replace(sep, "").isdigit() and (sep in size) == (len(size.replace(sep, "")) > 3)
+    validate = http.get("/validate", params={"lang": lang}, headers={"Accept": BROWSER}).text
+    assert f"1{sep}000{sep}000" in validate
+
+
+@pytest.mark.parametrize("lang,verdict", [("fr", "Conforme"), ("nl", "Voldoet"), ("de", "Konform")])
+def test_a_contribution_sent_from_the_validate_page_is_answered_in_its_language(http, lang, verdict):
+    """The form posted to /validate without the page's language: a reader on the French page got the answer in
+    the browser's language (English here)."""
+    html = http.get("/validate", params={"lang": lang}, headers={"Accept": BROWSER}).text
+    action = html.split('id="validate-form"', 1)[0].rsplit("<form", 1)[1].split('action="', 1)[1].split('"', 1)[0]
+    example = html.split("<textarea", 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    answer = http.post(
+        action.replace("&amp;", "&"),
+        data={"syntax": "turtle", "data": example.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")},
+        headers={"Accept": BROWSER, "Accept-Language": "en"},
+    )
+    assert answer.status_code == 200
+    assert f'lang="{lang}"' in answer.text.split(">", 2)[1]
+    assert verdict in answer.text.split('id="verdict"', 1)[1].split("</h2>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "lang,words", [("en", "cooperates with"), ("fr", "coopère avec"), ("de", "arbeitet zusammen mit")]
+)
+def test_a_facts_page_names_its_relationship_in_the_readers_language(http, lang, words):
+    """The page of one fact (subject, relationship, object) named the relationship in English in every language."""
+    html = http.get(
+        "/page/fact/benelux-union.cooperatesWith.france", params={"lang": lang}, headers={"Accept": BROWSER}
+    )
+    statement = html.text.split('id="statement"', 1)[1].split("</h1>", 1)[0]
+    assert f">{words}</a>" in statement
+    assert f"{words} " in html.text.split("<title>", 1)[1].split("</title>", 1)[0]

@@ -78,6 +78,21 @@ def test_every_page_is_accessible_fits_and_stays_on_this_host(browser, site_serv
     assert problems == [], path
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/benelux-plus", "/sparql", "/page/greater-region", "/search?q=region", "/validate"]
+)
+def test_every_page_reflows_at_320_px(browser, site_server, path):
+    """320 CSS px: a page zoomed to 400 % on a 1280 px screen (WCAG 1.4.10), in German (the longest words):
+    nothing wider than the window (the header's four languages wrapped, 10 px past the edge before)."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(site_server.url + path + ("&" if "?" in path else "?") + "lang=de")
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert overflow <= 320, f"{path} is {overflow} px wide at 320 px"
+
+
 def test_the_home_page_leads_everywhere_in_the_chosen_language(browser, site_server):
     BUILD.mkdir(exist_ok=True)
     page, problems = visit(browser, site_server, "/", 1440)

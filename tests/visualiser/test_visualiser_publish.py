@@ -294,3 +294,64 @@ def test_the_pages_own_strings_exist_in_every_language(pages, graph_server):
         if (!get(UI.en, key)) out.push("en:" + key);
       return out; }""")
     assert missing == []
+
+
+# the font sizes at which Cytoscape measured each node's label (its renderer's calculateLabelDimensions), from the
+# page's start
+COUNT_MEASURES = """window.__measures = {}; let real;
+  Object.defineProperty(window, "cytoscape", { configurable: true, get() { return real; }, set(made) {
+    real = function () { const cy = made.apply(this, arguments); const renderer = Object.getPrototypeOf(cy.renderer());
+      if (!renderer.__counted) { const measure = renderer.calculateLabelDimensions; renderer.__counted = true;
+        renderer.calculateLabelDimensions = function (ele) { if (ele.isNode()) { const sizes =
+          (window.__measures[ele.id()] = window.__measures[ele.id()] || []); const size = ele.pstyle("font-size").pfValue;
+          if (!sizes.includes(size)) sizes.push(size); } return measure.apply(this, arguments); }; }
+      return cy; };
+    Object.assign(real, made); } });"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_the_first_view_is_computed_by_the_page_as_cytoscape_draws_it(pages, graph_server, width, height):
+    """The view is set from the positions and the page's own measures of the labels (no cy.fit): Cytoscape's fits
+    had it measure each label again, word by word, for every trial size, most of the page's main-thread work on a
+    phone (Lighthouse's Total Blocking Time). The page's label boxes are the ones Cytoscape then draws."""
+    p = pages(width, height)
+    p.page.add_init_script(COUNT_MEASURES)
+    p.open(graph_server.url + "/benelux-plus")
+    # each label measured at one size, the one it is drawn at (the old fits measured them at 3 to 5 sizes)
+    measured = p.page.evaluate("window.__measures")
+    drawn = p.js("Object.fromEntries(bp.cy.nodes().map(n => [n.id(), n.pstyle('font-size').pfValue]))")
+    assert measured == {id_: [size] for id_, size in drawn.items()}
+    # the page's boxes (the fit's) are Cytoscape's own label bounds, to a pixel
+    drawn = p.js("""bp.cy.nodes().map(n => { const b = n.boundingBox({ includeNodes: false, includeEdges: false,
+        includeLabels: true }); const m = bp.boxes[n.id()].label; return [n.id(), b.x1 - m.x1, b.x2 - m.x2,
+        b.y1 - m.y1, b.y2 - m.y2, bp.cy.zoom()]; })""")
+    off = [row for row in drawn if max(abs(d * row[5]) for d in row[1:5]) > 1]
+    assert off == []
+
+
+# the frames Cytoscape draws once the graph has elements
+COUNT_FRAMES = """window.__frames = 0; let real;
+  Object.defineProperty(window, "cytoscape", { configurable: true, get() { return real; }, set(made) {
+    real = function () { const cy = made.apply(this, arguments);
+      cy.on("render", () => { if (cy.elements().length) window.__frames++; }); return cy; };
+    Object.assign(real, made); } });"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_the_start_draws_the_graph_once_and_directly(pages, graph_server, width, height):
+    """One drawing at the start, straight onto the canvas: Cytoscape's pictures of each node and label (its texture
+    caches) were made for it, and it drew everything again for the resize its own observers ask for about 100 ms
+    after it starts, which changes nothing (the page's costliest tasks on a phone). A later move is drawn as ever."""
+    p = pages(width, height)
+    p.page.add_init_script(COUNT_FRAMES)
+    p.open(graph_server.url + "/benelux-plus")
+    p.page.wait_for_timeout(800)  # past Cytoscape's own resize
+    assert p.page.evaluate("window.__frames") == 1
+    assert p.js("bp.firstFrameDirect") is True
+    # a resize that changes nothing draws nothing; one that changes the size draws again
+    p.js("(bp.cy.resize(), 0)")
+    p.page.wait_for_timeout(300)
+    assert p.page.evaluate("window.__frames") == 1
+    p.page.set_viewport_size({"width": width - 40, "height": height})
+    p.page.wait_for_function("window.__frames > 1")
+    p.page.wait_for_function(f"{BP}.graphEl.clientWidth === {BP}.cy.width()")

@@ -95,6 +95,7 @@ def downloads_router(runtime: Runtime) -> APIRouter:
                 "title": TITLE,
                 "description": DESCRIPTION,
                 "entries": entries,
+                "formats": {f.name: f.format.label for f in files if f.format},  # (described in the page's words)
                 "graphs": pub.graph_counts,
                 "files": {g: runtime.store.files.get(g) for g in pub.graph_counts},
                 "release": pub.release,

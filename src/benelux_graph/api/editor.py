@@ -70,6 +70,7 @@ def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
         "query": words["editor_query_label"],
         "endpoint": words["editor_endpoint_label"],
         "tab": words["editor_tab_label"],
+        "tabName": words["editor_tab_name"],
         "params": words["editor_params"],
         "unbound": words["editor_unbound"],
         "default": words["editor_default"],

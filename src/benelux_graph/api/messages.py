@@ -52,3 +52,11 @@ def choose_language(request: Request) -> tuple[str, bool]:
 def term_label(curie: str, lang: str) -> str | None:
     """The name of a class or property (`bx:Theme`) in `lang`, from the catalogue's `term <curie>` entries."""
     return UI[lang].get("term " + curie)
+
+
+#: Thousands separators: 4,354 in English, 4 354 in French (a narrow no-break space), 4.354 in Dutch and German.
+THOUSANDS = {"en": ",", "fr": "\u202f", "nl": ".", "de": "."}
+
+
+def number(value: int, lang: str) -> str:
+    return f"{value:,}".replace(",", THOUSANDS.get(lang, ","))

@@ -14,7 +14,7 @@ from ..dumps import LICENSE, LICENSE_NAME
 from ..graph_index import LANGUAGES
 from .assets import versioned
 from .http_conventions import root
-from .messages import LANGUAGE_NAMES, UI, choose_language
+from .messages import LANGUAGE_NAMES, UI, choose_language, number
 from .runtime import Runtime
 
 WEB = Path(__file__).resolve().parents[1] / "web"
@@ -32,6 +32,8 @@ templates = Jinja2Templates(
 )
 # {{ asset("site.css") }}: /static/site.css by its content (api/assets.py), kept a year by browsers
 templates.env.globals["asset"] = lambda name: versioned("/static/" + name, STATIC / name)
+# {{ n|number(lang) }}: 1,842,611 in English, 1 842 611 in French, 1.842.611 in Dutch and German
+templates.env.filters["number"] = number
 
 
 def page_context(request: Request, context: dict) -> dict:

@@ -22,6 +22,7 @@ from ..namespaces import BXR, PREFIXES
 from .assets import cache_control, versioned
 from .errors import ApiError
 from .http_conventions import add_head_routes, root
+from .messages import number
 from .negotiation import GRAPHS, HTML, JSON, choose
 from .openapi import answers
 from .pages import STATIC, page
@@ -88,14 +89,6 @@ def counts(runtime: Runtime) -> dict[str, int]:
             "queries": len(runtime.queries),
         }
     return cached
-
-
-#: Thousands separators: 4,354 in English, 4 354 in French (a narrow no-break space), 4.354 in Dutch and German.
-THOUSANDS = {"en": ",", "fr": "\u202f", "nl": ".", "de": "."}
-
-
-def number(value: int, lang: str) -> str:
-    return f"{value:,}".replace(",", THOUSANDS.get(lang, ","))
 
 
 def entry_points(base: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from ..namespaces import BXR
 from ..source_reader import Document, ledger_paths, read_document
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
-from .messages import UI, choose_language
+from .messages import UI, choose_language, term_label
 from .negotiation import HTML, JSON, choose
 from .openapi import NOT_MODIFIED, answers, lang_parameter
 from .pages import language_links, page
@@ -52,6 +52,9 @@ def fact_words(runtime: Runtime, fact: Fact, lang: str) -> dict:
     index = ld.index
 
     def predicate_label() -> str:
+        named = term_label(compact(fact.predicate.value), lang)  # the ontology names most properties in English only
+        if named:
+            return named
         for idx in (index, ld.ontology_index):
             found = idx.literal(fact.predicate, (RDFS_LABEL,), lang)
             if found is not None:

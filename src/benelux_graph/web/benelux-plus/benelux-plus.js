@@ -100,6 +100,10 @@
   var LABEL_PX = 12; // on-screen size of a node's label at the initial fit
   var HUB_PX = 15; // the same for the hubs (most connections)
   var EDGE_PX = 11; // on-screen size of an edge's label
+  var PADDING = 12; // around the drawing at a fit, in pixels
+  var MIN_ZOOM = 0.2;
+  var MAX_ZOOM = 3;
+  var FONT = "Liberation Sans, Arial, sans-serif"; // the labels' (measured by the page as Cytoscape draws them)
 
   /* One colour and shape per legend category (colour-blind-safe palette, shapes as a second cue). */
   var STYLE = {
@@ -437,14 +441,23 @@
     }).then(function (answers) {
       var data = answers[0];
       self.data = data;
+      self.prepare(data);
       // sorted, so that the seeded layout sees the same graph in the same order on every load
       var byId = function (a, b) { return a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0; };
       var nodes = data.elements.nodes.slice().sort(byId).map(function (n) {
         return n.position ? { data: Object.assign({ bpPlaced: true }, n.data), position: n.position } : n;
       });
-      self.cy.add(nodes.concat(data.elements.edges.slice().sort(byId)));
+      var elements = nodes.concat(data.elements.edges.slice().sort(byId));
       self.remember(data);
-      self.runLayout();
+      // with the server's positions, the nodes are added, placed and fitted in one batch: styled once (a layout
+      // run in the page needs them styled first)
+      self.drawFirstFrameDirectly();
+      if (nodes.every(function (n) { return n.position; })) {
+        self.cy.batch(function () { self.cy.add(elements); self.runLayout(); });
+      } else {
+        self.cy.add(elements);
+        self.runLayout();
+      }
       return nextTask(); // the lists in a task of their own: shorter tasks keep the page responsive meanwhile
     }).then(function () {
       self.fillControls(self.data);
@@ -464,9 +477,10 @@
       container: this.graphEl,
       style: this.cyStyle(),
       wheelSensitivity: 0.3,
-      minZoom: 0.2,
-      maxZoom: 3
+      minZoom: MIN_ZOOM,
+      maxZoom: MAX_ZOOM
     });
+    this.skipIdleResizes();
     this.cy.on("tap", "node", function (event) { self.showNode(event.target.id()); });
     this.cy.on("tap", "edge", function (event) { self.showEdge(event.target.id()); });
     this.cy.on("mouseover", "edge", function (event) { event.target.addClass("bp-hover"); });
@@ -475,6 +489,23 @@
     this.cy.on("dragpan scrollzoom pinchzoom", function () { self.fitted = false; });
     this.cy.on("zoom", function () { if (!self.fitting) { self.labelEdges(); } });
     this.watchLayout();
+  };
+
+  /* The first drawing is made directly on the canvas. Cytoscape keeps a picture of each node and label (its texture
+     caches) so that panning and zooming only copy them, but making them all for the first frame was the page's
+     costliest task on a phone; they are made at the next drawing instead, the reader's first move. (Internals of
+     Cytoscape's canvas renderer: where they are missing, the first frame is drawn as any other.) */
+  BeneluxPlus.prototype.drawFirstFrameDirectly = function () {
+    var self = this;
+    var renderer = this.cy.renderer();
+    if (!renderer || typeof renderer.drawLayeredElements !== "function" ||
+        typeof renderer.drawElements !== "function") { return; }
+    var cached = renderer.drawLayeredElements;
+    renderer.drawLayeredElements = function (context, eles) {
+      renderer.drawLayeredElements = cached;
+      self.firstFrameDirect = true;
+      return renderer.drawElements(context, eles);
+    };
   };
 
   BeneluxPlus.prototype.layoutOptions = function () {
@@ -501,12 +532,13 @@
   };
 
   /* A portrait container (a phone) gets the drawing turned a quarter, and the drawing is stretched along the
-     container's longer side: the same graph, more room between the labels. */
+     container's longer side: the same graph, more room between the labels. (The box is read from the positions
+     and sizes the page knows: Cytoscape's would have it style and measure every element first.) */
   BeneluxPlus.prototype.shapeToContainer = function () {
     var width = this.graphEl.clientWidth || 1;
     var height = this.graphEl.clientHeight || 1;
     var nodes = this.cy.nodes();
-    var box = nodes.boundingBox({ includeLabels: false });
+    var box = union(nodes.map(function (node) { return bodyBox(node.position(), node.data("bpSize")); }));
     if (!box.w || !box.h) { return; }
     var turn = (height > width) !== (box.h > box.w);
     var bw = turn ? box.h : box.w;
@@ -521,93 +553,196 @@
     });
   };
 
+  /* ---------- the view: computed here, from the positions, the sizes and the labels' measures ---------- */
+
+  /* Boxes are {x1, y1, x2, y2} in the drawing's units (Cytoscape's model coordinates) unless said otherwise. */
+  function union(boxes) {
+    var u = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    boxes.forEach(function (b) {
+      u.x1 = Math.min(u.x1, b.x1); u.y1 = Math.min(u.y1, b.y1);
+      u.x2 = Math.max(u.x2, b.x2); u.y2 = Math.max(u.y2, b.y2);
+    });
+    u.w = u.x2 - u.x1;
+    u.h = u.y2 - u.y1;
+    return u;
+  }
+
+  function overlap(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
+
+  /* A node's body, with room for its border (4-5 when selected or on a path). */
+  function bodyBox(p, size) {
+    var half = size / 2 + 3;
+    return { x1: p.x - half, y1: p.y - half, x2: p.x + half, y2: p.y + half };
+  }
+
+  /* Its label below it, as Cytoscape bounds it: text-margin-y 3, text-background-padding 1, and 2 of its own
+     margin for error around the text. */
+  function labelBox(p, size, label) {
+    var top = p.y + size / 2;
+    return { x1: p.x - label.w / 2 - 3, y1: top, x2: p.x + label.w / 2 + 3, y2: top + label.h + 6 };
+  }
+
+  function onScreen(b, view) {
+    var z = view.zoom;
+    return { x1: b.x1 * z + view.pan.x, y1: b.y1 * z + view.pan.y, x2: b.x2 * z + view.pan.x,
+             y2: b.y2 * z + view.pan.y };
+  }
+
+  /* The zoom and pan that show `box` in width × height less `padding` on each side, centred (as cy.fit). */
+  function viewOf(box, width, height, padding) {
+    var zoom = Math.min((width - 2 * padding) / Math.max(box.w, 1), (height - 2 * padding) / Math.max(box.h, 1));
+    zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    return { zoom: zoom, pan: { x: (width - zoom * (box.x1 + box.x2)) / 2, y: (height - zoom * (box.y1 + box.y2)) / 2 } };
+  }
+
+  /* A label's size {w, h} at a font size, as Cytoscape will draw it (text-wrap: wrap): the same wrapping into
+     lines, measured on a canvas of the same font. Measured here, once per label and size: Cytoscape's own fit
+     measured every label again for each trial size, word by word, and that was most of the page's start-up. */
+  function LabelMeter(em) {
+    this.context = document.createElement("canvas").getContext("2d");
+    this.font = "";
+    this.em = em; // text-max-width is in ems of the container's font size
+    this.cache = {};
+  }
+
+  LabelMeter.prototype.width = function (font, text) {
+    if (this.font !== font) { this.context.font = font; this.font = font; }
+    return Math.ceil(this.context.measureText(text).width);
+  };
+
+  LabelMeter.prototype.measure = function (text, style, size, maxEm) {
+    var font = style + " " + size + "px " + FONT;
+    var key = font + "|" + maxEm + "|" + text;
+    if (this.cache[key]) { return this.cache[key]; }
+    var self = this;
+    var maxWidth = maxEm * this.em;
+    var lines = [];
+    String(text).split("\n").forEach(function (line) { // Cytoscape's wrapping (getLabelText), word by word
+      if (self.width(font, line) <= maxWidth) { lines.push(line); return; }
+      var sub = "";
+      var previous = 0;
+      var words = line.matchAll(/[\s\u200b]+|$/g);
+      for (var m = words.next(); !m.done; m = words.next()) {
+        var separator = m.value[0];
+        var word = line.substring(previous, m.value.index);
+        previous = m.value.index + separator.length;
+        var test = sub.length === 0 ? word : sub + word + separator;
+        if (self.width(font, test) <= maxWidth) { sub += word + separator; }
+        else { if (sub) { lines.push(sub); } sub = word + separator; }
+      }
+      if (!/^[\s\u200b]+$/.test(sub)) { lines.push(sub); }
+    });
+    var width = 0;
+    lines.forEach(function (line) { width = Math.max(width, self.width(font, line)); });
+    return (this.cache[key] = { w: width, h: lines.length * size });
+  };
+
   /* Fit the visible graph, then size the labels for that zoom: at least LABEL_PX on screen, the hubs larger.
      Where the container is too small for every label (a phone), the labels that fit are shown, the hubs first;
-     the others are drawn too small to show (min-zoomed-font-size) until one zooms in. */
+     the others are drawn too small to show (min-zoomed-font-size) until one zooms in. The view is computed here
+     and set once (no cy.fit: it has Cytoscape measure every label for each trial). */
   BeneluxPlus.prototype.fit = function () {
     var cy = this.cy;
-    var shown = cy.elements().not(".bp-hidden");
-    if (!shown.length) { return; }
-    var nodes = shown.nodes();
-    var roomy = this.graphEl.clientWidth * this.graphEl.clientHeight / Math.max(1, nodes.length) > 12000;
-    var zoom;
-    // cy.fit reads cached label sizes, stale until the next frame after a change of font: refresh them first
-    // (the zoom handler's edge labels wait for the end of the fit: placed once, for the final zoom)
-    var self = this;
-    var fit = function () {
-      shown.boundingBox({ useCache: false });
-      self.fitting = true;
-      try { cy.fit(shown, 12); } finally { self.fitting = false; }
+    var nodes = cy.nodes().not(".bp-hidden");
+    if (!nodes.length) { return; }
+    var width = this.graphEl.clientWidth;
+    var height = this.graphEl.clientHeight;
+    var roomy = width * height / nodes.length > 12000;
+    var meter = this.meter || (this.meter = new LabelMeter(parseFloat(getComputedStyle(this.graphEl).fontSize)));
+    var items = nodes.map(function (node) {
+      var d = node.data();
+      return { node: node, id: node.id(), p: node.position(), size: d.bpSize, text: String(d.label || ""),
+               style: (d.bpEnglish ? "italic" : "normal") + " " + (d.bpHub ? "bold" : "normal"),
+               maxEm: d.category === "instrument" ? 14 : 11, hub: d.bpHub, degree: d.bpDegree };
+    });
+    var at = function (fontOf) { // each node's body and label with its label at fontOf(item): their union's view
+      return viewOf(union(items.map(function (it) {
+        it.font = fontOf(it);
+        it.label = meter.measure(it.text, it.style, it.font, it.maxEm);
+        return union([bodyBox(it.p, it.size), labelBox(it.p, it.size, it.label)]);
+      })), width, height, PADDING);
     };
-    for (var i = 0; i < (roomy ? 3 : 1); i++) { // the labels' size changes the box to fit: settle it
-      if (!roomy) { nodes.style("font-size", LABEL_PX); }
-      fit();
-      zoom = cy.zoom();
-      if (roomy) {
-        cy.batch(function () {
-          nodes.forEach(function (node) {
-            node.style("font-size", (node.data("bpHub") ? HUB_PX : LABEL_PX) * 1.06 / zoom);
-          });
-        });
+    var view;
+    if (roomy) {
+      // the labels' size follows the zoom, and the zoom the labels' size: a few rounds settle both
+      view = viewOf(union(items.map(function (it) { return bodyBox(it.p, it.size); })), width, height, PADDING);
+      for (var i = 0; i < 4; i++) {
+        var zoom = view.zoom;
+        view = at(function (it) { return (it.hub ? HUB_PX : LABEL_PX) * 1.06 / zoom; });
       }
-      shown.edges().style("font-size", EDGE_PX / zoom);
+    } else {
+      view = at(function () { return LABEL_PX; });
+      this.placeLabels(items, view, width, height, meter);
     }
-    fit();
-    if (!roomy) { this.placeLabels(nodes, cy.zoom()); }
+    this.boxes = {};
+    var self = this;
+    items.forEach(function (it) { self.boxes[it.id] = { body: bodyBox(it.p, it.size), label: labelBox(it.p, it.size, it.label) }; });
+    this.edgeFont = EDGE_PX / view.zoom;
+    cy.batch(function () {
+      items.forEach(function (it) { it.node.style("font-size", it.font); });
+      cy.edges().not(".bp-hidden").style("font-size", self.edgeFont);
+    });
+    this.fitting = true; // (its zoom event places the edge labels once, below)
+    try { cy.viewport(view); } finally { this.fitting = false; }
     this.fitted = true;
     this.labelEdges();
   };
 
   /* Labels one by one, the hubs first then the most connected: each at a readable size if it overlaps no
      label already placed, else left too small to show. */
-  BeneluxPlus.prototype.placeLabels = function (nodes, zoom) {
+  BeneluxPlus.prototype.placeLabels = function (items, view, width, height, meter) {
     var placed = [];
-    var width = this.graphEl.clientWidth;
-    var height = this.graphEl.clientHeight;
-    var bodies = nodes.map(function (node) {
-      var box = node.renderedBoundingBox({ includeLabels: false });
-      box.id = node.id();
+    var bodies = items.map(function (it) {
+      var box = onScreen(bodyBox(it.p, it.size), view);
+      box.id = it.id;
       return box;
     });
     var hubIds = this.hubIds || [];
-    var rank = function (node) {
-      var hub = hubIds.indexOf(node.id());
-      return hub >= 0 ? hub : hubIds.length + 100 - node.degree(false);
+    var rank = function (it) {
+      var hub = hubIds.indexOf(it.id);
+      return hub >= 0 ? hub : hubIds.length + 100 - it.degree;
     };
-    nodes.sort(function (a, b) { return rank(a) - rank(b) || (a.id() < b.id() ? -1 : 1); }).forEach(function (node) {
-      node.style("font-size", (node.data("bpHub") ? LABEL_PX + 1 : LABEL_PX) * 1.06 / zoom);
-      var box = node.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
-      var clash = placed.concat(bodies).some(function (t) {
-        return t.id !== node.id() && box.x1 < t.x2 && t.x1 < box.x2 && box.y1 < t.y2 && t.y1 < box.y2;
-      }) || box.x1 < 0 || box.y1 < 0 || box.x2 > width || box.y2 > height;
-      if (clash) { node.style("font-size", LABEL_PX); } else { placed.push(box); }
+    items.slice().sort(function (a, b) { return rank(a) - rank(b) || (a.id < b.id ? -1 : 1); }).forEach(function (it) {
+      var font = (it.hub ? LABEL_PX + 1 : LABEL_PX) * 1.06 / view.zoom;
+      var label = meter.measure(it.text, it.style, font, it.maxEm);
+      var box = onScreen(labelBox(it.p, it.size, label), view);
+      var clash = placed.concat(bodies).some(function (t) { return t.id !== it.id && overlap(box, t); }) ||
+        box.x1 < 0 || box.y1 < 0 || box.x2 > width || box.y2 > height;
+      if (!clash) {
+        placed.push(box);
+        it.font = font;
+        it.label = label;
+      }
     });
   };
 
   /* Edge labels where they fit: on a line long enough for the text, clear of the node labels and of the edge
-     labels already placed (the longest lines first). */
+     labels already placed (the longest lines first). The nodes' boxes are the fit's (its measures). */
   BeneluxPlus.prototype.labelEdges = function () {
     var cy = this.cy;
-    var zoom = cy.zoom();
+    var view = { zoom: cy.zoom(), pan: cy.pan() };
+    var boxes = this.boxes || {};
+    var body = function (node) {
+      var b = boxes[node.id()];
+      return b ? onScreen(b.body, view) : node.renderedBoundingBox({ includeLabels: false });
+    };
     var taken = cy.nodes().not(".bp-hidden").map(function (node) {
-      return node.renderedBoundingBox({ includeLabels: true });
+      var b = boxes[node.id()];
+      return b ? onScreen(union([b.body, b.label]), view) : node.renderedBoundingBox({ includeLabels: true });
     });
-    function overlaps(r) {
-      return taken.some(function (t) { return r.x1 < t.x2 && t.x1 < r.x2 && r.y1 < t.y2 && t.y1 < r.y2; });
-    }
     var edges = cy.edges().not(".bp-hidden").map(function (edge) {
       var p = edge.source().renderedPosition();
       var q = edge.target().renderedPosition();
       return { edge: edge, p: p, q: q, length: Math.hypot(p.x - q.x, p.y - q.y) };
     }).sort(function (a, b) { return b.length - a.length; });
-    var show = [];
+    var px = (this.edgeFont || EDGE_PX) * view.zoom;
+    var show = {};
     edges.forEach(function (e) {
-      var px = parseFloat(e.edge.style("font-size")) * zoom;
       var tw = String(e.edge.data("label") || "").length * px * 0.55 + 4;
       var th = px + 4;
-      var a = e.edge.source().renderedBoundingBox({ includeLabels: false });
-      var b = e.edge.target().renderedBoundingBox({ includeLabels: false });
-      if (px < 9 || e.length - (a.w + b.w) / 2 < tw + 12) { return; }
+      var a = body(e.edge.source());
+      var b = body(e.edge.target());
+      if (px < 9 || e.length - (a.x2 - a.x1 + b.x2 - b.x1) / 2 < tw + 12) { return; }
       var cos = Math.abs(e.q.x - e.p.x) / e.length;
       var sin = Math.abs(e.q.y - e.p.y) / e.length;
       var w = cos * tw + sin * th;
@@ -615,12 +750,12 @@
       var mx = (e.p.x + e.q.x) / 2;
       var my = (e.p.y + e.q.y) / 2;
       var box = { x1: mx - w / 2, x2: mx + w / 2, y1: my - h / 2, y2: my + h / 2 };
-      if (overlaps(box)) { return; }
+      if (taken.some(function (t) { return overlap(box, t); })) { return; }
       taken.push(box);
-      show.push(e.edge.id());
+      show[e.edge.id()] = true;
     });
     cy.batch(function () {
-      cy.edges().forEach(function (edge) { edge.toggleClass("bp-edge-label", show.indexOf(edge.id()) >= 0); });
+      cy.edges().forEach(function (edge) { edge.toggleClass("bp-edge-label", !!show[edge.id()]); });
     });
   };
 
@@ -633,7 +768,7 @@
     var sizes = {};
     this.resizeObserver = new ResizeObserver(function () {
       if (!self.cy) { return; }
-      self.cy.resize();
+      self.cy.resize(); // (only looks again where the container is, if its size is the same: skipIdleResizes)
       var size = self.graphEl.clientWidth + "x" + self.graphEl.clientHeight;
       if (size !== sizes.graph && self.fitted && self.cy.nodes().length) { self.fit(); }
       sizes.graph = size;
@@ -642,16 +777,37 @@
     Array.prototype.forEach.call(this.main.children, function (child) { self.resizeObserver.observe(child); });
   };
 
+  /* Cytoscape draws everything again at each cy.resize(), even one that changes nothing: its own observers ask
+     for one about 100 ms after it starts (just after the first drawing: a second whole frame at the page's
+     start), and the page's for each change of the lists around the graph. One that changes neither the
+     container's size nor the pixel ratio only has it look again where its container is (for the clicks). */
+  BeneluxPlus.prototype.skipIdleResizes = function () {
+    var cy = this.cy;
+    var graphEl = this.graphEl;
+    var renderer = cy.renderer();
+    if (!renderer || typeof renderer.invalidateContainerClientCoordsCache !== "function") { return; }
+    var resize = cy.resize;
+    var last = null;
+    cy.resize = function () {
+      var size = graphEl.clientWidth + "x" + graphEl.clientHeight + "@" + window.devicePixelRatio;
+      if (size === last) {
+        renderer.invalidateContainerClientCoordsCache();
+        return cy;
+      }
+      last = size;
+      return resize.apply(cy, arguments);
+    };
+  };
+
   BeneluxPlus.prototype.cyStyle = function () {
     var styles = [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 13, "font-family": "Liberation Sans, Arial, sans-serif",
+        "label": "data(label)", "font-size": 13, "font-family": FONT,
         "text-wrap": "wrap", "text-max-width": "11em", "text-valign": "bottom", "text-margin-y": 3,
         "color": "#1b1f24", "min-zoomed-font-size": 10,
         // an opaque box behind the label: the lines that pass under it do not cross the letters
         "text-background-color": "#ffffff", "text-background-opacity": 0.92, "text-background-padding": 1,
-        "width": function (node) { return 20 + 5 * Math.sqrt(node.degree(false)); },
-        "height": function (node) { return 20 + 5 * Math.sqrt(node.degree(false)); },
+        "width": "data(bpSize)", "height": "data(bpSize)",
         "border-width": 1, "border-color": "#333333" } },
       { selector: "node[category = 'instrument']", style: { "text-max-width": "14em" } },
       { selector: "node[?bpHub]", style: { "font-weight": "bold" } },
@@ -660,7 +816,7 @@
         "curve-style": "bezier", "width": 1.4, "line-color": "#9aa1a9", "target-arrow-color": "#9aa1a9",
         "target-arrow-shape": "triangle", "arrow-scale": 0.8, "font-size": 10, "text-rotation": "autorotate",
         "color": "#333333", "text-background-color": "#ffffff", "text-background-opacity": 0.85,
-        "text-background-padding": 1, "font-family": "Liberation Sans, Arial, sans-serif",
+        "text-background-padding": 1, "font-family": FONT,
         "min-zoomed-font-size": 9 } },
       { selector: "edge.bp-edge-label", style: { "label": "data(label)" } },
       { selector: "edge[kind = 'cooperatesWith']", style: {
@@ -683,21 +839,32 @@
     return styles;
   };
 
+  /* The drawing's own data on each node of an answer, set before the nodes reach Cytoscape (set after, each would
+     be styled again): its size, by its number of lines; whether its label is shown in English for want of one in
+     the page's language (italic); whether it is one of the five most connected of the metrics (bold, larger: the
+     list "Most connected"). */
+  BeneluxPlus.prototype.prepare = function (data) {
+    var self = this;
+    var degree = {};
+    data.elements.edges.forEach(function (e) {
+      if (e.data.source === e.data.target) { return; }
+      degree[e.data.source] = (degree[e.data.source] || 0) + 1;
+      degree[e.data.target] = (degree[e.data.target] || 0) + 1;
+    });
+    var hubIds = this.hubIds || [];
+    data.elements.nodes.forEach(function (n) {
+      var d = n.data;
+      d.bpDegree = degree[d.id] || 0;
+      d.bpSize = 20 + 5 * Math.sqrt(d.bpDegree);
+      d.bpEnglish = self.isEnglish(d);
+      d.bpHub = hubIds.indexOf(d.id) >= 0;
+    });
+  };
+
   BeneluxPlus.prototype.remember = function (data) {
     var self = this;
     data.elements.nodes.forEach(function (n) { self.nodeData[n.data.id] = n.data; });
-    // marked in the drawing: a label shown in English for want of one in the page's language (italic), and the
-    // five most connected nodes of the metrics (bold, larger), the list "Most connected"
-    var nodes = this.cy.nodes();
-    var hubIds = this.hubIds || [];
-    var hubs = nodes.filter(function (node) { return hubIds.indexOf(node.id()) >= 0; });
-    this.cy.batch(function () {
-      nodes.forEach(function (node) {
-        node.data("bpEnglish", self.isEnglish(node.data()));
-        node.data("bpHub", hubs.contains(node));
-      });
-    });
-    this.fallbackNote.hidden = !nodes.some(function (node) { return node.data("bpEnglish"); });
+    this.fallbackNote.hidden = !data.elements.nodes.some(function (n) { return n.data.bpEnglish; });
     this.hubsList.querySelectorAll("button[data-id]").forEach(function (button) {
       self.markEnglish(button, button.getAttribute("data-id"));
     });
@@ -847,6 +1014,7 @@
     this.root.setAttribute("data-state", "loading");
     return this.fetchJSON("/api/graph/benelux-plus", { lang: lang }).then(function (data) {
       self.data = data;
+      self.prepare(data);
       self.cy.batch(function () {
         data.elements.nodes.concat(data.elements.edges).forEach(function (e) {
           var ele = self.cy.getElementById(e.data.id);
@@ -857,6 +1025,7 @@
       self.fillControls(data);
       self.afterFilter();
       if (self.fitted) { self.fit(); } // labels of another length: sized and placed again
+      else { self.boxes = null; } // (the fit's measures are of the other labels)
       self.loadHubs();
       if (self.current && self.current.kind === "node") { self.showNode(self.current.id); }
       else if (self.current && self.current.kind === "edge") { self.showEdge(self.current.id); }

@@ -23,6 +23,7 @@
     copyEndpointOnNewTab: false,
     persistenceId: null,
     populateFromUrl: true,
+    tabName: (config.words || {}).tabName || "Query", // a new tab's name, in the page's language
     endpointCatalogueOptions: { getData: () => [{ endpoint: new URL(config.endpoint, window.location.href).href }] },
     yasqe: { value: config.defaultQuery, autocompleters: ["project-prefixes", "variables"] },
   });
