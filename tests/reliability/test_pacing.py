@@ -10,7 +10,7 @@ import httpx
 import pytest
 from test_http_layer import serving
 
-from benelux_graph.api.pacing import BUSY_WINDOW, DELAY, PACE_AFTER, QUERY_FLOOR, QUERY_RATE, Decaying, Pacing
+from benelux_graph.api.pacing import BUSY_WINDOW, DELAY, PACE_AFTER, QUERY_FLOOR, QUERY_RATE, UNIT_MS, Decaying, Pacing
 
 BAD = ("/api/queries/secretariat-provider", {"forum": "http://[::1"})  # 400 bad-parameter
 GOOD = ("/api/queries", {})
@@ -82,7 +82,7 @@ def test_a_client_running_query_after_query_is_held_near_the_query_rate_while_ot
 def test_clients_running_queries_at_like_rates_are_not_slowed_and_a_hog_is():
     now = [0.0]
     pacing = Pacing(app=None, clock=lambda: now[0])
-    ran = {"status": 200, "headers": [(b"server-timing", b"engine;dur=1.0, queue;dur=0.0, worker;dur=2.0")]}
+    ran = {"status": 200, "headers": [(b"server-timing", b"engine;dur=1.0, queue;dur=0.0, worker;dur=0.0")]}
     cached = {"status": 200, "headers": [(b"server-timing", b"engine;dur=0.0, cache;desc=hit")]}
     delays: dict[str, list[float]] = {"a": [], "b": [], "c": []}
 
@@ -101,6 +101,8 @@ def test_clients_running_queries_at_like_rates_are_not_slowed_and_a_hog_is():
         answer("a", ran)
         answer("b", cached)
     assert delays["a"][-1] == 1 / QUERY_RATE and not any(delays["b"])
+    large = {"status": 200, "headers": [(b"server-timing", b"engine;dur=9.0, queue;dur=0.1, worker;dur=50.0")]}
+    assert pacing.delay("a", large) == pytest.approx((1 + 50 / UNIT_MS) / QUERY_RATE)  # costs as its hand-off
 
 
 def test_decaying_counts_halve_every_half_life():

@@ -16,9 +16,11 @@ Queries that run (an answer of /sparql or /api/queries/... that a query worker o
 its Server-Timing has `queue;dur=`) cost the server process their parsing, the hand-off to a worker and the
 answer's bytes: 70 distinct trivial queries a second from one client tripled an ordinary reader's p99. So each
 address's queries that ran are counted (decaying by half every QUERY_HALF_LIFE seconds), and so are all
-addresses' together; an address whose count is above QUERY_FLOOR and above FAIR_FACTOR times its fair share
-(the total divided by the addresses seen within BUSY_WINDOW) gets its query answers 1 / QUERY_RATE seconds late,
-which holds a client that waits for each answer near QUERY_RATE a second. Clients running queries at like rates
+addresses' together, each one unit plus one per UNIT_MS of its hand-off to the worker and back (Server-Timing's
+`worker;dur=` or `thread;dur=`: a 2 MB answer costs more than an ASK); an address whose count is above QUERY_FLOOR
+and above FAIR_FACTOR times its fair share (the total divided by the addresses seen within BUSY_WINDOW) gets each
+query answer its cost / QUERY_RATE seconds late (at most MAX_QUERY_DELAY), which holds a client that waits for
+each answer near QUERY_RATE units a second. Clients running queries at like rates
 (a benchmark from many addresses) are never slowed, nor a client alone; answers from the cache cost nothing.
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import re
 import time
 
 from .demotion import ErrorCounts
@@ -36,11 +39,18 @@ DELAY = 0.25
 BUSY_WINDOW = 1.0
 EXEMPT = ("/healthz",)
 QUERY_RATE, QUERY_FLOOR, FAIR_FACTOR, QUERY_HALF_LIFE = 10.0, 10.0, 1.5, 1.0
+UNIT_MS, MAX_QUERY_DELAY = 10.0, 2.0
 RAN = b"queue;dur="  # in the Server-Timing of an answer a query worker or thread computed (api/execution.py)
+HAND_OFF = re.compile(rb"(?:worker|thread);dur=([0-9.]+)")
 
 
-def ran_a_query(headers) -> bool:
-    return any(k.lower() == b"server-timing" and RAN in v for k, v in headers)
+def query_cost(headers) -> float:
+    """0 for an answer no query ran for (the cache's, a page's), else 1 + its hand-off's milliseconds / UNIT_MS."""
+    for k, v in headers:
+        if k.lower() == b"server-timing" and RAN in v:
+            hand_off = HAND_OFF.search(v)
+            return 1.0 + (float(hand_off.group(1)) / UNIT_MS if hand_off else 0.0)
+    return 0.0
 
 
 class Decaying:
@@ -61,11 +71,11 @@ class Decaying:
     def total(self) -> float:
         return self.decayed(*self.all)
 
-    def add(self, key: str) -> None:
+    def add(self, key: str, amount: float = 1.0) -> None:
         now = self.clock()
-        self.counts[key] = (self.count(key) + 1.0, now)
+        self.counts[key] = (self.count(key) + amount, now)
         self.counts.move_to_end(key)
-        self.all = (self.total() + 1.0, now)
+        self.all = (self.total() + amount, now)
         while len(self.counts) > self.max_keys:
             self.counts.popitem(last=False)
 
@@ -85,12 +95,13 @@ class Pacing:
         if start["status"] >= 400:
             self.errors.add(key)
             return DELAY if self.errors.count(key) >= PACE_AFTER and self.others_busy(key) else 0.0
-        if ran_a_query(start.get("headers", [])):
-            self.queries.add(key)
+        cost = query_cost(start.get("headers", []))
+        if cost > 0:
+            self.queries.add(key, cost)
             mine = self.queries.count(key)
             if mine > QUERY_FLOOR and self.others_busy(key):
                 fair = self.queries.total() / max(1, len(self.in_flight.keys() | self.last_seen.keys()))
-                return 1 / QUERY_RATE if mine > FAIR_FACTOR * fair else 0.0
+                return min(cost / QUERY_RATE, MAX_QUERY_DELAY) if mine > FAIR_FACTOR * fair else 0.0
         return 0.0
 
     def others_busy(self, key: str) -> bool:
