@@ -5,6 +5,7 @@ that serve pages are never held; a fresh worker replaces a lost one."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -275,3 +276,28 @@ def test_a_crashed_worker_is_blamed_on_what_it_was_doing(settings):
     assert (checking.status, checking.type) == (422, "validation-failed") and "1,000 bytes" in checking.message
     killed = checker.lost("parsing", -signal.SIGKILL)
     assert (killed.status, killed.type) == (503, "validation-unavailable") and killed.headers["Retry-After"]
+
+
+def test_handing_a_large_contribution_to_a_worker_that_does_not_read_it_never_holds_the_event_loop(
+    slow_limit_server,
+):
+    """A pipe holds 64 KB: a megabyte is handed to the (niced) worker as it reads it. A worker that reads slowly,
+    here not at all (stopped), once held the event loop for as long; now only that request waits, until its time
+    limit (503 validation-timeout), while /healthz answers."""
+    url = slow_limit_server.url
+    pid = wait_for_validation_worker(slow_limit_server)
+    body = b"<http://ex/s> <http://ex/p> " + b'"' + b"x" * 900_000 + b'" .\n'
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            posted = pool.submit(httpx.post, url + "/validate", content=body, headers=TURTLE, timeout=60)
+            time.sleep(0.5)  # the body is being handed over
+            for _ in range(5):
+                start = time.monotonic()
+                assert httpx.get(url + "/healthz", timeout=10).status_code == 200
+                assert time.monotonic() - start < 1.0
+            r = posted.result()
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # killed at its time limit
+            os.kill(pid, signal.SIGCONT)
+    assert r.status_code == 503 and r.json()["error"]["type"] == "validation-timeout", r.text[:300]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from urllib.parse import quote
 
 import pytest
 
@@ -84,3 +85,29 @@ def test_static_files_are_cacheable_and_there_is_a_favicon(http):
     icon = http.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
     assert icon.content[:4] == b"\0\0\1\0"
+
+
+def compression_layer(app):
+    """The Compression middleware of a served application (its stack is built at the first request)."""
+    layer = app.middleware_stack
+    while type(layer).__name__ != "Compression":
+        layer = layer.app
+    return layer
+
+
+DOUBLING = (
+    'SELECT ?x20 { BIND("ab" AS ?x0) ' + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(20)) + " }"
+)
+
+
+@pytest.mark.parametrize("path", ["/page/greater-region", "/api/queries", "/sparql?query=" + quote(DOUBLING)])
+def test_an_answer_compressed_once_is_not_compressed_again(live_server, http, path):
+    """The same whole answer asked for again (a page, a list, a 2 MB query answer) is compressed once: the second
+    time its gzip comes from the memo of api/compression.py, byte for byte what compressing gave."""
+    first, first_body = raw(http, path, **GZIP)
+    memo = compression_layer(live_server.app).memo
+    hits = memo.hits
+    again, again_body = raw(http, path, **GZIP)
+    assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
+    assert memo.hits == hits + 1 and again_body == first_body
+    assert gzip.decompress(again_body) == raw(http, path)[1]

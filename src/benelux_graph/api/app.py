@@ -24,6 +24,7 @@ from .downloads import downloads_router
 from .graph import graph_router
 from .health import health_router
 from .middleware import Cors, PublicOrigin, ServiceHeaders, install_openapi
+from .pacing import Pacing
 from .pages import not_found_page
 from .ratelimit import RateLimit
 from .requestlog import RequestLog, show_query_log
@@ -121,6 +122,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     )  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
     app.add_middleware(Demotion, demote_after=settings.demote_after)  # clients whose requests keep failing
+    app.add_middleware(Pacing)  # ... get their errors late, and queries at most 10/s, while others are served
     app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)

@@ -12,9 +12,12 @@ after this has measured them, so HEAD gets the headers GET would, Content-Length
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 
 from starlette.concurrency import run_in_threadpool
+
+from .cache import LRU
 
 MIN_BYTES = 512
 #: The release's dump files are sent as they are: their ETag is their SHA-256 (SHA256SUMS) and each has a .gz.
@@ -24,6 +27,11 @@ AS_IS = ("/downloads/",)
 LEVEL, FAST_LEVEL, FAST_BYTES = 6, 1, 256 * 1024
 OFF_LOOP_BYTES = 64 * 1024  # a larger part is compressed in a worker thread, not on the event loop
 SUFFIX = "-gzip"
+#: Compressed answers kept by the digest of what they compress: the same page, list or query answer asked for
+#: again (by any client) is not compressed again. Compressing took a third of the server's CPU under issue 13's
+#: attacks (a 50 KB list at level 6 on every request, a 2 MB answer at level 1). Whole answers of at most
+#: MEMO_INPUT bytes only; the memory is bounded by the compressed bytes kept (MEMO_BYTES, LRU).
+MEMO_BYTES, MEMO_INPUT = 16_000_000, 8_000_000
 TEXT_TYPES = (
     b"text/",
     b"application/json",
@@ -72,16 +80,29 @@ def add_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return headers + [(b"vary", b"Accept-Encoding")]
 
 
-async def squeeze(compressor, body: bytes, more: bool) -> bytes:
+async def squeeze(compressor, body: bytes, more: bool, memo: LRU | None = None) -> bytes:
+    """`body` through `compressor` (flushed unless `more`); a whole answer is looked up in `memo` first (its
+    level follows from its length, so the digest and the length are the key)."""
+
     def run() -> bytes:
-        return compressor.compress(body) + (b"" if more else compressor.flush())
+        key = None
+        if memo is not None and not more and len(body) <= MEMO_INPUT:
+            key = (len(body), hashlib.blake2b(body, digest_size=16).digest())
+            done = memo.get(key)
+            if done is not None:
+                return done
+        data = compressor.compress(body) + (b"" if more else compressor.flush())
+        if key is not None and memo is not None:
+            memo.put(key, data, len(data))
+        return data
 
     return await run_in_threadpool(run) if len(body) > OFF_LOOP_BYTES else run()
 
 
 class Compression:
-    def __init__(self, app):
+    def __init__(self, app, memo_bytes: int = MEMO_BYTES):
         self.app = app
+        self.memo = LRU(memo_bytes) if memo_bytes > 0 else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -125,7 +146,7 @@ class Compression:
                     return await send(message)
                 level = FAST_LEVEL if len(body) > FAST_BYTES else LEVEL
                 state["gzip"] = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: the gzip wrapper, no time stamp
-                data = await squeeze(state["gzip"], body, more) if not head_only else b""
+                data = await squeeze(state["gzip"], body, more, self.memo) if not head_only else b""
                 headers = [
                     (k, gzip_etag(v) if k.lower() == b"etag" else v)
                     for k, v in start["headers"]

@@ -353,7 +353,11 @@ class ContributionChecker:
         deadline = loop.time() + self.timeout
         stage = "parsing"
         try:
-            worker.conn.send((body, syntax))
+            # In a thread: a pipe holds 64 KB, so sending a megabyte waits for the worker (niced, below) to read it,
+            # which on a busy machine held the event loop, and every other request, for hundreds of milliseconds.
+            await asyncio.wait_for(
+                asyncio.to_thread(worker.conn.send, (body, syntax)), max(0.0, deadline - loop.time())
+            )
             while True:
                 message = await self._receive(worker, loop, deadline)
                 if message[0] == "form" and form is not None:

@@ -37,6 +37,7 @@ from ..namespaces import BASE, BXR
 from ..page_model import entity_view, sparql_about
 from ..rdf_writers import serialize
 from ..search import search
+from .cache import LRU, setting
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language, term_label
@@ -154,8 +155,16 @@ def not_acceptable(offered: tuple[Format, ...]) -> ApiError:
 # --- the router -----------------------------------------------------------------------------------------------
 
 
+#: Share of BENELUX_CACHE_BYTES (0: off) kept for rendered entity pages.
+PAGE_CACHE_SHARE = 8
+
+
 def resources_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["linked data"])
+    # Rendered entity pages, by everything they depend on: building one takes 10-20 ms of the server's CPU, and
+    # under load (issue 13) a reader's page waited for that CPU behind everybody else's work.
+    page_bytes = setting(runtime.settings, "cache_bytes", 0) // PAGE_CACHE_SHARE
+    rendered = LRU(page_bytes) if page_bytes > 0 else None
 
     def ld() -> LinkedData:
         return linked_data(runtime)
@@ -225,6 +234,10 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         base = root(request)
+        key = (etag, base, request.url.path, request.url.query)  # the release, page and language; the links
+        body = rendered.get(key) if rendered is not None else None
+        if body is not None:
+            return Response(body, headers={**headers, "X-Benelux-Cache": "hit"}, media_type="text/html")
         view = entity_view(
             data.index, node.value, lang, href_for(base, lang if explicit else None), term_names(data.index)
         )
@@ -239,7 +252,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 for f in RDF_FORMATS
             ],
         }
-        return page(
+        response = page(
             request,
             "ld/entity.html",
             {
@@ -249,8 +262,11 @@ def resources_router(runtime: Runtime) -> APIRouter:
                 "sparql_text": sparql,
                 "languages": language_links(request, lang),
             },
-            headers=headers,
+            headers={**headers, "X-Benelux-Cache": "miss" if rendered is not None else "off"},
         )
+        if rendered is not None:
+            rendered.put(key, bytes(response.body), len(response.body) + len(request.url.query))
+        return response
 
     def entity_data(request: Request, path: str) -> Response:
         stem, _, ext = path.rpartition(".")

@@ -1,0 +1,137 @@
+"""While other clients are being served, a client whose requests keep failing gets its error answers late, and a
+client running query after query gets its answers at most QUERY_RATE a second.
+
+A client repeating a refused request (400, 404, 413, 503...) as fast as the answers come back costs the server
+process a share of its event loop and of its CPU each time, however cheap the refusal; a dozen such clients raised
+an ordinary reader's p99 several times (issue 13). Holding back such a client's error answers (asleep: no CPU)
+slows a client that waits for each answer to a few requests a second, whatever it sends.
+
+Each client address carries a count of its error answers that decays by half every HALF_LIFE seconds
+(demotion.ErrorCounts). Once it reaches PACE_AFTER, each further error answer to that client is sent DELAY seconds
+late, but only while another address has a request in flight or had one within BUSY_WINDOW seconds: a client
+alone on the server (a test suite, a developer) is never slowed. Successful answers are never delayed, so a
+well-behaved client sharing an address with a failing one (behind one proxy) keeps its pace. /healthz is exempt.
+
+Queries that run (an answer of /sparql or /api/queries/... that a query worker or thread computed, not the cache:
+its Server-Timing has `queue;dur=`) cost the server process their parsing, the hand-off to a worker and the
+answer's bytes: 70 distinct trivial queries a second from one client tripled an ordinary reader's p99. So each
+address's queries that ran are counted (decaying by half every QUERY_HALF_LIFE seconds), and so are all
+addresses' together, each one unit plus one per UNIT_MS of its hand-off to the worker and back (Server-Timing's
+`worker;dur=` or `thread;dur=`: a 2 MB answer costs more than an ASK); an address whose count is above QUERY_FLOOR
+and above FAIR_FACTOR times its fair share (the total divided by the addresses seen within BUSY_WINDOW) gets each
+query answer its cost / QUERY_RATE seconds late (at most MAX_QUERY_DELAY), which holds a client that waits for
+each answer near QUERY_RATE units a second. Clients running queries at like rates
+(a benchmark from many addresses) are never slowed, nor a client alone; answers from the cache cost nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import re
+import time
+
+from .demotion import ErrorCounts
+from .ratelimit import client_key
+
+PACE_AFTER = 8.0
+DELAY = 0.25
+BUSY_WINDOW = 1.0
+EXEMPT = ("/healthz",)
+QUERY_RATE, QUERY_FLOOR, FAIR_FACTOR, QUERY_HALF_LIFE = 10.0, 10.0, 1.5, 1.0
+UNIT_MS, MAX_QUERY_DELAY = 10.0, 2.0
+RAN = b"queue;dur="  # in the Server-Timing of an answer a query worker or thread computed (api/execution.py)
+HAND_OFF = re.compile(rb"(?:worker|thread);dur=([0-9.]+)")
+
+
+def query_cost(headers) -> float:
+    """0 for an answer no query ran for (the cache's, a page's), else 1 + its hand-off's milliseconds / UNIT_MS."""
+    for k, v in headers:
+        if k.lower() == b"server-timing" and RAN in v:
+            hand_off = HAND_OFF.search(v)
+            return 1.0 + (float(hand_off.group(1)) / UNIT_MS if hand_off else 0.0)
+    return 0.0
+
+
+class Decaying:
+    """Counts per key and in all, each count decaying by half every `half_life` seconds (bounded like
+    demotion.ErrorCounts: least recently counted forgotten first)."""
+
+    def __init__(self, half_life: float, clock=time.monotonic, max_keys: int = 100_000):
+        self.half_life, self.clock, self.max_keys = half_life, clock, max_keys
+        self.counts: collections.OrderedDict[str, tuple[float, float]] = collections.OrderedDict()
+        self.all = (0.0, 0.0)
+
+    def decayed(self, count: float, when: float) -> float:
+        return count * 0.5 ** ((self.clock() - when) / self.half_life)
+
+    def count(self, key: str) -> float:
+        return self.decayed(*self.counts.get(key, (0.0, 0.0)))
+
+    def total(self) -> float:
+        return self.decayed(*self.all)
+
+    def add(self, key: str, amount: float = 1.0) -> None:
+        now = self.clock()
+        self.counts[key] = (self.count(key) + amount, now)
+        self.counts.move_to_end(key)
+        self.all = (self.total() + amount, now)
+        while len(self.counts) > self.max_keys:
+            self.counts.popitem(last=False)
+
+
+class Pacing:
+    """ASGI middleware: see the module's docstring."""
+
+    def __init__(self, app, clock=time.monotonic):
+        self.app, self.clock = app, clock
+        self.errors = ErrorCounts(clock)
+        self.queries = Decaying(QUERY_HALF_LIFE, clock)
+        self.in_flight: collections.Counter[str] = collections.Counter()
+        self.last_seen: collections.OrderedDict[str, float] = collections.OrderedDict()  # key -> last request end
+
+    def delay(self, key: str, start: dict) -> float:
+        """Seconds the answer that `start` begins is held back (0: sent at once)."""
+        if start["status"] >= 400:
+            self.errors.add(key)
+            return DELAY if self.errors.count(key) >= PACE_AFTER and self.others_busy(key) else 0.0
+        cost = query_cost(start.get("headers", []))
+        if cost > 0:
+            self.queries.add(key, cost)
+            mine = self.queries.count(key)
+            if mine > QUERY_FLOOR and self.others_busy(key):
+                fair = self.queries.total() / max(1, len(self.in_flight.keys() | self.last_seen.keys()))
+                return min(cost / QUERY_RATE, MAX_QUERY_DELAY) if mine > FAIR_FACTOR * fair else 0.0
+        return 0.0
+
+    def others_busy(self, key: str) -> bool:
+        """Whether another client has a request in flight, or finished one within BUSY_WINDOW seconds."""
+        self.forget()
+        return len(self.in_flight) > (key in self.in_flight) or len(self.last_seen) > (key in self.last_seen)
+
+    def forget(self) -> None:
+        """Drop the clients seen last before the window (oldest first): the table holds one second's clients."""
+        horizon = self.clock() - BUSY_WINDOW
+        while self.last_seen and next(iter(self.last_seen.values())) < horizon:
+            self.last_seen.popitem(last=False)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("path") in EXEMPT:
+            return await self.app(scope, receive, send)
+        key = client_key(scope.get("client"))
+
+        async def pacing_send(message):
+            if message["type"] == "http.response.start" and (delay := self.delay(key, message)) > 0:
+                await asyncio.sleep(delay)
+            await send(message)
+
+        self.in_flight[key] += 1
+        try:
+            await self.app(scope, receive, pacing_send)
+        finally:
+            self.in_flight[key] -= 1
+            if self.in_flight[key] <= 0:
+                del self.in_flight[key]
+            self.last_seen.pop(key, None)
+            self.last_seen[key] = self.clock()
+            self.forget()
