@@ -10,8 +10,8 @@ Servers, each its own process on 127.0.0.1 and a free port:
   of the result cache waiting for CPU behind the server process answering the hits);
 - benelux-graph, 2 processes: the same with `serve --workers 2` (each process its own caches and query workers);
 - benelux-graph, no result cache: the first with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
-- benelux-graph, fast lane on: the first with BENELUX_QUERY_THREADS=2, cheap query shapes in threads of the server
-  (src/benelux_graph/fastlane.py, off by default), against the default in the same run;
+- benelux-graph, fast lane off: the first with BENELUX_QUERY_THREADS=0, every query handed to a worker process
+  (src/benelux_graph/fastlane.py: on by default), against the default in the same run;
 - rdflib-endpoint (PyPI, the closest peer): its CLI serving the same Turtle files (ontology and data);
 - Virtuoso 7 (Debian's virtuoso-opensource, scripts/virtuoso.sh), loaded with the release by remote.publish and
   queried with the published union of the ontology and data graphs as default graph;
@@ -63,7 +63,7 @@ OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = (
     "trivial-route",
 )
 MULTI = "benelux-graph (2 processes)"
-NOLANE = "benelux-graph (fast lane on)"  # BENELUX_QUERY_THREADS=2: cheap shapes in threads (off by default)
+NOLANE = "benelux-graph (fast lane off)"  # BENELUX_QUERY_THREADS=0: every query in a worker (the lane is on by default)
 CONCURRENCY = (1, 8, 32)
 
 
@@ -174,7 +174,8 @@ def plan_for(name: str, use_wrk: bool) -> list[tuple]:
     if name == NOCACHE:
         return [("varied", "many", CONCURRENCY)]
     if name == NOLANE:
-        return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in ("many", "one")]
+        clients = ("many", "one", "wrk") if use_wrk else ("many", "one")
+        return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in clients]
     if name == MULTI:
         return [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY)]
     out = [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY), ("generic", "many", both)]
@@ -335,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--no-wrk", action="store_true", help="leave out the lines measured with wrk")
+    parser.add_argument(
+        "--only-wrk", action="store_true", help="only the lines measured with wrk (with --no-scale: about 2 minutes)"
+    )
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (0.5 if args.smoke else 6.0)
@@ -380,8 +384,8 @@ def main(argv: list[str] | None = None) -> int:
                     logs,
                     args.workers,
                     args.engine_workers,
-                    name="benelux-graph-fast-lane",
-                    extra_env={"BENELUX_QUERY_THREADS": "2"},
+                    name="benelux-graph-no-fast-lane",
+                    extra_env={"BENELUX_QUERY_THREADS": "0"},
                 ),
             ),
             (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
@@ -437,7 +441,10 @@ def main(argv: list[str] | None = None) -> int:
                 server.name = name
             if server is None:
                 continue
-            rows += measure(server, mix, generic, plan_for(name, use_wrk), args)
+            plan_lines = plan_for(name, use_wrk)
+            if args.only_wrk:
+                plan_lines = [p for p in plan_lines if p[1] == "wrk"]
+            rows += measure(server, mix, generic, plan_lines, args)
             server.stop()
             cold.append((name, server.cold_start, server.peak_memory()))
     scale_text, scale_figures = "", None
