@@ -3,6 +3,9 @@
     python bench/run.py                  everything (about 6 minutes on 2 cores): table printed and in build/bench.md
     python bench/run.py --smoke          a few seconds: every server that is installed, tiny runs, 2k-triple scale
     python bench/run.py --no-scale       the HTTP part only;   --only-scale   the scale part only
+    python bench/run.py --no-scale --only-wrk --servers benelux-graph,no-lane,virtuoso,trivial
+                                         about 2 minutes: executed throughput with wrk against Virtuoso
+    --no-tests                           without the two fair-sharing tests the Targets table runs (a minute)
 
 Servers, each its own process on 127.0.0.1 and a free port:
 - benelux-graph: `benelux-graph serve` over the project's data, one server process with 6 query workers
@@ -35,6 +38,7 @@ import json
 import math
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -228,7 +232,37 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("holds" if ok else "DOES NOT HOLD")
 
 
-def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
+#: Done-when lines of issue 15 that a test proves (the bench runs it): what it shows, and the test.
+SHARING_TESTS = (
+    (
+        "one client alone on an idle server uses every worker (its parallel queries overlap)",
+        "tests/reliability/test_fair_workers.py::test_over_http_a_lone_address_fills_every_worker_and_another_still_gets_one",
+    ),
+    (
+        "a second client's cheap query starts within 100 ms while the first holds every worker",
+        "tests/reliability/test_fast_lane.py::test_a_newcomers_cheap_query_starts_within_100_ms_while_others_hold_every_worker",
+    ),
+)
+
+
+def sharing_lines() -> list[str]:
+    """Run the tests of SHARING_TESTS (a minute or so): one table line each, with the test's verdict."""
+    out = []
+    for what, test in SHARING_TESTS:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
+        out.append(f"| {what} | `{test.split('::')[1]}`: {tail} | {verdict(done.returncode == 0)} |")
+    return out
+
+
+def targets(rows: list[Row], scale_figures: dict | None, sharing: list[str] | None = None) -> list[str]:
     by = {(r.server, r.mix, r.concurrency, r.client): r.outcome for r in rows}
     out = ["| target | measured | verdict |", "| --- | --- | --- |"]
 
@@ -287,6 +321,7 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
                 f"| {mix} mix, c=32: p99 <= 5x p50 | p50 {o.p50:.1f} ms, p99 {o.p99:.1f} ms "
                 f"({o.p99 / o.p50:.1f}x) | {verdict(o.p99 <= 5 * o.p50)} |"
             )
+    out += sharing or []
     if scale_figures:
         f = scale_figures
         big = f"{f['size']:,} triples"
@@ -336,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--no-wrk", action="store_true", help="leave out the lines measured with wrk")
+    parser.add_argument(
+        "--no-tests", action="store_true", help="leave out the two fair-sharing tests the Targets table runs"
+    )
     parser.add_argument(
         "--only-wrk", action="store_true", help="only the lines measured with wrk (with --no-scale: about 2 minutes)"
     )
@@ -492,7 +530,8 @@ def main(argv: list[str] | None = None) -> int:
         out.append("")
     if scale_text:
         out += [scale_text, ""]
-    out += ["## Targets", ""] + targets(rows, scale_figures) + [""]
+    sharing = [] if args.smoke or args.only_wrk or args.no_tests else sharing_lines()
+    out += ["## Targets", ""] + targets(rows, scale_figures, sharing) + [""]
     if notes:
         out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     text = "\n".join(out)
