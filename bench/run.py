@@ -344,7 +344,8 @@ def targets(rows: list[Row], scale_figures: dict | None, sharing: list[str] | No
                 f"{four['rss'] / one['rss']:.2f}x) | {verdict(four['pss'] < 1.5 * one['pss'])} |"
             )
         out.append(
-            f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
+            f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}"
+            f"{', stopped at ' + format(scale.LIMIT, 'g') + ' s' if f.get('slowest_stopped') else ''}) | "
             f"{verdict(f['slowest_ms'] < 1000)} |"
         )
     return out
