@@ -3,6 +3,9 @@
     python bench/run.py                  everything (about 6 minutes on 2 cores): table printed and in build/bench.md
     python bench/run.py --smoke          a few seconds: every server that is installed, tiny runs, 2k-triple scale
     python bench/run.py --no-scale       the HTTP part only;   --only-scale   the scale part only
+    python bench/run.py --no-scale --only-wrk --servers benelux-graph,no-lane,virtuoso,trivial
+                                         about 2 minutes: executed throughput with wrk against Virtuoso
+    --no-tests                           without the two fair-sharing tests the Targets table runs (a minute)
 
 Servers, each its own process on 127.0.0.1 and a free port:
 - benelux-graph: `benelux-graph serve` over the project's data, one server process with 6 query workers
@@ -10,8 +13,8 @@ Servers, each its own process on 127.0.0.1 and a free port:
   of the result cache waiting for CPU behind the server process answering the hits);
 - benelux-graph, 2 processes: the same with `serve --workers 2` (each process its own caches and query workers);
 - benelux-graph, no result cache: the first with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
-- benelux-graph, fast lane on: the first with BENELUX_QUERY_THREADS=2, cheap query shapes in threads of the server
-  (src/benelux_graph/fastlane.py, off by default), against the default in the same run;
+- benelux-graph, fast lane off: the first with BENELUX_QUERY_THREADS=0, every query handed to a worker process
+  (src/benelux_graph/fastlane.py: on by default), against the default in the same run;
 - rdflib-endpoint (PyPI, the closest peer): its CLI serving the same Turtle files (ontology and data);
 - Virtuoso 7 (Debian's virtuoso-opensource, scripts/virtuoso.sh), loaded with the release by remote.publish and
   queried with the published union of the ontology and data graphs as default graph;
@@ -35,6 +38,7 @@ import json
 import math
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,7 +67,7 @@ OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = (
     "trivial-route",
 )
 MULTI = "benelux-graph (2 processes)"
-NOLANE = "benelux-graph (fast lane on)"  # BENELUX_QUERY_THREADS=2: cheap shapes in threads (off by default)
+NOLANE = "benelux-graph (fast lane off)"  # BENELUX_QUERY_THREADS=0: every query in a worker (the lane is on by default)
 CONCURRENCY = (1, 8, 32)
 
 
@@ -174,7 +178,8 @@ def plan_for(name: str, use_wrk: bool) -> list[tuple]:
     if name == NOCACHE:
         return [("varied", "many", CONCURRENCY)]
     if name == NOLANE:
-        return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in ("many", "one")]
+        clients = ("many", "one", "wrk") if use_wrk else ("many", "one")
+        return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in clients]
     if name == MULTI:
         return [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY)]
     out = [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY), ("generic", "many", both)]
@@ -227,7 +232,37 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("holds" if ok else "DOES NOT HOLD")
 
 
-def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
+#: Done-when lines of issue 15 that a test proves (the bench runs it): what it shows, and the test.
+SHARING_TESTS = (
+    (
+        "one client alone on an idle server uses every worker (its parallel queries overlap)",
+        "tests/reliability/test_fair_workers.py::test_over_http_a_lone_address_fills_every_worker_and_another_still_gets_one",
+    ),
+    (
+        "a second client's cheap query starts within 100 ms while the first holds every worker",
+        "tests/reliability/test_fast_lane.py::test_a_newcomers_cheap_query_starts_within_100_ms_while_others_hold_every_worker",
+    ),
+)
+
+
+def sharing_lines() -> list[str]:
+    """Run the tests of SHARING_TESTS (a minute or so): one table line each, with the test's verdict."""
+    out = []
+    for what, test in SHARING_TESTS:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
+        out.append(f"| {what} | `{test.split('::')[1]}`: {tail} | {verdict(done.returncode == 0)} |")
+    return out
+
+
+def targets(rows: list[Row], scale_figures: dict | None, sharing: list[str] | None = None) -> list[str]:
     by = {(r.server, r.mix, r.concurrency, r.client): r.outcome for r in rows}
     out = ["| target | measured | verdict |", "| --- | --- | --- |"]
 
@@ -286,6 +321,7 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
                 f"| {mix} mix, c=32: p99 <= 5x p50 | p50 {o.p50:.1f} ms, p99 {o.p99:.1f} ms "
                 f"({o.p99 / o.p50:.1f}x) | {verdict(o.p99 <= 5 * o.p50)} |"
             )
+    out += sharing or []
     if scale_figures:
         f = scale_figures
         big = f"{f['size']:,} triples"
@@ -308,7 +344,8 @@ def targets(rows: list[Row], scale_figures: dict | None) -> list[str]:
                 f"{four['rss'] / one['rss']:.2f}x) | {verdict(four['pss'] < 1.5 * one['pss'])} |"
             )
         out.append(
-            f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}) | "
+            f"| {big}: slowest saved query < 1 s | {f['slowest_ms']:.0f} ms ({f['slowest']}"
+            f"{', stopped at ' + format(scale.LIMIT, 'g') + ' s' if f.get('slowest_stopped') else ''}) | "
             f"{verdict(f['slowest_ms'] < 1000)} |"
         )
     return out
@@ -335,6 +372,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--no-wrk", action="store_true", help="leave out the lines measured with wrk")
+    parser.add_argument(
+        "--no-tests", action="store_true", help="leave out the two fair-sharing tests the Targets table runs"
+    )
+    parser.add_argument(
+        "--only-wrk", action="store_true", help="only the lines measured with wrk (with --no-scale: about 2 minutes)"
+    )
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (0.5 if args.smoke else 6.0)
@@ -380,8 +423,8 @@ def main(argv: list[str] | None = None) -> int:
                     logs,
                     args.workers,
                     args.engine_workers,
-                    name="benelux-graph-fast-lane",
-                    extra_env={"BENELUX_QUERY_THREADS": "2"},
+                    name="benelux-graph-no-fast-lane",
+                    extra_env={"BENELUX_QUERY_THREADS": "0"},
                 ),
             ),
             (RDFLIB, "rdflib-endpoint", lambda: servers.rdflib_endpoint(logs, files)),
@@ -437,7 +480,10 @@ def main(argv: list[str] | None = None) -> int:
                 server.name = name
             if server is None:
                 continue
-            rows += measure(server, mix, generic, plan_for(name, use_wrk), args)
+            plan_lines = plan_for(name, use_wrk)
+            if args.only_wrk:
+                plan_lines = [p for p in plan_lines if p[1] == "wrk"]
+            rows += measure(server, mix, generic, plan_lines, args)
             server.stop()
             cold.append((name, server.cold_start, server.peak_memory()))
     scale_text, scale_figures = "", None
@@ -485,7 +531,8 @@ def main(argv: list[str] | None = None) -> int:
         out.append("")
     if scale_text:
         out += [scale_text, ""]
-    out += ["## Targets", ""] + targets(rows, scale_figures) + [""]
+    sharing = [] if args.smoke or args.only_wrk or args.no_tests else sharing_lines()
+    out += ["## Targets", ""] + targets(rows, scale_figures, sharing) + [""]
     if notes:
         out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     text = "\n".join(out)

@@ -125,7 +125,7 @@ class QueryEngine:
         if "fork" in multiprocessing.get_all_start_methods():  # one merged copy: the forked workers', the lane's
             self.shared = local_store(self.snapshot, self.files, self.release)
             if self.settings.query_threads > 0:
-                self.lane = FastLane(self.shared, self.settings.query_threads, run_here)
+                self.lane = FastLane(self.shared, self.settings.query_threads, run_here, self.settings.query_memory)
         pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)
@@ -309,7 +309,7 @@ class QueryEngine:
         key, tried = None, 0.0
         if self.lane is not None:
             key = shape(job)
-            result = await self.lane.run(job, key)
+            result = await self.lane.run(job, key, timeout)
             if result is not None:
                 return result
             tried = time.perf_counter() - asked  # a run given up at the lane's budget counts against the limit

@@ -11,25 +11,39 @@ and a thread cannot be killed. So the rule is:
    LANE_BYTES (writing a long answer holds the interpreter lock, which the server's event loop needs); a shape
    whose answer was ever longer, in a worker or in a thread, stays in the workers.
 3. A thread run still going after BUDGET seconds is given up by its caller, who runs the query in a worker
-   within what is left of the time limit (the hard limit holds: the worker is killed at the limit), and its shape
-   goes to the workers for good (this release).
+   within what is left of the time limit (the hard limit holds for the answer: the worker is killed at the limit),
+   and its shape goes to the workers for good (this release).
 4. At most `threads` thread runs at once; one past its budget keeps its thread until pyoxigraph returns. When
    no thread is free, queries go to the workers: a stuck thread never makes anyone wait.
+5. A given-up run is watched (every WATCH_EVERY seconds, by a thread that runs only while there is one): when it
+   is still running at its time limit, or this process has grown by more than `memory` bytes (the worker's
+   BENELUX_QUERY_MEMORY) since it was given up, the lane *trips*: `on_runaway` is called, which in a server
+   process under `benelux-graph serve` makes that process drain (stop accepting, finish what it is answering,
+   within the time limit) and exit, and uvicorn's supervisor starts a fresh one on the same socket
+   (api/app.py: `drain_and_exit`). So the CPU and memory a runaway takes in a thread end at the same limits as
+   in a worker, at the price of one server process's restart (a few seconds; its pending connections wait in the
+   listening socket's backlog, or are served by the other server processes). Where no supervisor would start
+   another (an application embedded in a test), the trip is only logged.
 
 So a runaway query can reach a thread only by sharing its shape with queries that ran fast, and then holds that
-thread only: never a caller past BUDGET, never the event loop, never the workers. Queries that name SERVICE (or
-write a codepoint escape, which could spell it) never run here: the server process is not sealed like a worker.
-Nor does a thread run get a memory limit (RLIMIT_AS is per process): shapes known to answer in milliseconds do not
-allocate much; anything else runs in a worker under `query_memory`.
+thread only: never a caller past BUDGET, never the event loop, never the workers, and never past the time limit.
+Queries that name SERVICE (or write a codepoint escape, which could spell it) never run here: the server process
+is not sealed like a worker. A run within its BUDGET has no memory limit of its own (RLIMIT_AS is per process):
+what a shape known to answer in milliseconds can allocate in a quarter of a second is bounded by that time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
 
 #: A shape's worker runs must all have taken less than this (seconds, evaluation and writing) to run in a thread.
 FAST = 0.025
@@ -37,6 +51,13 @@ FAST = 0.025
 LANE_BYTES = 64_000
 #: A thread run taking longer is given up: the query runs in a worker instead, and its shape stays there.
 BUDGET = 0.25
+#: How often a given-up run is checked against its time limit and the process's memory (seconds).
+WATCH_EVERY = 0.1
+#: Bytes of a memory page (/proc/self/statm counts pages).
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+#: What a tripped lane does when no `on_runaway` was given: api/app.py sets it in a server process under
+#: `benelux-graph serve`'s supervisor (drain and exit); None only logs.
+ON_RUNAWAY: Callable[[str], None] | None = None
 #: Shapes remembered at most (the table is cleared when full: everything starts in the workers again).
 MAX_SHAPES = 20_000
 
@@ -65,9 +86,14 @@ def shape(job) -> tuple | None:
 class FastLane:
     """Threads running jobs on the server process's own merged copy of the store (see the module's rule)."""
 
-    def __init__(self, store, threads: int, execute):
+    def __init__(self, store, threads: int, execute, memory: int = 0, on_runaway: Callable[[str], None] | None = None):
         self.store = store
         self.threads = threads
+        self.memory = memory  # bytes a given-up run may grow this process by (0: not watched)
+        self.on_runaway = on_runaway  # called once when a given-up run passes its limits (see the rule, 5.)
+        self.tripped = ""  # why the lane tripped; "" while it has not
+        self._watched: list[dict] = []  # states of given-up runs still in pyoxigraph
+        self._watching = False
         self._execute = execute  # (store, job) -> Result written in the job's format (engine.run_here)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="benelux-fastlane")
         self._lock = threading.Lock()
@@ -110,16 +136,44 @@ class FastLane:
     def _done(self, state: dict) -> None:
         with self._lock:
             self._busy -= 1
+            state["done"] = True
             if state.get("stuck"):
                 self._stuck -= 1
 
-    async def run(self, job, key: tuple | None):
+    def _watch(self) -> None:
+        """While given-up runs are in pyoxigraph: trip the lane when one passes its time limit or the process grows
+        by more than `memory` since it was given up (the rule, 5.)."""
+        while True:
+            time.sleep(WATCH_EVERY)
+            with self._lock:
+                self._watched = [s for s in self._watched if not s.get("done")]
+                if not self._watched or self.tripped:
+                    self._watching = False
+                    return
+                watched = list(self._watched)
+            now, size = time.monotonic(), resident()
+            for state in watched:
+                if now >= state["deadline"]:
+                    self._trip("a query in a fast-lane thread ran past its time limit")
+                elif self.memory and size - state["grown_from"] > self.memory:
+                    self._trip(f"a query in a fast-lane thread took more than {self.memory / 1e6:g} MB")
+
+    def _trip(self, reason: str) -> None:
+        if self.tripped:
+            return
+        self.tripped = reason
+        action = self.on_runaway or ON_RUNAWAY
+        log.error("%s: %s", reason, "this server process drains and is replaced" if action else "logged only")
+        if action is not None:
+            action(reason)
+
+    async def run(self, job, key: tuple | None, limit: float = float("inf")):
         """The job's Result from a thread, or None if it is to run in a worker (unknown or slow shape, no thread
         to be had, or given up at BUDGET). Errors of the query (syntax, evaluation) are raised as a worker's are."""
         if not self._take(key):
             return None
         started = time.perf_counter()
-        state: dict = {}
+        state: dict = {"deadline": time.monotonic() + limit}
         try:
             future = self._pool.submit(self._call, job, state)
         except RuntimeError:  # the pool was shut down (the engine is closing)
@@ -137,6 +191,11 @@ class FastLane:
                     if key is not None:
                         self._fastest[key] = float("inf")
                     self.abandoned += 1
+                    state["grown_from"] = resident()
+                    self._watched.append(state)
+                    if not self._watching:
+                        self._watching = True
+                        threading.Thread(target=self._watch, name="benelux-fastlane-watch", daemon=True).start()
             return None
         result.round_trip = time.perf_counter() - started
         result.lane = "thread"
@@ -146,3 +205,12 @@ class FastLane:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def resident() -> int:
+    """This process's resident memory in bytes (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0

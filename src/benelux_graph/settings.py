@@ -34,9 +34,9 @@ class Settings:
         },
     )
     query_threads: int = field(
-        default=0,
+        default=8,
         metadata={
-            "help": "threads of each server process that run queries of a shape known to be cheap (a worker ran it in under 25 ms, answer under 64 KB), with no hand-off to a worker; one still running after 0.25 s is rerun in a worker and its shape stays there; 0 runs every query in a worker (the default: a query in a thread has no memory limit of its own, since pyoxigraph cannot cancel it)"
+            "help": "threads of each server process that run queries of a shape known to be cheap (a worker ran it in under 25 ms, answer under 64 KB), with no hand-off to a worker; one still running after 0.25 s is rerun in a worker and its shape stays there, and one still running at its time limit, or growing the process by more than BENELUX_QUERY_MEMORY, makes its server process drain and be replaced (fastlane.py); 0 runs every query in a worker"
         },
     )
     query_memory: int = field(

@@ -174,3 +174,68 @@ def test_a_shape_with_a_long_answer_stays_in_the_workers(engine):
     assert ask(engine, text % 4000).lane == "worker"
     short = "SELECT ?s { ?s ?p ?o } OFFSET %d LIMIT 1"
     assert ask(engine, short % 1).lane == "worker" and ask(engine, short % 2).lane == "thread"
+
+
+def test_a_thread_run_past_the_time_limit_makes_its_server_process_drain_and_be_replaced():
+    """Under `benelux-graph serve` (uvicorn's supervisor): a shape learned cheap, then the same shape with a
+    runaway's constants in the lane's one thread. Its caller gets the worker's 503 at the time limit; the thread
+    cannot be stopped, so at that limit its server process drains and exits (its CPU with it), and the supervisor
+    starts a fresh one on the same port, which answers."""
+    import os
+    import signal
+    import subprocess
+
+    from reliability_support import ROOT, free_port
+    from test_engine_limits import serving_process, wait_healthy
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "BENELUX_ROOT": str(ROOT),
+        "BENELUX_WORKERS": "1",
+        "BENELUX_QUERY_THREADS": "1",
+        "BENELUX_QUERY_TIMEOUT": "2",
+    }
+    serve = subprocess.Popen(
+        ["benelux-graph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    headers = {"Cache-Control": "no-cache", "Accept": "application/sparql-results+json"}
+    try:
+        wait_healthy(url, 120)
+        first = serving_process(serve.pid)
+        assert first is not None
+        lanes = []  # learned in a worker, then run in the thread (a busy machine may make a first run slow)
+        for n in range(1, 21):
+            timing = httpx.get(
+                url + "/sparql", params={"query": PAIRS_OF % ("?a", n, 1000)}, headers=headers, timeout=30
+            ).headers["Server-Timing"]
+            lanes.append(timing.split(", ")[2].split(";")[0])
+            if lanes[-1] == "thread":
+                break
+        assert lanes[0] == "worker" and lanes[-1] == "thread", lanes
+        start = time.monotonic()
+        runaway = httpx.get(
+            url + "/sparql", params={"query": PAIRS_OF % ("?a", 40000, 40000)}, headers=headers, timeout=30
+        )
+        assert runaway.status_code == 503 and runaway.json()["error"]["type"] == "query-timeout"
+        deadline = time.monotonic() + 60
+        while serving_process(serve.pid) in (None, first) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        replaced = time.monotonic() - start
+        assert serving_process(serve.pid) not in (None, first), "the server process was not replaced"
+        assert replaced < 2 + 2 + 1 + 10, replaced  # limit, drain (its grace: limit + 1 s), the watch's tick, slack
+        wait_healthy(url, 90)
+        r = httpx.get(url + "/sparql", params={"query": "ASK { bxr:benelux-union ?p ?o }"}, headers=headers)
+        assert r.status_code == 200 and r.json()["boolean"] is True
+        print(f"server process replaced {replaced:.1f} s after the runaway was sent")
+    finally:
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait(10)

@@ -7,13 +7,16 @@ callers that do not run the lifespan.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from .. import __version__
+from .. import __version__, fastlane
 from ..settings import Settings
 from ..store import GraphStore
 from . import errors, openapi
@@ -73,6 +76,9 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
             yield
         finally:
             runtime.close()
+            lane = getattr(runtime.engine, "lane", None)  # a remote store's engine has none
+            if fastlane.ON_RUNAWAY is not None and lane is not None and lane.tripped:
+                leave()  # drained: the runaway thread ends with this process, and the supervisor starts another
 
     app = FastAPI(
         title="benelux-graph",
@@ -129,11 +135,39 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     return app
 
 
+#: Exit status of a server process that left after its fast lane tripped (not uvicorn's STARTUP_FAILURE, 3, after
+#: which the supervisor would start no other).
+TRIPPED_EXIT = 70
+
+
+def leave() -> None:
+    """End this server process at once (a thread stuck in pyoxigraph would keep it from ending otherwise), its
+    pending log lines written first."""
+    for handler in logging.getLogger("benelux_graph").handlers:
+        handler.flush()
+    os._exit(TRIPPED_EXIT)
+
+
+def drain_and_exit(grace: float):
+    """fastlane.ON_RUNAWAY for a server process under uvicorn's supervisor: stop taking requests and finish those
+    being answered (uvicorn's shutdown on SIGTERM, then the lifespan's end calls `leave`), or leave after `grace`
+    seconds whatever remains; the supervisor then starts a fresh server process on the same socket."""
+
+    def drain(reason: str) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        timer = threading.Timer(grace, leave)
+        timer.daemon = True
+        timer.start()
+
+    return drain
+
+
 def app_from_env() -> FastAPI:
     """The application for several server processes: `benelux-graph serve --workers N` (or `uvicorn --factory
     benelux_graph.api.app:app_from_env --workers N --no-proxy-headers`, without serve's read timeout and head
     limit: benelux_graph.server). Settings come from the environment (BENELUX_*); each process loads the store
-    itself and starts its own query workers."""
+    itself and starts its own query workers. A fast-lane thread past its limits ends the process (drain_and_exit):
+    run it under a supervisor (`serve` always does; plain uvicorn only with --workers 2 or more)."""
     import gc
 
     settings = Settings.from_env()
@@ -145,5 +179,7 @@ def app_from_env() -> FastAPI:
     else:
         store = GraphStore.load(settings)
     app = create_app(settings, store)
+    # a fast-lane thread past its limits ends this process, which the supervisor replaces (fastlane.py, rule 5)
+    fastlane.ON_RUNAWAY = drain_and_exit(settings.query_timeout + 1)
     gc.freeze()  # what startup made lives as long as the process: kept out of the collector's full passes
     return app

@@ -83,9 +83,9 @@ class Runtime:
         if self._checker is not None:
             self._checker.close()
 
-    @property
+    @cached_property
     def prefixes(self) -> dict[str, str]:
-        """Prefixes every query may use without declaring them."""
+        """Prefixes every query may use without declaring them (made once: it was made again for every query)."""
         return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
     @cached_property
