@@ -79,6 +79,12 @@ class Settings:
             "help": "error answers (their count halving every 10 s) after which a client address is served one request at a time, behind every other client (api/demotion.py); 0 is off"
         },
     )
+    query_pacing: bool = field(
+        default=False,
+        metadata={
+            "help": "while other addresses are served, hold back the query answers of an address running more than 1.5x its fair share of executed queries, to about 10 a second (api/pacing.py); off by default: it would slow a lone analyst's script whenever anyone else visits"
+        },
+    )
     admin_token: str = field(
         default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"}
     )

@@ -11,6 +11,7 @@ import pytest
 from test_http_layer import serving
 
 from benelux_graph.api.pacing import BUSY_WINDOW, DELAY, PACE_AFTER, QUERY_FLOOR, QUERY_RATE, UNIT_MS, Decaying, Pacing
+from benelux_graph.settings import Settings
 
 BAD = ("/api/queries/secretariat-provider", {"forum": "http://[::1"})  # 400 bad-parameter
 GOOD = ("/api/queries", {})
@@ -62,7 +63,11 @@ def test_a_client_running_query_after_query_is_held_near_the_query_rate_while_ot
         return time.perf_counter() - start
 
     n, paced_at_least = 40, (40 - 2 * QUERY_FLOOR) / QUERY_RATE  # slowed once its count passes the floor
-    with serving(tmp_path) as url, client(url, "127.0.9.3") as busy, client(url, "127.0.9.4") as other:
+    with (
+        serving(tmp_path, query_pacing="1") as url,
+        client(url, "127.0.9.3") as busy,
+        client(url, "127.0.9.4") as other,
+    ):
         start = time.perf_counter()
         for i in range(n):
             run(busy, i)
@@ -81,7 +86,7 @@ def test_a_client_running_query_after_query_is_held_near_the_query_rate_while_ot
 
 def test_clients_running_queries_at_like_rates_are_not_slowed_and_a_hog_is():
     now = [0.0]
-    pacing = Pacing(app=None, clock=lambda: now[0])
+    pacing = Pacing(app=None, clock=lambda: now[0], pace_queries=True)
     ran = {"status": 200, "headers": [(b"server-timing", b"engine;dur=1.0, queue;dur=0.0, worker;dur=0.0")]}
     cached = {"status": 200, "headers": [(b"server-timing", b"engine;dur=0.0, cache;desc=hit")]}
     delays: dict[str, list[float]] = {"a": [], "b": [], "c": []}
@@ -114,3 +119,18 @@ def test_decaying_counts_halve_every_half_life():
     assert counts.count("a") == counts.total() == 1.0
     counts.add("b")  # bounded: "a" forgotten, the total kept
     assert counts.count("a") == 0.0 and counts.total() == 2.0
+
+
+def test_query_pacing_is_off_by_default():
+    """Without BENELUX_QUERY_PACING a hog's query answers are never held back (its errors still are)."""
+    now = [0.0]
+    pacing = Pacing(app=None, clock=lambda: now[0])
+    ran = {"status": 200, "headers": [(b"server-timing", b"engine;dur=1.0, queue;dur=0.0, worker;dur=0.0")]}
+    delays = []
+    for _ in range(300):
+        now[0] += 0.01
+        delays.append(pacing.delay("a", ran))
+        pacing.last_seen.pop("b", None)
+        pacing.last_seen["b"] = now[0]  # another address served all along
+    assert not any(delays)
+    assert Settings().query_pacing is False

@@ -128,7 +128,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     )  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
     app.add_middleware(Demotion, demote_after=settings.demote_after)  # clients whose requests keep failing
-    app.add_middleware(Pacing)  # ... get their errors late, and queries at most 10/s, while others are served
+    app.add_middleware(Pacing, pace_queries=settings.query_pacing)  # ... get their errors late while others are served
     app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)

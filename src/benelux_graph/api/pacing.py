@@ -1,5 +1,5 @@
-"""While other clients are being served, a client whose requests keep failing gets its error answers late, and a
-client running query after query gets its answers at most QUERY_RATE a second.
+"""While other clients are being served, a client whose requests keep failing gets its error answers late, and (with
+BENELUX_QUERY_PACING) a client running query after query gets its answers at most QUERY_RATE a second.
 
 A client repeating a refused request (400, 404, 413, 503...) as fast as the answers come back costs the server
 process a share of its event loop and of its CPU each time, however cheap the refusal; a dozen such clients raised
@@ -22,6 +22,9 @@ and above FAIR_FACTOR times its fair share (the total divided by the addresses s
 query answer its cost / QUERY_RATE seconds late (at most MAX_QUERY_DELAY), which holds a client that waits for
 each answer near QUERY_RATE units a second. Clients running queries at like rates
 (a benchmark from many addresses) are never slowed, nor a client alone; answers from the cache cost nothing.
+Query pacing is off unless BENELUX_QUERY_PACING is set: "another address served within the last second" is all
+it knows of contention, so one visitor's page view would hold a lone analyst's script to ten queries a second while
+workers sit idle (issue 15 asks that idle capacity go to whoever wants it).
 """
 
 from __future__ import annotations
@@ -83,8 +86,8 @@ class Decaying:
 class Pacing:
     """ASGI middleware: see the module's docstring."""
 
-    def __init__(self, app, clock=time.monotonic):
-        self.app, self.clock = app, clock
+    def __init__(self, app, clock=time.monotonic, pace_queries: bool = False):
+        self.app, self.clock, self.pace_queries = app, clock, pace_queries
         self.errors = ErrorCounts(clock)
         self.queries = Decaying(QUERY_HALF_LIFE, clock)
         self.in_flight: collections.Counter[str] = collections.Counter()
@@ -95,7 +98,7 @@ class Pacing:
         if start["status"] >= 400:
             self.errors.add(key)
             return DELAY if self.errors.count(key) >= PACE_AFTER and self.others_busy(key) else 0.0
-        cost = query_cost(start.get("headers", []))
+        cost = query_cost(start.get("headers", [])) if self.pace_queries else 0.0
         if cost > 0:
             self.queries.add(key, cost)
             mine = self.queries.count(key)
