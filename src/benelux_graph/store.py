@@ -132,7 +132,9 @@ class GraphStore(RdflibViews):
     release: str = __version__
 
     @classmethod
-    def load(cls, settings: Settings, paths: list[Path] | None = None) -> GraphStore:
+    def load(cls, settings: Settings, paths: list[Path] | None = None, saved_queries: bool = True) -> GraphStore:
+        """The project's files (or `paths`) in one store, a named graph each, and the saved queries' graph
+        (unless `saved_queries` is False: validating a list of files needs only them)."""
         paths = project_files(settings) if paths is None else paths
         store = ox.Store()
         files: dict[str, Path] = {}
@@ -144,12 +146,13 @@ class GraphStore(RdflibViews):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         # The saved queries are published in the dumps too, so a changed query is a new release; and they are
         # in the store, in the named graph the VoID description names, so that /sparql holds what is published.
-        for path in sorted(settings.queries_dir.glob("*.rq")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        try:
-            store.extend(queries_quads(settings))
-        except (BeneluxGraphError, ValueError) as e:
-            raise DataFileError(settings.queries_dir, str(e)) from None
+        if saved_queries:
+            for path in sorted(settings.queries_dir.glob("*.rq")):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            try:
+                store.extend(queries_quads(settings))
+            except (BeneluxGraphError, ValueError) as e:
+                raise DataFileError(settings.queries_dir, str(e)) from None
         return cls(store, files, f"{__version__}+{digest.hexdigest()[:12]}")
 
     @classmethod

@@ -316,7 +316,7 @@ def validate_files(settings: Settings, files: list[Path] | None = None) -> Valid
         given = _unique_paths(files)
         fixed = {p.resolve() for p in [ontology_file, *shape_files]}
         given = [p for p in given if p.resolve() not in fixed]
-        store = GraphStore.load(settings, [ontology_file, *shape_files, *given])
+        store = GraphStore.load(settings, [ontology_file, *shape_files, *given], saved_queries=False)
         wanted = {p.resolve() for p in given}
         data_graphs = [g for g, p in store.files.items() if p.resolve() in wanted]
 
