@@ -29,7 +29,6 @@ import networkx as nx
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from starlette.responses import Response
-from starlette.staticfiles import StaticFiles
 
 from .. import analytics
 from ..formats import NETWORK
@@ -38,7 +37,7 @@ from ..network import CATEGORY_NAMES, FilterError, NetworkError, UnknownNode, pr
 from ..network_selection import Filters, benelux_plus, neighbourhood, resolve, select
 from .errors import ApiError
 from .graph_elements import Renderer
-from .http_conventions import add_head_routes, etag_matches, root
+from .http_conventions import ConditionalFiles, add_head_routes, etag_matches, root
 from .negotiation import HTML, JSON
 from .openapi import answers, media, ref
 from .runtime import Runtime
@@ -111,7 +110,7 @@ GRAPH_ANSWERS: dict[int | str, dict[str, Any]] = {
 # ------------------------------------------------------------------------------------------------------------
 
 
-class PageFiles(StaticFiles):
+class PageFiles(ConditionalFiles):
     """The page's own files: kept a year by a browser under their versioned name (`?v=`, api/assets.py); asked
     for without it (an embedder's page), revalidated each time (ETag), as before."""
 

@@ -4,10 +4,13 @@ body; api/middleware.py), never listed twice in the OpenAPI document."""
 
 from __future__ import annotations
 
+import time
 from email.utils import formatdate, parsedate_to_datetime
 
 from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
+from starlette.staticfiles import StaticFiles
 
 
 def root(request: Request) -> str:
@@ -33,11 +36,29 @@ def not_modified(request: Request, etag: str, last_modified: float | None = None
         return etag_matches(if_none_match, etag)
     since = request.headers.get("if-modified-since")
     if since and last_modified is not None:
-        try:
-            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return False
+        stamp = http_date(since)
+        return stamp is not None and int(last_modified) <= stamp
     return False
+
+
+def http_date(value: str) -> float | None:
+    """An If-Modified-Since date as a time stamp; None when it is not a date or lies ahead of this server's clock
+    (RFC 2616 14.25: invalid; a 304 for it would hide every release published until then)."""
+    try:
+        stamp = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return stamp if stamp <= time.time() + 1 else None
+
+
+class ConditionalFiles(StaticFiles):
+    """StaticFiles whose If-Modified-Since is read as not_modified reads it: a date in the future is ignored."""
+
+    def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
+        since = request_headers.get("if-modified-since")
+        if since and "if-none-match" not in request_headers and http_date(since) is None:
+            return False
+        return super().is_not_modified(response_headers, request_headers)
 
 
 def validators(etag: str, last_modified: float | None = None) -> dict[str, str]:

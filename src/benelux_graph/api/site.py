@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, Response
 
@@ -21,7 +20,7 @@ from .. import __version__
 from ..namespaces import BXR, PREFIXES
 from .assets import cache_control, versioned
 from .errors import ApiError
-from .http_conventions import add_head_routes, root
+from .http_conventions import ConditionalFiles, add_head_routes, root
 from .messages import number
 from .negotiation import GRAPHS, HTML, JSON, choose
 from .openapi import answers
@@ -278,7 +277,7 @@ def site_router(runtime: Runtime) -> APIRouter:
     return router
 
 
-class CachedStatic(StaticFiles):
+class CachedStatic(ConditionalFiles):
     """Static files a browser may keep for a day (the project's own, which change with the software) or a week
     (the npm libraries, which change only with package-lock.json); ETag and Last-Modified revalidate them."""
 

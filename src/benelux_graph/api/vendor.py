@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.exceptions import HTTPException
-from starlette.staticfiles import StaticFiles
+
+from .http_conventions import ConditionalFiles
 
 VENDOR = {
     "yasgui": ("@zazuko/yasgui/build", ("yasgui.min.js", "yasgui.min.css")),
@@ -25,7 +26,7 @@ VENDOR = {
 WEEK = 7 * 86400
 
 
-class AllowListedFiles(StaticFiles):
+class AllowListedFiles(ConditionalFiles):
     """StaticFiles (ETag, 304, HEAD, ranges) over one folder, serving only the named files: 404 for the rest."""
 
     def __init__(self, directory: Path, files: tuple[str, ...]):

@@ -1,0 +1,45 @@
+"""What a fresh probe of a default server found in the HTTP and linked-data conventions (issue 13, hidden probes):
+each test is one defect it reproduced, on a real server (this folder's `client`)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+FUTURE = "Fri, 01 Jan 2100 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/downloads/benelux-graph.nt",  # a dump (http_conventions.not_modified)
+        "/page/greater-region",  # a page
+        "/data/greater-region.ttl",  # a description
+        "/static/site.css",  # a static file (StaticFiles' own check)
+        "/vendor/cytoscape/cytoscape.min.js",
+        "/benelux-plus/static/benelux-plus.css",
+    ],
+)
+def test_if_modified_since_in_the_future_is_ignored(client, path):
+    """A date later than the server's clock is not a valid If-Modified-Since (RFC 2616 14.25): answered 304, a
+    client with a wrong clock (or a forged header) would be told "not modified" of every release published until
+    then. The answer is the whole representation, as without the header; a true date still revalidates."""
+    plain = client.get(path)
+    assert plain.status_code == 200, plain.text[:200]
+    answer = client.get(path, headers={"If-Modified-Since": FUTURE})
+    assert answer.status_code == 200
+    assert answer.content == plain.content
+    assert client.get(path, headers={"If-Modified-Since": plain.headers["last-modified"]}).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/static/site.css", "/static/editor.js", "/vendor/yasgui/yasgui.min.css"])
+def test_head_of_a_small_compressed_file_says_its_length(client, path):
+    """HEAD answers with GET's headers, Content-Length included: a static file small enough to be compressed
+    whole got `Content-Length` on GET but none on HEAD (the compression could not measure a body it never saw)."""
+    gzip = {"Accept-Encoding": "gzip"}
+    get, head = client.get(path, headers=gzip), client.head(path, headers=gzip)
+    assert get.headers["content-encoding"] == head.headers["content-encoding"] == "gzip"
+    assert head.headers.get("content-length") == get.headers["content-length"]
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.content == b""
