@@ -113,9 +113,10 @@ class Compression:
             and b"range" not in request_headers
             and not scope.get("path", "").startswith(AS_IS)
         )
-        head = scope["method"] == "HEAD"
         if not wanted:
             return await self.app(scope, receive, self.vary_only(send))
+        if scope["method"] == "HEAD":  # run as GET, so the body is compressed and measured like GET's (a static
+            scope = {**scope, "method": "GET"}  # file sends HEAD none); ServiceHeaders then drops it
         asked_gzip_tag = SUFFIX.encode() + b'"' in request_headers.get(b"if-none-match", b"")
         if asked_gzip_tag:
             headers = [(k, plain_if_none_match(v) if k.lower() == b"if-none-match" else v) for k, v in scope["headers"]]
@@ -135,10 +136,6 @@ class Compression:
             body, more = message.get("body", b""), message.get("more_body", False)
             if state["gzip"] is None:
                 start = state["start"]
-                head_only = head and not body and not more  # a route that sends HEAD no body (static files)
-                if head_only:  # the headers GET would give, judged by the length the route announces
-                    length = next((int(v) for k, v in start["headers"] if k.lower() == b"content-length"), 0)
-                    more = length >= MIN_BYTES
                 if not self.compressible(start, body, more):
                     state["as_is"] = True
                     headers = add_vary(list(start["headers"])) if self.is_text(start) else start["headers"]
@@ -146,17 +143,13 @@ class Compression:
                     return await send(message)
                 level = FAST_LEVEL if len(body) > FAST_BYTES else LEVEL
                 state["gzip"] = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: the gzip wrapper, no time stamp
-                data = await squeeze(state["gzip"], body, more, self.memo) if not head_only else b""
+                data = await squeeze(state["gzip"], body, more, self.memo)
                 headers = [
                     (k, gzip_etag(v) if k.lower() == b"etag" else v)
                     for k, v in start["headers"]
                     if k.lower() != b"content-length"
                 ]
                 headers = add_vary(headers) + [(b"content-encoding", b"gzip")]
-                if head_only:
-                    await send({**start, "headers": headers})
-                    state["as_is"] = True
-                    return await send(message)
                 if not more:
                     headers.append((b"content-length", str(len(data)).encode()))
                 await send({**start, "headers": headers})
