@@ -43,3 +43,16 @@ def test_head_of_a_small_compressed_file_says_its_length(client, path):
     assert head.headers.get("content-length") == get.headers["content-length"]
     assert head.headers["etag"] == get.headers["etag"]
     assert head.content == b""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"), [("/validate", {"GET", "HEAD", "POST"}), ("/sparql", {"GET", "HEAD", "POST"})]
+)
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "OPTIONS"])
+def test_405_lists_every_method_of_the_path(client, path, allowed, method):
+    """A 405's Allow names every method the path takes (RFC 9110 15.5.6): /validate said `GET, HEAD`, its POST
+    being another route (Starlette lists the first route's methods only)."""
+    answer = client.request(method, path)
+    assert answer.status_code == 405
+    assert answer.json()["error"]["type"] == "method-not-allowed"
+    assert {m.strip() for m in answer.headers["allow"].split(",")} == allowed

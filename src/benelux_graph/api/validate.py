@@ -23,6 +23,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from .contribution_check import EXAMPLE, FORM, SYNTAXES
 from .errors import ApiError
@@ -112,6 +113,12 @@ def validate_router(runtime: Runtime) -> APIRouter:
         answer["results"] = [asdict(r) for r in report.sorted_results()]
         return Response(json.dumps(answer, ensure_ascii=False, indent=1), media_type="application/json")
 
+    async def either(request: Request) -> Response:
+        return await (validate if request.method == "POST" else form)(request)
+
+    # One plain route for the three methods first, so that a 405 to another says `Allow: GET, HEAD, POST` (Starlette
+    # names the first route's methods only); the FastAPI routes after it document GET and POST, never reached.
+    router.routes.append(Route("/validate", either, methods=["GET", "HEAD", "POST"], include_in_schema=False))
     serve_get_and_head(
         router,
         "/validate",
