@@ -56,3 +56,26 @@ def test_405_lists_every_method_of_the_path(client, path, allowed, method):
     assert answer.status_code == 405
     assert answer.json()["error"]["type"] == "method-not-allowed"
     assert {m.strip() for m in answer.headers["allow"].split(",")} == allowed
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.get("/sparql?query=SELECT%20(%22%FF%22%20AS%20%3Fx)%20%7B%7D"),
+        lambda c: c.post(
+            "/sparql",
+            content=b"query=SELECT%20(%22%FF%22%20AS%20%3Fx)%20%7B%7D",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    ],
+    ids=["url", "form"],
+)
+def test_a_percent_escaped_query_that_is_not_utf8_is_refused(client, send):
+    """`%FF` in a query sent in the URL or a form ran as U+FFFD (a literal the client never wrote, answered 200),
+    or failed with a parser message about another token; the same bytes posted as application/sparql-query are
+    refused as not UTF-8 (W3C protocol test bad_query_non_utf8). Now every form says so."""
+    answer = send(client)
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["type"] == "bad-request"
+    assert "UTF-8" in error["message"]
