@@ -79,3 +79,51 @@ def test_a_percent_escaped_query_that_is_not_utf8_is_refused(client, send):
     error = answer.json()["error"]
     assert error["type"] == "bad-request"
     assert "UTF-8" in error["message"]
+
+
+GRAPH = "https://w3id.org/benelux-graph/graph/data/countries"
+
+
+def test_graph_store_indirect_identification_serves_a_named_graph(client):
+    """The Graph Store Protocol's `?graph=<IRI>` (indirect identification) on /graph answers the graph, as its
+    direct IRI /graph/data/countries does; it was redirected to /graph/ and answered 404 for a graph named
+    `…/graph/`."""
+    direct = client.get("/graph/data/countries", headers={"Accept": "application/n-triples"})
+    indirect = client.get("/graph", params={"graph": GRAPH}, headers={"Accept": "application/n-triples"})
+    assert indirect.status_code == 200, indirect.text[:300]
+    assert indirect.headers["content-type"].startswith("application/n-triples")
+    assert indirect.content == direct.content
+
+
+def test_graph_store_default_is_the_default_graph(client):
+    """`/graph?default` answers the default graph: the statements a query without FROM sees (ontology and data)."""
+    answer = client.get("/graph?default", headers={"Accept": "application/n-triples"})
+    assert answer.status_code == 200, answer.text[:300]
+    lines = {line for line in answer.text.splitlines() if line.strip()}
+    count = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}, headers={"Accept": "text/csv"}
+    )
+    assert len(lines) == int(count.text.split()[1])
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "kind"),
+    [
+        ("", 400, "bad-request"),  # neither
+        (f"graph={GRAPH}&default", 400, "bad-request"),  # both
+        (f"graph={GRAPH}&graph={GRAPH}", 400, "bad-request"),  # two graphs
+        ("graph=http://example.org/elsewhere", 404, "unknown-graph"),
+        ("graph=not%20an%20iri", 404, "unknown-graph"),
+    ],
+)
+def test_graph_store_indirect_errors(client, query, status, kind):
+    answer = client.get("/graph?" + query, headers={"Accept": "text/turtle"})
+    assert answer.status_code == status, answer.text[:300]
+    assert answer.json()["error"]["type"] == kind
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE", "PATCH"])
+def test_graph_store_is_read_only(client, method):
+    answer = client.request(method, f"/graph?graph={GRAPH}", content=b"<urn:a> <urn:b> <urn:c> .")
+    assert answer.status_code == 405
+    assert {m.strip() for m in answer.headers["allow"].split(",")} == {"GET", "HEAD"}

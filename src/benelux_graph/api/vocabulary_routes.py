@@ -6,6 +6,7 @@ routes (/id, /page, /data, /search) are api/resources.py's.
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from ..vocabulary_docs import ontology_doc, shapes_doc
 from .errors import ApiError, prefers_html
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language
-from .negotiation import HTML, choose
+from .negotiation import HTML, Format, choose
 from .openapi import NOT_MODIFIED, answers, format_parameter
 from .pages import not_found_page, page
 from .resources import (
@@ -143,8 +144,54 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
             headers=headers,
         )
 
+    default_bodies: dict[tuple[str, str], Response] = {}  # (release, format) -> the default graph, written once
+    writing = threading.Lock()  # by one thread: 0.7 s to 1.5 s for Turtle; the others wait for it
+
+    def default_graph(request: Request, fmt: Format) -> Response:
+        data, key = ld(), (runtime.store.release, fmt.name)
+        etag = data.etag("graph:default", fmt.name)
+        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        with writing:
+            if key not in default_bodies:
+                for old in [k for k in default_bodies if k[0] != key[0]]:  # a reloaded release's
+                    del default_bodies[old]
+                default = set(runtime.store.default_graphs)
+                statements = [q.triple for q in data.publication.quads if graph_iri(q) in default]
+                default_bodies[key] = rdf_response(request, data, statements, fmt, "graph:default")
+        return Response(default_bodies[key].body, 200, headers, media_type=fmt.content_type)
+
+    def graph_store(request: Request) -> Response:
+        """The Graph Store Protocol's indirect identification, read only: `?graph=<IRI>` answers a named graph as
+        its own IRI (/graph/<path>) does, `?default` the default graph (what a query without FROM sees)."""
+        graphs = request.query_params.getlist("graph")
+        if len(graphs) + ("default" in request.query_params) != 1:
+            raise ApiError(
+                400,
+                "bad-request",
+                "name one graph (Graph Store Protocol): ?graph=<IRI> of a named graph (listed at "
+                "/.well-known/void) or ?default",
+            )
+        if not graphs:
+            fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), RDF_FORMATS)
+            if fmt is None:
+                raise not_acceptable(RDF_FORMATS)
+            return default_graph(request, fmt)
+        prefix = f"{BASE}graph/"
+        if not graphs[0].startswith(prefix) or graphs[0] == prefix:
+            raise ApiError(
+                404,
+                "unknown-graph",
+                f"the dataset has no named graph <{graphs[0][:200]}>; the graphs are listed at /.well-known/void",
+            )
+        return named_graph(request, graphs[0].removeprefix(prefix))
+
     async def graph_route(request: Request, path: Annotated[str, PathParam(examples=["data/countries"])]) -> Response:
-        return await threaded(named_graph, request, path)
+        return await threaded(named_graph if path else graph_store, request, *([path] if path else []))
+
+    async def graph_store_route(request: Request) -> Response:
+        return await threaded(graph_store, request)
 
     async def ontology(request: Request) -> Response:
         return await threaded(document, request, "ontology", None)
@@ -182,6 +229,36 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
     documents = (HTML, *RDF_FORMATS)
     by_format = {"parameters": [format_parameter(documents)]}
     described = {**answers(documents, "HTML documentation (to a browser) or RDF"), **NOT_MODIFIED}
+    serve_get_and_head(
+        router,
+        "/graph",
+        graph_store_route,
+        response_class=Response,
+        summary="The Graph Store Protocol, read only: a named graph (?graph=<IRI>) or the default graph (?default)",
+        responses={
+            **answers(documents, "a named graph as /graph/<path> gives it; the default graph in RDF"),
+            **NOT_MODIFIED,
+        },
+        openapi_extra={
+            "parameters": [
+                {
+                    "name": "graph",
+                    "in": "query",
+                    "description": "the IRI of a named graph of the dataset (or give `default`)",
+                    "schema": {"type": "string"},
+                    "examples": {"countries": {"value": "https://w3id.org/benelux-graph/graph/data/countries"}},
+                },
+                {
+                    "name": "default",
+                    "in": "query",
+                    "description": "present (empty): the default graph, the ontology and the data",
+                    "schema": {"type": "string", "enum": [""]},
+                    "allowEmptyValue": True,
+                },
+                format_parameter(documents),
+            ]
+        },
+    )
     serve_get_and_head(
         router,
         "/graph/{path:path}",
