@@ -127,3 +127,29 @@ def test_graph_store_is_read_only(client, method):
     answer = client.request(method, f"/graph?graph={GRAPH}", content=b"<urn:a> <urn:b> <urn:c> .")
     assert answer.status_code == 405
     assert {m.strip() for m in answer.headers["allow"].split(",")} == {"GET", "HEAD"}
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/sparql?query=ASK%20%7B", 400),  # malformed
+        ("/sparql?query=SELECT%20%3Fx%20WHERE%20%7B%20%3Fx%20%3Fy%20", 400),
+        ("/api/graph?type=nope", 400),
+        ("/api/graph/benelux-plus?theme=nope", 400),
+        ("/api/graph/neighbourhood/nope", 404),
+        ("/api/graph/path?from=nope&to=belgium", 404),
+        ("/api/graph/metrics?country=XX", 400),
+    ],
+)
+def test_if_none_match_star_does_not_hide_an_error(client, path, status):
+    """`If-None-Match: *` is a precondition, evaluated only when the request would succeed (RFC 9110 13.2.1): a
+    malformed query or an unknown node was answered 304 (with an ETag), as if a representation existed."""
+    answer = client.get(path, headers={"If-None-Match": "*"})
+    assert answer.status_code == status, answer.text[:200]
+    assert "error" in answer.json()
+
+
+def test_if_none_match_star_still_revalidates_a_good_answer(client):
+    assert client.get("/api/graph?type=country", headers={"If-None-Match": "*"}).status_code == 304
+    client.get("/sparql?query=ASK%7B%7D")  # now in the answer cache
+    assert client.get("/sparql?query=ASK%7B%7D", headers={"If-None-Match": "*"}).status_code == 304

@@ -32,7 +32,7 @@ from ..query_jobs import Job
 from ..result_writers import capped
 from .cache import Answer, answer_key, caches_for, etag
 from .errors import ApiError, api_error
-from .http_conventions import etag_matches
+from .http_conventions import any_tag, etag_matches
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .ratelimit import QueryCost, client_key
 from .requestlog import query_line
@@ -175,11 +175,16 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
             )
             headers["ETag"] = etag(key)
             headers["Cache-Control"] = f"public, max-age={caches.max_age}"
-            if not req.no_cache and etag_matches(req.if_none_match, headers["ETag"]):
+            # `*` matches an answer that exists: a cached one, not a query that may yet fail (RFC 9110 13.2.1)
+            star = any_tag(req.if_none_match)
+            if not req.no_cache and etag_matches(req.if_none_match, headers["ETag"]) and not star:
                 status, cache = 304, "validated"
                 return Response(status_code=304, headers=headers)
             if caches.enabled and not req.no_cache:
                 hit = caches.answers.get(key)
+                if hit is not None and star:
+                    status, cache = 304, "validated"
+                    return Response(status_code=304, headers=headers)
                 if hit is not None:
                     status, size, length, truncated, cache = 200, hit.size, len(hit.body), hit.truncated, "hit"
                     return cached_response(hit, headers, settings)

@@ -37,7 +37,7 @@ from ..network import CATEGORY_NAMES, FilterError, NetworkError, UnknownNode, pr
 from ..network_selection import Filters, benelux_plus, neighbourhood, resolve, select
 from .errors import ApiError
 from .graph_elements import Renderer
-from .http_conventions import ConditionalFiles, add_head_routes, etag_matches, root
+from .http_conventions import ConditionalFiles, add_head_routes, any_tag, etag_matches, root
 from .negotiation import HTML, JSON
 from .openapi import answers, media, ref
 from .runtime import Runtime
@@ -205,12 +205,14 @@ def graph_router(runtime: Runtime) -> APIRouter:
     def answer(request: Request, build) -> Response:
         etag = etag_for(store.release, request)
         headers = common_headers(etag)
-        if not_modified(request, etag):
+        star = any_tag(request.headers.get("if-none-match"))  # 304 only once the answer is known to exist
+        if not_modified(request, etag) and not star:
             return Response(status_code=304, headers=headers)
         try:
-            return build(headers)
+            response = build(headers)
         except NetworkError as exc:
             raise as_api_error(exc) from None
+        return Response(status_code=304, headers=headers) if star and response.status_code == 200 else response
 
     def filters(type, theme, country, programme, year) -> Filters:
         return Filters(split(type), split(theme), split(country), split(programme), year)
