@@ -21,7 +21,7 @@ def root(request: Request) -> str:
 def any_tag(if_none_match: str | None) -> bool:
     """Whether If-None-Match is `*`: it matches whatever answer exists, so a route that finds out only by building
     it whether the request succeeds (an error has no representation, RFC 9110 13.2.1) must build it first."""
-    return bool(if_none_match) and any(t.strip() == "*" for t in if_none_match.split(","))
+    return any(t.strip() == "*" for t in (if_none_match or "").split(","))
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
