@@ -3,6 +3,8 @@ each test is one defect it reproduced, on a real server (this folder's `client`)
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.server
@@ -153,3 +155,20 @@ def test_if_none_match_star_still_revalidates_a_good_answer(client):
     assert client.get("/api/graph?type=country", headers={"If-None-Match": "*"}).status_code == 304
     client.get("/sparql?query=ASK%7B%7D")  # now in the answer cache
     assert client.get("/sparql?query=ASK%7B%7D", headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_every_iri_of_the_void_description_resolves(client):
+    """Every IRI under the project's base that VoID names resolves on the server (README: every IRI of the graph
+    resolves): the publisher, `…/contributors`, answered 404."""
+    void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"}).text
+    base = "https://w3id.org/benelux-graph/"
+    paths = {
+        "/" + iri.removeprefix(base).split("#")[0]
+        for iri in re.findall(r"<(https://w3id\.org/benelux-graph/[^>]*)>", void)
+    }
+    assert "/contributors" in paths
+    broken = [p for p in sorted(paths) if client.get(p, follow_redirects=True).status_code != 200]
+    assert broken == []
+    publisher = client.get("/contributors", headers={"Accept": "text/turtle"})
+    assert publisher.status_code == 303
+    assert publisher.headers["location"].endswith("/.well-known/void")

@@ -220,6 +220,15 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         response_class=Response,
         responses=see_other("to /.well-known/void"),
     )
+    serve_get_and_head(  # the publisher VoID names (dumps.PUBLISHER_IRI) is described there too
+        router,
+        "/contributors",
+        dataset,
+        summary="The dataset's publisher: 303 to the description naming it",
+        status_code=303,
+        response_class=Response,
+        responses=see_other("to /.well-known/void"),
+    )
     return router
 
 
