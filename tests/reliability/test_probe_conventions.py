@@ -172,3 +172,28 @@ def test_every_iri_of_the_void_description_resolves(client):
     publisher = client.get("/contributors", headers={"Accept": "text/turtle"})
     assert publisher.status_code == 303
     assert publisher.headers["location"].endswith("/.well-known/void")
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.get("/sparql?query="),
+        lambda c: c.get("/sparql?query=%20%0A"),
+        lambda c: c.post("/sparql", data={"query": ""}),
+        lambda c: c.post("/sparql", content=b"  ", headers={"Content-Type": "application/sparql-query"}),
+    ],
+    ids=["get", "blank", "form", "direct"],
+)
+def test_an_empty_query_is_said_to_be_empty(client, send):
+    """An empty query was answered "error at 1:1: expected [_]" (what is left of the parser's list of characters)."""
+    answer = send(client)
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["type"] == "malformed-query"
+    assert "empty" in error["message"]
+
+
+def test_an_empty_query_followed_in_a_browser_opens_the_editor(client):
+    answer = client.get("/sparql?query=", headers={"Accept": "text/html"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")

@@ -171,6 +171,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
         # a link followed in a browser (GET, and HEAD like it)
         if request.method != "POST" and not formats and wants_editor(request):
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
+        if not queries[0].strip():  # the parser would say "expected [_]"
+            raise ApiError(400, "malformed-query", "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
         req = QueryRequest(
             text=queries[0],
