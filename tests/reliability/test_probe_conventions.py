@@ -197,3 +197,13 @@ def test_an_empty_query_followed_in_a_browser_opens_the_editor(client):
     answer = client.get("/sparql?query=", headers={"Accept": "text/html"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "POST"])
+def test_admin_reload_is_not_there_without_a_token(client, method):
+    """Without BENELUX_ADMIN_TOKEN, /admin/reload is a 404 like any unknown path (api/admin.py): only POST was,
+    other methods answered 405 `Allow: POST`, saying that it exists."""
+    answer = client.request(method, "/admin/reload")
+    assert answer.status_code == 404
+    assert "allow" not in answer.headers
+    assert answer.json()["error"]["type"] == "not-found"

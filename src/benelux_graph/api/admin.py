@@ -90,6 +90,8 @@ def admin_router(runtime: Runtime) -> APIRouter:
             )
         return JSONResponse(await run_in_threadpool(releases.reload), headers={"Cache-Control": "no-store"})
 
+    if not runtime.admin_token:  # no route at all: any method is a 404, none says `Allow: POST`
+        return router
     router.add_api_route(
         "/admin/reload",
         reload,
