@@ -207,3 +207,29 @@ def test_admin_reload_is_not_there_without_a_token(client, method):
     assert answer.status_code == 404
     assert "allow" not in answer.headers
     assert answer.json()["error"]["type"] == "not-found"
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/page/greater-region/", "/page/greater-region"),
+        ("/id/greater-region/?lang=fr", "/id/greater-region?lang=fr"),
+        ("/data/greater-region.ttl/", "/data/greater-region.ttl"),
+        ("/graph/data/countries/", "/graph/data/countries"),
+        ("/api/graph/neighbourhood/belgium/", "/api/graph/neighbourhood/belgium"),
+    ],
+)
+def test_a_trailing_slash_on_a_document_redirects_to_it(client, path, target):
+    """/sparql/, /sources/<document>/ or /api/queries/<name>/ are redirected to the path without the slash
+    (Starlette's redirect_slashes), but an entity, a description, a graph or a node with one was a 404."""
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 307, answer.text[:200]
+    assert answer.headers["location"].endswith(target)
+    assert client.get(path, follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/id/", "/page/", "/graph/nope/", "/page/nope/"])
+def test_a_trailing_slash_never_loops(client, path):
+    answer = client.get(path, follow_redirects=True)
+    assert answer.status_code == 404
+    assert len(answer.history) <= 1

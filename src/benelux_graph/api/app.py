@@ -26,7 +26,7 @@ from .demotion import Demotion
 from .downloads import downloads_router
 from .graph import graph_router
 from .health import health_router
-from .middleware import Cors, PublicOrigin, ServiceHeaders, install_openapi
+from .middleware import Cors, PublicOrigin, ServiceHeaders, TrailingSlash, install_openapi
 from .pacing import Pacing
 from .pages import not_found_page
 from .ratelimit import RateLimit
@@ -105,6 +105,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     app.include_router(site_router(runtime))  # /, /docs, /redoc, /favicon.ico
     mount_static(app)  # /static (api/site.py)
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
+    app.add_middleware(TrailingSlash)  # /page/<slug>/ -> /page/<slug> (api/middleware.py)
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
     app.add_middleware(

@@ -22,6 +22,7 @@ the 422 it gives to a contribution that cannot be checked).
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from urllib.parse import urlsplit
@@ -103,6 +104,39 @@ def range_not_satisfiable(scope, message) -> Response:
     if extent:
         response.headers["content-range"] = extent
     return response
+
+
+#: Documents served under a path of their own: one asked for with a trailing slash that is not there is
+#: redirected to the path without it, as Starlette redirects the fixed routes (/sparql/, /api/queries/<name>/).
+SLASHED = re.compile(r"^/(?:id|page|data|graph|api/graph/neighbourhood)/.+/$")
+
+
+class TrailingSlash:
+    """A GET or HEAD of `SLASHED` answered 404 becomes a 307 to the same path without its trailing slashes (the
+    query kept); only a 404, so a document whose own name ends with a slash is served as it is."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not SLASHED.match(scope["path"]):
+            return await self.app(scope, receive, send)
+        redirected = False
+
+        async def wrapped(message):
+            nonlocal redirected
+            if message["type"] == "http.response.start" and message["status"] == 404:
+                redirected = True
+                raw = (scope.get("raw_path") or scope["path"].encode()).rstrip(b"/")
+                query = scope.get("query_string", b"")
+                target = scope.get("root_path", "").encode() + raw + (b"?" + query if query else b"")
+                headers = [(b"location", target), (b"content-length", b"0"), (b"cache-control", b"no-store")]
+                await send({"type": "http.response.start", "status": 307, "headers": headers})
+                return await send({"type": "http.response.body", "body": b""})
+            if not redirected:  # the 404's own body is dropped
+                await send(message)
+
+        await self.app(scope, receive, wrapped)
 
 
 class ServiceHeaders:
