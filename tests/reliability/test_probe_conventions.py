@@ -233,3 +233,17 @@ def test_a_trailing_slash_never_loops(client, path):
     answer = client.get(path, follow_redirects=True)
     assert answer.status_code == 404
     assert len(answer.history) <= 1
+
+
+@pytest.mark.parametrize("which", ["ontology", "shapes"])
+@pytest.mark.parametrize(
+    ("accept", "ext"), [("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("application/n-triples", "nt")]
+)
+def test_a_negotiated_vocabulary_document_names_its_own_url(client, which, accept, ext):
+    """/ontology and /shapes negotiate among RDF formats that each have a URL of their own (/ontology.ttl, ...):
+    the answer names it in Content-Location (RFC 9110 8.7), so a crawler or cache can tell the representations
+    apart; none did. (The HTML page is /ontology itself.)"""
+    answer = client.get(f"/{which}", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers.get("content-location") == f"/{which}.{ext}"
+    assert client.get(answer.headers["content-location"]).content == answer.content

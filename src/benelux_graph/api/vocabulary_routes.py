@@ -60,6 +60,8 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
                 raise not_acceptable(offered)
         graphs = runtime.store.graphs("ontology") if which == "ontology" else data.shapes_graphs
         vary = {"Vary": "Accept"} if ext is None else {}
+        if ext is None and fmt is not HTML:  # negotiated RDF: the same bytes have a URL of their own (RFC 9110 8.7)
+            vary["Content-Location"] = f"{root(request)}/{which}.{fmt.extension}"
         if fmt is not HTML:
             source_file = runtime.store.files[graphs[0]] if which == "ontology" and graphs else None
             if source_file is not None and fmt.name == "turtle":  # the hand-edited source, comments and all
