@@ -250,7 +250,10 @@ class ContributionChecker:
             if message[0] != "ready":
                 raise RuntimeError(message[1])
         except Exception as e:  # noqa: BLE001 - logged; the next request starts another one
-            log.error("a validation worker could not start: %s", e)
+            if self._closed:  # the pool closed while this one started (the server stopping): nothing is wrong
+                log.debug("a validation worker starting at close stopped: %r", e)
+            else:
+                log.error("a validation worker could not start: %r", e)
             with self._lock:
                 self._starting -= 1
             if worker is not None:
