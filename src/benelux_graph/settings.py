@@ -130,6 +130,12 @@ class Settings:
             "help": "addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default: none, the client is the connection's peer)"
         },
     )
+    api_origins: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "origins (scheme://host[:port]) besides this server's own whose graph API the Benelux+ page may read when a link says ?api=, comma-separated; the page's Content-Security-Policy connect-src lists exactly these (default: none, any other ?api= is refused on the page)"
+        },
+    )
     read_timeout: float = field(
         default=15.0,
         metadata={

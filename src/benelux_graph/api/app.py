@@ -106,7 +106,9 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     mount_static(app)  # /static (api/site.py)
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
-    app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
+    app.add_middleware(
+        ServiceHeaders, version=__version__, release=store.release, api_origins=settings.api_origins
+    )  # the Benelux+ page's connect-src
     app.add_middleware(
         Cors,
         version=__version__,
