@@ -99,6 +99,21 @@ def test_a_client_with_many_connections_has_few_requests_in_while_another_is_ser
     assert max(reader) < 0.5, reader  # never behind the 32: at most their first PER_CLIENT share the loop with it
 
 
+def test_one_request_held_up_does_not_make_a_quick_client_slow(sleeper):
+    async def scenario():
+        async with client(sleeper.url, "127.0.8.6") as reader, client(sleeper.url, "127.0.8.7") as other:
+            await sequential(reader, "/sleep/10", 0.3)
+            await reader.get("/sleep/1500")  # a page held up once (a busy machine)
+            others = asyncio.ensure_future(sequential(other, "/sleep/5", 2.0))
+            await asyncio.sleep(0.1)
+            after = await sequential(reader, "/sleep/10", 1.5)
+            await others
+            return after
+
+    after = run(scenario())
+    assert max(after) < fairness.MAX_WAIT / 2, after
+
+
 def test_a_lone_client_may_have_every_request_in(sleeper):
     async def scenario():
         async with client(sleeper.url, "127.0.8.3", 32) as many:
@@ -111,7 +126,7 @@ def test_a_lone_client_may_have_every_request_in(sleeper):
 def test_a_slow_client_waits_while_a_quicker_one_is_served_but_is_never_starved(sleeper):
     async def scenario():
         async with client(sleeper.url, "127.0.8.4", 2) as quick, client(sleeper.url, "127.0.8.5") as slow:
-            alone = await sequential(slow, "/sleep/300", 1.0)  # its requests are known to take 0.3 s
+            alone = await sequential(slow, "/sleep/300", 1.5)  # its requests are known to take 0.3 s
             # two connections, one request after another on each, half a request apart: the quick client always
             # has one in flight
             readers = [asyncio.ensure_future(sequential(quick, "/sleep/30", 3.0))]

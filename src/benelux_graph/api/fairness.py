@@ -7,8 +7,9 @@ connections, or one whose every request costs much (2 MB answers, contributions 
 api/pacing.py), takes the loop and the cores from a reader whose pages take milliseconds (issue 13). So:
 
 - Each client address (api/ratelimit.client_key: the peer, or the client a trusted proxy names) keeps a moving
-  average of how long its requests took in the application (COST_WEIGHT per request; the time waiting here is
-  not counted). A client is slow when that average is above SLOW_AFTER seconds and SLOW_FACTOR times that of the
+  average of how long its requests took in the application (COST_WEIGHT per request, from 0, each counted at most
+  COST_CAP seconds; the time waiting here is not counted): a client is slow only after several slow requests, and
+  one request held up by the machine does not make an ordinary reader slow. A client is slow when that average is above SLOW_AFTER seconds and SLOW_FACTOR times that of the
   quickest other client being served: with a request in flight, or one that ended within GAP seconds (a client
   sending its next request as soon as it has an answer is being served between its requests too).
 - A request is let in at once when no other client has a request in flight or had one within BUSY_WINDOW
@@ -32,7 +33,7 @@ from .ratelimit import client_key
 
 PER_CLIENT = 4
 SLOW_AFTER, SLOW_FACTOR = 0.1, 4.0
-COST_WEIGHT = 0.2
+COST_WEIGHT, COST_CAP = 0.2, 0.25
 BUSY_WINDOW, GAP = 1.0, 0.05
 MAX_WAIT, CLIENT_WAIT = 0.5, 60.0
 MAX_CLIENTS = 100_000
@@ -89,8 +90,8 @@ class Fairness:
             del self.in_flight[key]
         self.last_seen.pop(key, None)
         self.last_seen[key] = self.clock()
-        old = self.cost.pop(key, seconds)
-        self.cost[key] = old + COST_WEIGHT * (seconds - old)
+        old = self.cost.pop(key, 0.0)
+        self.cost[key] = old + COST_WEIGHT * (min(seconds, COST_CAP) - old)
         while len(self.cost) > MAX_CLIENTS:
             self.cost.popitem(last=False)
         self.changed.set()  # wake every waiter, then a fresh event for the next ones
