@@ -28,6 +28,7 @@ try:
 except ImportError:  # httptools comes with uvicorn[standard]; without it uvicorn uses h11
     HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
+from .api.middleware import api_origin
 from .errors import BeneluxGraphError
 from .settings import Settings
 
@@ -55,6 +56,12 @@ def check(settings: Settings) -> None:
             raise BeneluxGraphError(
                 f"BENELUX_TRUSTED_PROXIES: '{entry}' is neither an IP address nor a network (CIDR), nor *"
             ) from None
+    for origin in settings.api_origins:
+        if api_origin(origin) is None:
+            raise BeneluxGraphError(
+                f"BENELUX_API_ORIGINS: '{origin}' is not an origin: write scheme://host[:port] (http or https, "
+                "no path, user, query or fragment), such as https://graph.example.org"
+            )
     if settings.read_timeout <= 0:
         raise BeneluxGraphError(
             f"BENELUX_READ_TIMEOUT must be a positive number of seconds, not {settings.read_timeout:g}"

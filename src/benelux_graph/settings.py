@@ -85,6 +85,12 @@ class Settings:
             "help": "while other addresses are served, hold back the query answers of an address running more than 1.5x its fair share of executed queries, to about 10 a second (api/pacing.py); off by default: it would slow a lone analyst's script whenever anyone else visits"
         },
     )
+    client_fairness: bool = field(
+        default=True,
+        metadata={
+            "help": "while other addresses are served, one address has at most 4 requests in the server process at once, and an address whose requests take long (on average over 0.1 s and 4x the quickest address being served) waits up to 0.5 s while quicker ones are in flight (api/fairness.py); a lone address is never held"
+        },
+    )
     admin_token: str = field(
         default="", metadata={"help": "bearer token for POST /admin/reload; empty turns the route off"}
     )
@@ -128,6 +134,12 @@ class Settings:
         default=(),
         metadata={
             "help": "addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default: none, the client is the connection's peer)"
+        },
+    )
+    api_origins: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "origins (scheme://host[:port]) besides this server's own whose graph API the Benelux+ page may read when a link says ?api=, comma-separated; the page's Content-Security-Policy connect-src lists exactly these (default: none, any other ?api= is refused on the page)"
         },
     )
     read_timeout: float = field(

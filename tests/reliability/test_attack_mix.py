@@ -15,9 +15,10 @@ then weighs on both samples alike. After an attacked window, the next quiet one 
 requests are answered (the ordinary client's requests meanwhile count in neither), so no attack runs into a quiet
 window; a request that spans a change of window counts in neither either.
 
-Issue 13's target, attacked p99 <= 2x quiet p99, is not met yet on this 2-core machine: two attackers repeating
+Issue 13's target, attacked p99 <= 2x quiet p99, is not met yet on this 2-core machine: attackers repeating
 cheap valid requests take the cores the ordinary client needs (quiet p99 17-90 ms, attacked 50-200 ms with the
-pacing of api/pacing.py; see SECURITY.md's known gaps). Until it is, the test also accepts an attacked p99 up to
+pacing of api/pacing.py and the fairness of api/fairness.py: 1.7x-2.4x all at once, 1.1x-1.6x each alone; see
+SECURITY.md's known gaps). The p99 of each of the ordinary client's paths is printed, quiet and attacked. Until it is, the test also accepts an attacked p99 up to
 ATTACK_CEILING (default 0.4 s: pages and queries stay usable), and prints the ratio; ATTACK_CEILING=0 asks for the
 2x alone. ATTACK_ONLY=name,... runs those attackers alone (names as in `attacks()`, and slow-headers).
 """
@@ -103,10 +104,10 @@ def attacks() -> dict[str, callable]:
     return {name: send for name, send in every.items() if not ONLY or name in ONLY}
 
 
-async def ordinary_client(url: str, seconds: float, phase=None) -> list[tuple[int, float]]:
-    """(window, latency) of each request, one after another, for `seconds` or until `phase` says STOP; a request
+async def ordinary_client(url: str, seconds: float, phase=None) -> list[tuple[int, float, str]]:
+    """(window, latency, path) of each request, one after another, for `seconds` or until `phase` says STOP; a request
     during which `phase` changed is left out."""
-    latencies: list[tuple[int, float]] = []
+    latencies: list[tuple[int, float, str]] = []
     transport = httpx.AsyncHTTPTransport(local_address="127.0.5.1")
     async with httpx.AsyncClient(base_url=url, timeout=60, transport=transport) as c:
         deadline = time.monotonic() + seconds
@@ -120,7 +121,7 @@ async def ordinary_client(url: str, seconds: float, phase=None) -> list[tuple[in
             latency = time.perf_counter() - start
             assert r.status_code == 200, (path, r.status_code, r.text[:300])
             if phase is None or phase.value == window:
-                latencies.append((window, latency))
+                latencies.append((window, latency, path))
     return latencies
 
 
@@ -175,7 +176,7 @@ def attack_in_a_process(url: str, seconds: float, results) -> None:
     results.put(answers)
 
 
-def alternating(url: str) -> tuple[list[float], list[float], dict]:
+def alternating(url: str) -> tuple[list[float], list[float], dict, list[tuple[int, float, str]]]:
     """Quiet and attacked windows in turn, with the ordinary client running throughout in a process of its own
     (its latencies are the server's, not the time it waits for the attackers' coroutines in a shared event
     loop): its quiet latencies, its attacked ones, and the attackers' answers by status."""
@@ -205,9 +206,9 @@ def alternating(url: str) -> tuple[list[float], list[float], dict]:
         if ordinary.is_alive():
             ordinary.kill()
     assert ordinary.exitcode == 0, "the ordinary client failed (see its traceback above)"
-    quiet = [latency for window, latency in latencies if window == QUIET]
-    attacked = [latency for window, latency in latencies if window == ATTACKED]
-    return quiet, attacked, answers
+    quiet = [latency for window, latency, _ in latencies if window == QUIET]
+    attacked = [latency for window, latency, _ in latencies if window == ATTACKED]
+    return quiet, attacked, answers, latencies
 
 
 def p99(latencies: list[float]) -> float:
@@ -231,11 +232,17 @@ def summary(name: str, latencies: list[float]) -> str:
 def test_the_audits_attacks_at_once_neither_stop_the_server_nor_slow_an_ordinary_client(tmp_path):
     with serving(tmp_path) as url:
         run(ordinary_client(url, 3))  # warm up: pages, caches
-        quiet, attacked, answers = alternating(url)
+        quiet, attacked, answers, latencies = alternating(url)
         health = httpx.get(url + "/healthz", timeout=30).json()
         log = url.log.read_text(errors="replace")
     print(f"\nordinary client: {summary('quiet', quiet)}; {summary('under attack', attacked)}")
     print("attack answers:", answers)
+    for path in dict.fromkeys(path for _, _, path in latencies):  # where the tail is
+        mine = {w: [x for window, x, p in latencies if p == path and window == w] for w in (QUIET, ATTACKED)}
+        if mine[QUIET] and mine[ATTACKED]:
+            print(
+                f"  {path[:40]:40s} p99 quiet {p99(mine[QUIET]) * 1000:6.1f} ms, attacked {p99(mine[ATTACKED]) * 1000:6.1f} ms"
+            )
     assert health["status"] == "ok", health
     assert "Traceback" not in log, log[-3000:]
     for name, statuses in answers.items():

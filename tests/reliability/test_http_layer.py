@@ -121,10 +121,12 @@ def test_a_trusted_proxy_forwards_each_client_address(serve_command):
     assert one.count(429) >= 10, one
 
 
-def test_serve_refuses_a_proxy_list_or_public_url_it_cannot_use():
+def test_serve_refuses_a_proxy_list_public_url_or_api_origin_it_cannot_use():
     for name, value, says in [
         ("BENELUX_TRUSTED_PROXIES", "proxy.example", "proxy.example"),
         ("BENELUX_PUBLIC_URL", "graph.example.org/x", "BENELUX_PUBLIC_URL"),
+        ("BENELUX_API_ORIGINS", "https://ok.example,https://graph.example.org/api", "graph.example.org/api"),
+        ("BENELUX_API_ORIGINS", "https://a.example; script-src *", "BENELUX_API_ORIGINS"),
     ]:
         env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_PORT": str(free_port()), name: value}
         done = subprocess.run(

@@ -92,6 +92,7 @@ def test_every_html_page_has_the_security_policy(client, url):
     assert policy["default-src"] == "default-src 'self'"
     assert policy["script-src"] == "script-src 'self'"  # no inline script, no eval, no other host
     assert policy["object-src"] == "object-src 'none'"
+    assert policy["connect-src"] == "connect-src 'self'"  # the Benelux+ page too: BENELUX_API_ORIGINS lists none
     assert r.headers["x-content-type-options"] == "nosniff"
     if url == "/benelux-plus":  # made to be embedded in the Benelux+ site
         assert policy["frame-ancestors"] == "frame-ancestors *" and "x-frame-options" not in r.headers

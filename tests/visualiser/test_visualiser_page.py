@@ -6,10 +6,14 @@ an error. The first test keeps a screenshot in build/benelux-plus.png.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
+
+from support.live_server import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -193,17 +197,49 @@ def test_search_path_finder_table_and_png(watched, graph_server):
     assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_the_page_can_use_another_api_base(watched, graph_server):
-    """?api= points the page at another server: here the same one under another origin (cross-origin, CORS)."""
-    other = f"http://localhost:{graph_server.port}"
-    watched.open(f"{graph_server.url}/benelux-plus?api={other}")
-    api_calls = [url for url in watched.requests if "/api/graph" in url]
-    assert api_calls and all(url.startswith(other + "/api/graph") for url in api_calls)
-    assert watched.visible_nodes() >= 25
-    # a non-HTTP base is refused: the page falls back to its own server
+def test_the_page_reads_another_api_only_from_an_allowed_origin(browser, settings, store, graph_server):
+    """?api= points the page at another server's API when BENELUX_API_ORIGINS allows its origin: here the session's
+    server, from the page of a second one (cross-origin: CORS, and the page's real Content-Security-Policy, which
+    lists that origin in connect-src and nothing else)."""
+    other = graph_server.url
+    with LiveServer(replace(settings, workers=1, api_origins=(other + "/",)), store) as allowing:
+        context = browser.new_context(viewport={"width": 1500, "height": 950})  # the page's own CSP, not bypassed
+        try:
+            watched = Watched(context.new_page())
+            response = watched.page.goto(f"{allowing.url}/benelux-plus?api={other}")
+            assert f"connect-src 'self' {other};" in response.headers["content-security-policy"]
+            watched.wait_ready()
+            api_calls = [url for url in watched.requests if "/api/graph" in url]
+            assert api_calls and all(url.startswith(other + "/api/graph") for url in api_calls)
+            assert watched.visible_nodes() >= 25
+            watched.check()
+        finally:
+            context.close()
+
+
+def test_the_page_refuses_an_api_origin_not_allowed(watched, graph_server):
+    """A link cannot make our page show another server's data under our look: by default no other origin is
+    allowed, the page says so in the reader's language and asks nothing of it (nor of its own server)."""
+    other = f"http://localhost:{graph_server.port}"  # another origin (the same server: CORS would let it through)
+    r = httpx.get(graph_server.url + "/benelux-plus", headers={"Accept": "text/html"})
+    assert "connect-src 'self';" in r.headers["content-security-policy"]
+    for lang, said in (("en", "does not show data from"), ("fr", "n'affiche pas les données de")):
+        watched.requests.clear()
+        watched.page.goto(f"{graph_server.url}/benelux-plus?lang={lang}&api={other}/")
+        watched.page.wait_for_selector(f"{WIDGET}[data-state=refused]", timeout=15_000)
+        status = watched.page.locator(".bp-status")
+        assert status.is_visible() and f"{said} {other}" in status.inner_text(), status.inner_text()
+        assert graph_server.url in status.inner_text()  # where it does show data from
+        assert not [url for url in watched.requests if "/api/graph" in url]
+    # a non-HTTP base is ignored: the page uses its own server
     watched.requests.clear()
     watched.open(f"{graph_server.url}/benelux-plus?api=javascript:alert(1)")
-    assert all(url.startswith(graph_server.url) for url in watched.requests if "/api/graph" in url)
+    api_calls = [url for url in watched.requests if "/api/graph" in url]
+    assert api_calls and all(url.startswith(graph_server.url) for url in api_calls)
+    # the same server's own origin, spelt as an ?api=, is allowed
+    watched.requests.clear()
+    watched.open(f"{graph_server.url}/benelux-plus?api={graph_server.url}")
+    assert [url for url in watched.requests if "/api/graph" in url]
 
 
 def test_selecting_an_edge_quotes_the_span_that_states_it(watched, graph_server):

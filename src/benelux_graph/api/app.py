@@ -24,6 +24,7 @@ from .admin import ReleaseSwitch, admin_router
 from .compression import Compression
 from .demotion import Demotion
 from .downloads import downloads_router
+from .fairness import Fairness
 from .graph import graph_router
 from .health import health_router
 from .middleware import Cors, PublicOrigin, ServiceHeaders, TrailingSlash, install_openapi
@@ -107,7 +108,9 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
     app.add_middleware(TrailingSlash)  # /page/<slug>/ -> /page/<slug> (api/middleware.py)
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
-    app.add_middleware(ServiceHeaders, version=__version__, release=store.release)
+    app.add_middleware(
+        ServiceHeaders, version=__version__, release=store.release, api_origins=settings.api_origins
+    )  # the Benelux+ page's connect-src
     app.add_middleware(
         Cors,
         version=__version__,
@@ -130,6 +133,8 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
     app.add_middleware(Demotion, demote_after=settings.demote_after)  # clients whose requests keep failing
     app.add_middleware(Pacing, pace_queries=settings.query_pacing)  # ... get their errors late while others are served
+    if settings.client_fairness:  # per client: a few requests in at once, slow ones after quick ones (api/fairness.py)
+        app.add_middleware(Fairness)
     app.add_middleware(RequestLog)  # outermost: one line per request, with the status sent (api/requestlog.py)
     install_openapi(app)  # the error shape, 429 and 503 documented on every route
     openapi.install(app)  # the schemas of the answers (api/openapi.py)

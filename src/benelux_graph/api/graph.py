@@ -459,9 +459,10 @@ def graph_router(runtime: Runtime) -> APIRouter:
     )
     def page(request: Request) -> Response:
         """The reference page: the Benelux+ preset drawn with Cytoscape.js. `?api=<base URL>` points it at
-        another server's API."""
+        another server's API, if its origin is one of BENELUX_API_ORIGINS (the page refuses any other)."""
         from .assets import versioned
         from .messages import UI, choose_language
+        from .middleware import api_origin
         from .pages import STATIC, site_header  # the site's one header and language choice, as on every page
 
         base = base_of(request)
@@ -469,6 +470,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
         text = Template((WEB / "index.html").read_text(encoding="utf-8")).substitute(
             base=html.escape(base),
             release=html.escape(store.release),
+            api_origins=html.escape(" ".join(o for o in map(api_origin, runtime.settings.api_origins) if o)),
             lang=lang,
             title=html.escape(UI[lang]["nav_network"]),
             heading=html.escape(UI[lang]["bp_title"]),

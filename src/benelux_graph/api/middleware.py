@@ -47,7 +47,8 @@ CSP = (
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-#: Pages allowed to read another server's API: the Benelux+ page takes `?api=<base URL>` (embedding, CORS).
+#: Pages allowed to read another server's API: the Benelux+ page takes `?api=<base URL>`, for the origins of
+#: `settings.api_origins` only (the page refuses any other; its connect-src lists exactly these).
 OPEN_CONNECT = ("/benelux-plus",)
 #: Pages made to be embedded in other sites (an iframe on the Benelux+ page): any site may frame them.
 EMBEDDABLE = ("/benelux-plus",)
@@ -55,23 +56,40 @@ SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff")]
 HTML_HEADERS = [(b"referrer-policy", b"strict-origin-when-cross-origin"), (b"x-frame-options", b"DENY")]
 
 
-def csp_for(path: str) -> str:
+def api_origin(text: str) -> str | None:
+    """`text` as an origin for a Content-Security-Policy (scheme://host[:port], lower case), or None when it is
+    not one (another scheme, a path, a user, a query, a fragment, characters a policy cannot carry)."""
+    try:
+        url = urlsplit(text.strip().rstrip("/"))
+        url.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        return None
+    if url.scheme not in ("http", "https") or not url.hostname or url.username or url.path or url.query:
+        return None
+    if url.fragment or not all(c.isalnum() or c in ".-:[]" for c in url.netloc):
+        return None
+    return f"{url.scheme}://{url.netloc}".lower()
+
+
+def csp_for(path: str, api_origins: Sequence[str] = ()) -> str:
     policy = CSP
-    if path.rstrip("/") in OPEN_CONNECT:
-        policy = policy.replace("connect-src 'self'", "connect-src 'self' http: https:")
+    if path.rstrip("/") in OPEN_CONNECT and api_origins:
+        policy = policy.replace("connect-src 'self'", "connect-src 'self' " + " ".join(api_origins))
     if path.rstrip("/") in EMBEDDABLE:
         policy = policy.replace("frame-ancestors 'none'", "frame-ancestors *")
     return policy
 
 
-def security_headers(headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes, bytes]]:
+def security_headers(
+    headers: list[tuple[bytes, bytes]], path: str, api_origins: Sequence[str] = ()
+) -> list[tuple[bytes, bytes]]:
     """The headers of an answer with the security headers added (a route's own choice is kept)."""
     present = {k.lower() for k, _ in headers}
     extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
     content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
     if content_type.split(b";")[0].strip().lower() in (b"text/html", b"application/xhtml+xml"):
         if b"content-security-policy" not in present:
-            extra.append((b"content-security-policy", csp_for(path).encode()))
+            extra.append((b"content-security-policy", csp_for(path, api_origins).encode()))
         embeddable = path.rstrip("/") in EMBEDDABLE
         extra += [(k, v) for k, v in HTML_HEADERS if k not in present and not (embeddable and k == b"x-frame-options")]
     return headers + extra
@@ -140,8 +158,9 @@ class TrailingSlash:
 
 
 class ServiceHeaders:
-    def __init__(self, app, version: str, release: str):
+    def __init__(self, app, version: str, release: str, api_origins: Sequence[str] = ()):
         self.app, self.version, self.release = app, version, release
+        self.api_origins = [o for o in map(api_origin, api_origins) if o]  # server.check refused any other
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -173,7 +192,7 @@ class ServiceHeaders:
                     (b"x-benelux-release", self.release.encode()),
                     (b"server-timing", ", ".join(timings).encode("latin-1")),
                 ]
-                message = {**message, "headers": security_headers(headers, scope.get("path", ""))}
+                message = {**message, "headers": security_headers(headers, scope.get("path", ""), self.api_origins)}
             elif message["type"] == "http.response.body" and is_head:
                 message = {**message, "body": b""}
             await send(message)

@@ -4,7 +4,9 @@
  *
  * Embedding: put <div data-benelux-plus data-api="https://graph.example.org"></div> in a page and load
  * cytoscape.min.js and this file. The page's own URL may say
- * ?api=<base URL> (overrides data-api) and ?lang=en|fr|nl|de. Each widget is reachable as element.beneluxPlus.
+ * ?api=<base URL> (overrides data-api, but only for an origin that data-api or data-api-origins names: a link
+ * cannot make the page show another server's data under its host's look) and ?lang=en|fr|nl|de. Each widget is
+ * reachable as element.beneluxPlus.
  *
  * Data from the API is only ever written with textContent, setAttribute or new Option(): never as HTML.
  * Filters (type, theme, year) are answered by the API itself (the same rules as GET /api/graph); the page only
@@ -27,6 +29,7 @@
       basedOn: "Based on", since: "since", name: "Name", type: "Type", relationship: "Relationship",
       nodesCaption: "Nodes shown", edgesCaption: "Relationships shown", loading: "Loading…",
       shown: "{n} nodes and {m} relationships shown", noPath: "No path between these two.",
+      apiRefused: "This page does not show data from {origin}, only from {allowed}.",
       loadError: "Could not load the graph: ", choose: "Choose…", steps: "Path", noSources: "No source passage.",
       more: "Filters, path finder, export", nodes: "All nodes", lines: "Lines", lineCoop: "cooperation",
       lineMember: "membership or presidency", lineOther: "other relationship (the arrow gives its direction)",
@@ -45,7 +48,9 @@
       themes: "Thèmes", period: "Période", status: "Statut", basedOn: "Fondé sur", since: "depuis", name: "Nom",
       type: "Type", relationship: "Relation", nodesCaption: "Nœuds affichés", edgesCaption: "Relations affichées",
       loading: "Chargement…", shown: "{n} nœuds et {m} relations affichés",
-      noPath: "Aucun chemin entre ces deux.", loadError: "Impossible de charger le graphe : ",
+      noPath: "Aucun chemin entre ces deux.",
+      apiRefused: "Cette page n'affiche pas les données de {origin}, seulement celles de {allowed}.",
+      loadError: "Impossible de charger le graphe : ",
       choose: "Choisir…", steps: "Chemin", noSources: "Aucun passage source.",
       more: "Filtres, chemin, export", nodes: "Tous les nœuds", lines: "Liens", lineCoop: "coopération",
       lineMember: "adhésion ou présidence", lineOther: "autre relation (la flèche en donne le sens)",
@@ -65,7 +70,9 @@
       period: "Periode", status: "Status", basedOn: "Gebaseerd op", since: "sinds", name: "Naam", type: "Type",
       relationship: "Relatie", nodesCaption: "Getoonde knooppunten", edgesCaption: "Getoonde relaties",
       loading: "Laden…", shown: "{n} knooppunten en {m} relaties getoond",
-      noPath: "Geen pad tussen deze twee.", loadError: "Kon de graaf niet laden: ", choose: "Kiezen…",
+      noPath: "Geen pad tussen deze twee.",
+      apiRefused: "Deze pagina toont geen gegevens van {origin}, alleen van {allowed}.",
+      loadError: "Kon de graaf niet laden: ", choose: "Kiezen…",
       steps: "Pad", noSources: "Geen bronpassage.",
       more: "Filters, pad zoeken, export", nodes: "Alle knooppunten", lines: "Lijnen", lineCoop: "samenwerking",
       lineMember: "lidmaatschap of voorzitterschap", lineOther: "andere relatie (de pijl geeft de richting)",
@@ -84,7 +91,8 @@
       themes: "Themen", period: "Zeitraum", status: "Stand", basedOn: "Beruht auf", since: "seit", name: "Name",
       type: "Typ", relationship: "Beziehung", nodesCaption: "Angezeigte Knoten",
       edgesCaption: "Angezeigte Beziehungen", loading: "Laden…", shown: "{n} Knoten und {m} Beziehungen angezeigt",
-      noPath: "Kein Pfad zwischen diesen beiden.", loadError: "Der Graph konnte nicht geladen werden: ",
+      noPath: "Kein Pfad zwischen diesen beiden.",
+      apiRefused: "Diese Seite zeigt keine Daten von {origin} an, nur von {allowed}.", loadError: "Der Graph konnte nicht geladen werden: ",
       choose: "Auswählen…", steps: "Pfad", noSources: "Keine Quellenpassage.",
       more: "Filter, Pfadsuche, Export", nodes: "Alle Knoten", lines: "Linien", lineCoop: "Zusammenarbeit",
       lineMember: "Mitgliedschaft oder Vorsitz", lineOther: "andere Beziehung (der Pfeil zeigt die Richtung)",
@@ -161,21 +169,27 @@
     return begin + "–" + end;
   }
 
-  /* The API's base URL: ?api=, else data-api, else this page's origin. Only http(s) URLs are accepted. */
+  /* An http(s) URL (relative to this page) as a base without its trailing slashes, or null. */
+  function httpBase(text) {
+    try {
+      var url = new URL(text || ".", window.location.href);
+      if (url.protocol !== "http:" && url.protocol !== "https:") { return null; }
+      return { base: (text ? url.href : url.origin).replace(/\/+$/, ""), origin: url.origin };
+    } catch (e) { return null; }
+  }
+
+  /* The API's base URL: data-api, else this page's origin; ?api= overrides it only with a base whose origin is
+     allowed (data-api's own, or one of the space-separated origins of data-api-origins; on our own page the server
+     writes there the origins BENELUX_API_ORIGINS allows, which the page's Content-Security-Policy allows too).
+     Another origin is refused (`refused` names it). A non-http(s) ?api= is ignored. */
   function apiBase(root) {
-    var asked = new URLSearchParams(window.location.search).get("api");
-    var candidates = [asked, root.getAttribute("data-api"), ""];
-    for (var i = 0; i < candidates.length; i++) {
-      if (candidates[i] === null || candidates[i] === undefined) { continue; }
-      try {
-        var url = new URL(candidates[i] || ".", window.location.href);
-        if (url.protocol === "http:" || url.protocol === "https:") {
-          var base = candidates[i] ? url.href : url.origin;
-          return base.replace(/\/+$/, "");
-        }
-      } catch (e) { /* not a URL: try the next one */ }
-    }
-    return window.location.origin;
+    var own = httpBase(root.getAttribute("data-api")) || httpBase("");
+    var asked = httpBase(new URLSearchParams(window.location.search).get("api"));
+    if (!asked) { return { base: own.base, allowed: [own.origin] }; }
+    var allowed = [own.origin].concat((root.getAttribute("data-api-origins") || "").split(/\s+/).filter(Boolean)
+      .map(function (o) { var b = httpBase(o); return b ? b.origin : null; }).filter(Boolean));
+    if (allowed.indexOf(asked.origin) < 0) { return { base: own.base, refused: asked.origin, allowed: allowed }; }
+    return { base: asked.base, allowed: allowed };
   }
 
   /* ?lang=, else the browser's first language the page has (as the entity pages use Accept-Language), else English. */
@@ -200,7 +214,9 @@
 
   function BeneluxPlus(root) {
     this.root = root;
-    this.api = apiBase(root);
+    var api = apiBase(root);
+    this.api = api.base;
+    this.apiRefused = api.refused ? { origin: api.refused, allowed: api.allowed.join(", ") } : null;
     var query = new URLSearchParams(window.location.search);
     // a page that chose the language (the site's own, with its header's language choice) says it in data-lang
     this.lang = pickLanguage(root.getAttribute("data-lang") || query.get("lang"));
@@ -422,6 +438,13 @@
     var self = this;
     this.build();
     this.translate();
+    if (this.apiRefused) { // a link's ?api= naming a server this page does not read: said, and nothing loaded
+      var refused = this.apiRefused;
+      this.setStatus(this.t("apiRefused").replace("{origin}", refused.origin).replace("{allowed}", refused.allowed),
+        true);
+      this.root.setAttribute("data-state", "refused");
+      return Promise.resolve();
+    }
     this.setStatus(this.t("loading"));
     if (typeof cytoscape !== "function") {
       this.setStatus(this.t("loadError") + "Cytoscape.js is not loaded", true);
