@@ -113,6 +113,7 @@ ERROR_TYPES: dict[str, tuple[int, str]] = {
         "behind the others, "
         "and this request waited 10 s (SECURITY.md)",
     ),
+    "precondition-failed": (412, "an If-Match or If-Unmodified-Since the answer does not meet (RFC 9110 13.1)"),
     "head-too-large": (431, "the request line and headers hold more than 128 KB"),
     "internal-error": (500, "an unexpected failure, logged with its traceback (never sent)"),
     "unavailable": (503, "the service cannot answer now"),

@@ -247,3 +247,34 @@ def test_a_negotiated_vocabulary_document_names_its_own_url(client, which, accep
     assert answer.status_code == 200
     assert answer.headers.get("content-location") == f"/{which}.{ext}"
     assert client.get(answer.headers["content-location"]).content == answer.content
+
+
+PAST = "Thu, 01 Jan 1998 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/downloads/benelux-graph.nt",  # a dump (http_conventions.not_modified)
+        "/page/greater-region",  # a page
+        "/data/greater-region.ttl",  # a description
+        "/static/site.css",  # a static file (ConditionalFiles)
+    ],
+)
+def test_if_match_and_if_unmodified_since_are_evaluated(client, path):
+    """RFC 9110 13.1.1/13.1.4: a server MUST evaluate If-Match and If-Unmodified-Since before performing the method;
+    they were ignored (200 whatever they said). A tag that is not the answer's, or a date before its last change,
+    is a 412 in the error shape; `*`, the answer's own strong tag, and a date after its change are a 200."""
+    plain = client.get(path)
+    assert plain.status_code == 200
+    etag = plain.headers["etag"]
+    for headers in ({"If-Match": '"not-this-one"'}, {"If-Unmodified-Since": PAST}):
+        answer = client.get(path, headers=headers)
+        assert answer.status_code == 412, (headers, answer.status_code)
+        assert answer.json()["error"]["type"] == "precondition-failed"
+        assert client.head(path, headers=headers).status_code == 412
+    assert client.get(path, headers={"If-Match": "*"}).status_code == 200
+    assert client.get(path, headers={"If-Unmodified-Since": plain.headers["last-modified"]}).status_code == 200
+    own = client.get(path, headers={"If-Match": etag})
+    # a weak tag never matches If-Match (strong comparison); a strong one matches itself
+    assert own.status_code == (412 if etag.startswith("W/") else 200)

@@ -5,7 +5,7 @@ after this has measured them, so HEAD gets the headers GET would, Content-Length
   SVG, ...), 200 and at least MIN_BYTES long (or streamed); never for a Range request or a 206, an answer already
   encoded, or the dump files of /downloads/ (their ETag is their SHA-256, and each has its own `.gz`).
 - A compressed answer is another representation: its ETag gets `-gzip` (`"abc"` -> `"abc-gzip"`) and it says
-  `Vary: Accept-Encoding`. An `If-None-Match` naming the `-gzip` tag is given to the route without the suffix, so
+  `Vary: Accept-Encoding`. An `If-None-Match` (or `If-Match`) naming the `-gzip` tag is given to the route without the suffix, so
   the route's own 304 logic keeps working, and a 304 names the tag the client sent.
 - Streamed bodies are compressed chunk by chunk: nothing is held whole in memory.
 """
@@ -66,8 +66,8 @@ def gzip_etag(etag: bytes) -> bytes:
     return etag[:-1] + SUFFIX.encode() + b'"' if etag.endswith(b'"') else etag
 
 
-def plain_if_none_match(value: bytes) -> bytes:
-    """If-None-Match as the route knows its tags: `"abc-gzip"` -> `"abc"`."""
+def plain_tags(value: bytes) -> bytes:
+    """If-None-Match or If-Match as the route knows its tags: `"abc-gzip"` -> `"abc"`."""
     return b",".join(t.strip().replace(SUFFIX.encode() + b'"', b'"') for t in value.split(b","))
 
 
@@ -118,8 +118,9 @@ class Compression:
         if scope["method"] == "HEAD":  # run as GET, so the body is compressed and measured like GET's (a static
             scope = {**scope, "method": "GET"}  # file sends HEAD none); ServiceHeaders then drops it
         asked_gzip_tag = SUFFIX.encode() + b'"' in request_headers.get(b"if-none-match", b"")
-        if asked_gzip_tag:
-            headers = [(k, plain_if_none_match(v) if k.lower() == b"if-none-match" else v) for k, v in scope["headers"]]
+        if asked_gzip_tag or SUFFIX.encode() + b'"' in request_headers.get(b"if-match", b""):
+            tagged = (b"if-none-match", b"if-match")
+            headers = [(k, plain_tags(v) if k.lower() in tagged else v) for k, v in scope["headers"]]
             scope = {**scope, "headers": headers}
         state: dict = {"start": None, "gzip": None, "as_is": False}
 

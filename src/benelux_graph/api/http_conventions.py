@@ -1,5 +1,5 @@
-"""HTTP conventions the routes share, written once: URLs built on the root path, conditional GET (ETag,
-If-None-Match, If-Modified-Since), and HEAD answered like GET on every GET route (the app's middleware drops the
+"""HTTP conventions the routes share, written once: URLs built on the root path, conditional GET (ETag, If-Match,
+If-Unmodified-Since, If-None-Match, If-Modified-Since), and HEAD answered like GET on every GET route (the app's middleware drops the
 body; api/middleware.py), never listed twice in the OpenAPI document."""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from email.utils import formatdate, parsedate_to_datetime
 from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
+
+from .errors import ApiError
 
 
 def root(request: Request) -> str:
@@ -34,9 +37,11 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def not_modified(request: Request, etag: str, last_modified: float | None = None) -> bool:
-    """Whether a GET or HEAD may be answered 304: If-None-Match (weak comparison) first, else If-Modified-Since."""
+    """Whether a GET or HEAD may be answered 304: If-None-Match (weak comparison) first, else If-Modified-Since.
+    The preconditions that come before them (RFC 9110 13.2.2) are checked first: 412 when one is false."""
     if request.method not in ("GET", "HEAD"):
         return False
+    check_preconditions(request.headers, etag, last_modified)
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         return etag_matches(if_none_match, etag)
@@ -47,24 +52,58 @@ def not_modified(request: Request, etag: str, last_modified: float | None = None
     return False
 
 
-def http_date(value: str) -> float | None:
-    """An If-Modified-Since date as a time stamp; None when it is not a date or lies ahead of this server's clock
-    (RFC 2616 14.25: invalid; a 304 for it would hide every release published until then)."""
+def check_preconditions(headers: Headers, etag: str, last_modified: float | None) -> None:
+    """If-Match, else If-Unmodified-Since (RFC 9110 13.2.2): raise a 412 when the answer does not meet it. If-Match
+    compares strongly (13.1.1), so a weak tag (W/"…", what the RDF answers carry) never matches, `*` always does."""
+    if_match = headers.get("if-match")
+    if if_match is not None:
+        tags = [t.strip() for t in if_match.split(",")]
+        if "*" in tags or (not etag.startswith("W/") and etag in tags):
+            return
+        raise ApiError(
+            412,
+            "precondition-failed",
+            f"If-Match names none of this answer's entity tags (its ETag is {etag}; "
+            'a weak tag, W/"…", never matches If-Match)',
+        )
+    since = headers.get("if-unmodified-since")
+    if since and last_modified is not None:
+        stamp = http_date(since, future_too=True)
+        if stamp is not None and int(last_modified) > stamp:
+            raise ApiError(
+                412, "precondition-failed", f"the answer was modified after If-Unmodified-Since ({since.strip()})"
+            )
+
+
+def http_date(value: str, future_too: bool = False) -> float | None:
+    """An HTTP date as a time stamp; None when it is not a date or (unless `future_too`) lies ahead of this
+    server's clock (for If-Modified-Since, RFC 2616 14.25: invalid; a 304 for it would hide every release published
+    until then)."""
     try:
         stamp = parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return stamp if stamp <= time.time() + 1 else None
+    return stamp if future_too or stamp <= time.time() + 1 else None
 
 
 class ConditionalFiles(StaticFiles):
-    """StaticFiles whose If-Modified-Since is read as not_modified reads it: a date in the future is ignored."""
+    """StaticFiles whose conditions are read as not_modified reads them: If-Match and If-Unmodified-Since checked
+    (Starlette ignores them), a date in the future in If-Modified-Since ignored."""
+
+    def file_response(self, full_path, stat_result, scope, status_code: int = 200) -> Response:
+        check_preconditions(Headers(scope=scope), etag_of(stat_result), stat_result.st_mtime)
+        return super().file_response(full_path, stat_result, scope, status_code)
 
     def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
         since = request_headers.get("if-modified-since")
         if since and "if-none-match" not in request_headers and http_date(since) is None:
             return False
         return super().is_not_modified(response_headers, request_headers)
+
+
+def etag_of(stat_result) -> str:
+    """The ETag Starlette's FileResponse gives a file (its size and time stamp)."""
+    return FileResponse("", stat_result=stat_result).headers["etag"]
 
 
 def validators(etag: str, last_modified: float | None = None) -> dict[str, str]:
