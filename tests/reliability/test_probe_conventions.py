@@ -278,3 +278,16 @@ def test_if_match_and_if_unmodified_since_are_evaluated(client, path):
     own = client.get(path, headers={"If-Match": etag})
     # a weak tag never matches If-Match (strong comparison); a strong one matches itself
     assert own.status_code == (412 if etag.startswith("W/") else 200)
+
+
+def test_robots_txt_keeps_crawlers_off_what_computes_per_request(client):
+    """A crawler asks for /robots.txt first (it was a 404): the pages, linked data and downloads are open to it;
+    the routes that compute an answer per URL (queries, search, contributions, the graph API) are not."""
+    answer = client.get("/robots.txt")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    rules = {line.split(":", 1)[1].strip() for line in answer.text.splitlines() if line.startswith("Disallow:")}
+    assert "User-agent: *" in answer.text
+    assert {"/sparql", "/search", "/validate", "/api/"} <= rules
+    assert not any(p.startswith(r) for r in rules for p in ("/page/", "/id/", "/data/", "/downloads/", "/"))
+    assert client.head("/robots.txt").status_code == 200

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
@@ -233,6 +233,17 @@ def redoc_without_cdn(path: Path) -> bytes:
     return _REDOC[path]
 
 
+#: Crawlers are welcome on the pages, the linked data and the downloads; the endpoints that compute an answer per
+#: request (queries, search, contributions, the graph API) are no place for them: each URL is another computation.
+ROBOTS = """User-agent: *
+Disallow: /sparql
+Disallow: /search
+Disallow: /validate
+Disallow: /api/
+Disallow: /admin/
+"""
+
+
 def site_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["site"])
 
@@ -271,6 +282,10 @@ def site_router(runtime: Runtime) -> APIRouter:
             media_type="image/vnd.microsoft.icon",
             headers={"Cache-Control": "public, max-age=86400"},
         )
+
+    @router.get("/robots.txt", include_in_schema=False)
+    async def robots() -> PlainTextResponse:
+        return PlainTextResponse(ROBOTS, headers={"Cache-Control": "public, max-age=86400"})
 
     # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
     add_head_routes(router)
