@@ -350,7 +350,10 @@ class QueryEngine:
         if message[0] == "error" and message[1] == "QueryMemoryError":  # the worker stops after a MemoryError
             self._replace(worker, job.client)
             raise EngineError(message[2], 503, "query-out-of-memory")
-        self._release(worker, job.client, held=True)
+        if message[-1]:  # it holds too much memory of its own (query_workers.GROWTH): a fresh fork replaces it
+            self._replace(worker, job.client)
+        else:
+            self._release(worker, job.client, held=True)
         result = outcome(message)
         result.waited, result.round_trip = sent - asked, time.perf_counter() - sent
         return result
