@@ -188,6 +188,8 @@ class Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
     release: str = ""
+    #: the server process's page faults when it forked this worker (engine.faults; QueryEngine._keep)
+    forked_at: int = 0
 
 
 def alive(worker: Worker) -> bool:

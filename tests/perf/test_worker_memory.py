@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from benelux_graph import engine as engine_module
 from benelux_graph import query_workers
 from benelux_graph.engine import SPARE, QueryEngine
 from benelux_graph.query_jobs import Job
@@ -33,8 +34,9 @@ def settled(engine, count: int, timeout: float = 30.0) -> set[int]:
 
 @pytest.fixture
 def engine_with_growth(settings, store, monkeypatch):
-    def start(growth: int) -> QueryEngine:
+    def start(growth: int, keep_every: float = 3600) -> QueryEngine:
         monkeypatch.setattr(query_workers, "GROWTH", growth)  # the forked workers inherit it
+        monkeypatch.setattr(engine_module, "KEEP_EVERY", keep_every)  # the idle workers' check: off unless asked
         engine = QueryEngine(replace(settings, workers=1, query_threads=0), store)
         engine.start()
         engines.append(engine)
@@ -65,3 +67,24 @@ def test_a_worker_within_its_share_is_kept(engine_with_growth):
     for _ in range(3):
         engine.run(Job(SCAN), 20)
     assert settled(engine, 1 + SPARE) == before  # no fork for a worker holding little of its own
+
+
+def test_idle_workers_left_holding_pages_the_server_rewrote_are_replaced(engine_with_growth):
+    """The server's own writes after a fork leave the old pages to the workers forked before, each its own copy:
+    idle workers holding more than their share that way are replaced too, though they ran no query."""
+    ballast = bytearray(2 * SHARE)
+    ballast[:: query_workers.PAGE] = b"a" * len(range(0, len(ballast), query_workers.PAGE))  # resident before the fork
+    engine = engine_with_growth(SHARE, keep_every=0.2)
+    before = settled(engine, 1 + SPARE)
+    assert max(private_dirty(p) for p in before) < SHARE
+    ballast[:: query_workers.PAGE] = b"b" * len(range(0, len(ballast), query_workers.PAGE))  # copied on write here
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        pids = settled(engine, 1 + SPARE)
+        if len(pids) == 1 + SPARE and not pids & before:
+            break
+        time.sleep(0.2)
+    pids = engine.worker_pids
+    assert len(pids) == 1 + SPARE and not pids & before, (before, pids)  # each held the old ballast: replaced
+    assert max(private_dirty(p) for p in pids) < SHARE
+    assert engine.run(Job("ASK { ?s ?p ?o }"), 20).boolean is True
