@@ -45,6 +45,7 @@ import asyncio
 import collections
 import logging
 import multiprocessing
+import resource
 import signal
 import threading
 import time
@@ -78,6 +79,14 @@ SPARE = 1
 #: How long a new worker may take to load the store before it is given up.
 START_TIMEOUT = 120.0
 
+#: Seconds between two looks at the idle forked workers' own memory (QueryEngine._keep).
+KEEP_EVERY = 5.0
+
+
+def faults() -> int:
+    """Page faults of this process so far (each new page it wrote: memory it allocated, or copied on write)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
 
 @dataclass(eq=False)
 class Waiter:
@@ -110,6 +119,7 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
+        self._closing = threading.Event()  # wakes the keeper (_keep) to end
         #: threads of this process running queries known to be cheap (fastlane.py); None: every query in a worker
         self.lane: FastLane | None = None
         self.shared: GraphStore | None = None  # the merged copy forked workers inherit
@@ -129,9 +139,12 @@ class QueryEngine:
         pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)
+        if self.shared is not None:
+            threading.Thread(target=self._keep, name="benelux-worker-keeper", daemon=True).start()
 
     def close(self) -> None:
         self._closed = True
+        self._closing.set()
         if self.lane is not None:
             self.lane.close()
         with self._lock:
@@ -163,7 +176,7 @@ class QueryEngine:
                 query_workers.INHERITED = self.shared
             process.start()
         child.close()
-        return Worker(process, parent)
+        return Worker(process, parent, forked_at=faults())
 
     def _await_ready(self, worker: Worker) -> None:
         if not worker.conn.poll(START_TIMEOUT):
@@ -213,6 +226,27 @@ class QueryEngine:
                 log.error("%s", e)
 
         threading.Thread(target=respawn, name="benelux-worker-respawn", daemon=True).start()
+
+    def _keep(self) -> None:
+        """Replace the idle forked workers that may have come to hold more than query_workers.GROWTH of their own
+        without running a query: a page this process writes after a fork (its own queries, answers, caches) leaves
+        the old one to the workers forked before it. A worker checks itself after each job (query_workers.Growth);
+        this replaces, every KEEP_EVERY seconds, the idle ones forked before this process faulted in GROWTH more
+        (its faults bound what it rewrote; a worker cannot tell the old pages it shares with the other old ones)."""
+        while not self._closing.wait(KEEP_EVERY):
+            now = faults()
+            with self._lock:
+                old = [w for w in self._idle if (now - w.forked_at) * query_workers.PAGE > query_workers.GROWTH]
+                for worker in old:
+                    self._idle.remove(worker)
+            for worker in old:
+                self._stop(worker)
+                if self._closed:
+                    continue
+                try:
+                    self._await_ready(self._spawn())
+                except EngineError as e:
+                    log.error("%s", e)
 
     @property
     def worker_pids(self) -> set[int]:
@@ -350,7 +384,10 @@ class QueryEngine:
         if message[0] == "error" and message[1] == "QueryMemoryError":  # the worker stops after a MemoryError
             self._replace(worker, job.client)
             raise EngineError(message[2], 503, "query-out-of-memory")
-        self._release(worker, job.client, held=True)
+        if message[-1]:  # it holds too much memory of its own (query_workers.GROWTH): a fresh fork replaces it
+            self._replace(worker, job.client)
+        else:
+            self._release(worker, job.client, held=True)
         result = outcome(message)
         result.waited, result.round_trip = sent - asked, time.perf_counter() - sent
         return result

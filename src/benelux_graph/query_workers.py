@@ -42,6 +42,49 @@ def memory_error(extra: int) -> EngineError:
     )
 
 
+#: How much memory of its own a worker forked from the server may come to hold before it is replaced by a fresh
+#: fork, after the answer that took it there. Oxigraph's in-memory store writes to what it reads (reference
+#: counts), so each query copies the pages it touches out of the memory shared with the server: kept, every worker
+#: would end up with a copy of the store (1M triples: 550 MB each). Replaced, each holds at most about this much.
+GROWTH = 64_000_000
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class Growth:
+    """Whether a forked worker has come to hold more than GROWTH of its own. Counting its page faults is cheap
+    (getrusage); only when they add up to GROWTH is /proc read (tens of ms at 1M triples), which says whether the
+    faults were copies kept or memory allocated and given back. Made before the worker seals itself (`seal`): the
+    file stays open and is read again from its start."""
+
+    def __init__(self) -> None:
+        self.faults = self.count()
+        rollup = "/proc/self/smaps_rollup"
+        self.rollup = open(rollup, "rb", buffering=0) if os.path.exists(rollup) else None  # for the worker's life
+
+    def private_memory(self) -> int:
+        """Bytes of this process's memory that are its own (private dirty pages: copied on write, or new)."""
+        if self.rollup is None:
+            return 0
+        self.rollup.seek(0)
+        for line in self.rollup.read().splitlines():
+            if line.startswith(b"Private_Dirty:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    @staticmethod
+    def count() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+    def too_much(self) -> bool:
+        now = self.count()
+        if (now - self.faults) * PAGE < GROWTH:
+            return False
+        if self.private_memory() > GROWTH:
+            return True
+        self.faults = now  # the faults were memory used and freed: count again from here
+        return False
+
+
 def seal() -> None:
     """Forbid this process to open any new file or socket: fill every free descriptor number below the highest
     one in use, then set the open-file limit to that number. What is open stays usable."""
@@ -115,6 +158,7 @@ def worker_main(
         else:
             store = local_store(snapshot, files, release)
         gc.freeze()  # the loaded modules and store stay: no full garbage-collector pass walks them again
+        growth = Growth() if forked else None  # a spawned worker's store is its own: nothing shared to copy
         if settings.query_memory > 0:
             limit_memory(settings.query_memory)
         if sealed:
@@ -125,14 +169,18 @@ def worker_main(
     conn.send(("ready", store.release))
     for job in jobs(conn):
         try:
-            conn.send(("ok", run_here(store, job)))
+            message: tuple = ("ok", run_here(store, job))
         except MemoryError:  # Python's own allocation failed (Oxigraph's aborts the process: see WORKER_LOST)
-            conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None))
+            conn.send(("error", "QueryMemoryError", memory_error(settings.query_memory).message, None, None, True))
             return  # a process that ran out of memory is not trusted with another query
         except QueryError as e:
-            conn.send(("error", type(e).__name__, e.message, e.line, e.column))
+            message = ("error", type(e).__name__, e.message, e.line, e.column)
         except Exception as e:  # noqa: BLE001 - reported to the caller as an evaluation error
-            conn.send(("error", "EvaluationError", f"the query failed while running: {e}", None, None))
+            message = ("error", "EvaluationError", f"the query failed while running: {e}", None, None)
+        retire = growth is not None and growth.too_much()
+        conn.send((*message, retire))  # the last item: replace this worker after this answer (GROWTH)
+        if retire:
+            return
 
 
 @dataclass
@@ -140,6 +188,8 @@ class Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
     release: str = ""
+    #: the server process's page faults when it forked this worker (engine.faults; QueryEngine._keep)
+    forked_at: int = 0
 
 
 def alive(worker: Worker) -> bool:
@@ -204,9 +254,10 @@ async def receive(conn) -> Any:
 
 
 def outcome(message: tuple) -> Result:
-    """A worker's message as a Result, or the error it reports raised."""
+    """A worker's message as a Result, or the error it reports raised (its last item, whether the worker must be
+    replaced, is the caller's: see GROWTH)."""
     if message[0] == "ok":
         return message[1]
-    _, kind, text, line, column = message
+    _, kind, text, line, column, _retire = message
     kinds = {"EvaluationError": EvaluationError, "QueryRefused": QueryRefused, "QueryTimeout": QueryTimeout}
     raise kinds.get(kind, QueryError)(text, line, column)
