@@ -236,7 +236,7 @@ def _sorted_prefixes(text: str) -> str:
     it finds its sh:declare, which changes with every parse of the shapes (blank nodes): without this, each
     validation of freshly read shapes parsed every constraint again. Distinct names: their order changes nothing."""
     lines = text.split("\n")
-    names = []
+    names: list[str] = []
     while len(names) < len(lines) and (m := _PREFIX_LINE.fullmatch(lines[len(names)])):
         names.append(m.group(1))
     if len(set(names)) < len(names):
