@@ -69,10 +69,13 @@ CHECK_SKIPS = --ignore=tests/reliability --ignore=tests/perf --ignore=tests/test
 	--ignore=tests/test_ontology_reasoners.py \
 	--deselect tests/test_repository.py::test_the_ontology_and_data_are_consistent_under_owl_rl \
 	--deselect tests/test_repository.py::test_the_reasoner_does_find_a_contradiction
+# Without schemathesis' plugin (it imports hypothesis: 2 s of CPU in each of the three pytest processes; only
+# tests/reliability use them), and with bytecode written even where PYTHONDONTWRITEBYTECODE is set (each process
+# would compile the tests again, assertions rewritten: 2 s more in each worker, and src in every subprocess).
 check: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory types
-	$(PY) -m pytest -q -x -n 2 -m 'not browser and not remote' $(CHECK_SKIPS)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -x -n 2 -p no:schemathesis -m 'not browser and not remote' $(CHECK_SKIPS)
 
 validate:
 	benelux-graph validate

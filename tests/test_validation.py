@@ -132,6 +132,20 @@ def test_subclass_instances_meet_sh_class(settings):
     assert report.conforms, report.to_text()
 
 
+def test_a_constraints_query_is_one_cache_entry_whatever_the_order_of_its_prefixes():
+    """pySHACL writes a SPARQL constraint's PREFIX lines in the order it reads sh:declare, which changes with every
+    parse of the shapes: the parsed-query cache (validation._reuse_parsed_queries) keys on the text with them
+    sorted, else each validation of freshly read shapes parses every constraint again (half of a shapes case)."""
+    from benelux_graph.validation import _sorted_prefixes
+
+    body = "\nSELECT $this WHERE { $this a:p b:o }"
+    one = _sorted_prefixes("PREFIX b: <http://b/>\nPREFIX a: <http://a/>\n" + body)
+    assert one == _sorted_prefixes("PREFIX a: <http://a/>\nPREFIX b: <http://b/>\n" + body)
+    assert one == "PREFIX a: <http://a/>\nPREFIX b: <http://b/>\n" + body
+    twice = "PREFIX a: <http://2/>\nPREFIX a: <http://1/>\nASK { ?s a:p ?o }"  # the last one wins: kept as it is
+    assert _sorted_prefixes(twice) == twice
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # The command line
 # ----------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from contextvars import ContextVar
@@ -221,10 +222,26 @@ def _reuse_parsed_queries() -> None:
 
     def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's
         if isinstance(strOrQuery, str):
-            strOrQuery = prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            strOrQuery = prepared(_sorted_prefixes(strOrQuery), base, tuple(sorted((initNs or {}).items())))
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
     processor.SPARQLProcessor.query = query  # type: ignore[method-assign]  # the patch is the point
+
+
+_PREFIX_LINE = re.compile(r"PREFIX ([^\s:]*): <[^<>\s]*>")
+
+
+def _sorted_prefixes(text: str) -> str:
+    """The same query with its leading PREFIX lines sorted. pySHACL writes a constraint's prefixes in the order
+    it finds its sh:declare, which changes with every parse of the shapes (blank nodes): without this, each
+    validation of freshly read shapes parsed every constraint again. Distinct names: their order changes nothing."""
+    lines = text.split("\n")
+    names: list[str] = []
+    while len(names) < len(lines) and (m := _PREFIX_LINE.fullmatch(lines[len(names)])):
+        names.append(m.group(1))
+    if len(set(names)) < len(names):
+        return text  # a name declared twice: the last one wins, so the order matters
+    return "\n".join(sorted(lines[: len(names)]) + lines[len(names) :])
 
 
 _FOCUS: ContextVar[frozenset | None] = ContextVar("benelux_graph_focus", default=None)

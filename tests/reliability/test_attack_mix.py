@@ -37,7 +37,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from test_http_layer import serving
+
+from support.live_server import serving
 
 SECONDS = float(os.environ.get("ATTACK_SECONDS", "3"))
 ROUNDS = int(os.environ.get("ATTACK_ROUNDS", "4"))

@@ -8,10 +8,10 @@ import time
 
 import httpx
 import pytest
-from test_http_layer import serving
 
 from benelux_graph.api.demotion import DEMOTED_AT, HALF_LIFE, ErrorCounts
 from benelux_graph.api.pacing import DELAY
+from support.live_server import serving
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f }"  # stopped at its `timeout`
 

@@ -11,19 +11,18 @@ import io
 import json
 import os
 import signal
-import subprocess
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from reliability_settings import reliability_settings
-from reliability_support import ROOT, LiveServer, free_port
+from reliability_support import LiveServer
 
 from benelux_graph.engine import SPARE
+from support.live_server import children, serving
 
 pytestmark = pytest.mark.server
 
@@ -211,59 +210,13 @@ def test_a_worker_crashing_mid_query_fails_that_request_only(limited, sig):
 # --- the server process under its supervisor --------------------------------------------------------------------
 
 
-def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def serving_process(supervisor: int) -> int | None:
-    """The server process `benelux-graph serve` runs (uvicorn's worker: a spawned Python child)."""
-    for child in children(supervisor):
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
-            return child
-    return None
-
-
-def wait_healthy(url: str, timeout: float) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return time.monotonic() - start
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
-
-
-def test_a_killed_server_process_is_replaced_on_the_same_port():
-    port = free_port()
-    env = {**os.environ, "BENELUX_ROOT": str(ROOT), "BENELUX_WORKERS": "1"}
-    serve = subprocess.Popen(
-        ["benelux-graph", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, 120)
-        server = serving_process(serve.pid)
-        assert server is not None, children(serve.pid)
+def test_a_killed_server_process_is_replaced_on_the_same_port(tmp_path):
+    with serving(tmp_path, workers="1") as url:
+        server = url.server_process()
+        assert server is not None, children(url.process.pid)
         os.kill(server, signal.SIGKILL)
-        back = wait_healthy(url, 90)  # a few seconds (8 s measured); loading the store takes longer on a busy machine
+        back = url.wait_healthy(90)  # a few seconds (8 s measured); loading the store takes longer on a busy machine
         assert back < 60, back  # the supervisor starts a server process again at once
         r = httpx.get(url + "/sparql", params={"query": "ASK { bxr:benelux-union ?p ?o }"}, timeout=30)
         assert r.status_code == 200 and r.json()["boolean"] is True
-        assert serving_process(serve.pid) not in (None, server)
-    finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(30)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-            serve.wait(10)
+        assert url.server_process() not in (None, server)

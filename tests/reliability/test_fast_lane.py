@@ -18,6 +18,7 @@ from benelux_graph import fastlane
 from benelux_graph.engine import SPARE, QueryEngine
 from benelux_graph.errors import QueryTimeout
 from benelux_graph.query_jobs import Job
+from support.live_server import serving
 
 #: One shape, many costs: N subjects of the data paired with M others (N, M = 1, 1000: a millisecond; 4000, 4000:
 #: 16 million pairs, about a second on an idle machine, well past the lane's budget; 8000, 8000: about 4 s, past a
@@ -176,37 +177,14 @@ def test_a_shape_with_a_long_answer_stays_in_the_workers(engine):
     assert ask(engine, short % 1).lane == "worker" and ask(engine, short % 2).lane == "thread"
 
 
-def test_a_thread_run_past_the_time_limit_makes_its_server_process_drain_and_be_replaced():
+def test_a_thread_run_past_the_time_limit_makes_its_server_process_drain_and_be_replaced(tmp_path):
     """Under `benelux-graph serve` (uvicorn's supervisor): a shape learned cheap, then the same shape with a
     runaway's constants in the lane's one thread. Its caller gets the worker's 503 at the time limit; the thread
     cannot be stopped, so at that limit its server process drains and exits (its CPU with it), and the supervisor
     starts a fresh one on the same port, which answers."""
-    import os
-    import signal
-    import subprocess
-
-    from reliability_support import ROOT, free_port
-    from test_engine_limits import serving_process, wait_healthy
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "BENELUX_ROOT": str(ROOT),
-        "BENELUX_WORKERS": "1",
-        "BENELUX_QUERY_THREADS": "1",
-        "BENELUX_QUERY_TIMEOUT": "2",
-    }
-    serve = subprocess.Popen(
-        ["benelux-graph", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     headers = {"Cache-Control": "no-cache", "Accept": "application/sparql-results+json"}
-    try:
-        wait_healthy(url, 120)
-        first = serving_process(serve.pid)
+    with serving(tmp_path, workers="1", query_threads="1", query_timeout="2") as url:
+        first = url.server_process()
         assert first is not None
         lanes = []  # learned in a worker, then run in the thread (a busy machine may make a first run slow)
         for n in range(1, 21):
@@ -223,19 +201,12 @@ def test_a_thread_run_past_the_time_limit_makes_its_server_process_drain_and_be_
         )
         assert runaway.status_code == 503 and runaway.json()["error"]["type"] == "query-timeout"
         deadline = time.monotonic() + 60
-        while serving_process(serve.pid) in (None, first) and time.monotonic() < deadline:
+        while url.server_process() in (None, first) and time.monotonic() < deadline:
             time.sleep(0.2)
         replaced = time.monotonic() - start
-        assert serving_process(serve.pid) not in (None, first), "the server process was not replaced"
+        assert url.server_process() not in (None, first), "the server process was not replaced"
         assert replaced < 2 + 2 + 1 + 10, replaced  # limit, drain (its grace: limit + 1 s), the watch's tick, slack
-        wait_healthy(url, 90)
+        url.wait_healthy(90)
         r = httpx.get(url + "/sparql", params={"query": "ASK { bxr:benelux-union ?p ?o }"}, headers=headers)
         assert r.status_code == 200 and r.json()["boolean"] is True
         print(f"server process replaced {replaced:.1f} s after the runaway was sent")
-    finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(30)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-            serve.wait(10)

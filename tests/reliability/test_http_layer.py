@@ -9,18 +9,18 @@ limit bucket (/healthz is not counted).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from reliability_support import ROOT, free_port
+
+from support.live_server import serving
 
 PUBLIC = "https://graph.example.org"
 READ_TIMEOUT = 3
@@ -30,49 +30,6 @@ EVIL = {
     "X-Forwarded-Host": "evil.example",
     "Forwarded": "for=10.9.9.9;proto=http;host=evil.example",
 }
-
-
-class Served(str):
-    """The server's URL, with its log (stdout and stderr) at `.log`."""
-
-    log: Path
-
-
-@contextlib.contextmanager
-def serving(folder: Path, *args: str, **settings: str):
-    """`benelux-graph serve ARGS` in a subprocess with these BENELUX_* settings; its URL (and `.log`)."""
-    port = free_port()
-    log = folder / "serve.log"
-    env = {
-        **os.environ,
-        "BENELUX_ROOT": str(ROOT),
-        "BENELUX_PORT": str(port),
-        "PYTHONUNBUFFERED": "1",
-        **{"BENELUX_" + k.upper(): v for k, v in settings.items()},
-    }
-    output = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "benelux_graph", "serve", *args], env=env, stdout=output, stderr=subprocess.STDOUT
-    )
-    url = Served(f"http://127.0.0.1:{port}")
-    url.log = log
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert process.poll() is None, "benelux-graph serve stopped: " + log.read_text(errors="replace")[-2000:]
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        output.close()
 
 
 @pytest.fixture(scope="module")

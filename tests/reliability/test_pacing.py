@@ -8,10 +8,10 @@ import time
 
 import httpx
 import pytest
-from test_http_layer import serving
 
 from benelux_graph.api.pacing import BUSY_WINDOW, DELAY, PACE_AFTER, QUERY_FLOOR, QUERY_RATE, UNIT_MS, Decaying, Pacing
 from benelux_graph.settings import Settings
+from support.live_server import serving
 
 BAD = ("/api/queries/secretariat-provider", {"forum": "http://[::1"})  # 400 bad-parameter
 GOOD = ("/api/queries", {})

@@ -9,7 +9,8 @@ import hashlib
 import time
 
 import httpx
-from test_http_layer import serving
+
+from support.live_server import serving
 
 ASK = "ASK { bxr:benelux-union ?p ?o }"
 

@@ -1,18 +1,27 @@
-"""A real uvicorn server for the tests, in a thread on a free 127.0.0.1 port; a canary HTTP server; Debian's
-Chromium settings."""
+"""A real uvicorn server for the tests, in a thread on a free 127.0.0.1 port; `benelux-graph serve` itself in a
+subprocess (`serving`); a canary HTTP server; Debian's Chromium settings."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 from benelux_graph import server
 from benelux_graph.api.app import create_app
+
+from .project import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -84,6 +93,78 @@ class LiveServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class Served(str):
+    """The URL of a `benelux-graph serve` subprocess, with its log (stdout and stderr) at `.log` and the process
+    started (uvicorn's supervisor) at `.process`."""
+
+    log: Path
+    process: subprocess.Popen
+
+    def wait_healthy(self, timeout: float) -> float:
+        """Seconds until /healthz answers 200; fails at `timeout`, or at once if the supervisor stopped."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            assert self.process.poll() is None, "benelux-graph serve stopped: " + self.tail()
+            try:
+                if httpx.get(self + "/healthz", timeout=2).status_code == 200:
+                    return time.monotonic() - start
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self} did not answer within {timeout} s: " + self.tail())
+
+    def server_process(self) -> int | None:
+        """The pid of the server process the supervisor runs (a spawned Python child), None while there is none."""
+        for child in children(self.process.pid):
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+                return child
+        return None
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:]
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+@contextlib.contextmanager
+def serving(folder: Path, *args: str, **settings: str) -> Iterator[Served]:
+    """`benelux-graph serve ARGS` in a subprocess with these BENELUX_* settings (`workers="1"` is BENELUX_WORKERS),
+    on a free port, its output in `folder`/serve.log; its URL once /healthz answers. Stopped (SIGTERM) on exit."""
+    port = free_port()
+    log = folder / "serve.log"
+    env = {
+        **os.environ,
+        "BENELUX_ROOT": str(ROOT),
+        "BENELUX_PORT": str(port),
+        "PYTHONUNBUFFERED": "1",
+        **{"BENELUX_" + k.upper(): v for k, v in settings.items()},
+    }
+    output = log.open("wb")
+    url = Served(f"http://127.0.0.1:{port}")
+    url.log = log
+    url.process = subprocess.Popen(
+        [sys.executable, "-m", "benelux_graph", "serve", *args], env=env, stdout=output, stderr=subprocess.STDOUT
+    )
+    try:
+        url.wait_healthy(120)
+        yield url
+    finally:
+        url.process.terminate()
+        try:
+            url.process.wait(20)
+        except subprocess.TimeoutExpired:
+            url.process.kill()
+            url.process.wait(10)
+        output.close()
 
 
 class Canary:
