@@ -51,15 +51,19 @@ PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class Growth:
-    """Whether a forked worker has come to hold more than GROWTH of its own. Counting its page faults is cheap
-    (getrusage); only when they add up to GROWTH is /proc read (tens of ms at 1M triples), which says whether the
-    faults were copies kept or memory allocated and given back. Made before the worker seals itself (`seal`): the
+    """Whether a forked worker has come to hold more than GROWTH of its own beyond what it held when it started
+    (a fresh fork would hold that much too: replacing it for that would only fork again and again). Counting its
+    page faults is cheap (getrusage); only when they add up to GROWTH is /proc read (tens of ms at 1M triples),
+    which says whether the faults were copies kept or memory allocated and given back. Made before the worker seals itself (`seal`): the
     file stays open and is read again from its start."""
 
     def __init__(self) -> None:
         self.faults = self.count()
         rollup = "/proc/self/smaps_rollup"
         self.rollup = open(rollup, "rb", buffering=0) if os.path.exists(rollup) else None  # for the worker's life
+        # what it holds already when it starts (more, the more the process it was forked from had written): a
+        # fresh fork would hold as much, so only what it comes to hold beyond this counts
+        self.start = self.private_memory()
 
     def private_memory(self) -> int:
         """Bytes of this process's memory that are its own (private dirty pages: copied on write, or new)."""
@@ -77,9 +81,9 @@ class Growth:
 
     def too_much(self) -> bool:
         now = self.count()
-        if (now - self.faults) * PAGE < GROWTH:
+        if (now - self.faults) * PAGE < GROWTH:  # each page it comes to hold costs a fault
             return False
-        if self.private_memory() > GROWTH:
+        if self.private_memory() - self.start > GROWTH:
             return True
         self.faults = now  # the faults were memory used and freed: count again from here
         return False

@@ -49,15 +49,15 @@ def engine_with_growth(settings, store, monkeypatch):
 
 
 def test_a_worker_that_copied_more_than_its_share_is_replaced_after_its_answer(engine_with_growth):
-    engine = engine_with_growth(SHARE)
+    """A share of 1 byte: whatever a worker comes to hold of its own after its fork is more (what a worker holds
+    right after it is forked depends on the state of the process it is forked from, here pytest's after the tests
+    before; a worker within its share is kept: the next test)."""
+    engine = engine_with_growth(1)
     before = settled(engine, 1 + SPARE)
-    assert max(private_dirty(p) for p in before) < SHARE  # freshly forked: nearly everything shared
     answer = engine.run(Job(SCAN, max_rows=100_000), 20)
     assert len(answer.rows) > 10_000 and not answer.truncated  # answered in full before its worker went
     after = settled(engine, 1 + SPARE)
     assert len(after) == 1 + SPARE and len(before - after) == 1  # the worker that ran it, replaced by a fresh fork
-    (fresh,) = after - before
-    assert private_dirty(fresh) < SHARE
     assert engine.run(Job("ASK { ?s ?p ?o }"), 20).boolean is True
 
 
@@ -76,7 +76,7 @@ def test_idle_workers_left_holding_pages_the_server_rewrote_are_replaced(engine_
     ballast[:: query_workers.PAGE] = b"a" * len(range(0, len(ballast), query_workers.PAGE))  # resident before the fork
     engine = engine_with_growth(SHARE, keep_every=0.2)
     before = settled(engine, 1 + SPARE)
-    assert max(private_dirty(p) for p in before) < SHARE
+    fresh = max(private_dirty(p) for p in before)  # what a worker holds when it is forked (not the ballast)
     ballast[:: query_workers.PAGE] = b"b" * len(range(0, len(ballast), query_workers.PAGE))  # copied on write here
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -86,5 +86,5 @@ def test_idle_workers_left_holding_pages_the_server_rewrote_are_replaced(engine_
         time.sleep(0.2)
     pids = engine.worker_pids
     assert len(pids) == 1 + SPARE and not pids & before, (before, pids)  # each held the old ballast: replaced
-    assert max(private_dirty(p) for p in pids) < SHARE
+    assert max(private_dirty(p) for p in pids) < fresh + SHARE  # the new forks do not hold the old ballast
     assert engine.run(Job("ASK { ?s ?p ?o }"), 20).boolean is True
