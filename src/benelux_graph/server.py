@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors import multiprocess
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -94,15 +95,27 @@ def config(app, settings: Settings, **kwargs) -> ServerConfig:
     return ServerConfig(app, settings, **kwargs)
 
 
+class ServerProcess(multiprocess.Process):
+    """uvicorn's server process, with the supervisor's copy of the child's end of the health-check pipe closed once
+    the child has started. uvicorn keeps it open, so a process that dies while a check waits for its answer (one
+    draining after a runaway: api/app.py `drain_and_exit`) leaves no end-of-file to see: the supervisor waited the
+    check's whole timeout (60 s) before starting another, with no server meanwhile. (A module-level class: the
+    spawned child unpickles it.)"""
+
+    def start(self) -> None:
+        super().start()
+        self.child_conn.close()
+
+
 def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
     """Serve `app`. Given as an import string (APP_FACTORY, as `serve` does), under uvicorn's supervisor even with one
     server process: this process holds the socket and starts a server process again, on the same socket, when one
     dies (a crash, the OOM killer, SIGKILL). An application object (the tests' servers) is served in this process."""
     cfg = config(app, settings, workers=workers, **kwargs)
     if isinstance(app, str):
-        from uvicorn.supervisors import Multiprocess
-
-        Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
+        # the class uvicorn's supervisor makes its server processes with (a module global, read at each start)
+        setattr(multiprocess, "Process", ServerProcess)  # noqa: B010
+        multiprocess.Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
         return
     server = uvicorn.Server(cfg)
     server.run()
