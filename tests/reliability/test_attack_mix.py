@@ -38,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from support.aio import run_async as run
 from support.live_server import serving
 
 SECONDS = float(os.environ.get("ATTACK_SECONDS", "3"))
@@ -215,11 +216,6 @@ def alternating(url: str) -> tuple[list[float], list[float], dict, list[tuple[in
 def p99(latencies: list[float]) -> float:
     ordered = sorted(latencies)
     return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-
-
-def run(coroutine):
-    with ThreadPoolExecutor(1) as pool:  # a loop of its own (Playwright may hold the main thread's)
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def summary(name: str, latencies: list[float]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import httpx
@@ -21,6 +20,7 @@ from reliability_support import LiveServer
 from benelux_graph.engine import SPARE, QueryEngine
 from benelux_graph.errors import QueryTimeout
 from benelux_graph.query_jobs import Job
+from support.aio import run_async as run
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: a query that finishes, after about a second of work (millions of pairs of triples counted)
@@ -30,12 +30,6 @@ PAIRS = (
     "SELECT (COUNT(*) AS ?n) { VALUES ?k { " + " ".join(map(str, range(24))) + " } "
     "GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?a ?b ?c . ?d ?e ?f FILTER(isIRI(?f)) } }"
 )
-
-
-def run(coroutine):
-    """asyncio.run on a thread of its own (Playwright may keep an event loop running on the main thread)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def wait_for_workers(engine: QueryEngine, count: int, timeout: float = 60) -> None:

@@ -17,6 +17,7 @@ import uvicorn
 
 from benelux_graph.api import fairness
 from benelux_graph.api.fairness import Fairness
+from support.aio import run_async as run
 from support.live_server import free_port
 
 pytestmark = pytest.mark.server
@@ -80,10 +81,6 @@ async def sequential(c: httpx.AsyncClient, path: str, seconds: float) -> list[fl
 async def burst(c: httpx.AsyncClient, path: str, n: int) -> None:
     answers = await asyncio.gather(*(c.get(path) for _ in range(n)))
     assert [r.status_code for r in answers] == [200] * n
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def test_a_client_with_many_connections_has_few_requests_in_while_another_is_served(sleeper):

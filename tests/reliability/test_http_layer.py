@@ -331,7 +331,7 @@ def test_404_answers_say_what_they_vary_on_and_are_not_stored(client):
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@pytest.mark.parametrize("path", ["/no-such-route", "/robots.txt", "/static/no-such.css", "/api/no-such"])
+@pytest.mark.parametrize("path", ["/no-such-route", "/sitemap.xml", "/static/no-such.css", "/api/no-such"])
 def test_a_path_no_route_serves_is_a_404_page_for_a_browser_and_json_for_a_program(client, path):
     page = client.get(path, headers={"Accept": BROWSER, "Accept-Language": "fr"})
     assert page.status_code == 404

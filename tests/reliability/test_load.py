@@ -33,12 +33,13 @@ import random
 import statistics
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+
+from support.aio import run_async as run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -142,13 +143,6 @@ async def run_load(
     async with httpx.AsyncClient(base_url=url, timeout=60, transport=transport) as hostile:
         await asyncio.gather(*(client(n) for n in range(clients)), *(hammer(hostile) for _ in range(runaway)))
     return stats
-
-
-def run(coroutine):
-    """asyncio.run on a thread of its own: in a pytest session with browser tests, Playwright keeps an event
-    loop running on the main thread, where asyncio.run refuses to start."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def load_report(

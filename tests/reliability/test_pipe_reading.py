@@ -10,21 +10,14 @@ import os
 import struct
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
 from benelux_graph.query_workers import receive
+from support.aio import run_async as in_a_thread
 
 PAUSE = 0.5
-
-
-def in_a_thread(coroutine):
-    """asyncio.run in a thread of its own: Playwright's sync API (the browser tests) keeps a loop running in the main
-    thread for the whole session."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def write_slowly(fd: int, message: bytes) -> None:
