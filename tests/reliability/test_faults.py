@@ -48,8 +48,12 @@ def kill_mid_query(server) -> tuple[httpx.Response, int]:
 
     thread = threading.Thread(target=runaway)
     thread.start()
-    time.sleep(0.8)  # the query runs in the worker now
-    [pid] = server.engine.worker_pids - {w.process.pid for w in server.engine._idle}  # the one running it
+    deadline = time.monotonic() + 30  # until the query runs in a worker (a busy machine takes a while to send it)
+    while len(busy := server.engine.worker_pids - {w.process.pid for w in server.engine._idle}) != 1:
+        assert time.monotonic() < deadline, "the query never reached a worker"
+        time.sleep(0.05)
+    time.sleep(0.3)  # well into its run
+    [pid] = busy  # the one running it
     os.kill(pid, signal.SIGKILL)
     thread.join(60)
     return outcome["r"], pid
