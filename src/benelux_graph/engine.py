@@ -79,8 +79,11 @@ SPARE = 1
 #: How long a new worker may take to load the store before it is given up.
 START_TIMEOUT = 120.0
 
-#: Seconds between two looks at the idle forked workers' own memory (QueryEngine._keep).
-KEEP_EVERY = 5.0
+#: Seconds between two looks at the idle forked workers' own memory (QueryEngine._keep); 0: no looks, the default.
+#: Off because what it goes by, this process's page faults since a fork, also counts memory used and given back:
+#: a busy server (or a test process) reached 64 MB of faults every few seconds and re-forked its idle workers that
+#: often. A worker's own check after each job (query_workers.Growth) stays on.
+KEEP_EVERY = 0.0
 
 
 def faults() -> int:
@@ -139,7 +142,7 @@ class QueryEngine:
         pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)
-        if self.shared is not None:
+        if self.shared is not None and KEEP_EVERY > 0:
             threading.Thread(target=self._keep, name="benelux-worker-keeper", daemon=True).start()
 
     def close(self) -> None:

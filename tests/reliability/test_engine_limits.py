@@ -191,7 +191,7 @@ def test_a_worker_crashing_mid_query_fails_that_request_only(limited, sig):
     thread.start()
     deadline = time.monotonic() + 10
     busy = set()
-    while not busy and time.monotonic() < deadline:  # the worker now running the query: not among the idle ones
+    while len(busy) != 1 and time.monotonic() < deadline:  # the worker now running the query: not among the idle
         time.sleep(0.05)
         busy = before - {w.process.pid for w in limited.engine._idle}
     [pid] = busy
