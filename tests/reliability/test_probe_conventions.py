@@ -12,13 +12,19 @@ pytestmark = pytest.mark.server
 FUTURE = "Fri, 01 Jan 2100 00:00:00 GMT"
 
 
+#: one path of each kind of conditional answer
+CONDITIONAL = [
+    "/downloads/benelux-graph.nt",  # a dump (http_conventions.not_modified)
+    "/page/greater-region",  # a page
+    "/data/greater-region.ttl",  # a description
+    "/static/site.css",  # a static file (http_conventions.ConditionalFiles)
+]
+
+
 @pytest.mark.parametrize(
     "path",
     [
-        "/downloads/benelux-graph.nt",  # a dump (http_conventions.not_modified)
-        "/page/greater-region",  # a page
-        "/data/greater-region.ttl",  # a description
-        "/static/site.css",  # a static file (StaticFiles' own check)
+        *CONDITIONAL,
         "/vendor/cytoscape/cytoscape.min.js",
         "/benelux-plus/static/benelux-plus.css",
     ],
@@ -252,15 +258,7 @@ def test_a_negotiated_vocabulary_document_names_its_own_url(client, which, accep
 PAST = "Thu, 01 Jan 1998 00:00:00 GMT"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/downloads/benelux-graph.nt",  # a dump (http_conventions.not_modified)
-        "/page/greater-region",  # a page
-        "/data/greater-region.ttl",  # a description
-        "/static/site.css",  # a static file (ConditionalFiles)
-    ],
-)
+@pytest.mark.parametrize("path", CONDITIONAL)
 def test_if_match_and_if_unmodified_since_are_evaluated(client, path):
     """RFC 9110 13.1.1/13.1.4: a server MUST evaluate If-Match and If-Unmodified-Since before performing the method;
     they were ignored (200 whatever they said). A tag that is not the answer's, or a date before its last change,
