@@ -284,7 +284,7 @@ def test_editor_for_browsers(client):
             415,
             "unsupported-media-type",
         ),
-        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&query=ASK%7B%7D"}, 400, "bad-request"),
+        ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&query=ASK%7B%7D"}, 400, "bad-parameter"),  # repeated
         (
             {
                 "method": "POST",

@@ -30,6 +30,7 @@ from .health import health_router
 from .middleware import Cors, PublicOrigin, ServiceHeaders, TrailingSlash, install_openapi
 from .pacing import Pacing
 from .pages import not_found_page
+from .parameters import Parameters
 from .ratelimit import RateLimit
 from .requestlog import RequestLog, show_query_log
 from .resources import resources_router
@@ -107,6 +108,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     mount_static(app)  # /static (api/site.py)
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
     app.add_middleware(TrailingSlash)  # /page/<slug>/ -> /page/<slug> (api/middleware.py)
+    app.add_middleware(Parameters)  # one value per parameter, `lang` one of the site's (api/parameters.py)
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(
         ServiceHeaders, version=__version__, release=store.release, api_origins=settings.api_origins

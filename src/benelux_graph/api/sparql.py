@@ -25,6 +25,7 @@ from .errors import ApiError
 from .execution import QueryRequest, answer
 from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
+from .parameters import repeated
 from .ratelimit import QUERY_COST
 from .runtime import Runtime
 from .service_description import PREFIXES as SD_PREFIXES
@@ -159,9 +160,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
         names = {name for name, _ in params}
         if "update" in names:
             raise QueryRefused(READ_ONLY + " (the `update` parameter is refused)")
+        repeated("/sparql", params)  # the URL's and a form body's together (api/parameters.py)
         queries = [v for k, v in params if k == "query"]
-        if len(queries) > 1:
-            raise ApiError(400, "bad-request", "give one `query` parameter, not several")
         formats = tuple(v for k, v in params if k == "format")
         timeouts = [v for k, v in params if k == "timeout"]
         if not queries:

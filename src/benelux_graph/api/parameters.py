@@ -1,0 +1,99 @@
+"""The rules every route's query parameters keep, checked once, here, before any route reads them:
+
+- **one value per parameter.** `?lang=fr&lang=nl`, `?limit=1&limit=2`, two `format`s or `timeout`s: a 400
+  `bad-parameter` naming the parameter, never the first (or last) value taken silently. Only the parameters made
+  to be repeated may be: the SPARQL protocol's `default-graph-uri` and `named-graph-uri` on /sparql, and the
+  graph API's filters (`type`, `theme`, `country`, `programme`, values ORed). The SPARQL protocol's `query` in a
+  form body counts with the URL's (api/sparql.py calls `repeated` on both).
+- **`lang` is one of the site's languages** (en, fr, nl, de; a region or case, `fr-BE`, `FR`, is read as its
+  language), on every route that has one: pages, search, the editor, the graph API, /docs. Any other value is a
+  400 `bad-request` that lists them; an empty `lang=` is no choice (Accept-Language decides on pages, English in
+  the API). The saved queries' own `lang` parameter (/api/queries/…, a language of the data) is theirs to check.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import Headers
+
+from .errors import ApiError, error_response
+from .messages import LANGUAGES
+
+#: Parameters that may be given several times, by path prefix.
+REPEATABLE: dict[str, frozenset[str]] = {
+    "/sparql": frozenset({"default-graph-uri", "named-graph-uri"}),
+    "/api/graph": frozenset({"type", "theme", "country", "programme"}),
+}
+#: Paths where `lang` is a parameter of a saved query (any language tag of the data), not the page's language.
+OWN_LANG = "/api/queries/"
+
+
+def repeatable(path: str) -> frozenset[str]:
+    return next((names for prefix, names in REPEATABLE.items() if path.startswith(prefix)), frozenset())
+
+
+def repeated(path: str, pairs: list[tuple[str, str]]) -> None:
+    """Raise a 400 naming the first parameter given more than once that may not be."""
+    counts = Counter(name for name, _ in pairs)
+    allowed = repeatable(path)
+    for name, count in counts.items():
+        if count > 1 and name not in allowed:
+            values = ", ".join([repr(v[:40]) for k, v in pairs if k == name][:3])
+            raise ApiError(400, "bad-parameter", f"give parameter '{name}' once, not {count} times ({values})")
+
+
+def language(value: str) -> str | None:
+    """The site language `value` names (None for an empty value); a 400 for any other."""
+    tag = value.strip().lower()
+    if not tag:
+        return None
+    primary = tag.split("-")[0].split("_")[0]
+    if primary not in LANGUAGES:
+        raise ApiError(
+            400,
+            "bad-request",  # a bad value (README "Errors"), as the graph API's other parameters
+            f"parameter 'lang' must be one of {', '.join(LANGUAGES)} (a region such as fr-BE is read as its "
+            f"language), not {value[:40]!r}",
+        )
+    return primary
+
+
+def checked_query_string(path: str, query_string: bytes) -> bytes:
+    """The query string with `lang` normalised (or dropped when empty); raises ApiError for a broken rule."""
+    if not query_string:
+        return query_string
+    text = query_string.decode("latin-1")
+    pairs = parse_qsl(text, keep_blank_values=True)
+    repeated(path, pairs)
+    if path.startswith(OWN_LANG) or not any(name == "lang" for name, _ in pairs):
+        return query_string
+    chosen = language(next(v for k, v in pairs if k == "lang"))
+    kept = []
+    for field in text.split("&"):  # the other fields stay as they were sent, byte for byte
+        name = parse_qsl(field, keep_blank_values=True)
+        if name and name[0][0] == "lang":
+            if chosen is not None:
+                kept.append(f"lang={chosen}")
+        elif field:
+            kept.append(field)
+    return "&".join(kept).encode("latin-1")
+
+
+class Parameters:
+    """ASGI middleware applying the rules of this module to every HTTP request's query string."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        try:
+            query_string = checked_query_string(scope["path"], scope.get("query_string", b""))
+        except ApiError as e:
+            return await error_response(Headers(scope=scope), e)(scope, receive, send)
+        if query_string != scope.get("query_string", b""):
+            scope = {**scope, "query_string": query_string}
+        return await self.app(scope, receive, send)

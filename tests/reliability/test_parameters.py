@@ -1,0 +1,112 @@
+"""One rule for the query parameters of every route (api/parameters.py; issue 13, the last probe's leftovers):
+a parameter given twice is a 400 naming it (unless made to be repeated), and `lang` is one of the site's four
+languages everywhere, else a 400 that lists them."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+JSON = {"Accept": "application/json"}
+
+#: (path, the parameter given twice): every kind of route that reads a parameter
+TWICE = [
+    ("/page/greater-region?lang=fr&lang=nl", "lang"),
+    ("/api/graph?lang=fr&lang=nl", "lang"),
+    ("/search?q=energy&limit=1&limit=2", "limit"),
+    ("/search?q=a&q=b", "q"),
+    ("/sparql?query=ASK%7B%7D&format=json&format=xml", "format"),
+    ("/sparql?query=ASK%7B%7D&timeout=5&timeout=6", "timeout"),
+    ("/sparql?query=ASK%7B%7D&query=ASK%7B%7D", "query"),
+    ("/api/queries/countries?format=csv&format=json", "format"),
+    ("/downloads?format=json&format=html", "format"),
+    ("/graph?graph=https://w3id.org/benelux-graph/graph/ontology&format=ttl&format=nt", "format"),
+    ("/api/graph/metrics?scope=graph&scope=benelux-plus", "scope"),
+    ("/?format=json&format=ttl", "format"),
+]
+
+
+@pytest.mark.parametrize(("path", "name"), TWICE, ids=[p for p, _ in TWICE])
+def test_a_parameter_given_twice_is_a_400_naming_it(client, path, name):
+    answer = client.get(path, headers=JSON)
+    assert answer.status_code == 400, answer.text[:200]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-parameter"
+    assert f"'{name}' once, not 2 times" in error["message"]
+
+
+def test_twice_in_a_form_body_and_the_url_counts_too(client):
+    """The SPARQL protocol: two `query` parameters are a 400, the URL's and a form body's together."""
+    answer = client.post(
+        "/sparql?query=ASK%7B%7D", data={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.status_code == 400
+    assert "'query' once, not 2 times" in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/graph?type=region&type=country",
+        "/sparql?query=ASK%7B%7D&named-graph-uri=https://w3id.org/benelux-graph/graph/ontology"
+        "&named-graph-uri=https://w3id.org/benelux-graph/graph/data/countries",
+    ],
+)
+def test_the_parameters_made_to_be_repeated_still_may_be(client, path):
+    assert client.get(path, headers=JSON).status_code == 200
+
+
+#: every kind of route taking `lang`, as a browser and as a program
+LANG_ROUTES = [
+    ("/", "text/html"),
+    ("/page/greater-region", "text/html"),
+    ("/search?q=energy", "application/json"),
+    ("/search?q=energy", "text/html"),
+    ("/sparql", "text/html"),  # the editor
+    ("/api/graph", "application/json"),
+    ("/api/graph/benelux-plus", "application/json"),
+    ("/docs", "text/html"),
+    ("/redoc", "text/html"),
+    ("/sources", "text/html"),
+    ("/compare", "text/html"),
+    ("/downloads", "text/html"),
+    ("/ontology", "text/html"),
+    ("/validate", "text/html"),
+    ("/benelux-plus", "text/html"),
+]
+
+
+def with_lang(path: str, lang: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+
+
+@pytest.mark.parametrize(("path", "accept"), LANG_ROUTES, ids=[f"{p} {a}" for p, a in LANG_ROUTES])
+def test_an_unsupported_language_is_a_400_on_every_route(client, path, accept):
+    """The rule of README "The site": pages fell back to English while /api/graph said 400."""
+    answer = client.get(with_lang(path, "AAA"), headers={"Accept": accept})
+    assert answer.status_code == 400, answer.text[:200]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-request"
+    assert "'lang' must be one of en, fr, nl, de" in error["message"] and "'AAA'" in error["message"]
+
+
+@pytest.mark.parametrize(("path", "accept"), LANG_ROUTES, ids=[f"{p} {a}" for p, a in LANG_ROUTES])
+def test_a_language_with_a_region_is_that_language_on_every_route(client, path, accept):
+    """fr-BE (and FR) are French on the API as on the pages (the API said 400); an empty lang= chooses none."""
+    for lang in ("fr-BE", "FR", ""):
+        assert client.get(with_lang(path, lang), headers={"Accept": accept}).status_code == 200, (path, lang)
+
+
+def test_a_language_with_a_region_is_answered_in_that_language(client):
+    assert client.get("/api/graph?lang=fr-BE").json()["meta"]["lang"] == "fr"
+    assert '<html lang="nl"' in client.get("/page/greater-region?lang=nl-BE", headers={"Accept": "text/html"}).text
+
+
+def test_a_saved_query_keeps_its_own_lang_parameter(client):
+    """/api/queries/label-lookup has a `lang` of its own (a language of the data, checked by its type): not the
+    site's rule, whose message would not name its values."""
+    answer = client.get("/api/queries/label-lookup?entity=bxr:greater-region&lang=AAA", headers=JSON)
+    assert answer.status_code == 400
+    assert "must be one of en, fr, nl, de (a region" not in answer.json()["error"]["message"]
+    assert client.get("/api/queries/label-lookup?entity=bxr:greater-region&lang=de", headers=JSON).status_code == 200
