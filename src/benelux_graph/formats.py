@@ -30,10 +30,12 @@ class Format:
     label: str = ""
     rdf: ox.RdfFormat | None = field(default=None, compare=False)  # pyoxigraph's format, for an RDF format
     results: ox.QueryResultsFormat | None = field(default=None, compare=False)  # for a SPARQL results format
+    profile: str = ""  # JSON-LD's document form, when one was asked for (rdf_writers.jsonld)
 
     @property
     def content_type(self) -> str:
-        return self.media_type + "; charset=utf-8"  # every format served is text in UTF-8
+        profile = f'; profile="{self.profile}"' if self.profile else ""
+        return self.media_type + "; charset=utf-8" + profile  # every format served is text in UTF-8
 
     @property
     def named_graphs(self) -> bool:

@@ -106,8 +106,27 @@ def jsonld_nodes(statements, prefixes: dict[str, str]) -> list[dict]:
     return [nodes[k] for k in sorted(nodes, key=lambda k: (k.startswith("_:"), k))]
 
 
-def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP) -> bytes:
-    """JSON-LD with an inline context: node objects per named graph (or one merged graph), keys sorted."""
+#: The JSON-LD document forms a client may ask for (Accept: application/ld+json;profile="…#expanded").
+JSONLD_NS = "http://www.w3.org/ns/json-ld#"
+EXPANDED, COMPACTED, FLATTENED = JSONLD_NS + "expanded", JSONLD_NS + "compacted", JSONLD_NS + "flattened"
+
+
+def compacted_value(values: list):
+    """A property's values as compaction writes them (compactArrays): one value alone, a plain string as a string."""
+    out = [v["@value"] if set(v) == {"@value"} and isinstance(v["@value"], str) else v for v in values]
+    return out[0] if len(out) == 1 else out
+
+
+def compacted_node(node: dict) -> dict:
+    return {k: v if k == "@id" else compacted_value(v) if k != "@graph" else v for k, v in node.items()}
+
+
+def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP, form: str = FLATTENED) -> bytes:
+    """JSON-LD: node objects per named graph (or one merged graph), keys sorted. FLATTENED (the dumps' form): with
+    an inline context and compact IRIs, every value in an array; COMPACTED: the same with one value alone and
+    plain strings unwrapped; EXPANDED: no context, full IRIs, a top-level array."""
+    if form == EXPANDED:
+        prefixes = {}
     statements = list(statements)
     if named_graphs:
         by_graph: dict[str, list] = {}
@@ -117,9 +136,16 @@ def jsonld(statements, named_graphs: bool, prefixes: dict[str, str] = PREFIX_MAP
         for name in sorted(by_graph):
             nodes = jsonld_nodes(by_graph[name], prefixes)
             graphs.extend(nodes if not name else [{"@id": compact(name, prefixes), "@graph": nodes}])
-        doc = {"@context": dict(prefixes), "@graph": graphs}
     else:
-        doc = {"@context": dict(prefixes), "@graph": jsonld_nodes(statements, prefixes)}
+        graphs = jsonld_nodes(statements, prefixes)
+    if form == COMPACTED:
+        graphs = [
+            compacted_node({**g, "@graph": [compacted_node(n) for n in g["@graph"]]})
+            if "@graph" in g
+            else compacted_node(g)
+            for g in graphs
+        ]
+    doc: dict | list = graphs if form == EXPANDED else {"@context": dict(prefixes), "@graph": graphs}
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
@@ -136,7 +162,7 @@ def serialize(statements, fmt: Format, prefixes: dict[str, str] = PREFIX_MAP, co
     elif statements and isinstance(statements[0], ox.Triple):
         statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in statements]
     if fmt.name == "jsonld":
-        return jsonld(statements, named_graphs=True, prefixes=prefixes)
+        return jsonld(statements, named_graphs=True, prefixes=prefixes, form=fmt.profile or FLATTENED)
     rdf_format = fmt.rdf
     if fmt.name in ("turtle", "trig"):
         data = ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""  # bytes: no output given

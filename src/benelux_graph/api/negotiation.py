@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..formats import GRAPHS, HTML, JSON, RESULTS, TEXT, Format
+from ..rdf_writers import COMPACTED, EXPANDED, FLATTENED
 
 # The formats live in the foundations (formats.py); they are named here too for the routes that negotiate.
 __all__ = ["GRAPHS", "HTML", "JSON", "RESULTS", "TEXT", "Format", "Range", "parse_accept", "quality", "negotiate"]
-__all__ += ["by_name", "choose", "describe"]
+__all__ += ["by_name", "choose", "describe", "jsonld_form"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,23 @@ def choose(accept: str | None, format_values: list[str], offered: tuple[Format, 
 
 def describe(offered: tuple[Format, ...]) -> str:
     return ", ".join(f"{f.media_type} (format={f.name})" for f in offered)
+
+
+def jsonld_form(accept: str | None) -> str:
+    """The JSON-LD document form a client asks for by `Accept: application/ld+json;profile="…"` (JSON-LD 1.1, 9.1):
+    the profile of its most preferred application/ld+json range naming one of expanded, compacted or flattened
+    (the first of those in its list); else flattened, the form of the dumps."""
+    best, best_q = FLATTENED, 0.0
+    for part in (accept or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if fields[0].lower() != "application/ld+json":
+            continue
+        params = {k.strip().lower(): v.strip().strip('"') for k, _, v in (f.partition("=") for f in fields[1:])}
+        try:
+            q = min(max(float(params.get("q", "1")), 0.0), 1.0)
+        except ValueError:
+            q = 0.0
+        forms = [p for p in params.get("profile", "").split() if p in (EXPANDED, COMPACTED, FLATTENED)]
+        if forms and q > best_q:
+            best, best_q = forms[0], q
+    return best

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -41,7 +42,7 @@ from .cache import LRU, setting
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language, term_label
-from .negotiation import HTML, JSON, Format, choose
+from .negotiation import HTML, JSON, Format, choose, jsonld_form
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other
 from .pages import language_links, page
@@ -125,8 +126,12 @@ def rdf_response(
     comment: Sequence[str] = (),
     extra_headers: dict | None = None,
 ) -> Response:
-    etag = ld.etag(key, fmt.name)
-    headers = {**validators(etag, ld.publication.last_modified), **(extra_headers or {})}
+    headers = dict(extra_headers or {})
+    if fmt.name == "jsonld":  # its document form by Accept's profile, said in Content-Type (and a tag of its own)
+        fmt = replace(fmt, profile=jsonld_form(request.headers.get("accept")))
+        headers["Vary"] = ", ".join(dict.fromkeys([*filter(None, headers.get("Vary", "").split(", ")), "Accept"]))
+    etag = ld.etag(key, fmt.name + fmt.profile.rpartition("#")[2])
+    headers = {**validators(etag, ld.publication.last_modified), **headers}
     if not_modified(request, etag, ld.publication.last_modified):
         return Response(status_code=304, headers=headers)
     if fmt.named_graphs and fmt.name != "jsonld":  # TriG, N-Quads: each statement in its named graph

@@ -22,7 +22,7 @@ from ..vocabulary_docs import ontology_doc, shapes_doc
 from .errors import ApiError, prefers_html
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language
-from .negotiation import HTML, Format, choose
+from .negotiation import HTML, Format, choose, jsonld_form
 from .openapi import NOT_MODIFIED, answers, format_parameter
 from .pages import not_found_page, page
 from .resources import (
@@ -150,8 +150,9 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
     writing = threading.Lock()  # by one thread: 0.7 s to 1.5 s for Turtle; the others wait for it
 
     def default_graph(request: Request, fmt: Format) -> Response:
-        data, key = ld(), (runtime.store.release, fmt.name)
-        etag = data.etag("graph:default", fmt.name)
+        form = jsonld_form(request.headers.get("accept")).rpartition("#")[2] if fmt.name == "jsonld" else ""
+        data, key = ld(), (runtime.store.release, fmt.name + form)
+        etag = data.etag("graph:default", fmt.name + form)  # as rdf_response tags it
         headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
@@ -162,7 +163,8 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
                 default = set(runtime.store.default_graphs)
                 statements = [q.triple for q in data.publication.quads if graph_iri(q) in default]
                 default_bodies[key] = rdf_response(request, data, statements, fmt, "graph:default")
-        return Response(default_bodies[key].body, 200, headers, media_type=fmt.content_type)
+        written = default_bodies[key]
+        return Response(written.body, 200, headers, media_type=written.headers["content-type"])
 
     def graph_store(request: Request) -> Response:
         """The Graph Store Protocol's indirect identification, read only: `?graph=<IRI>` answers a named graph as
