@@ -21,6 +21,7 @@ from ..settings import Settings
 from ..store import GraphStore
 from . import errors, openapi
 from .admin import ReleaseSwitch, admin_router
+from .api_docs import api_docs_router
 from .compression import Compression
 from .demotion import Demotion
 from .downloads import downloads_router
@@ -87,7 +88,8 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         docs_url=None,
-        redoc_url=None,  # served from npm, not a CDN: api/site.py
+        redoc_url=None,  # served from npm, not a CDN, in the reader's language: api/api_docs.py
+        openapi_url=None,  # /openapi.json?lang=: api/api_docs.py
         description="A SPARQL endpoint and saved queries over the knowledge graph of Benelux Union cooperation "
         f"(dataset release {store.release}). Read-only.",
         servers=[{"url": settings.base_url}],  # the public base URL, never the request's Host
@@ -104,7 +106,8 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     app.include_router(downloads_router(runtime))
     app.include_router(validate_router(runtime))
     app.include_router(admin_router(runtime))
-    app.include_router(site_router(runtime))  # /, /docs, /redoc, /favicon.ico
+    app.include_router(site_router(runtime))  # /, /favicon.ico
+    app.include_router(api_docs_router(runtime))  # /docs, /redoc, /openapi.json
     mount_static(app)  # /static (api/site.py)
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
     app.add_middleware(TrailingSlash)  # /page/<slug>/ -> /page/<slug> (api/middleware.py)

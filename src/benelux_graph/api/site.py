@@ -1,5 +1,5 @@
-"""The site around the APIs: the home page (`/`), the API documentation (`/docs` Swagger UI, `/redoc` ReDoc, both
-from the project's npm install, never a CDN), the favicon, and the front-end files under /vendor.
+"""The site around the APIs: the home page (`/`), ReDoc's bundle for the API documentation (the pages themselves,
+`/docs` and `/redoc`, are api/api_docs.py), the favicon, and the front-end files under /vendor.
 
 `/` answers a browser with the home page (what the graph is and holds, the three doors, search, sources,
 languages) and a program with the service's entry points, as JSON or Turtle, by content negotiation.
@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
-from .assets import cache_control, versioned
+from .assets import cache_control
 from .errors import ApiError
 from .http_conventions import ConditionalFiles, add_head_routes, root
 from .messages import number
@@ -189,41 +189,6 @@ def home(request: Request, runtime: Runtime) -> Response:
     )
 
 
-DOCS_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{title} · benelux-graph</title>
-  <link rel="icon" href="{base}/favicon.ico" sizes="any">
-  {styles}
-</head>
-<body>
-  <main id="api-docs" data-openapi="{base}/openapi.json"></main>
-  {scripts}
-</body>
-</html>
-"""
-
-
-def docs_page(base: str, which: str) -> str:
-    if which == "swagger":
-        styles = f'<link rel="stylesheet" href="{base}/vendor/swagger-ui/swagger-ui.css">'
-        scripts = (
-            f'<script src="{base}/vendor/swagger-ui/swagger-ui-bundle.js"></script>\n'
-            f'  <script src="{base}{versioned("/static/api-docs.js", STATIC / "api-docs.js")}"></script>'
-        )
-        title = "API (Swagger UI)"
-    else:
-        styles = ""
-        scripts = (
-            f'<script src="{base}/vendor/redoc/redoc.standalone.js"></script>\n'
-            f'  <script src="{base}{versioned("/static/api-docs.js", STATIC / "api-docs.js")}"></script>'
-        )
-        title = "API (ReDoc)"
-    return DOCS_PAGE.format(title=title, base=base, styles=styles, scripts=scripts)
-
-
 _REDOC: dict[Path, bytes] = {}
 
 
@@ -255,14 +220,6 @@ def site_router(runtime: Runtime) -> APIRouter:
     )
     async def home_route(request: Request) -> Response:
         return await run_in_threadpool(home, request, runtime)
-
-    @router.get("/docs", include_in_schema=False)
-    async def swagger(request: Request) -> HTMLResponse:
-        return HTMLResponse(docs_page(root(request), "swagger"))
-
-    @router.get("/redoc", include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        return HTMLResponse(docs_page(root(request), "redoc"))
 
     @router.get("/vendor/redoc/redoc.standalone.js", include_in_schema=False)
     async def redoc_bundle() -> Response:
