@@ -119,7 +119,7 @@ def test_graph_store_default_is_the_default_graph(client):
     [
         ("", 400, "bad-request"),  # neither
         (f"graph={GRAPH}&default", 400, "bad-request"),  # both
-        (f"graph={GRAPH}&graph={GRAPH}", 400, "bad-request"),  # two graphs
+        (f"graph={GRAPH}&graph={GRAPH}", 400, "bad-parameter"),  # two graphs: a parameter repeated (api/parameters.py)
         ("graph=http://example.org/elsewhere", 404, "unknown-graph"),
         ("graph=not%20an%20iri", 404, "unknown-graph"),
     ],
