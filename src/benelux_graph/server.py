@@ -165,7 +165,8 @@ class ReadDeadline(_Protocol):
         waiting = before is None or before.response_complete  # for the head of a new request
         if waiting:
             self._arm()
-            self._head_bytes += len(data)
+            if before is None or not before.more_body:  # not the rest of a body answered early (413): no head
+                self._head_bytes += len(data)
         super().data_received(data)
         cycle = self.cycle
         if waiting and self._head_size(data, ended=cycle is not before) > MAX_HEAD_BYTES:

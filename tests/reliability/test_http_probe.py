@@ -1,0 +1,77 @@
+"""A fresh probe of the HTTP layer of a default `benelux-graph serve` (issue 13, hidden probes), with raw sockets
+where a client library would refuse to send the request: each test is a defect it found.
+
+Tried and found sound (no test here, most have one elsewhere): Content-Length with Transfer-Encoding, two
+Content-Lengths, bad or huge chunk sizes, a negative or signed Content-Length, chunk extensions and trailers,
+pipelined requests, HTTP/1.0 without Host, Expect: 100-continue with a body over the limit, absolute-form
+targets, CONNECT, TRACE, unknown methods, 5,000 small headers, a 200 KB header, odd header names, obsolete line
+folding, %2F, %00, overlong UTF-8 and dot segments in paths, `//` paths, 120 KB query strings, Range and If-Range
+on every download, thousands of Accept / Accept-Language / Accept-Encoding entries, cookies, keep-alive after
+404, 405, 415, 416 and 400 answers, and a client closing mid-download.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from support.live_server import serving
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`benelux-graph serve` with its defaults (one query worker, to start quickly)."""
+    with serving(tmp_path_factory.mktemp("probe"), workers="1") as url:
+        yield url
+
+
+def exchange(url: str, data: bytes, answers: int = 1, timeout: float = 20) -> list[tuple[int, bytes, bytes]]:
+    """Send raw bytes on one connection, read `answers` responses: (status, head, body) each."""
+    host, port = url.removeprefix("http://").split(":")
+    out: list[tuple[int, bytes, bytes]] = []
+    with socket.create_connection((host, int(port)), timeout=timeout) as s:
+        s.sendall(data)
+        buffer = b""
+        while len(out) < answers:
+            while b"\r\n\r\n" not in buffer:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return out
+                buffer += chunk
+            head, buffer = buffer.split(b"\r\n\r\n", 1)
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            while len(buffer) < length:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buffer += chunk
+            out.append((int(head.split(b" ")[1]), head, buffer[:length]))
+            buffer = buffer[length:]
+    return out
+
+
+HEALTH = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def test_the_next_request_is_answered_after_a_413_whose_body_was_sent(server):
+    """A body over BENELUX_MAX_BODY_BYTES is answered 413 before it is read; the rest of it, still arriving, was
+    counted as the head of the next request: the request after it on the same connection got 431."""
+    body = b"a" * 2_000_000
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    (first, _, error), (second, _, health) = exchange(server, request + HEALTH, answers=2)
+    assert first == 413 and b'"body-too-large"' in error
+    assert second == 200 and b'"status":"ok"' in health
