@@ -75,3 +75,29 @@ def test_the_next_request_is_answered_after_a_413_whose_body_was_sent(server):
     (first, _, error), (second, _, health) = exchange(server, request + HEALTH, answers=2)
     assert first == 413 and b'"body-too-large"' in error
     assert second == 200 and b'"status":"ok"' in health
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",  # no Host
+        b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+        b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n",
+    ],
+    ids=["no-host", "two-hosts", "two-hosts-http10"],
+)
+def test_an_http11_request_has_one_host_header(server, head):
+    """RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1 request without Host, and to any with two (the first
+    was taken silently); HTTP/1.0 without Host stays fine."""
+    [(status, _, body)] = exchange(server, head)
+    assert status == 400
+    assert b'"bad-request"' in body and b"Host" in body
+    [(status, _, _)] = exchange(server, b"GET /healthz HTTP/1.0\r\n\r\n")
+    assert status == 200
+
+
+def test_options_asterisk_is_about_the_server(server):
+    """`OPTIONS *` (RFC 9110 9.3.7) asks what the server as a whole takes: it said 404 `Not Found`."""
+    [(status, head, _)] = exchange(server, b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert status == 204
+    assert b"allow: get, head, post, options" in head.lower()

@@ -28,7 +28,7 @@ from .downloads import downloads_router
 from .fairness import Fairness
 from .graph import graph_router
 from .health import health_router
-from .middleware import Cors, PublicOrigin, ServiceHeaders, TrailingSlash, install_openapi
+from .middleware import Cors, PublicOrigin, RequestHead, ServiceHeaders, TrailingSlash, install_openapi
 from .pacing import Pacing
 from .pages import not_found_page
 from .parameters import Parameters
@@ -136,6 +136,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         version=__version__,
     )  # per client
     app.add_middleware(PublicOrigin, base_url=settings.base_url)  # no URL follows the Host header
+    app.add_middleware(RequestHead)  # one Host header, OPTIONS * (api/middleware.py)
     app.add_middleware(Demotion, demote_after=settings.demote_after)  # clients whose requests keep failing
     app.add_middleware(Pacing, pace_queries=settings.query_pacing)  # ... get their errors late while others are served
     if settings.client_fairness:  # per client: a few requests in at once, slow ones after quick ones (api/fairness.py)

@@ -268,6 +268,34 @@ class PublicOrigin:
         return await self.app(scope, receive, send)
 
 
+class RequestHead:
+    """What RFC 9112 asks of a request's head that the HTTP parser lets through, checked before PublicOrigin
+    replaces `Host`: an HTTP/1.1 request has exactly one Host header, and no request has two (3.2: 400, in the
+    error shape; the parser took the first silently); `OPTIONS *` asks about the server as a whole (RFC 9110
+    9.3.7): the methods it takes, not a 404."""
+
+    ALLOW = b"GET, HEAD, POST, OPTIONS"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        hosts = sum(1 for k, _ in scope.get("headers", []) if k == b"host")
+        if hosts > 1 or (hosts == 0 and scope.get("http_version", "1.1") == "1.1"):
+            said = "none" if hosts == 0 else f"{hosts}"
+            error = ApiError(400, "bad-request", f"an HTTP/1.1 request has one Host header (RFC 9112, 3.2), not {said}")
+            response = error_response(Headers(scope=scope), error)
+            response.headers["x-content-type-options"] = "nosniff"
+            return await response(scope, receive, send)
+        if scope["method"] == "OPTIONS" and scope.get("raw_path", scope["path"].encode()) == b"*":
+            headers = [(b"allow", self.ALLOW), (b"content-length", b"0"), (b"cache-control", b"no-store")]
+            await send({"type": "http.response.start", "status": 204, "headers": headers})
+            return await send({"type": "http.response.body", "body": b""})
+        return await self.app(scope, receive, send)
+
+
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
