@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import socket
 
+import httpx
 import pytest
 
 from support.live_server import serving
@@ -101,3 +102,27 @@ def test_options_asterisk_is_about_the_server(server):
     [(status, head, _)] = exchange(server, b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert status == 204
     assert b"allow: get, head, post, options" in head.lower()
+
+
+@pytest.mark.parametrize("weight", ["inf", "nan", "2", "abc", "-1"])
+def test_an_invalid_language_weight_never_wins(server, weight):
+    """Accept-Language `de;q=inf` made the page German over `fr` (q=1): a weight not written as RFC 9110 12.4.2
+    says is no weight."""
+    page = httpx.get(
+        server + "/page/greater-region",
+        headers={"Accept": "text/html", "Accept-Language": f"de;q={weight}, fr;q=0.5"},
+        timeout=30,
+    )
+    assert page.status_code == 200
+    assert '<html lang="fr"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzip"),
+    [("*;q=1, gzip;q=0", False), ("gzip;q=0, *", False), ("gzip;q=inf", False), ("*;q=0.5", True), ("gzip", True)],
+)
+def test_gzip_only_when_accepted(server, accept_encoding, gzip):
+    """RFC 9110 12.5.3: gzip's own entry wins over `*` wherever it stands (`*;q=1, gzip;q=0` got gzip)."""
+    answer = httpx.get(server + "/static/site.css", headers={"Accept-Encoding": accept_encoding}, timeout=30)
+    assert answer.status_code == 200
+    assert (answer.headers.get("content-encoding") == "gzip") is gzip

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from starlette.requests import Request
 
+from .negotiation import qvalue
+
 LANGUAGES = ("en", "fr", "nl", "de")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
 CATALOGUE = Path(__file__).resolve().parents[1] / "web" / "messages.json"
@@ -39,11 +41,8 @@ def choose_language(request: Request) -> tuple[str, bool]:
         tag = fields[0].lower().split("-")[0]
         q = 1.0
         for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
+            if f.lower().startswith("q="):
+                q = qvalue(f[2:])  # q=inf or q=abc is no weight (RFC 9110 12.4.2), never the best one
         if tag in LANGUAGES and q > best_q:
             best, best_q = tag, q
     return best, False

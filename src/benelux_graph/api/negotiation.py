@@ -6,6 +6,7 @@ a tie goes to the server's order, a missing Accept header means the first. `form
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..formats import GRAPHS, HTML, JSON, RESULTS, TEXT, Format
@@ -13,7 +14,18 @@ from ..rdf_writers import COMPACTED, EXPANDED, FLATTENED
 
 # The formats live in the foundations (formats.py); they are named here too for the routes that negotiate.
 __all__ = ["GRAPHS", "HTML", "JSON", "RESULTS", "TEXT", "Format", "Range", "parse_accept", "quality", "negotiate"]
-__all__ += ["by_name", "choose", "describe", "jsonld_form"]
+__all__ += ["by_name", "choose", "describe", "jsonld_form", "qvalue"]
+
+
+#: A q-value as RFC 9110 (12.4.2) writes it: 0 to 1 with at most three decimals.
+QVALUE = re.compile(r"(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")
+
+
+def qvalue(text: str) -> float:
+    """The weight `q=` gives (Accept, Accept-Language, Accept-Encoding); one not written as the RFC says (`abc`,
+    `inf`, `nan`, `2`, `-1`) is 0: what it names is not asked for, and it never outweighs a valid one."""
+    text = text.strip()
+    return float(text) if QVALUE.fullmatch(text) else 0.0
 
 
 @dataclass(frozen=True)
@@ -44,10 +56,7 @@ def parse_accept(header: str | None) -> list[Range]:
         for param in fields[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                q = qvalue(value)
         t, _, s = fields[0].lower().partition("/")
         ranges.append(Range(t, s, q))
     return ranges
@@ -108,10 +117,7 @@ def jsonld_form(accept: str | None) -> str:
         if fields[0].lower() != "application/ld+json":
             continue
         params = {k.strip().lower(): v.strip().strip('"') for k, _, v in (f.partition("=") for f in fields[1:])}
-        try:
-            q = min(max(float(params.get("q", "1")), 0.0), 1.0)
-        except ValueError:
-            q = 0.0
+        q = qvalue(params.get("q", "1"))
         forms = [p for p in params.get("profile", "").split() if p in (EXPANDED, COMPACTED, FLATTENED)]
         if forms and q > best_q:
             best, best_q = forms[0], q
