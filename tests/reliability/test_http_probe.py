@@ -97,6 +97,21 @@ def test_an_http11_request_has_one_host_header(server, head):
     assert status == 200
 
 
+@pytest.mark.parametrize("codings", ["gzip, chunked", "identity, chunked", "x-custom, chunked"])
+def test_a_transfer_coding_other_than_chunked_is_not_read_as_plain(server, codings):
+    """`Transfer-Encoding: gzip, chunked` was answered 200, the gzip bytes read as the query itself: a coding the
+    server does not understand is a 501 (RFC 9112 6.1), in the error shape, and the connection closed."""
+    body = b"7\r\nASK {}\n\r\n0\r\n\r\n"
+    head = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        + f"Transfer-Encoding: {codings}\r\n\r\n".encode()
+    )
+    answers = exchange(server, head + body + HEALTH, answers=2)
+    assert answers[0][0] == 501
+    assert b'"http-error"' in answers[0][2] and codings.encode() in answers[0][2]
+    assert len(answers) == 1 and b"connection: close" in answers[0][1].lower()
+
+
 def test_options_asterisk_is_about_the_server(server):
     """`OPTIONS *` (RFC 9110 9.3.7) asks what the server as a whole takes: it said 404 `Not Found`."""
     [(status, head, _)] = exchange(server, b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")

@@ -271,8 +271,9 @@ class PublicOrigin:
 class RequestHead:
     """What RFC 9112 asks of a request's head that the HTTP parser lets through, checked before PublicOrigin
     replaces `Host`: an HTTP/1.1 request has exactly one Host header, and no request has two (3.2: 400, in the
-    error shape; the parser took the first silently); `OPTIONS *` asks about the server as a whole (RFC 9110
-    9.3.7): the methods it takes, not a 404."""
+    error shape; the parser took the first silently); a transfer coding other than `chunked` (`gzip, chunked`)
+    is not understood (RFC 9112 6.1: 501), where the parser read such a body as if it were plain; `OPTIONS *` asks
+    about the server as a whole (RFC 9110 9.3.7): the methods it takes, not a 404."""
 
     ALLOW = b"GET, HEAD, POST, OPTIONS"
 
@@ -288,6 +289,19 @@ class RequestHead:
             error = ApiError(400, "bad-request", f"an HTTP/1.1 request has one Host header (RFC 9112, 3.2), not {said}")
             response = error_response(Headers(scope=scope), error)
             response.headers["x-content-type-options"] = "nosniff"
+            return await response(scope, receive, send)
+        codings = [
+            c.strip().lower()
+            for k, v in scope.get("headers", [])
+            if k == b"transfer-encoding"
+            for c in v.decode("latin-1").split(",")
+        ]
+        if any(c != "chunked" for c in codings):
+            said = ", ".join(codings)[:60]
+            refused = HTTPException(501, f"this server reads bodies sent chunked or as they are, not '{said}'")
+            response = error_response(Headers(scope=scope), refused)  # http-error, with its own status
+            response.headers["x-content-type-options"] = "nosniff"
+            response.headers["connection"] = "close"  # the body is left unread
             return await response(scope, receive, send)
         if scope["method"] == "OPTIONS" and scope.get("raw_path", scope["path"].encode()) == b"*":
             headers = [(b"allow", self.ALLOW), (b"content-length", b"0"), (b"cache-control", b"no-store")]
