@@ -16,14 +16,16 @@ TWICE = [
     ("/api/graph?lang=fr&lang=nl", "lang"),
     ("/search?q=energy&limit=1&limit=2", "limit"),
     ("/search?q=a&q=b", "q"),
-    ("/sparql?query=ASK%7B%7D&format=json&format=xml", "format"),
     ("/sparql?query=ASK%7B%7D&timeout=5&timeout=6", "timeout"),
     ("/sparql?query=ASK%7B%7D&query=ASK%7B%7D", "query"),
-    ("/api/queries/countries?format=csv&format=json", "format"),
-    ("/downloads?format=json&format=html", "format"),
-    ("/graph?graph=https://w3id.org/benelux-graph/graph/ontology&format=ttl&format=nt", "format"),
+    ("/api/queries/countries?timeout=5&timeout=6", "timeout"),
+    ("/compare?lang=fr&lang=fr", "lang"),
+    (
+        "/graph?graph=https://w3id.org/benelux-graph/graph/ontology&graph=https://w3id.org/benelux-graph/graph/ontology",
+        "graph",
+    ),
     ("/api/graph/metrics?scope=graph&scope=benelux-plus", "scope"),
-    ("/?format=json&format=ttl", "format"),
+    ("/?lang=fr&lang=de", "lang"),
 ]
 
 
@@ -49,6 +51,9 @@ def test_twice_in_a_form_body_and_the_url_counts_too(client):
     "path",
     [
         "/api/graph?type=region&type=country",
+        "/sparql?query=ASK%7B%7D&format=json&format=application/sparql-results%2Bjson",  # as SPARQLWrapper sends it
+        "/downloads?format=json&format=application/json",
+        "/sparql?query=ASK%7B%7D&output=json&output=application/json",  # read by no route: ignored
         "/sparql?query=ASK%7B%7D&named-graph-uri=https://w3id.org/benelux-graph/graph/ontology"
         "&named-graph-uri=https://w3id.org/benelux-graph/graph/data/countries",
     ],

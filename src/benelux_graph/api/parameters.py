@@ -1,10 +1,9 @@
 """The rules every route's query parameters keep, checked once, here, before any route reads them:
 
-- **one value per parameter.** `?lang=fr&lang=nl`, `?limit=1&limit=2`, two `format`s or `timeout`s: a 400
-  `bad-parameter` naming the parameter, never the first (or last) value taken silently. Only the parameters made
-  to be repeated may be: the SPARQL protocol's `default-graph-uri` and `named-graph-uri` on /sparql, and the
-  graph API's filters (`type`, `theme`, `country`, `programme`, values ORed). The SPARQL protocol's `query` in a
-  form body counts with the URL's (api/sparql.py calls `repeated` on both).
+- **one value per parameter.** `?lang=fr&lang=nl`, `?limit=1&limit=2`, two `query`s or `timeout`s: a 400
+  `bad-parameter` naming the parameter, never the first (or last) value taken silently, for every parameter a
+  route reads as one value (SINGLE). The SPARQL protocol's `query` in a form body counts with the URL's
+  (api/sparql.py calls `repeated` on both).
 - **`lang` is one of the site's languages** (en, fr, nl, de; a region or case, `fr-BE`, `FR`, is read as its
   language), on every route that has one: pages, search, the editor, the graph API, /docs. Any other value is a
   400 `bad-request` that lists them; an empty `lang=` is no choice (Accept-Language decides on pages, English in
@@ -21,25 +20,24 @@ from starlette.datastructures import Headers
 from .errors import ApiError, error_response
 from .messages import LANGUAGES
 
-#: Parameters that may be given several times, by path prefix.
-REPEATABLE: dict[str, frozenset[str]] = {
-    "/sparql": frozenset({"default-graph-uri", "named-graph-uri"}),
-    "/api/graph": frozenset({"type", "theme", "country", "programme"}),
-}
+#: The parameters the routes read as one value. Given twice, they are a 400; the others are either made to be
+#: repeated (`format`: the first value naming a format the route offers wins, and SPARQLWrapper sends two; the
+#: SPARQL protocol's graph URIs; the graph API's filters, values ORed), a saved query's own (checked by it), or
+#: read by no route, as SPARQLWrapper's `output` and `results` (ignored, twice or not).
+SINGLE = frozenset(
+    {"query", "timeout", "lang", "q", "limit", "year", "depth", "from", "to", "top", "scope", "themes", "graph"}
+    | {"default", "focus", "api", "update"}
+)
+
 #: Paths where `lang` is a parameter of a saved query (any language tag of the data), not the page's language.
 OWN_LANG = "/api/queries/"
 
 
-def repeatable(path: str) -> frozenset[str]:
-    return next((names for prefix, names in REPEATABLE.items() if path.startswith(prefix)), frozenset())
-
-
-def repeated(path: str, pairs: list[tuple[str, str]]) -> None:
-    """Raise a 400 naming the first parameter given more than once that may not be."""
+def repeated(pairs: list[tuple[str, str]]) -> None:
+    """Raise a 400 naming the first single-valued parameter given more than once."""
     counts = Counter(name for name, _ in pairs)
-    allowed = repeatable(path)
     for name, count in counts.items():
-        if count > 1 and name not in allowed:
+        if count > 1 and name in SINGLE:
             values = ", ".join([repr(v[:40]) for k, v in pairs if k == name][:3])
             raise ApiError(400, "bad-parameter", f"give parameter '{name}' once, not {count} times ({values})")
 
@@ -66,7 +64,7 @@ def checked_query_string(path: str, query_string: bytes) -> bytes:
         return query_string
     text = query_string.decode("latin-1")
     pairs = parse_qsl(text, keep_blank_values=True)
-    repeated(path, pairs)
+    repeated(pairs)
     if path.startswith(OWN_LANG) or not any(name == "lang" for name, _ in pairs):
         return query_string
     chosen = language(next(v for k, v in pairs if k == "lang"))

@@ -160,7 +160,7 @@ def sparql_router(runtime: Runtime) -> APIRouter:
         names = {name for name, _ in params}
         if "update" in names:
             raise QueryRefused(READ_ONLY + " (the `update` parameter is refused)")
-        repeated("/sparql", params)  # the URL's and a form body's together (api/parameters.py)
+        repeated(params)  # the URL's and a form body's together (api/parameters.py)
         queries = [v for k, v in params if k == "query"]
         formats = tuple(v for k, v in params if k == "format")
         timeouts = [v for k, v in params if k == "timeout"]
