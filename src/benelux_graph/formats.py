@@ -30,7 +30,7 @@ class Format:
     label: str = ""
     rdf: ox.RdfFormat | None = field(default=None, compare=False)  # pyoxigraph's format, for an RDF format
     results: ox.QueryResultsFormat | None = field(default=None, compare=False)  # for a SPARQL results format
-    profile: str = ""  # JSON-LD's document form, when one was asked for (rdf_writers.jsonld)
+    profile: str = field(default="", compare=False)  # JSON-LD's document form (the same format: rdf_writers.jsonld)
 
     @property
     def content_type(self) -> str:
@@ -80,7 +80,12 @@ TEXT = Format("text", "text/plain")
 # --- where each is offered, in order of preference -----------------------------------------------------------
 
 RESULTS = (JSON_RESULTS, XML_RESULTS, CSV_RESULTS, TSV_RESULTS)  # SELECT and ASK
-GRAPHS = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS)  # CONSTRUCT and DESCRIBE
+#: The JSON-LD document forms (JSON-LD 1.1, 9.1), a media type parameter: `application/ld+json;profile="…"`.
+JSONLD_NS = "http://www.w3.org/ns/json-ld#"
+EXPANDED, COMPACTED, FLATTENED = JSONLD_NS + "expanded", JSONLD_NS + "compacted", JSONLD_NS + "flattened"
+
+#: CONSTRUCT and DESCRIBE (and the service description), written by the engine: its JSON-LD is the expanded form
+GRAPHS = (TURTLE, NTRIPLES, replace(JSONLD, profile=EXPANDED), RDFXML, TRIG, NQUADS)
 #: A description (an entity, the ontology, the shapes, a named graph). N-Triples is also what a client asking
 #: for text/plain gets; TriG and N-Quads keep a named graph's name.
 DESCRIPTIONS = (TURTLE, JSONLD, RDFXML, replace(NTRIPLES, also=("text/plain",)), TRIG, NQUADS)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from .formats import Format
+from .formats import COMPACTED, EXPANDED, FLATTENED, Format
 from .namespaces import PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -104,11 +104,6 @@ def jsonld_nodes(statements, prefixes: dict[str, str]) -> list[dict]:
         else:
             node.setdefault(compact(t.predicate.value, prefixes), []).append(jsonld_value(t.object, prefixes))
     return [nodes[k] for k in sorted(nodes, key=lambda k: (k.startswith("_:"), k))]
-
-
-#: The JSON-LD document forms a client may ask for (Accept: application/ld+json;profile="…#expanded").
-JSONLD_NS = "http://www.w3.org/ns/json-ld#"
-EXPANDED, COMPACTED, FLATTENED = JSONLD_NS + "expanded", JSONLD_NS + "compacted", JSONLD_NS + "flattened"
 
 
 def compacted_value(values: list):

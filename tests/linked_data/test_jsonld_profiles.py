@@ -61,3 +61,15 @@ def test_the_most_preferred_profile_wins(client):
     accept = f'application/ld+json;profile="{NS}compacted";q=0.5, application/ld+json;profile="{NS}expanded"'
     answer = client.get(PATHS[0], headers={"Accept": accept})
     assert answer.headers["content-type"].endswith(f'profile="{NS}expanded"')
+
+
+def test_a_construct_answer_says_its_form(client):
+    """The engine writes SPARQL answers in JSON-LD expanded, whatever the profile asked for: Content-Type says so."""
+    answer = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT { bxr:x <http://e/p> 'a' } {}"},
+        headers={"Accept": f'application/ld+json;profile="{NS}compacted"'},
+    )
+    assert answer.status_code == 200, answer.text[:200]
+    assert answer.headers["content-type"].endswith(f'profile="{NS}expanded"')
+    assert isinstance(json.loads(answer.content), list)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..formats import GRAPHS, HTML, JSON, RESULTS, TEXT, Format
-from ..rdf_writers import COMPACTED, EXPANDED, FLATTENED
+from ..formats import COMPACTED, EXPANDED, FLATTENED, GRAPHS, HTML, JSON, RESULTS, TEXT, Format
 
 # The formats live in the foundations (formats.py); they are named here too for the routes that negotiate.
 __all__ = ["GRAPHS", "HTML", "JSON", "RESULTS", "TEXT", "Format", "Range", "parse_accept", "quality", "negotiate"]
