@@ -18,7 +18,7 @@ import zlib
 from starlette.concurrency import run_in_threadpool
 
 from .cache import LRU
-from .negotiation import qvalue
+from .negotiation import entries, qvalue
 
 MIN_BYTES = 512
 #: The release's dump files are sent as they are: their ETag is their SHA-256 (SHA256SUMS) and each has a .gz.
@@ -55,7 +55,7 @@ def accepts_gzip(value: str) -> bool:
     """Whether Accept-Encoding takes gzip: its own entry's weight, else that of `*` (RFC 9110 12.5.3: `*;q=1,
     gzip;q=0` refuses gzip); a q-value not written as the RFC says is no weight (negotiation.qvalue)."""
     weights: dict[str, float] = {}
-    for part in value.lower().split(","):
+    for part in entries(value.lower()):
         fields = [f.strip() for f in part.split(";")]
         if fields[0] in ("gzip", "x-gzip", "*") and fields[0] not in weights:
             weights[fields[0]] = qvalue(next((f[2:] for f in fields[1:] if f.startswith("q=")), "1"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from .negotiation import qvalue
+from .negotiation import entries, qvalue
 
 LANGUAGES = ("en", "fr", "nl", "de")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
@@ -36,7 +36,7 @@ def choose_language(request: Request) -> tuple[str, bool]:
     if asked in LANGUAGES:
         return asked, True
     best, best_q = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
+    for part in entries(request.headers.get("accept-language")):
         fields = [f.strip() for f in part.split(";")]
         tag = fields[0].lower().split("-")[0]
         q = 1.0
