@@ -91,9 +91,29 @@ def test_an_unsupported_language_is_a_400_on_every_route(client, path, accept):
     """The rule of README "The site": pages fell back to English while /api/graph said 400."""
     answer = client.get(with_lang(path, "AAA"), headers={"Accept": accept})
     assert answer.status_code == 400, answer.text[:200]
+    if accept == "text/html":  # a browser: the site's error page, in the language Accept-Language chose
+        assert answer.headers["content-type"].startswith("text/html")
+        assert '<html lang="en"' in answer.text and "<h1>The request could not be answered</h1>" in answer.text
+        assert "must be one of en, fr, nl, de" in answer.text and "&#39;AAA&#39;" in answer.text
+        return
     error = answer.json()["error"]
     assert error["type"] == "bad-request"
     assert "'lang' must be one of en, fr, nl, de" in error["message"] and "'AAA'" in error["message"]
+
+
+def test_a_browser_gets_the_error_page_in_its_language_and_a_program_the_json_shape(client):
+    """A browser asking for a page with a broken parameter gets the site's page, in the language Accept-Language
+    asks for, with the status and the same message as the JSON shape; a program, the JSON shape."""
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "nl-BE,nl;q=0.9"}
+    for path in ("/page/greater-region?lang=AAA", "/search?q=energy&limit=1&limit=2"):
+        page = client.get(path, headers=browser)
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html"), path
+        assert '<html lang="nl"' in page.text and "Het verzoek kon niet worden beantwoord" in page.text
+        assert "bad-" in page.text and page.headers["cache-control"] == "no-store"
+        assert "Accept-Language" in page.headers["vary"] and "Accept" in page.headers["vary"]
+        assert client.get(path, headers=JSON).json()["error"]["status"] == 400
+    route_error = client.get("/api/graph?year=abc", headers=browser)  # raised by the route, not the rule
+    assert route_error.status_code == 400 and "Het verzoek kon niet worden beantwoord" in route_error.text
 
 
 @pytest.mark.parametrize(("path", "accept"), LANG_ROUTES, ids=[f"{p} {a}" for p, a in LANG_ROUTES])

@@ -30,7 +30,7 @@ from .graph import graph_router
 from .health import health_router
 from .middleware import Cors, PublicOrigin, RequestHead, ServiceHeaders, TrailingSlash, install_openapi
 from .pacing import Pacing
-from .pages import not_found_page
+from .pages import error_page, not_found_page
 from .parameters import Parameters
 from .ratelimit import RateLimit
 from .requestlog import RequestLog, show_query_log
@@ -95,7 +95,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         servers=[{"url": settings.base_url}],  # the public base URL, never the request's Host
     )
     app.state.runtime = runtime
-    errors.install(app, not_found_page)
+    errors.install(app, not_found_page, error_page)
     app.include_router(sparql_router(runtime))
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
@@ -111,7 +111,9 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     mount_static(app)  # /static (api/site.py)
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
     app.add_middleware(TrailingSlash)  # /page/<slug>/ -> /page/<slug> (api/middleware.py)
-    app.add_middleware(Parameters)  # one value per parameter, `lang` one of the site's (api/parameters.py)
+    app.add_middleware(
+        Parameters, error_page=error_page
+    )  # one value per parameter, `lang` one of the site's (api/parameters.py)
     app.add_middleware(Compression)  # gzip of text answers (api/compression.py); sees HEAD's body too
     app.add_middleware(
         ServiceHeaders, version=__version__, release=store.release, api_origins=settings.api_origins

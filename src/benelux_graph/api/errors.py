@@ -115,14 +115,27 @@ def prefers_html(request_headers) -> bool:
     return negotiate(request_headers.get("accept"), (JSON, HTML)) is HTML
 
 
-def install(app: FastAPI, not_found_page: Callable[[Request], Response]) -> None:
-    """Answer every error the routes raise in the one shape; a path no route serves, asked for by a browser, with
-    `not_found_page` (api/pages.py: the site's 404 page)."""
+#: The site's error page for a browser (api/pages.py `error_page`): request, status, type, message, headers.
+ErrorPage = Callable[[Request, int, str, str, dict[str, str]], Response]
+
+
+def browser_error(request: Request, exc: Exception, error_page: ErrorPage) -> Response:
+    """`exc` answered as the site's HTML page when the request prefers HTML (a browser), else in the one shape."""
+    if not prefers_html(request.headers):
+        return error_response(request.headers, exc)
+    error = api_error(exc)
+    return error_page(request, error.status, error.type, error.message, error.headers)
+
+
+def install(app: FastAPI, not_found_page: Callable[[Request], Response], error_page: ErrorPage) -> None:
+    """Answer every error the routes raise in the one shape, or to a browser as an HTML page: a path no route serves
+    with `not_found_page` (the site's 404 page, with suggestions), any other error with `error_page`
+    (api/pages.py)."""
 
     async def handle(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException) and exc.status_code == 404 and prefers_html(request.headers):
             return not_found_page(request)
-        return error_response(request.headers, exc)
+        return browser_error(request, exc, error_page)
 
     for kind in (
         ApiError,

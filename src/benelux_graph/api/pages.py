@@ -122,6 +122,15 @@ def language_links(request: Request, lang: str) -> list[dict]:
     return out
 
 
+def error_page(request: Request, status: int, kind: str, message: str, headers: dict[str, str]) -> Response:
+    """An error asked for by a browser: the site's page in the reader's language (the details, as in the JSON
+    error shape, in English), not JSON. A `lang` the site has not is no choice here (Accept-Language, else English)."""
+    lang = choose_language(request)[0]
+    context = {"lang": lang, "status": status, "kind": kind, "message": message}
+    headers = {**headers, "Vary": "Accept, Accept-Language", "Cache-Control": "no-store"}
+    return page(request, "ld/error.html", context, status=status, headers=headers)
+
+
 def not_found_page(request: Request) -> Response:
     """A path no route serves, asked for by a browser: the site's 404 page (header, search box), not JSON."""
     context = {"iri": request.url.path, "no_page": True, "query": "", "hits": [], "kinds": {}, "href": None}

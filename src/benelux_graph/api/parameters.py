@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import Headers
+from starlette.requests import Request
 
-from .errors import ApiError, error_response
+from .errors import ApiError, ErrorPage, browser_error
 from .messages import LANGUAGES
 
 #: The parameters the routes read as one value. Given twice, they are a 400; the others are either made to be
@@ -82,8 +82,9 @@ def checked_query_string(path: str, query_string: bytes) -> bytes:
 class Parameters:
     """ASGI middleware applying the rules of this module to every HTTP request's query string."""
 
-    def __init__(self, app):
+    def __init__(self, app, error_page: ErrorPage):
         self.app = app
+        self.error_page = error_page  # a browser's broken rule gets the site's error page (api/pages.py)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -91,7 +92,7 @@ class Parameters:
         try:
             query_string = checked_query_string(scope["path"], scope.get("query_string", b""))
         except ApiError as e:
-            return await error_response(Headers(scope=scope), e)(scope, receive, send)
+            return await browser_error(Request(scope), e, self.error_page)(scope, receive, send)
         if query_string != scope.get("query_string", b""):
             scope = {**scope, "query_string": query_string}
         return await self.app(scope, receive, send)
