@@ -1,0 +1,40 @@
+"""What a probe of a default server found in the linked data, the graph API and the pages, in four languages
+(issue 13, hidden probes, fifth round): each test is one defect it reproduced, on a real server (this folder's
+`client`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+LANGS = ["en", "fr", "nl", "de"]
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = json.loads((ROOT / "src/benelux_graph/web/messages.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_node_of_the_graph_api_names_its_type(client, lang):
+    """`type_label` was null for six classes (bx:WorkPlan, bx:Report, bx:LegalFramework, ..., foaf:Person) in
+    every language: it was looked up in the catalogue under `bx:` and `org:` only, while the entity page names the
+    same type (the catalogue's `term foaf:Person`, else the ontology's English label)."""
+    nodes = client.get("/api/graph", params={"lang": lang}).json()["elements"]["nodes"]
+    unnamed = sorted({n["data"]["type"] for n in nodes if not n["data"].get("type_label")})
+    assert unnamed == []
+    person = next(n["data"] for n in nodes if n["data"]["type"] == "Person")
+    assert person["type_label"] == CATALOGUE["term foaf:Person"][lang]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de"])
+def test_edge_labels_of_reused_properties_are_translated(client, lang):
+    """Edges of dcterms: properties (isPartOf, creator, publisher) were labelled in English ("is part of") in
+    French, Dutch and German although the catalogue names them (`term dcterms:isPartOf`): only bx: and org:
+    properties were looked up."""
+    edges = client.get("/api/graph", params={"lang": lang}).json()["elements"]["edges"]
+    english = client.get("/api/graph", params={"lang": "en"}).json()["elements"]["edges"]
+    en_label = {e["data"]["id"]: e["data"]["label"] for e in english}
+    same = sorted({e["data"]["kind"] for e in edges if e["data"]["label"] == en_label[e["data"]["id"]]})
+    assert not {"isPartOf", "creator", "publisher"} & set(same), same
