@@ -57,3 +57,27 @@ def test_every_hash_iri_of_the_ontology_has_its_anchor(client, lang):
     html = client.get("/ontology", params={"lang": lang}, headers={"Accept": "text/html"}).text
     missing = [t for t in terms if f'id="{t.split("#")[1]}"' not in html]
     assert missing == []
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "999", "3000", "99999", "\uff12\uff10\uff12\uff17"])
+def test_a_saved_query_year_out_of_range_is_refused(client, year):
+    """A `year` parameter was any run of up to nine digits: -1 was bound as the malformed "-001"^^xsd:gYear, 0 as
+    year zero, 99999 and full-width digits (２０２７, Python's int() reads them) were accepted, each answered 200
+    with no rows. The graph API's `year` takes 1000-2999; so do the saved queries, in ASCII digits, and the
+    OpenAPI document says so."""
+    answer = client.get("/api/queries/presidency-in-year", params={"year": year})
+    assert answer.status_code == 400, answer.text[:200]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-parameter"
+    assert "'year'" in error["message"]
+
+
+def test_a_saved_query_year_in_range_is_answered(client):
+    for year in ("1000", "2027", "2999"):
+        assert client.get("/api/queries/presidency-in-year", params={"year": year}).status_code == 200
+    schema = next(
+        p["schema"]
+        for p in client.get("/openapi.json").json()["paths"]["/api/queries/presidency-in-year"]["get"]["parameters"]
+        if p["name"] == "year"
+    )
+    assert (schema["minimum"], schema["maximum"]) == (1000, 2999)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from ..errors import ParameterError, QueryRefused
-from ..saved_queries import NamedQuery, get_query
+from ..saved_queries import YEARS, NamedQuery, get_query
 from ..sparql_text import inspect_query
 from .execution import QueryRequest, answer
 from .http_conventions import add_get_and_head, root
@@ -27,9 +27,9 @@ from .runtime import Runtime
 from .sparql import no_cache
 
 RESERVED = ("format", "timeout")
-SCHEMA_TYPES = {
+SCHEMA_TYPES: dict[str, dict[str, Any]] = {
     "integer": {"type": "integer"},
-    "year": {"type": "integer", "format": "year"},
+    "year": {"type": "integer", "format": "year", "minimum": YEARS[0], "maximum": YEARS[1]},
     "iri": {"type": "string", "format": "iri"},
     "lang": {"type": "string", "pattern": "^[a-z]{2}$"},
     "string": {"type": "string"},
