@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,42 @@ def test_a_saved_query_year_in_range_is_answered(client):
         if p["name"] == "year"
     )
     assert (schema["minimum"], schema["maximum"]) == (1000, 2999)
+
+
+PAGES = [
+    "/",
+    "/page/greater-region",
+    "/page/fact/benelux-union.cooperatesWith.north-rhine-westphalia",
+    "/ontology",
+    "/sources",
+    "/search?q=energy",
+    "/sparql",
+    "/benelux-plus",
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_names_itself_canonical_and_its_languages(client, live_server, path, lang):
+    """Each page exists in four languages at four URLs (`?lang=`), but no page said so: no hreflang alternates,
+    no canonical link on most, and an entity page's canonical was the thing's IRI (which a crawler follows to
+    the English page), so the French, Dutch and German pages read as duplicates of it. Now each page is its own
+    canonical (under the public base URL) and lists its four languages and x-default; the entity or fact it is
+    about is a `Link: rel="about"`."""
+    answer = client.get(path, params={"lang": lang}, headers={"Accept": "text/html"})
+    assert answer.status_code == 200
+    html = answer.text
+    head = html[: html.index("</head>")]
+    canonical = re.findall(r'<link rel="canonical" href="([^"]+)"', head)
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', head))
+    assert len(canonical) == 1, canonical
+    assert set(alternates) == {*LANGS, "x-default"}
+    assert canonical[0] == alternates[lang]
+    for code, href in alternates.items():
+        assert href.startswith(live_server.url + path.split("?")[0])
+        assert ("lang=" + code in href) == (code != "x-default")
+        if code != "x-default":
+            other = client.get(href.removeprefix(live_server.url), headers={"Accept": "text/html"})
+            assert other.status_code == 200
+            assert f'<html lang="{code}">' in other.text
+    assert 'rel="canonical"' not in answer.headers.get("link", "")

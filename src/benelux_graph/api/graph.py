@@ -463,7 +463,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
         from .assets import versioned
         from .messages import UI, choose_language
         from .middleware import api_origin
-        from .pages import STATIC, site_header  # the site's one header and language choice, as on every page
+        from .pages import STATIC, head_links, site_header  # the site's one header and language choice
 
         base = base_of(request)
         lang = choose_language(request)[0]
@@ -480,6 +480,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
             description=html.escape(UI[lang]["door_network_text"]),
             skip=html.escape(UI[lang]["skip"]),
             header=site_header(request),
+            head_links=head_links(request),
         )
         headers = {"Cache-Control": "no-cache", "Vary": "Accept-Language"}
         return Response(text, 200, headers, media_type="text/html; charset=utf-8")

@@ -229,7 +229,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
             **validators(etag, data.publication.last_modified),
             "Vary": "Accept-Language",
             "Content-Language": lang,
-            "Link": f'<{node.value}>; rel="canonical"',
+            "Link": f'<{node.value}>; rel="about"',  # the thing it is about; the canonical is the page's own URL
         }
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
