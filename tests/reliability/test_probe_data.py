@@ -121,3 +121,29 @@ def test_every_page_names_itself_canonical_and_its_languages(client, live_server
             assert other.status_code == 200
             assert f'<html lang="{code}">' in other.text
     assert 'rel="canonical"' not in answer.headers.get("link", "")
+
+
+def test_every_cited_value_shown_on_an_entity_page_links_its_citation(client):
+    """A fact whose object is a value (a NUTS or ISO 3166 code, an issue date, a postal code) is cited like any
+    other (a bx:Fact; ontology/README.md, pattern 4), but the entity page showed the value under "Details" with no
+    reference to its source: only facts between two resources got their [n]. Each is now reachable."""
+    rows = client.get(
+        "/sparql",
+        params={
+            "query": "SELECT DISTINCT ?s ?p { ?f a bx:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
+            "bx:citation ?c FILTER(isLiteral(?o) && STRSTARTS(STR(?s), 'https://w3id.org/benelux-graph/id/')) }"
+        },
+        headers={"Accept": "text/csv"},
+    ).text.split()[1:]
+    shown, uncited = [], []
+    for row in rows:
+        subject, predicate = row.split(",")
+        page = client.get("/page/" + subject.removeprefix("https://w3id.org/benelux-graph/id/")).text
+        details = re.search(r'<section id="details">(.*?)</section>', page, re.S)
+        entry = details and re.search(rf'<dt><a [^>]*title="{re.escape(predicate)}">.*?</dt><dd>(.*?)</dd>', details[1])
+        if entry:
+            shown.append(row)
+            if 'class="ref"' not in entry[1]:
+                uncited.append(row)
+    assert any("nutsCode" in row for row in shown)
+    assert uncited == []
