@@ -5,10 +5,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
+import httpx
 import pytest
+from reliability_settings import reliability_settings
+from reliability_support import LiveServer
+
+from benelux_graph.store import GraphStore
 
 pytestmark = pytest.mark.server
 
@@ -147,3 +153,19 @@ def test_every_cited_value_shown_on_an_entity_page_links_its_citation(client):
                 uncited.append(row)
     assert any("nutsCode" in row for row in shown)
     assert uncited == []
+
+
+def test_a_gexf_file_is_dated_by_its_release_not_the_clock(settings, project_copy):
+    """GEXF's `lastmodifieddate` was the day the answer was written (networkx writes today's date): the same
+    release and ETag gave other bytes from one day to the next, and the file claimed a change that was none. It is
+    now the day of the release's last change (its files', as the downloads' Last-Modified)."""
+    old = 978_350_400  # 2001-01-01 12:00 UTC
+    for path in project_copy.rglob("*"):
+        if path.is_file():
+            os.utime(path, (old, old))
+    s = reliability_settings(settings, root=project_copy, workers=1)
+    with LiveServer(s, GraphStore.load(s)) as server, httpx.Client(base_url=server.url, timeout=60) as c:
+        gexf = c.get("/api/graph", params={"format": "gexf", "type": "forum"})
+        assert gexf.status_code == 200
+        assert re.search(r'lastmodifieddate="([^"]+)"', gexf.text)[1] == "2001-01-01"
+        assert c.get("/downloads/benelux-graph.nt").headers["last-modified"] == "Mon, 01 Jan 2001 12:00:00 GMT"
