@@ -169,3 +169,17 @@ def test_a_gexf_file_is_dated_by_its_release_not_the_clock(settings, project_cop
         assert gexf.status_code == 200
         assert re.search(r'lastmodifieddate="([^"]+)"', gexf.text)[1] == "2001-01-01"
         assert c.get("/downloads/benelux-graph.nt").headers["last-modified"] == "Mon, 01 Jan 2001 12:00:00 GMT"
+
+
+def test_the_saved_queries_openapi_parameters_say_what_is_answered(client):
+    """The OpenAPI document of a saved query let `format` be any string (every value but the answer kind's names
+    is a 406) and every parameter be null (`anyOf: [string, null]`: schemathesis sent `year=null`, answered 400).
+    Now `format` lists the names of its answer kind, each answered, and no parameter admits null."""
+    paths = client.get("/openapi.json").json()["paths"]
+    for name in ("presidency-in-year", "label-lookup"):
+        parameters = {p["name"]: p["schema"] for p in paths[f"/api/queries/{name}"]["get"]["parameters"]}
+        assert not [n for n, s in parameters.items() if "null" in json.dumps(s)], parameters
+        assert parameters["format"]["enum"] == ["json", "xml", "csv", "tsv"]
+        for fmt in parameters["format"]["enum"]:
+            assert client.get(f"/api/queries/{name}", params={"format": fmt}).status_code == 200
+        assert client.get(f"/api/queries/{name}", params={"format": "turtle"}).status_code == 406
