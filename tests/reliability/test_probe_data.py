@@ -183,3 +183,26 @@ def test_the_saved_queries_openapi_parameters_say_what_is_answered(client):
         for fmt in parameters["format"]["enum"]:
             assert client.get(f"/api/queries/{name}", params={"format": fmt}).status_code == 200
         assert client.get(f"/api/queries/{name}", params={"format": "turtle"}).status_code == 406
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "201", "99999999999999999999", "1_0", "\u0665"])
+def test_a_search_limit_out_of_range_is_refused(client, limit):
+    """/search's `limit` is documented as 1 to 200, but 0 and -1 answered one result, 10**20 two hundred, and
+    `1_0` or an Arabic-Indic digit (Python's int() reads both) were taken: every value was silently bent into
+    range. Now what is not a whole number from 1 to 200 is a 400 naming `limit`, as the OpenAPI schema says."""
+    answer = client.get("/search", params={"q": "energy", "limit": limit, "format": "json"})
+    assert answer.status_code == 400, answer.text[:200]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-parameter"
+    assert "limit" in error["message"]
+
+
+def test_a_search_limit_in_range_is_answered(client):
+    assert len(client.get("/search", params={"q": "a", "limit": "1", "format": "json"}).json()["results"]) == 1
+    assert client.get("/search", params={"q": "a", "limit": "200", "format": "json"}).status_code == 200
+    schema = next(
+        p["schema"]
+        for p in client.get("/openapi.json").json()["paths"]["/search"]["get"]["parameters"]
+        if p["name"] == "limit"
+    )
+    assert (schema["minimum"], schema["maximum"]) == (1, 200)
