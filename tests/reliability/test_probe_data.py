@@ -206,3 +206,13 @@ def test_a_search_limit_in_range_is_answered(client):
         if p["name"] == "limit"
     )
     assert (schema["minimum"], schema["maximum"]) == (1, 200)
+
+
+def test_format_html_with_a_query_opens_the_editor(client):
+    """The OpenAPI document offers `format=html` on GET /sparql ("html for the query editor"), and a browser's
+    Accept opens the editor with the query, but `?query=...&format=html` (a link that says so) was a 406."""
+    answer = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "format": "html"})
+    assert answer.status_code == 200, answer.text[:200]
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "ASK { ?s ?p ?o }" in answer.text
+    assert client.get("/sparql", params={"query": "ASK {}", "format": "json"}).json() == {"head": {}, "boolean": True}

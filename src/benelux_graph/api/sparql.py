@@ -23,7 +23,7 @@ from ..syntax import plain_message
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
-from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
+from .negotiation import GRAPHS, HTML, RESULTS, by_name, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .ratelimit import QUERY_COST
 from .runtime import Runtime
@@ -168,8 +168,9 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats, descriptions)
-        # a link followed in a browser (GET, and HEAD like it)
-        if request.method != "POST" and not formats and wants_editor(request):
+        # a link followed in a browser (GET, and HEAD like it), or one that asks for the editor (format=html)
+        editor = by_name(list(formats), (HTML,)) is HTML if formats else wants_editor(request)
+        if request.method != "POST" and editor:
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         if not queries[0].strip():  # the parser would say "expected [_]"
             raise ApiError(400, "malformed-query", "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
