@@ -131,7 +131,12 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
             "timeout",
             inspect.Parameter.KEYWORD_ONLY,
             annotation=str,
-            default=Query(None, description="seconds; may lower the server's time limit, never raise it"),
+            default=Query(
+                None,
+                description="seconds; may lower the server's time limit (not below BENELUX_MIN_QUERY_TIMEOUT), "
+                "never raise it",
+                json_schema_extra={"type": "number", "exclusiveMinimum": 0},
+            ),
         ),
     ]
     endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # what FastAPI reads
