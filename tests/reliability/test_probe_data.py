@@ -226,3 +226,14 @@ def test_the_saved_queries_timeout_is_documented_as_a_number(client):
     assert schema["type"] == "number" and schema["exclusiveMinimum"] == 0
     assert client.get("/api/queries/presidency-in-year", params={"timeout": "0.001"}).status_code == 200
     assert client.get("/api/queries/presidency-in-year", params={"timeout": "zv"}).status_code == 400
+
+
+def test_the_service_description_answers_text_plain_as_every_rdf_document(client):
+    """Every RDF document of the server (VoID, the ontology, the shapes, a named graph, the default graph, an
+    entity) answers `Accept: text/plain` with N-Triples, but the SPARQL service description (GET /sparql) was a
+    406."""
+    plain = client.get("/sparql", headers={"Accept": "text/plain"})
+    assert plain.status_code == 200, plain.text[:200]
+    assert plain.headers["content-type"].startswith("application/n-triples")
+    assert plain.content == client.get("/sparql", headers={"Accept": "application/n-triples"}).content
+    assert client.get("/.well-known/void", headers={"Accept": "text/plain"}).status_code == 200

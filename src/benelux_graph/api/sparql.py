@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import QueryError, QueryRefused
+from ..formats import DESCRIPTIONS
 from ..result_writers import graph
 from ..syntax import plain_message
 from .editor import editor_page
@@ -209,12 +210,17 @@ def wants_editor(request: Request) -> bool:
     return choose(request.headers.get("accept"), [], RESULTS + GRAPHS + (HTML,)) is HTML
 
 
+#: The service description's formats: a query's graph formats, N-Triples also for text/plain as every other
+#: RDF document of the server (formats.DESCRIPTIONS)
+SERVICE_FORMATS = tuple(next((d for d in DESCRIPTIONS if d.name == f.name), f) for f in GRAPHS)
+
+
 def describe_service(
     request: Request, runtime: Runtime, formats: tuple[str, ...], written: dict[str, bytes] | None = None
 ) -> Response:
     """The editor for a browser, the Service Description for everything else (kept in `written` by format:
     building and writing it took 8 ms on the event loop, on every request)."""
-    offered = GRAPHS + (HTML,)
+    offered = SERVICE_FORMATS + (HTML,)
     fmt = choose(request.headers.get("accept"), list(formats), offered)
     if fmt is None:
         raise ApiError(
