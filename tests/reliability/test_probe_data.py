@@ -237,3 +237,17 @@ def test_the_service_description_answers_text_plain_as_every_rdf_document(client
     assert plain.headers["content-type"].startswith("application/n-triples")
     assert plain.content == client.get("/sparql", headers={"Accept": "application/n-triples"}).content
     assert client.get("/.well-known/void", headers={"Accept": "text/plain"}).status_code == 200
+
+
+def test_a_theme_node_has_a_neighbourhood(client):
+    """/api/graph?themes=nodes gives themes as nodes (`…/id/theme/energy`), but asking for the neighbourhood of
+    that id was a 404 "no node in the graph": the route looked in the projection without theme nodes only."""
+    nodes = client.get("/api/graph", params={"themes": "nodes"}).json()["elements"]["nodes"]
+    theme = next(n["data"]["id"] for n in nodes if n["data"]["id"].endswith("/id/theme/energy"))
+    for ident in (theme, "theme/energy"):
+        answer = client.get(f"/api/graph/neighbourhood/{ident}")
+        assert answer.status_code == 200, answer.text[:200]
+        body = answer.json()
+        assert body["meta"]["center"] == theme
+        assert len(body["elements"]["nodes"]) > 1
+    assert client.get("/api/graph/neighbourhood/theme/no-such-theme").status_code == 404

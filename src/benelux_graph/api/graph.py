@@ -345,7 +345,11 @@ def graph_router(runtime: Runtime) -> APIRouter:
 
         def build(headers):
             net = network()
-            center = resolve(net, id)
+            try:
+                center = resolve(net, id)
+            except UnknownNode:  # a theme: a node where themes are drawn as nodes (/api/graph?themes=nodes)
+                net = network("nodes")
+                center = resolve(net, id)
             part = neighbourhood(net, center, depth)
             return graph_response(
                 part,
