@@ -319,7 +319,14 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         str(w) for w in graph.subjects(RDF.type, BX.WorkProgramme)
     }:
         labels[doc] = lang_map(graph, URIRef(doc), SKOS.prefLabel, DCTERMS.title) or {"en": slug(doc)}
-    net.graph.update(passages=passages, themes=themes, concepts=concepts, labels=labels)
+    # the classes and properties that nodes' types and edges' kinds name by their local name: their IRI (for the
+    # catalogue's `term <curie>` names) and the ontology's labels
+    terms: dict[str, dict] = {}
+
+    def name_term(iri: Node) -> None:
+        terms.setdefault(local_name(iri), {"iri": str(iri), "label": lang_map(graph, iri, RDFS.label)})
+
+    net.graph.update(passages=passages, themes=themes, concepts=concepts, labels=labels, terms=terms)
 
     # ---- nodes ----
     for s in sorted(set(graph.subjects(RDF.type, None)), key=str):
@@ -340,6 +347,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
         if see_also:
             identifiers["seeAlso"] = see_also[0]
         begin, end = interval_years(graph, graph.value(s, DCTERMS.temporal))
+        name_term(most_specific)
         net.add_node(
             str(s),
             slug=slug(str(s)),
@@ -364,6 +372,7 @@ def to_network(graph: rdflib.Graph, themes_as_nodes: bool = False) -> nx.MultiDi
 
     def kind_label(predicate: Node) -> dict[str, str]:
         kind = local_name(predicate)
+        name_term(predicate)
         if kind not in kind_labels:
             kind_labels[kind] = (
                 lang_map(graph, predicate, RDFS.label)

@@ -300,9 +300,9 @@ def entity_view(
 
         def cited(p, o) -> Value:
             v = value(o)
-            if not isinstance(o, ox.Literal):
-                v.refs = fact_refs(o, p, node) if inverse else fact_refs(node, p, o)
-            elif p == SECTION and not o.language:
+            # a value (a NUTS code, a date) is a cited fact too: its [n] as a relationship's
+            v.refs = fact_refs(o, p, node) if inverse else fact_refs(node, p, o)
+            if isinstance(o, ox.Literal) and p == SECTION and not o.language:
                 v.lang = "en"  # a section's title, quoted from the programme, which is written in English
             return v
 

@@ -30,6 +30,8 @@ from .settings import Settings
 from .sparql_text import declared_prefixes, tokens
 
 PARAM_TYPES = ("iri", "string", "integer", "year", "lang")
+#: the years a `year` parameter takes, as the graph API's `year` filter (four digits, no year zero)
+YEARS = (1000, 2999)
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 #: The named graph of the saved queries as data, and their IRIs.
 QUERIES_GRAPH = str(GRAPH["queries"])
@@ -100,9 +102,12 @@ def to_term(p: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
                 f"parameter '{p.name}' is not a valid IRI: {printable(str(e))} in '{printable(iri)}'"
             ) from None
     if p.type == "integer" or p.type == "year":
-        if not re.fullmatch(r"-?\d{1,9}", raw):
-            raise ParameterError(f"parameter '{p.name}' must be a whole number, not '{raw}'")
+        # ASCII digits: \d (and int()) also read other scripts' digits, which are no xsd:integer
+        if not re.fullmatch(r"-?[0-9]{1,9}", raw):
+            raise ParameterError(f"parameter '{p.name}' must be a whole number, not '{printable(raw)}'")
         if p.type == "year":
+            if not YEARS[0] <= int(raw) <= YEARS[1]:
+                raise ParameterError(f"parameter '{p.name}' must be a year from {YEARS[0]} to {YEARS[1]}, not '{raw}'")
             return ox.Literal(f"{int(raw):04d}", datatype=ox.NamedNode(str(XSD.gYear)))
         return ox.Literal(raw, datatype=ox.NamedNode(str(XSD.integer)))
     if p.type == "lang":

@@ -100,6 +100,7 @@ class OntologyDoc:
     object_properties: list[TermDoc]
     datatype_properties: list[TermDoc]
     reused: list[Link]
+    annotation_properties: list[TermDoc]
 
 
 def anchor_of(iri: str) -> str:
@@ -185,11 +186,12 @@ def ontology_doc(
             )
         )
 
-    def properties(kind: str) -> list[TermDoc]:
+    def properties(kind: str, reuse: bool = True) -> list[TermDoc]:
         out = []
         for p in typed(OWL_NS + kind):
             if not p.value.startswith(own):
-                reused.append(link(p))
+                if reuse:
+                    reused.append(link(p))
                 continue
             kinds = [compact(t.value) for t in onto.types(p) if t.value != OWL_NS + kind]
             inverses = onto.objects(p, inverse) + [s for s, pp in onto.inc.get(p, ()) if pp == inverse]
@@ -214,6 +216,9 @@ def ontology_doc(
 
     object_properties = properties("ObjectProperty")
     datatype_properties = properties("DatatypeProperty")
+    # bx:expectedSigningYear: its hash IRI needs an entry too (the annotation properties of other vocabularies the
+    # ontology declares, skos:prefLabel..., are not listed among the reused ones, as before)
+    annotation_properties = properties("AnnotationProperty", reuse=False)
     metadata = []
     for p in (
         "owl:versionIRI",
@@ -246,6 +251,7 @@ def ontology_doc(
         object_properties,
         datatype_properties,
         sorted({lk.iri: lk for lk in reused}.values(), key=lambda lk: lk.label),
+        annotation_properties,
     )
 
 

@@ -21,6 +21,7 @@ import hashlib
 import html
 import io
 import json
+import time
 from pathlib import Path
 from string import Template
 from typing import Annotated, Any, Literal
@@ -28,6 +29,7 @@ from typing import Annotated, Any, Literal
 import networkx as nx
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
+from networkx.readwrite.gexf import GEXFWriter
 from starlette.responses import Response
 
 from .. import analytics
@@ -158,8 +160,9 @@ def json_response(data, headers: dict[str, str]) -> Response:
 
 
 def graph_response(
-    net: nx.MultiDiGraph, renderer: Renderer, fmt: str, name: str, headers: dict[str, str], **meta
+    net: nx.MultiDiGraph, renderer: Renderer, fmt: str, name: str, headers: dict[str, str], modified: float = 0, **meta
 ) -> Response:
+    """The network in `fmt`; `modified` (the release's last change, seconds since the epoch) dates a GEXF file."""
     if fmt == "cytoscape":
         return json_response(renderer.cytoscape(net, **meta), headers)
     if fmt == "node-link":
@@ -168,10 +171,21 @@ def graph_response(
     if fmt == "graphml":
         nx.write_graphml(renderer.flat(net), buffer, encoding="utf-8")
     else:
-        nx.write_gexf(renderer.flat(net), buffer, encoding="utf-8")
+        write_gexf(renderer.flat(net), buffer, modified)
     file_format = NETWORK_FORMATS[fmt]
     headers = {**headers, "Content-Disposition": f'attachment; filename="{name}.{file_format.extension}"'}
     return Response(buffer.getvalue(), 200, headers, media_type=file_format.media_type)
+
+
+def write_gexf(net: nx.MultiDiGraph, buffer: io.BytesIO, modified: float) -> None:
+    """GEXF dated by the release, not by the clock (networkx writes today's date): the same release, the same
+    bytes and ETag whatever the day."""
+    writer = GEXFWriter(encoding="utf-8")
+    writer.add_graph(net)
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.set("lastmodifieddate", time.strftime("%Y-%m-%d", time.gmtime(modified)))
+    writer.write(buffer)
 
 
 def split(values: list[str] | None) -> tuple[str, ...]:
@@ -198,6 +212,9 @@ def graph_router(runtime: Runtime) -> APIRouter:
     """The graph API, the Benelux+ page, and the static mount of the page (its libraries: api/vendor.py)."""
     router = APIRouter(tags=["Graph"])
     store = runtime.store
+
+    def release_modified() -> float:
+        return runtime.linked_data.publication.last_modified  # as the downloads' Last-Modified
 
     def network(themes: str = "attributes") -> nx.MultiDiGraph:
         return projection(store, themes_as_nodes=themes == "nodes")
@@ -245,7 +262,13 @@ def graph_router(runtime: Runtime) -> APIRouter:
             f = filters(type, theme, country, programme, year)
             net = select(network(themes), f)
             return graph_response(
-                net, Renderer(net, lang, base_of(request)), format, "benelux-graph", headers, filters=f.__dict__
+                net,
+                Renderer(net, lang, base_of(request)),
+                format,
+                "benelux-graph",
+                headers,
+                modified=release_modified(),
+                filters=f.__dict__,
             )
 
         return answer(request, build)
@@ -283,7 +306,14 @@ def graph_router(runtime: Runtime) -> APIRouter:
             renderer = Renderer(net, lang, base_of(request))
             if format != "cytoscape":
                 return graph_response(
-                    net, renderer, format, "benelux-plus", headers, preset="benelux-plus", filters=f.__dict__
+                    net,
+                    renderer,
+                    format,
+                    "benelux-plus",
+                    headers,
+                    modified=release_modified(),
+                    preset="benelux-plus",
+                    filters=f.__dict__,
                 )
             # each node's place in the preset's drawing (computed once per release, the same whatever the
             # filters): the page draws it as it is, with no layout of its own
@@ -315,7 +345,11 @@ def graph_router(runtime: Runtime) -> APIRouter:
 
         def build(headers):
             net = network()
-            center = resolve(net, id)
+            try:
+                center = resolve(net, id)
+            except UnknownNode:  # a theme: a node where themes are drawn as nodes (/api/graph?themes=nodes)
+                net = network("nodes")
+                center = resolve(net, id)
             part = neighbourhood(net, center, depth)
             return graph_response(
                 part,
@@ -323,6 +357,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
                 format,
                 f"neighbourhood-{slug(center).replace('/', '-')}",
                 headers,
+                modified=release_modified(),
                 center=center,
                 depth=depth,
             )
@@ -463,7 +498,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
         from .assets import versioned
         from .messages import UI, choose_language
         from .middleware import api_origin
-        from .pages import STATIC, site_header  # the site's one header and language choice, as on every page
+        from .pages import STATIC, head_links, site_header  # the site's one header and language choice
 
         base = base_of(request)
         lang = choose_language(request)[0]
@@ -480,6 +515,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
             description=html.escape(UI[lang]["door_network_text"]),
             skip=html.escape(UI[lang]["skip"]),
             header=site_header(request),
+            head_links=head_links(request),
         )
         headers = {"Cache-Control": "no-cache", "Vary": "Accept-Language"}
         return Response(text, 200, headers, media_type="text/html; charset=utf-8")

@@ -9,6 +9,7 @@ from collections import Counter
 
 import networkx as nx
 
+from ..graph_index import compact
 from ..network import CATEGORY_NAMES, slug
 
 
@@ -61,10 +62,15 @@ class Renderer:
         return out
 
     def term(self, local: str) -> str | None:
-        """A class or property's name in the reader's language, from the site's catalogue (bx:, else org:)."""
+        """A class or property's name in the reader's language, as the entity page gives it: the ontology's label
+        in that language, else the site's catalogue (`term <curie>`), else the ontology's English label."""
         from .messages import term_label
 
-        return term_label("bx:" + local, self.lang) or term_label("org:" + local, self.lang)
+        entry = self.net.graph.get("terms", {}).get(local)
+        if entry is None:  # a kind the projection makes up (no class or property of its own)
+            return term_label("bx:" + local, self.lang) or term_label("org:" + local, self.lang)
+        labels = entry["label"]
+        return labels.get(self.lang) or term_label(compact(entry["iri"]), self.lang) or labels.get("en")
 
     def node(self, n: str) -> dict:
         d = self.net.nodes[n]

@@ -48,6 +48,7 @@ def page_context(request: Request, context: dict) -> dict:
         "license": LICENSE,
         "license_name": LICENSE_NAME,
         "languages": language_links(request, lang),
+        "x_default": x_default(request),
         "nav": nav_links(request, lang),
         **context,
     }
@@ -107,7 +108,10 @@ def nav_links(request: Request, lang: str) -> list[dict]:
 
 
 def language_links(request: Request, lang: str) -> list[dict]:
+    """This page in each language: `href` for the language choice, `absolute` (under the public base URL, never
+    the request's Host) for the head's canonical and hreflang links."""
     params = dict(request.query_params)
+    public = public_url(request)
     out = []
     for code in LANGUAGES:
         params["lang"] = code
@@ -116,6 +120,7 @@ def language_links(request: Request, lang: str) -> list[dict]:
                 "code": code,
                 "name": LANGUAGE_NAMES[code],
                 "href": f"{request.url.path}?{urlencode(params)}",
+                "absolute": f"{public}?{urlencode(params)}",
                 "current": code == lang,
             }
         )
@@ -129,6 +134,23 @@ def error_page(request: Request, status: int, kind: str, message: str, headers: 
     context = {"lang": lang, "status": status, "kind": kind, "message": message}
     headers = {**headers, "Vary": "Accept, Accept-Language", "Cache-Control": "no-store"}
     return page(request, "ld/error.html", context, status=status, headers=headers)
+
+
+def public_url(request: Request) -> str:
+    """The request's path under the public base URL (BENELUX_PUBLIC_URL), without its query."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime.settings.base_url + request.url.path.removeprefix(root(request))
+
+
+def x_default(request: Request) -> str:
+    """The page without `lang` (hreflang x-default): the reader's browser chooses its language."""
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return public_url(request) + (f"?{urlencode(params)}" if params else "")
+
+
+def head_links(request: Request) -> str:
+    """The head's canonical and hreflang links as HTML, for a page not rendered from these templates (Benelux+)."""
+    return templates.get_template("head_links.html").render(page_context(request, {}))
 
 
 def not_found_page(request: Request) -> Response:

@@ -19,6 +19,7 @@ every value, and only http(s) IRIs become links.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Annotated
@@ -60,6 +61,10 @@ SUGGEST_CHARS = 64
 SUGGEST_WORDS = 4
 
 # --- what the routers share ---------------------------------------------------------------------------------
+
+
+#: /search's `limit`: (least, default, most)
+SEARCH_LIMIT = (1, 50, 200)
 
 
 def linked_data(runtime: Runtime) -> LinkedData:
@@ -234,7 +239,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
             **validators(etag, data.publication.last_modified),
             "Vary": "Accept-Language",
             "Content-Language": lang,
-            "Link": f'<{node.value}>; rel="canonical"',
+            "Link": f'<{node.value}>; rel="about"',  # the thing it is about; the canonical is the page's own URL
         }
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
@@ -312,10 +317,13 @@ def resources_router(runtime: Runtime) -> APIRouter:
         if len(q) > MAX_QUERY_CHARS:
             raise ApiError(400, "bad-parameter", f"q may hold at most {MAX_QUERY_CHARS} characters")
         lang, explicit = choose_language(request)
-        try:
-            limit = min(max(int(request.query_params.get("limit", "50")), 1), 200)
-        except ValueError:
-            raise ApiError(400, "bad-parameter", "limit must be a whole number") from None
+        given = request.query_params.get("limit", str(SEARCH_LIMIT[1]))
+        # ASCII digits: int() also reads "1_0" and other scripts' digits
+        if not re.fullmatch(r"[0-9]{1,4}", given) or not SEARCH_LIMIT[0] <= int(given) <= SEARCH_LIMIT[2]:
+            raise ApiError(
+                400, "bad-parameter", f"limit must be a whole number from {SEARCH_LIMIT[0]} to {SEARCH_LIMIT[2]}"
+            )
+        limit = int(given)
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), (HTML, JSON))
         if fmt is None:
             raise not_acceptable((HTML, JSON))
@@ -432,7 +440,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
                     "in": "query",
                     "required": False,
                     "description": "at most this many results (1 to 200; 50 unless given)",
-                    "schema": {"type": "integer"},
+                    "schema": {"type": "integer", "minimum": SEARCH_LIMIT[0], "maximum": SEARCH_LIMIT[2]},
                 },
                 format_parameter((HTML, JSON)),
             ]

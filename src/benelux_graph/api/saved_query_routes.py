@@ -17,19 +17,20 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from ..errors import ParameterError, QueryRefused
-from ..saved_queries import NamedQuery, get_query
+from ..saved_queries import YEARS, NamedQuery, get_query
 from ..sparql_text import inspect_query
 from .execution import QueryRequest, answer
 from .http_conventions import add_get_and_head, root
-from .openapi import query_answers
+from .negotiation import GRAPHS, RESULTS
+from .openapi import format_values, query_answers
 from .ratelimit import QUERY_COST
 from .runtime import Runtime
 from .sparql import no_cache
 
 RESERVED = ("format", "timeout")
-SCHEMA_TYPES = {
+SCHEMA_TYPES: dict[str, dict[str, Any]] = {
     "integer": {"type": "integer"},
-    "year": {"type": "integer", "format": "year"},
+    "year": {"type": "integer", "format": "year", "minimum": YEARS[0], "maximum": YEARS[1]},
     "iri": {"type": "string", "format": "iri"},
     "lang": {"type": "string", "pattern": "^[a-z]{2}$"},
     "string": {"type": "string"},
@@ -94,6 +95,7 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
         return await run_saved(runtime, q, request)
 
     parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    formats = format_values(GRAPHS if form_of(q) in ("CONSTRUCT", "DESCRIBE") else RESULTS)
     for i, p in enumerate(q.params):
         extra: dict[str, Any] = dict(SCHEMA_TYPES[p.type])
         if p.enum:
@@ -103,7 +105,7 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
             inspect.Parameter(
                 f"param_{i}",
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=str | None,
+                annotation=str,  # optional by its default; `str | None` would document null as a value
                 default=Query(
                     None,
                     alias=p.name,
@@ -117,18 +119,24 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
         inspect.Parameter(
             "format",
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=str | None,
+            annotation=str,
             default=Query(
                 None,
-                description="answer format: json, xml, csv, tsv (or turtle, ntriples, jsonld, rdfxml, trig for "
-                "CONSTRUCT/DESCRIBE); otherwise the Accept header decides",
+                description=f"answer format: {', '.join(formats)}; otherwise the Accept header decides (a format's "
+                "media type, or another of its names, is taken too; an unknown one is 406)",
+                json_schema_extra={"enum": formats},
             ),
         ),
         inspect.Parameter(
             "timeout",
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=str | None,
-            default=Query(None, description="seconds; may lower the server's time limit, never raise it"),
+            annotation=str,
+            default=Query(
+                None,
+                description="seconds; may lower the server's time limit (not below BENELUX_MIN_QUERY_TIMEOUT), "
+                "never raise it",
+                json_schema_extra={"type": "number", "exclusiveMinimum": 0},
+            ),
         ),
     ]
     endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # what FastAPI reads

@@ -224,7 +224,7 @@ def sources_router(runtime: Runtime) -> APIRouter:
             )
         lang, explicit = choose_language(request)
         headers, unchanged = html_headers(request, "fact", path, lang)
-        headers["Link"] = f'<{fact.iri}>; rel="canonical"'
+        headers["Link"] = f'<{fact.iri}>; rel="about"'  # the fact; the canonical is the page's own URL
         if unchanged:
             return Response(status_code=304, headers=headers)
         base = root(request)

@@ -18,12 +18,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import QueryError, QueryRefused
+from ..formats import DESCRIPTIONS
 from ..result_writers import graph
 from ..syntax import plain_message
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
-from .negotiation import GRAPHS, HTML, RESULTS, choose, describe
+from .negotiation import GRAPHS, HTML, RESULTS, by_name, choose, describe
 from .openapi import NOT_MODIFIED, SPARQL_ANSWERS, SPARQL_REQUEST_BODY, answers, sparql_parameters
 from .parameters import repeated
 from .ratelimit import QUERY_COST
@@ -168,8 +169,9 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             if request.method == "POST":
                 raise ApiError(400, "bad-request", "the request has no `query`")
             return describe_service(request, runtime, formats, descriptions)
-        # a link followed in a browser (GET, and HEAD like it)
-        if request.method != "POST" and not formats and wants_editor(request):
+        # a link followed in a browser (GET, and HEAD like it), or one that asks for the editor (format=html)
+        editor = by_name(list(formats), (HTML,)) is HTML if formats else wants_editor(request)
+        if request.method != "POST" and editor:
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
         if not queries[0].strip():  # the parser would say "expected [_]"
             raise ApiError(400, "malformed-query", "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -208,12 +210,17 @@ def wants_editor(request: Request) -> bool:
     return choose(request.headers.get("accept"), [], RESULTS + GRAPHS + (HTML,)) is HTML
 
 
+#: The service description's formats: a query's graph formats, N-Triples also for text/plain as every other
+#: RDF document of the server (formats.DESCRIPTIONS)
+SERVICE_FORMATS = tuple(next((d for d in DESCRIPTIONS if d.name == f.name), f) for f in GRAPHS)
+
+
 def describe_service(
     request: Request, runtime: Runtime, formats: tuple[str, ...], written: dict[str, bytes] | None = None
 ) -> Response:
     """The editor for a browser, the Service Description for everything else (kept in `written` by format:
     building and writing it took 8 ms on the event loop, on every request)."""
-    offered = GRAPHS + (HTML,)
+    offered = SERVICE_FORMATS + (HTML,)
     fmt = choose(request.headers.get("accept"), list(formats), offered)
     if fmt is None:
         raise ApiError(
