@@ -30,8 +30,9 @@ thread only: never a caller past BUDGET, never the event loop, never the workers
 Queries that hold the word SERVICE standing alone (as the guard reads it: sparql_text.LONE_SERVICE, which also
 finds one a tokenizer would misread as inside an IRI) or a codepoint escape (which could spell it) never run here:
 the server process is not sealed like a worker. A name such as `bx:Service` or `<...#Service>` is no SERVICE call
-(such queries ran in the workers only, at ~1 ms more each). A run within its BUDGET has no memory limit of its own (RLIMIT_AS is per process):
-what a shape known to answer in milliseconds can allocate in a quarter of a second is bounded by that time.
+(such queries ran in the workers only, at ~1 ms more each). A run within its BUDGET has no memory limit of its
+own (RLIMIT_AS is per process): what a shape known to answer in milliseconds can allocate in a quarter of a
+second is bounded by that time.
 """
 
 from __future__ import annotations
