@@ -98,7 +98,7 @@ class FastLane:
         self.tripped = ""  # why the lane tripped; "" while it has not
         self._watched: list[dict] = []  # states of given-up runs still in pyoxigraph
         self._watching = False
-        self._execute = execute  # (store, job) -> Result written in the job's format (engine.run_here)
+        self._execute = execute  # (store, job) -> Result written in the job's format (query_jobs.run_in_thread)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="benelux-fastlane")
         self._lock = threading.Lock()
         self._busy = 0  # jobs submitted and not done (running or queued)
