@@ -5,13 +5,14 @@
     python bench/run.py --no-scale       the HTTP part only;   --only-scale   the scale part only
     python bench/run.py --no-scale --only-wrk --servers benelux-graph,no-lane,virtuoso,trivial
                                          about 2 minutes: executed throughput with wrk against Virtuoso
+    --mixes "generic executed,generic"   only these mixes' lines (with the above: the executed generic lines)
     --no-tests                           without the two fair-sharing tests the Targets table runs (a minute)
 
 Servers, each its own process on 127.0.0.1 and a free port:
-- benelux-graph: `benelux-graph serve` over the project's data, one server process with 6 query workers
-  (BENELUX_WORKERS=6: on 2 cores this beat several server processes, and fewer query workers left the misses
-  of the result cache waiting for CPU behind the server process answering the hits);
-- benelux-graph, 2 processes: the same with `serve --workers 2` (each process its own caches and query workers);
+- benelux-graph: `benelux-graph serve` over the project's data, as it runs by default (one server process per
+  core, at most 2, each with its own caches and BENELUX_WORKERS query workers);
+- benelux-graph, 1 process: the same with `serve --workers 1` and 6 query workers (the default before the
+  server processes were: one event loop sets the pace of executed queries);
 - benelux-graph, no result cache: the first with BENELUX_CACHE_BYTES=0 (what the engine alone gives);
 - benelux-graph, fast lane off: the first with BENELUX_QUERY_THREADS=0, every query handed to a worker process
   (src/benelux_graph/fastlane.py: on by default), against the default in the same run;
@@ -56,6 +57,7 @@ import wrk
 from mix import GenericMix, Mix
 
 from benelux_graph.saved_queries import load_queries
+from benelux_graph.server import default_processes
 from benelux_graph.settings import Settings
 from benelux_graph.store import GraphStore
 
@@ -66,7 +68,7 @@ OURS, NOCACHE, RDFLIB, VIRTUOSO, TRIVIAL = (
     "virtuoso",
     "trivial-route",
 )
-MULTI = "benelux-graph (2 processes)"
+ONE = "benelux-graph (1 process)"
 NOLANE = "benelux-graph (fast lane off)"  # BENELUX_QUERY_THREADS=0: every query in a worker (the lane is on by default)
 CONCURRENCY = (1, 8, 32)
 
@@ -180,8 +182,10 @@ def plan_for(name: str, use_wrk: bool) -> list[tuple]:
     if name == NOLANE:
         clients = ("many", "one", "wrk") if use_wrk else ("many", "one")
         return [(kind + EXECUTED, client, both) for kind in ("generic", "varied") for client in clients]
-    if name == MULTI:
-        return [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY)]
+    if name == ONE:
+        clients = ("many", "one", "wrk") if use_wrk else ("many", "one")
+        out = [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY)]
+        return out + [("generic" + EXECUTED, client, both) for client in clients]
     out = [("varied", "many", CONCURRENCY), ("repeated", "many", CONCURRENCY), ("generic", "many", both)]
     if name == OURS:
         for kind in ("generic" + EXECUTED, "varied" + EXECUTED):
@@ -218,7 +222,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         o = r.outcome
         peer, virt = peer_of(by, RDFLIB, r), peer_of(by, VIRTUOSO, r)
-        ours = r.server in (OURS, MULTI, NOCACHE, NOLANE) and r.client != "wrk"
+        ours = r.server in (OURS, ONE, NOCACHE, NOLANE) and r.client != "wrk"
         hits = f"{100 * o.cache_hits / o.requests:.0f}%" if o.requests and ours else "-"
         lines.append(
             f"| {r.server} | {r.mix} | {r.client} | {r.concurrency} | {o.rps:.1f} | {o.p50:.2f} | {o.p99:.2f} | "
@@ -360,14 +364,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None, help="longest run (default 6, smoke 0.5)")
     parser.add_argument("--requests", type=int, default=None, help="most requests in a run (default 3000)")
     parser.add_argument(
-        "--workers", type=int, default=1, help="server processes of benelux-graph and of the trivial route (default 1)"
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes of benelux-graph and of the trivial route (default: serve's, one per core, at most 2)",
     )
     parser.add_argument(
-        "--engine-workers", type=int, default=6, help="query workers per server process (BENELUX_WORKERS; default 6)"
+        "--engine-workers",
+        type=int,
+        default=None,
+        help="query workers per server process (BENELUX_WORKERS; default: the setting's)",
     )
     parser.add_argument(
         "--servers",
-        default="benelux-graph,multi,no-cache,no-lane,rdflib-endpoint,virtuoso,trivial",
+        default="benelux-graph,one-process,no-cache,no-lane,rdflib-endpoint,virtuoso,trivial",
         help="which servers, comma-separated",
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
@@ -378,13 +388,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-wrk", action="store_true", help="only the lines measured with wrk (with --no-scale: about 2 minutes)"
     )
+    parser.add_argument(
+        "--mixes",
+        default=None,
+        help="only these mixes, comma-separated (e.g. 'generic executed,generic' for the executed-throughput lines)",
+    )
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.md"))
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (0.5 if args.smoke else 6.0)
     args.requests = args.requests or (100 if args.smoke else 3000)
     wanted = set(args.servers.split(","))
     if args.smoke:
-        wanted -= {"virtuoso", "multi", "no-lane"}  # starting and loading Virtuoso takes longer than the smoke run
+        wanted -= {
+            "virtuoso",
+            "one-process",
+            "no-lane",
+        }  # starting and loading Virtuoso takes longer than the smoke run
     build = ROOT / "build"
     logs = build / "bench-logs"
     started = time.monotonic()
@@ -406,11 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         files = [settings.ontology_dir / "benelux.ttl"] + sorted(settings.data_dir.glob("*.ttl"))
         plan = [
             (OURS, "benelux-graph", lambda: servers.project(logs, args.workers, args.engine_workers)),
-            (
-                MULTI,
-                "multi",
-                lambda: servers.project(logs, 2, max(1, args.engine_workers // 2), name="benelux-graph-2-processes"),
-            ),
+            (ONE, "one-process", lambda: servers.project(logs, 1, 6, name="benelux-graph-1-process")),
             (
                 NOCACHE,
                 "no-cache",
@@ -483,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
             plan_lines = plan_for(name, use_wrk)
             if args.only_wrk:
                 plan_lines = [p for p in plan_lines if p[1] == "wrk"]
+            if args.mixes:
+                plan_lines = [p for p in plan_lines if p[0] in args.mixes.split(",")]
             rows += measure(server, mix, generic, plan_lines, args)
             server.stop()
             cold.append((name, server.cold_start, server.peak_memory()))
@@ -510,8 +527,9 @@ def main(argv: list[str] | None = None) -> int:
             "",
             (
                 f"GET /sparql, {args.client} asyncio client, at most {args.requests} requests or {args.seconds:g} s "
-                f"per line; benelux-graph: `serve --workers {args.workers}` with {args.engine_workers} query "
-                f"workers per process (the 2-process line: 2 x {max(1, args.engine_workers // 2)}); the trivial "
+                f"per line; benelux-graph: `serve --workers {args.workers or default_processes()}` with "
+                f"{args.engine_workers or settings.workers} query workers per process (and a spare; the "
+                "1-process line: `--workers 1` with 6); the trivial "
                 "route, under the same uvicorn settings, answers one constant body. Client `many`: the project's "
                 "client, each connection from a loopback address of its own; `one`: all from one address (one "
                 "client, as the server's fair sharing sees it); `wrk`: wrk from 127.0.0.1. Mix `generic`: counts, "

@@ -19,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benelux_graph.server import default_processes
+
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PROBE = "SELECT ?s WHERE { ?s a <https://w3id.org/benelux-graph/ontology#Country> } LIMIT 1"
@@ -173,29 +175,31 @@ def spawn(
 
 def project(
     logs: Path,
-    workers: int,
-    engine_workers: int,
+    workers: int | None = None,
+    engine_workers: int | None = None,
     cache_bytes: int | None = None,
     name: str = "benelux-graph",
     extra_env: dict[str, str] | None = None,
 ) -> Server:
-    """`benelux-graph serve --workers N` over the project's data."""
+    """`benelux-graph serve [--workers N]` over the project's data; None: as serve runs by default (server
+    processes: one per core, at most 2; BENELUX_WORKERS: the setting's default)."""
     port = free_port()
     env = {
         "BENCH_PORT": str(port),
         "BENELUX_PORT": str(port),
         "BENELUX_HOST": HOST,
         "BENELUX_ROOT": str(ROOT),
-        "BENELUX_WORKERS": str(engine_workers),
     }
+    if engine_workers is not None:
+        env["BENELUX_WORKERS"] = str(engine_workers)
     if cache_bytes is not None:
         env["BENELUX_CACHE_BYTES"] = str(cache_bytes)
     env.update(extra_env or {})
-    argv = [sys.executable, "-m", "benelux_graph", "serve", "--workers", str(workers)]
+    argv = [sys.executable, "-m", "benelux_graph", "serve"] + (["--workers", str(workers)] if workers else [])
     return spawn(name, argv, env, logs)
 
 
-def trivial(logs: Path, workers: int) -> Server:
+def trivial(logs: Path, workers: int | None = None) -> Server:
     """bench/trivial.py under uvicorn, as `serve` runs it (same loop, HTTP parser, log level, workers)."""
     port = free_port()
     argv = [
@@ -210,7 +214,7 @@ def trivial(logs: Path, workers: int) -> Server:
         "--port",
         str(port),
         "--workers",
-        str(workers),
+        str(workers or default_processes()),
         "--log-level",
         "info",
     ]

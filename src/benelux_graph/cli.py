@@ -171,12 +171,12 @@ def query(
 def serve(
     host: str | None = typer.Option(None, help="address to listen on (default 127.0.0.1)"),
     port: int | None = typer.Option(None, help="port to listen on (default 8000)"),
-    workers: int = typer.Option(
-        1,
+    workers: int | None = typer.Option(
+        None,
         "--workers",
         min=1,
         help="server processes sharing the port, each with its own "
-        "store, caches and BENELUX_WORKERS query workers (about one per core)",
+        "store, caches and BENELUX_WORKERS query workers (default: one per core, at most 2)",
     ),
     store: str | None = typer.Option(
         None,
@@ -210,7 +210,7 @@ def serve(
     server.run(
         server.APP_FACTORY,
         settings,
-        workers=workers,
+        workers=workers or server.default_processes(),
         factory=True,
         log_level="info",
         access_log=False,

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from . import query_workers
 from .errors import EngineError, QueryTimeout
 from .fastlane import LANE_BYTES, FastLane, shape
-from .query_jobs import Job, local_store, run_here
+from .query_jobs import Job, local_store, run_in_thread
 from .query_workers import (
     FORKING,
     WORKER_LOST,
@@ -138,7 +138,9 @@ class QueryEngine:
         if "fork" in multiprocessing.get_all_start_methods():  # one merged copy: the forked workers', the lane's
             self.shared = local_store(self.snapshot, self.files, self.release)
             if self.settings.query_threads > 0:
-                self.lane = FastLane(self.shared, self.settings.query_threads, run_here, self.settings.query_memory)
+                self.lane = FastLane(
+                    self.shared, self.settings.query_threads, run_in_thread, self.settings.query_memory
+                )
         pending = [self._spawn() for _ in range(self.size + SPARE)]
         for worker in pending:
             self._await_ready(worker)

@@ -84,8 +84,29 @@ def test_a_thread_run_past_the_budget_still_ends_at_the_time_limit(engine):
 
 
 def test_service_never_runs_in_the_server_process():
-    for text in ("ASK { SERVICE <http://x/> { ?s ?p ?o } }", "ASK { ?s ?p '\\u0053ERVICE' }"):
-        assert fastlane.shape(Job(text)) is None
+    for text in (
+        "ASK { SERVICE <http://x/> { ?s ?p ?o } }",
+        "ASK { ?s ?p '\\u0053ERVICE' }",
+        "ASK { ?s ?p '\\U00000053ERVICE' }",
+        "ASK { ?s ?p ?o FILTER(1<2)SERVICE:x#>\n{ ?s ?p ?o } }",  # a tokenizer reads an IRI, Oxigraph a SERVICE
+        "ask { ?s ?p ?o .service<http://x/>{} }",
+    ):
+        assert fastlane.shape(Job(text)) is None, text
+
+
+def test_a_name_that_holds_the_word_service_is_no_service_call(engine):
+    """A class named Service (an IRI, or a prefixed name) is an ordinary query: it may run in a thread."""
+    for text in (
+        "ASK { ?s a <https://w3id.org/benelux-graph/ontology#Service> }",
+        "PREFIX bx: <https://w3id.org/benelux-graph/ontology#> ASK { ?s a bx:Service }",
+        "ASK { ?s <http://example.org/service/name> ?o }",
+    ):
+        assert fastlane.shape(Job(text)) is not None, text
+    assert ask(engine, "SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/benelux-graph/ontology#Service> }").lane == (
+        "worker"
+    )
+    again = ask(engine, "SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/benelux-graph/ontology#Region> }")
+    assert again.lane == "thread"
 
 
 def test_a_newcomers_cheap_query_starts_within_100_ms_while_others_hold_every_worker(settings, store):

@@ -136,9 +136,14 @@ def children(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, *args: str, **settings: str) -> Iterator[Served]:
+def serving(folder: Path, *args: str, processes: int | None = 1, **settings: str) -> Iterator[Served]:
     """`benelux-graph serve ARGS` in a subprocess with these BENELUX_* settings (`workers="1"` is BENELUX_WORKERS),
-    on a free port, its output in `folder`/serve.log; its URL once /healthz answers. Stopped (SIGTERM) on exit."""
+    on a free port, its output in `folder`/serve.log; its URL once /healthz answers. Stopped (SIGTERM) on exit.
+    `processes` server processes (serve --workers) unless ARGS say `--workers`; None: serve's default (one per
+    core, at most 2). One by default, so that what a test counts per process (rate limit, pacing, the workers'
+    pids) sees every request."""
+    if processes is not None and "--workers" not in args:
+        args = ("--workers", str(processes), *args)
     port = free_port()
     log = folder / "serve.log"
     env = {
