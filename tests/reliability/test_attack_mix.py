@@ -31,11 +31,11 @@ Issue 13's target, attacked p99 <= 2x quiet p99, is met in some runs only on thi
 average 8-12 from other work): 1.4x, 1.9x, 2.3x, 4.5x and 5.5x in five runs with RawClient and the pacing of repeats
 (api/pacing.py), against 3.8x and 6.9x with httpx and before it. What remains is distinct cheap queries one after
 another (tiny timeouts, 1,000-1,700 in 12 s once the repeats were paced), which only BENELUX_QUERY_PACING (off by
-default, issue 15) holds back (1.6x and 1.9x with it), and the machine's own load; see SECURITY.md's known gaps. The
-p99 of each of the ordinary client's paths is printed, quiet and attacked. Until the target holds, the test also
-accepts an attacked p99 up to ATTACK_CEILING (default 0.4 s: pages and queries stay usable), and prints the ratio;
-ATTACK_CEILING=0 asks for the 2x alone. ATTACK_ONLY=name,... runs those attackers alone (names as in `attacks()`,
-and slow-headers).
+default, issue 15) holds back (1.6x, 1.9x and 4.2x with it; each alone raises the ordinary p99 about 7x), and the
+machine's own load; see SECURITY.md's known gaps. The p99 of each of the ordinary client's paths is printed, quiet
+and attacked. Until the target holds, the test also accepts an attacked p99 up to ATTACK_CEILING (default 0.4 s:
+pages and queries stay usable), and prints the ratio; ATTACK_CEILING=0 asks for the 2x alone. ATTACK_ONLY=name,...
+runs those attackers alone (names as in `attacks()`, and slow-headers).
 """
 
 from __future__ import annotations
