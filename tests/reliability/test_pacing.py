@@ -9,7 +9,17 @@ import time
 import httpx
 import pytest
 
-from benelux_graph.api.pacing import BUSY_WINDOW, DELAY, PACE_AFTER, QUERY_FLOOR, QUERY_RATE, UNIT_MS, Decaying, Pacing
+from benelux_graph.api.pacing import (
+    BUSY_WINDOW,
+    DELAY,
+    PACE_AFTER,
+    QUERY_FLOOR,
+    QUERY_RATE,
+    REPEAT_DELAY,
+    UNIT_MS,
+    Decaying,
+    Pacing,
+)
 from benelux_graph.settings import Settings
 from support.live_server import serving
 
@@ -134,3 +144,48 @@ def test_query_pacing_is_off_by_default():
         pacing.last_seen["b"] = now[0]  # another address served all along
     assert not any(delays)
     assert Settings().query_pacing is False
+
+
+def test_a_client_repeating_one_request_is_slowed_while_others_are_served_and_varied_or_like_clients_never():
+    now = [0.0]
+    pacing = Pacing(app=None, clock=lambda: now[0])
+    paced: dict[str, list[bool]] = {}
+
+    def request(key: str, path: str, query: bytes = b"") -> None:
+        paced.setdefault(key, []).append(pacing.repeating(key, {"method": "GET", "path": path, "query_string": query}))
+        pacing.last_seen.pop(key, None)
+        pacing.last_seen[key] = now[0]  # as __call__ does when the request ends
+
+    for _ in range(300):  # alone, repeating the saved-query list 100 times a second: never slowed
+        now[0] += 0.01
+        request("alone", "/api/queries")
+    assert not any(paced["alone"])
+    now[0] += 10 * BUSY_WINDOW
+    pages = ["/", "/page/benelux-union", "/search", "/sparql", "/api/queries/a", "/api/queries/b", "/page/x"]
+    for i in range(600):  # a reader going through seven pages 140 times a second, a client repeating one
+        now[0] += 0.005
+        request("reader", pages[i % len(pages)], b"q=energy")
+        if i % 2:
+            request("repeater", "/api/queries")
+    assert any(paced["repeater"][-50:]) and not any(paced["reader"]), paced["reader"].count(True)
+    now[0] += 10 * BUSY_WINDOW
+    for _ in range(300):  # a benchmark from three addresses repeating one cached query at like rates
+        now[0] += 0.01
+        for key in ("b1", "b2", "b3"):
+            request(key, "/sparql", b"query=ASK%7B%7D")
+    assert not any(paced["b1"] + paced["b2"] + paced["b3"])
+
+
+@pytest.mark.server
+def test_a_client_repeating_one_request_waits_while_another_browses_and_never_alone(tmp_path):
+    with serving(tmp_path) as url, client(url, "127.0.9.5") as repeater, client(url, "127.0.9.6") as reader:
+        alone = [timed(repeater, GOOD, 200) for _ in range(100)]
+        time.sleep(BUSY_WINDOW)
+        paged, repeated = [], []
+        pages = [("/", {}), ("/page/benelux-union", {}), ("/search", {"q": "energy"}), ("/api/queries", {})]
+        for i in range(200):
+            paged.append(timed(reader, pages[i % len(pages)], 200))
+            repeated += [timed(repeater, GOOD, 200) for _ in range(3)]
+    assert statistics.median(alone) < REPEAT_DELAY, alone
+    assert sum(d >= REPEAT_DELAY for d in repeated) > 100, sorted(repeated)[::20]  # most of the repeats waited
+    assert statistics.median(paged) < REPEAT_DELAY, paged
