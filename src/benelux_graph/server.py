@@ -30,6 +30,7 @@ try:
 except ImportError:  # httptools comes with uvicorn[standard]; without it uvicorn uses h11
     HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
+from .api.admin import SUPERVISOR
 from .api.middleware import api_origin
 from .errors import BeneluxGraphError
 from .settings import Settings
@@ -127,6 +128,7 @@ def run(app, settings: Settings, workers: int = 1, **kwargs) -> None:
     if isinstance(app, str):
         # the class uvicorn's supervisor makes its server processes with (a module global, read at each start)
         setattr(multiprocess, "Process", ServerProcess)  # noqa: B010
+        os.environ[SUPERVISOR] = f"{os.getpid()} {workers}"  # a reload in one reaches the others (api/admin.py)
         multiprocess.Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
         return
     server = uvicorn.Server(cfg)

@@ -15,6 +15,7 @@ from reliability_settings import reliability_settings
 from reliability_support import LiveServer, ServerProcess
 
 from benelux_graph.store import GraphStore
+from support.live_server import serving
 
 pytestmark = pytest.mark.server
 
@@ -232,3 +233,30 @@ def test_sighup_reloads_when_enabled(project_copy):
             time.sleep(0.2)
         assert b"reload refused" in server.log and b"data/benelux-union.ttl:" in server.log
         assert served(c) == (release_b, LABEL_B)
+
+
+def test_a_reload_reaches_every_server_process_of_serve(project_copy, tmp_path):
+    """`serve` runs two server processes by default on two cores: a reload received by one reached only that one,
+    and every other connection was answered from the old release for good."""
+    with serving(tmp_path, processes=2, root=str(project_copy), admin_token=TOKEN, workers="1") as url:
+        release_a, label = fresh(url)
+        assert label == LABEL_A
+        relabel(project_copy, LABEL_B)
+        with httpx.Client(base_url=url, timeout=60) as c:
+            r = c.post("/admin/reload", headers=AUTH)
+        assert r.status_code == 200, r.text
+        assert r.json()["other_processes_restarted"] is True
+        release_b = r.json()["release"]
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:  # the other process is replaced within seconds
+            answers = {fresh(url) for _ in range(20)}  # a new connection each: either process may take it
+            if answers == {(release_b, LABEL_B)}:
+                break
+            time.sleep(0.5)
+        assert answers == {(release_b, LABEL_B)}, answers
+
+
+def fresh(url: str) -> tuple[str, str]:
+    """What a new connection is answered (no keep-alive: each may reach another server process)."""
+    with httpx.Client(base_url=url, timeout=60) as c:
+        return served(c)

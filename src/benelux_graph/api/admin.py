@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
 import signal
 from collections.abc import Callable
 
@@ -72,6 +73,21 @@ class ReleaseSwitch:
             log.warning("SIGHUP cannot reload the release here: %s", e)
 
 
+#: Set by `benelux-graph serve` (server.run) for its server processes: "<the supervisor's pid> <server processes>".
+SUPERVISOR = "BENELUX_SERVE_SUPERVISOR"
+
+
+def restart_the_other_processes() -> bool:
+    """Under `serve` with several server processes, a reload in one of them must reach the others: ask the
+    supervisor (SIGHUP) to replace each server process, one at a time, by one that loads the release now on disk,
+    the replacement answering before the old one leaves (uvicorn's restart). True when asked."""
+    pid, _, processes = os.environ.get(SUPERVISOR, "").partition(" ")
+    if not pid.isdigit() or not processes.isdigit() or int(processes) < 2 or int(pid) != os.getppid():
+        return False
+    os.kill(int(pid), signal.SIGHUP)
+    return True
+
+
 def admin_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -88,7 +104,9 @@ def admin_router(runtime: Runtime) -> APIRouter:
                 "reloading needs the operator's token (Authorization: Bearer ...)",
                 headers={"WWW-Authenticate": 'Bearer realm="benelux-graph admin"'},
             )
-        return JSONResponse(await run_in_threadpool(releases.reload), headers={"Cache-Control": "no-store"})
+        result = await run_in_threadpool(releases.reload)  # validated and switched here, or refused (409)
+        result["other_processes_restarted"] = result["changed"] and restart_the_other_processes()
+        return JSONResponse(result, headers={"Cache-Control": "no-store"})
 
     if not runtime.admin_token:  # no route at all: any method is a 404, none says `Allow: POST`
         return router
