@@ -8,10 +8,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+import rdflib
 import yaml
 
 from benelux_graph.graph_stats import compute_stats
-from benelux_graph.ledger import NOT_ADOPTED, LedgerError, Source, build, fact_iri, is_current, normalise, read_ledgers
+from benelux_graph.ledger import (
+    NOT_ADOPTED,
+    LedgerError,
+    Source,
+    build,
+    expand,
+    fact_iri,
+    is_current,
+    normalise,
+    read_ledgers,
+)
 from benelux_graph.namespaces import BX, BXR, OA, sparql_prologue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +131,29 @@ def test_every_ledger_fact_is_in_the_graph_with_its_own_citation(ledgers, store)
     assert not uncited, f"facts without their citation: {uncited}"
 
 
+def uncited_links(store) -> list[str]:
+    """The statements of data/links-*.ttl (links to the authority datasets: the EU country table, NUTS, ELI) that
+    have no bx:Fact cited to a bx:Authority."""
+    links = rdflib.Graph()
+    for path in sorted((ROOT / "data").glob("links-*.ttl")):
+        links.parse(path)
+    assert len(links) > 30, "the links files were not read"
+    out = []
+    for s, p, o in sorted(links):
+        ask = sparql_prologue() + (
+            f"ASK {{ ?fact a bx:Fact ; rdf:subject {s.n3()} ; rdf:predicate {p.n3()} ; rdf:object {o.n3()} ; "
+            "bx:citation/oa:hasSource/rdf:type bx:Authority }"
+        )
+        if not store.query(ask):
+            out.append(f"{s.n3()} {p.n3()} {o.n3()}")
+    return out
+
+
+def test_every_link_to_an_authority_dataset_is_cited_to_that_authority(store):
+    uncited = uncited_links(store)
+    assert not uncited, f"{len(uncited)} links without a citation: {uncited}"
+
+
 def test_citation_selectors_locate_the_quote_in_the_source_file(store):
     rows = store.query(
         sparql_prologue()
@@ -157,6 +191,14 @@ def test_fact_iris_are_stable_and_readable():
     assert (
         str(fact_iri(BXR["benelux-union"], BX.hosts, BXR["gas-platform"]))
         == "https://w3id.org/benelux-graph/id/fact/benelux-union.hosts.gas-platform"
+    )
+
+
+def test_a_code_of_an_authority_dataset_has_a_readable_fact_iri():
+    nuts = expand("nuts:BE2", "test")
+    assert str(nuts) == "http://data.europa.eu/nuts/code/BE2"
+    assert str(fact_iri(BXR["flanders"], expand("skos:exactMatch", "test"), nuts)).endswith(
+        "/fact/flanders.skos-exactMatch.nuts-BE2"
     )
 
 

@@ -37,6 +37,14 @@ CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 NOT_ADOPTED: set = set()
 #: The scheme a new concept of a ledger belongs to, by its class.
 SCHEMES = {BX.Theme: BXR["themes"], BX.CooperationStatus: BXR["cooperation-statuses"]}
+#: Prefixes of the authority datasets data/links-*.ttl point at: a ledger may use them (`nuts:BE2`), and a fact
+#: IRI names a code by them (`…/fact/flanders.skos-exactMatch.nuts-BE2`). Not in the project's prefix map: the
+#: data only links to these tables, it does not describe them.
+AUTHORITY_PREFIXES = {
+    "country": "http://publications.europa.eu/resource/authority/country/",
+    "resource-type": "http://publications.europa.eu/resource/authority/resource-type/",
+    "nuts": "http://data.europa.eu/nuts/code/",
+}
 
 
 class LedgerError(BeneluxGraphError):
@@ -110,9 +118,10 @@ def expand(name: str, where: str) -> URIRef:
     if name.startswith(("http://", "https://")):
         return URIRef(name)
     prefix, _, local = name.partition(":")
-    if prefix not in PREFIXES or not local:
+    namespace = PREFIXES.get(prefix) or AUTHORITY_PREFIXES.get(prefix)
+    if namespace is None or not local:
         raise LedgerError(f"{where}: '{name}' is not a prefixed name of the project's prefixes")
-    return URIRef(PREFIXES[prefix] + local)
+    return URIRef(namespace + local)
 
 
 def term(value, where: str) -> rdflib.term.Node:
@@ -128,6 +137,9 @@ def term(value, where: str) -> rdflib.term.Node:
 
 def slug(node) -> str:
     text = str(node)
+    for code_prefix, code_ns in AUTHORITY_PREFIXES.items():
+        if text.startswith(code_ns) and len(text) > len(code_ns):
+            return code_prefix + "-" + re.sub(r"[^A-Za-z0-9_-]+", "-", text[len(code_ns) :]).strip("-")
     for prefix, ns in PREFIXES.items():
         if text.startswith(str(ns)) and prefix not in ("bxr", "bx"):
             return (prefix + "-" if prefix in ("theme", "role", "status", "src") else "") + re.sub(

@@ -149,6 +149,26 @@ def test_each_relationship_on_a_page_cites_the_span_that_states_it(client):
     assert "NUTS 2021" in html
 
 
+@pytest.mark.parametrize(
+    ("entity", "target", "authority"),
+    [
+        ("belgium", "http://publications.europa.eu/resource/authority/country/BEL", "Country authority table"),
+        ("belgium", "http://data.europa.eu/nuts/code/BE", "NUTS 2021"),
+        ("flanders", "http://data.europa.eu/nuts/code/BE2", "NUTS 2021"),
+        ("eidas-2-regulation", "http://data.europa.eu/eli/reg/2024/1183/oj", "European Legislation Identifier"),
+        ("eidas-2-regulation", "http://publications.europa.eu/resource/authority/resource-type/REG", "Resource type"),
+    ],
+)
+def test_a_link_to_an_authority_dataset_carries_the_citation_of_that_authority(client, entity, target, authority):
+    html = client.get(f"/page/{entity}").text
+    item = re.search(rf'<li><a [^>]*"{re.escape(target)}"[^<]*</a>(.*?)</li>', html)
+    assert item, f"{target} is not a value of the page"
+    numbers = re.findall(r'href="#source-(\d+)"', item.group(1))
+    assert numbers, f"{target} is shown without its [n]"
+    sources = [html.split(f'id="source-{n}"', 1)[1].split("</li>", 1)[0] for n in numbers]
+    assert any(authority in s for s in sources), sources
+
+
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])
 def test_a_sentences_page_names_its_facts_and_properties_in_words(client, lang):
     """A sentence's page lists the facts it states: in words (subject · relationship · object), not as the statement
