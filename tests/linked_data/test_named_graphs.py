@@ -115,3 +115,23 @@ def test_the_endpoint_holds_what_void_counts(http):
 
     assert count("GRAPH ?g { ?s ?p ?o }") == counts["https://w3id.org/benelux-graph/dataset"]
     assert count(f"GRAPH <{QUERIES_GRAPH}> {{ ?s ?p ?o }}") == counts[QUERIES_GRAPH] > 0
+
+
+def test_every_format_the_schema_lists_for_graph_answers_the_default_graph(http):
+    """OpenAPI lists `html` among /graph's formats: `/graph?default&format=html` answered 406; it is the default
+    graph's page now (as `Accept: text/html` gets), and every format listed answers `?default`."""
+    schema = http.get("/openapi.json").json()["paths"]["/graph"]["get"]["parameters"]
+    listed = next(p for p in schema if p["name"] == "format")["schema"]["enum"]
+    assert "html" in listed
+    for name in listed:
+        answer = http.get(f"/graph?default&format={name}")
+        assert answer.status_code == 200, (name, answer.text[:300])
+    page = http.get("/graph?default&format=html")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "The default graph" in page.text and "/id/theme/" in page.text
+    assert "/graph?default&amp;format=turtle" in page.text
+    browser = http.get("/graph?default", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 200 and browser.text.partition("<main")[2] == page.text.partition("<main")[2]
+    for accept in ("*/*", ""):  # a client naming no type gets Turtle, as before
+        answer = http.get("/graph?default", headers={"Accept": accept})
+        assert answer.headers["content-type"].startswith("text/turtle"), accept
