@@ -135,3 +135,20 @@ def test_every_format_the_schema_lists_for_graph_answers_the_default_graph(http)
     for accept in ("*/*", ""):  # a client naming no type gets Turtle, as before
         answer = http.get("/graph?default", headers={"Accept": accept})
         assert answer.headers["content-type"].startswith("text/turtle"), accept
+
+
+@pytest.mark.parametrize("path", ["/data/greater-region.ttl", "/ontology.ttl", "/shapes.ttl"])
+def test_a_format_against_the_extension_is_a_400_naming_both(http, path):
+    """The extension names the document's format; `format` naming another one was silently ignored (the
+    extension won). Now a 400 saying both; the same format (by any of its names) or none still answers."""
+    answer = http.get(path, params={"format": "jsonld"}, headers={"Accept": "application/ld+json"})
+    assert answer.status_code == 400, answer.text[:300]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-parameter"
+    assert "format=jsonld" in error["message"] and "application/ld+json" in error["message"]
+    assert "text/turtle" in error["message"] and path.replace(".ttl", ".jsonld") in error["message"]
+    for same in ("turtle", "text/turtle", ""):
+        answer = http.get(path, params={"format": same})
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle"), same
+    unknown = http.get(path, params={"format": "bogus"})
+    assert unknown.status_code == 406 and unknown.json()["error"]["type"] == "not-acceptable"

@@ -28,6 +28,7 @@ from .pages import not_found_page, page
 from .resources import (
     BY_EXTENSION,
     RDF_FORMATS,
+    extension_agrees,
     href_for,
     linked_data,
     not_acceptable,
@@ -54,6 +55,7 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
                 raise ApiError(
                     404, "unknown-document", f"/{which}.{ext}: use one of {', '.join(['html', *BY_EXTENSION])}"
                 )
+            extension_agrees(request, fmt, offered)
         else:
             fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
             if fmt is None:
