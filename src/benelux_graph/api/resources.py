@@ -435,7 +435,15 @@ def resources_router(runtime: Runtime) -> APIRouter:
             **see_other("/data/<slug> without an extension: to the format Accept or `format` chooses"),
             **NOT_MODIFIED,
         },
-        openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]},
+        openapi_extra={
+            "parameters": [
+                format_parameter(
+                    RDF_FORMATS,
+                    "the format /data/<slug> without an extension redirects to; with an extension, only the one it "
+                    "names (another is a 400)",
+                )
+            ]
+        },
     )
     serve_get_and_head(
         router,
