@@ -21,6 +21,7 @@ from .errors import EvaluationError, QueryError, QueryRefused
 from .formats import GRAPHS, RESULTS
 from .result_writers import capped
 from .results import Result
+from .sparql_text import star_projection
 from .store import bind_variables
 
 #: What relative IRIs in a query are resolved against (a query's own BASE wins); see the README.
@@ -105,7 +106,28 @@ def evaluate(store, job: Job):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in store.default_graphs]
     if job.named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    return store.store.query(text, base_iri=BASE_IRI, **kwargs)
+    answer = store.store.query(SPELLED_OUT.get(text, text), base_iri=BASE_IRI, **kwargs)
+    star = star_projection(job.query) if isinstance(answer, ox.QuerySolutions) else None
+    if star is None:
+        return answer
+    # `SELECT *`: Oxigraph gives the variables alphabetically; they are named in order of appearance instead (the
+    # query planned again, not yet evaluated: solutions are computed as they are read), so every writer,
+    # pyoxigraph's own included, writes them in that order
+    names = [v.value for v in answer.variables]
+    ordered = [n for n in star[1] if n in names] + [n for n in names if n not in star[1]]
+    if ordered == names:
+        return answer
+    offset = star_projection(text)[0] if text is not job.query else star[0]  # type: ignore[index]
+    spelled = text[:offset] + " ".join("?" + n for n in ordered) + text[offset + 1 :]
+    if len(SPELLED_OUT) >= 256:  # a query's in-scope variables depend on its text only: kept for the next run
+        SPELLED_OUT.clear()
+    SPELLED_OUT[text] = spelled
+    return store.store.query(spelled, base_iri=BASE_IRI, **kwargs)
+
+
+#: `SELECT *` query texts whose variables Oxigraph would sort -> the same with the `*` spelled out in order of
+#: appearance (evaluate): planned once instead of twice when they come again.
+SPELLED_OUT: dict[str, str] = {}
 
 
 @contextmanager

@@ -22,6 +22,7 @@ the text (the server reads it before any worker is involved).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -346,3 +347,21 @@ def enclosing(toks: list[Token], offset: int, starts: list[int] | None = None) -
     if i >= 0 and toks[i].offset <= offset < toks[i].offset + len(toks[i].text):
         return toks[i]
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def star_projection(text: str) -> tuple[int, tuple[str, ...]] | None:
+    """For a `SELECT *` query (DISTINCT or REDUCED too): the offset of its `*` and its variables in the order
+    they first appear in the text (`$x` is `?x`); None for any other query. SPARQL 1.1 (18.2.1) makes `*` the
+    in-scope variables, which Jena and Virtuoso give in that order and Oxigraph alphabetically."""
+    toks = tokens(text)
+    first = next((i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in FORMS), None)
+    if first is None or toks[first].text.upper() != "SELECT":
+        return None
+    star = first + 1
+    if star < len(toks) and toks[star].kind == "word" and toks[star].text.upper() in ("DISTINCT", "REDUCED"):
+        star += 1
+    if star >= len(toks) or toks[star].text != "*":
+        return None
+    names = dict.fromkeys(t.text[1:] for t in toks if t.kind == "var")
+    return toks[star].offset, tuple(names)

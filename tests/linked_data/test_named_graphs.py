@@ -115,3 +115,40 @@ def test_the_endpoint_holds_what_void_counts(http):
 
     assert count("GRAPH ?g { ?s ?p ?o }") == counts["https://w3id.org/benelux-graph/dataset"]
     assert count(f"GRAPH <{QUERIES_GRAPH}> {{ ?s ?p ?o }}") == counts[QUERIES_GRAPH] > 0
+
+
+def test_every_format_the_schema_lists_for_graph_answers_the_default_graph(http):
+    """OpenAPI lists `html` among /graph's formats: `/graph?default&format=html` answered 406; it is the default
+    graph's page now (as `Accept: text/html` gets), and every format listed answers `?default`."""
+    schema = http.get("/openapi.json").json()["paths"]["/graph"]["get"]["parameters"]
+    listed = next(p for p in schema if p["name"] == "format")["schema"]["enum"]
+    assert "html" in listed
+    for name in listed:
+        answer = http.get(f"/graph?default&format={name}")
+        assert answer.status_code == 200, (name, answer.text[:300])
+    page = http.get("/graph?default&format=html")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "The default graph" in page.text and "/id/theme/" in page.text
+    assert "/graph?default&amp;format=turtle" in page.text
+    browser = http.get("/graph?default", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 200 and browser.text.partition("<main")[2] == page.text.partition("<main")[2]
+    for accept in ("*/*", ""):  # a client naming no type gets Turtle, as before
+        answer = http.get("/graph?default", headers={"Accept": accept})
+        assert answer.headers["content-type"].startswith("text/turtle"), accept
+
+
+@pytest.mark.parametrize("path", ["/data/greater-region.ttl", "/ontology.ttl", "/shapes.ttl"])
+def test_a_format_against_the_extension_is_a_400_naming_both(http, path):
+    """The extension names the document's format; `format` naming another one was silently ignored (the
+    extension won). Now a 400 saying both; the same format (by any of its names) or none still answers."""
+    answer = http.get(path, params={"format": "jsonld"}, headers={"Accept": "application/ld+json"})
+    assert answer.status_code == 400, answer.text[:300]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-parameter"
+    assert "format=jsonld" in error["message"] and "application/ld+json" in error["message"]
+    assert "text/turtle" in error["message"] and path.replace(".ttl", ".jsonld") in error["message"]
+    for same in ("turtle", "text/turtle", ""):
+        answer = http.get(path, params={"format": same})
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle"), same
+    unknown = http.get(path, params={"format": "bogus"})
+    assert unknown.status_code == 406 and unknown.json()["error"]["type"] == "not-acceptable"

@@ -271,11 +271,16 @@ class PublicOrigin:
 class RequestHead:
     """What RFC 9112 asks of a request's head that the HTTP parser lets through, checked before PublicOrigin
     replaces `Host`: an HTTP/1.1 request has exactly one Host header, and no request has two (3.2: 400, in the
-    error shape; the parser took the first silently); a transfer coding other than `chunked` (`gzip, chunked`)
-    is not understood (RFC 9112 6.1: 501), where the parser read such a body as if it were plain; `OPTIONS *` asks
-    about the server as a whole (RFC 9110 9.3.7): the methods it takes, not a 404."""
+    error shape; the parser took the first silently); no request has two Content-Types either (RFC 9110 5.3: a
+    field that is not a list is not repeated; /sparql and /validate read the first: 400 too); a transfer coding
+    other than `chunked` (`gzip, chunked`) is not understood (RFC 9112 6.1: 501), where the parser read such a
+    body as if it were plain; `OPTIONS *` asks about the server as a whole (RFC 9110 9.3.7): the methods it takes,
+    not a 404."""
 
     ALLOW = b"GET, HEAD, POST, OPTIONS"
+    #: Fields that are not lists, which the parser lets through twice and a route would read the first of silently
+    #: (Host is checked above; two Content-Lengths the parser refuses itself).
+    ONCE = (b"content-type",)
 
     def __init__(self, app):
         self.app = app
@@ -290,6 +295,21 @@ class RequestHead:
             response = error_response(Headers(scope=scope), error)
             response.headers["x-content-type-options"] = "nosniff"
             return await response(scope, receive, send)
+        for name in self.ONCE:
+            values = [v.decode("latin-1") for k, v in scope.get("headers", []) if k == name]
+            if len(values) > 1:
+                field = name.decode().title()
+                said = ", ".join(repr(v[:60]) for v in values[:3])
+                error = ApiError(
+                    400,
+                    "bad-request",
+                    f"give one {field} header, not {len(values)} ({said}): it is not a list, and may not be "
+                    "repeated (RFC 9110, 5.3)",
+                )
+                response = error_response(Headers(scope=scope), error)
+                response.headers["x-content-type-options"] = "nosniff"
+                response.headers["connection"] = "close"  # the body is left unread
+                return await response(scope, receive, send)
         codings = [
             c.strip().lower()
             for k, v in scope.get("headers", [])

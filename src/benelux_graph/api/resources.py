@@ -43,7 +43,7 @@ from .cache import LRU, setting
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
 from .messages import choose_language, term_label
-from .negotiation import HTML, JSON, Format, choose, jsonld_form
+from .negotiation import HTML, JSON, Format, by_name, choose, jsonld_form
 from .negotiation import describe as describe_formats
 from .openapi import NOT_MODIFIED, answers, format_parameter, lang_parameter, ref, see_other
 from .pages import language_links, page
@@ -160,6 +160,24 @@ def rdf_response(
 
 def not_acceptable(offered: tuple[Format, ...]) -> ApiError:
     return ApiError(406, "not-acceptable", f"this resource can be given as {describe_formats(offered)}")
+
+
+def extension_agrees(request: Request, fmt: Format, offered: tuple[Format, ...]) -> None:
+    """A path's extension names its format (a URL per format); a `format` parameter naming another one is a 400
+    saying both (it was silently ignored), one naming no format a 406 as elsewhere. (Accept does not matter
+    there: the extension is the client's choice.)"""
+    values = [v for v in request.query_params.getlist("format") if v.strip()]
+    named = by_name(values, offered) if values else fmt
+    if named is None:
+        raise not_acceptable(offered)
+    if named is not fmt:
+        path = request.url.path
+        raise ApiError(
+            400,
+            "bad-parameter",
+            f"format={values[0][:40]} asks for {named.media_type} but the extension of {path[:200]} names "
+            f"{fmt.media_type}: leave format out, or ask for {path.rpartition('.')[0][:200]}.{named.extension or named.name}",
+        )
 
 
 # --- the router -----------------------------------------------------------------------------------------------
@@ -297,6 +315,7 @@ def resources_router(runtime: Runtime) -> APIRouter:
         node = entity(stem)
         if node is None:
             raise ApiError(404, "unknown-iri", f"the graph has nothing with the IRI <{BXR}{stem}>")
+        extension_agrees(request, fmt, RDF_FORMATS)
         data = ld()
         comment = [
             f"Description of <{node.value}>",
@@ -416,7 +435,15 @@ def resources_router(runtime: Runtime) -> APIRouter:
             **see_other("/data/<slug> without an extension: to the format Accept or `format` chooses"),
             **NOT_MODIFIED,
         },
-        openapi_extra={"parameters": [format_parameter(RDF_FORMATS)]},
+        openapi_extra={
+            "parameters": [
+                format_parameter(
+                    RDF_FORMATS,
+                    "the format /data/<slug> without an extension redirects to; with an extension, only the one it "
+                    "names (another is a 400)",
+                )
+            ]
+        },
     )
     serve_get_and_head(
         router,

@@ -28,6 +28,7 @@ from .pages import not_found_page, page
 from .resources import (
     BY_EXTENSION,
     RDF_FORMATS,
+    extension_agrees,
     href_for,
     linked_data,
     not_acceptable,
@@ -54,6 +55,7 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
                 raise ApiError(
                     404, "unknown-document", f"/{which}.{ext}: use one of {', '.join(['html', *BY_EXTENSION])}"
                 )
+            extension_agrees(request, fmt, offered)
         else:
             fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
             if fmt is None:
@@ -135,6 +137,7 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
             request,
             "ld/graph.html",
             {
+                "default": False,
                 "iri": iri,
                 "name": path,
                 "statements": len(statements),
@@ -166,6 +169,25 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
         written = default_bodies[key]
         return Response(written.body, 200, headers, media_type=written.headers["content-type"])
 
+    def default_page(request: Request) -> Response:
+        """The default graph for a browser: a listing of its subjects, as a named graph's page."""
+        data = ld()
+        lang, explicit = choose_language(request)  # the header's words and links
+        etag = data.etag("graph:default", "html", lang, str(explicit))
+        headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept, Accept-Language"}
+        if not_modified(request, etag, data.publication.last_modified):
+            return Response(status_code=304, headers=headers)
+        default = set(runtime.store.default_graphs)
+        statements = {q.triple for q in data.publication.quads if graph_iri(q) in default}
+        context = {
+            "default": True,
+            "statements": len(statements),
+            "formats": RDF_FORMATS,
+            "subjects": sorted({t.subject.value for t in statements if isinstance(t.subject, ox.NamedNode)}),
+            "href": href_for(root(request)),
+        }
+        return page(request, "ld/graph.html", context, headers=headers)
+
     def graph_store(request: Request) -> Response:
         """The Graph Store Protocol's indirect identification, read only: `?graph=<IRI>` answers a named graph as
         its own IRI (/graph/<path>) does, `?default` the default graph (what a query without FROM sees)."""
@@ -178,10 +200,12 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
                 "/.well-known/void) or ?default",
             )
         if not graphs:
-            fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), RDF_FORMATS)
+            # RDF first: a client that names no type (curl's `*/*`) gets Turtle, as before; a browser, the page
+            offered = (*RDF_FORMATS, HTML)
+            fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
             if fmt is None:
-                raise not_acceptable(RDF_FORMATS)
-            return default_graph(request, fmt)
+                raise not_acceptable(offered)
+            return default_graph(request, fmt) if fmt is not HTML else default_page(request)
         prefix = f"{BASE}graph/"
         if not graphs[0].startswith(prefix) or graphs[0] == prefix:
             raise ApiError(
