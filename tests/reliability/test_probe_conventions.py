@@ -231,11 +231,17 @@ def test_a_trailing_slash_on_a_document_redirects_to_it(client, path, target):
     answer = client.get(path, headers={"Accept": "text/html"})
     assert answer.status_code == 307, answer.text[:200]
     assert answer.headers["location"].endswith(target)
+    assert answer.headers["content-type"].startswith("text/plain") and target in answer.text  # typed, as all answers
     assert client.get(path, follow_redirects=True).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/id/", "/page/", "/graph/nope/", "/page/nope/"])
+@pytest.mark.parametrize("path", ["/id/", "/page/", "/graph/nope/", "/page/nope/", "/graph/source%2F", "/id/x%2f"])
 def test_a_trailing_slash_never_loops(client, path):
+    """An escaped slash (%2F) ends a name: its "redirect" pointed at itself (found by schemathesis in CI)."""
+    answer = client.get(path)
+    assert answer.status_code in (404, 307), answer.text[:200]
+    if answer.status_code == 307:
+        assert answer.headers["location"] != path
     answer = client.get(path, follow_redirects=True)
     assert answer.status_code == 404
     assert len(answer.history) <= 1

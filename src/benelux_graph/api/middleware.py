@@ -131,13 +131,20 @@ SLASHED = re.compile(r"^/(?:id|page|data|graph|api/graph/neighbourhood)/.+/$")
 
 class TrailingSlash:
     """A GET or HEAD of `SLASHED` answered 404 becomes a 307 to the same path without its trailing slashes (the
-    query kept); only a 404, so a document whose own name ends with a slash is served as it is."""
+    query kept); only a 404, so a document whose own name ends with a slash is served as it is. Only a slash
+    written as one: `/graph/source%2F` is a name ending with an escaped slash, and its redirect would point at
+    itself (a loop)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not SLASHED.match(scope["path"]):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not SLASHED.match(scope["path"])
+            or not (scope.get("raw_path") or scope["path"].encode()).endswith(b"/")
+        ):
             return await self.app(scope, receive, send)
         redirected = False
 
@@ -148,9 +155,15 @@ class TrailingSlash:
                 raw = (scope.get("raw_path") or scope["path"].encode()).rstrip(b"/")
                 query = scope.get("query_string", b"")
                 target = scope.get("root_path", "").encode() + raw + (b"?" + query if query else b"")
-                headers = [(b"location", target), (b"content-length", b"0"), (b"cache-control", b"no-store")]
+                body = b"Moved to " + target + b"\n"  # a typed body, as every other answer has
+                headers = [
+                    (b"location", target),
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                ]
                 await send({"type": "http.response.start", "status": 307, "headers": headers})
-                return await send({"type": "http.response.body", "body": b""})
+                return await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
             if not redirected:  # the 404's own body is dropped
                 await send(message)
 
