@@ -76,3 +76,12 @@ def test_the_readme_lists_every_type_with_its_status_and_meaning():
     block = readme.split("<!-- errors:start -->")[1].split("<!-- errors:end -->")[0]
     rows = re.findall(rf"^\| `({TYPE})` \| (\d+) \| (.+) \|$", block, re.MULTILINE)
     assert {t: (int(s), m) for t, s, m in rows} == ERROR_TYPES
+
+
+def test_virtuosos_ways_of_saying_a_query_ran_past_its_time_are_timeouts():
+    """HY008 SR203 (the statement cancelled at its limit) came as a plain remote error once in CI."""
+    from benelux_graph.remote import is_timeout_message
+
+    assert is_timeout_message("Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.")
+    assert is_timeout_message("Virtuoso S1TAT Error SR171: Transaction timed out")
+    assert not is_timeout_message("Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error")

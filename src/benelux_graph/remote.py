@@ -414,7 +414,9 @@ def remote_message(e: Exception) -> str:
 
 
 def is_timeout_message(text: str) -> bool:
-    return bool(re.search(r"S1TAT|timed out|time-?out|time limit", text, re.IGNORECASE))
+    """Virtuoso's ways of saying a query ran past its `timeout`: S1TAT (anytime answer), and HY008 SR203 "Async
+    statement killed by SQLCancel" when the limit cancels the statement outright (seen once in CI)."""
+    return bool(re.search(r"S1TAT|HY008|SQLCancel|timed out|time-?out|time limit", text, re.IGNORECASE))
 
 
 def as_query_triples(triples) -> ox.QueryTriples:
