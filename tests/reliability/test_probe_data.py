@@ -47,19 +47,21 @@ def test_edge_labels_of_reused_properties_are_translated(client, lang):
     assert not {"isPartOf", "creator", "publisher"} & set(same), same
 
 
+def csv_rows(client, query: str) -> list[str]:
+    """The rows of a SELECT's CSV answer from /sparql (its header left out), one string each."""
+    return client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"}).text.split()[1:]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_hash_iri_of_the_ontology_has_its_anchor(client, lang):
     """Every `…/ontology#Term` of the vocabulary lands on its entry of /ontology: bx:expectedSigningYear, an
     annotation property, had none (the page documented classes, object and datatype properties only), though the
     page itself and the fact pages link to `/ontology#expectedSigningYear`."""
-    terms = client.get(
-        "/sparql",
-        params={
-            "query": "SELECT DISTINCT ?t { GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?t a ?k } "
-            "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/benelux-graph/ontology#')) }"
-        },
-        headers={"Accept": "text/csv"},
-    ).text.split()[1:]
+    terms = csv_rows(
+        client,
+        "SELECT DISTINCT ?t { GRAPH <https://w3id.org/benelux-graph/graph/ontology> { ?t a ?k } "
+        "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/benelux-graph/ontology#')) }",
+    )
     assert "https://w3id.org/benelux-graph/ontology#expectedSigningYear" in terms
     html = client.get("/ontology", params={"lang": lang}, headers={"Accept": "text/html"}).text
     missing = [t for t in terms if f'id="{t.split("#")[1]}"' not in html]
@@ -133,14 +135,11 @@ def test_every_cited_value_shown_on_an_entity_page_links_its_citation(client):
     """A fact whose object is a value (a NUTS or ISO 3166 code, an issue date, a postal code) is cited like any
     other (a bx:Fact; ontology/README.md, pattern 4), but the entity page showed the value under "Details" with no
     reference to its source: only facts between two resources got their [n]. Each is now reachable."""
-    rows = client.get(
-        "/sparql",
-        params={
-            "query": "SELECT DISTINCT ?s ?p { ?f a bx:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
-            "bx:citation ?c FILTER(isLiteral(?o) && STRSTARTS(STR(?s), 'https://w3id.org/benelux-graph/id/')) }"
-        },
-        headers={"Accept": "text/csv"},
-    ).text.split()[1:]
+    rows = csv_rows(
+        client,
+        "SELECT DISTINCT ?s ?p { ?f a bx:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
+        "bx:citation ?c FILTER(isLiteral(?o) && STRSTARTS(STR(?s), 'https://w3id.org/benelux-graph/id/')) }",
+    )
     shown, uncited = [], []
     for row in rows:
         subject, predicate = row.split(",")
