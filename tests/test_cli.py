@@ -48,6 +48,21 @@ def test_query_runs_sparql_text_as_json_and_as_a_table():
     assert "belgium" in table and "rows)" in table
 
 
+def test_query_select_star_names_its_columns_in_order_of_appearance_as_the_endpoint_does():
+    # SPARQL 1.1 18.2.1: `*` is the in-scope variables; the endpoint (and Jena, Virtuoso) give them as they first
+    # appear, Oxigraph alphabetically
+    text = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    assert run("query", text, "--format", "csv").stdout.splitlines()[0] == "s,p,o"
+    assert json.loads(run("query", text, "--format", "json").stdout)["head"]["vars"] == ["s", "p", "o"]
+    assert run("query", text).stdout.split()[:3] == ["s", "p", "o"]
+
+
+def test_query_resolves_relative_iris_against_the_base_the_endpoint_uses():
+    out = run("query", "ASK { <id/benelux-union> ?p ?o }")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "true"
+
+
 def test_query_runs_a_file(tmp_path):
     path = tmp_path / "ask.rq"
     path.write_text("ASK { <https://w3id.org/benelux-graph/id/benelux-union> ?p ?o }")

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .query_jobs import Job, evaluate
 from .saved_queries import get_query, load_queries
 from .settings import Settings
 from .store import GraphStore
@@ -20,9 +21,12 @@ GRAPH_FORMATS = {"csv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD, "t
 
 
 def run_sparql(store: GraphStore, text: str, substitutions=None):
-    """Run a query on the store, turning the parser's complaint into a QueryError with line and column."""
-    try:  # the project's prefixes need no PREFIX line, as on the endpoint (a query's own PREFIX wins)
-        return store.query(text, substitutions=substitutions, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+    """Run a query on the store as the endpoint runs it (query_jobs.evaluate: its base IRI, `SELECT *` in order of
+    appearance), turning the parser's complaint into a QueryError with line and column."""
+    # the project's prefixes need no PREFIX line, as on the endpoint (a query's own PREFIX wins)
+    job = Job(text, substitutions=substitutions, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+    try:
+        return evaluate(store, job)
     except SyntaxError as e:
         message = str(e.args[0] if e.args else e)
         at = re.search(r"error at (\d+):(\d+)", message)
