@@ -1,12 +1,14 @@
 """The API documentation in the reader's language: `/docs` (Swagger UI) and `/redoc` (ReDoc) are pages of the
 site (its header with the language choice, `?lang=` else Accept-Language, `Vary: Accept-Language`), and
-`/openapi.json?lang=fr|nl|de` is the OpenAPI description with its description, tags and route summaries in that
-language (without `lang`, English: a program gets the same document whatever its Accept-Language).
+`/openapi.json?lang=fr|nl|de` is the OpenAPI description with its description, tags, route summaries and every
+`description` (operations, parameters, request bodies, responses, headers, schemas) in that language (without `lang`,
+English, untouched: a program gets the same document whatever its Accept-Language).
 
 The words come from one catalogue, `web/api_docs.json`, keyed by the English text (each in the four languages;
-a missing one is refused at start): the route summaries, the tags, the description and the words Swagger UI and
-ReDoc write themselves ("Try it out", "Responses"...), which `web/static/api-docs.js` replaces in the page. The
-saved queries' titles are shown as they are (English only, as everywhere on the site).
+a missing one is refused at start): the route summaries, the tags, the descriptions and the words Swagger UI and
+ReDoc write themselves ("Try it out", "Responses"...), which `web/static/api-docs.js` replaces in the page. A text
+the catalogue lacks stays English (tests/site/test_api_docs.py lists it). The saved queries' titles are shown as
+they are (English only, as everywhere on the site); their descriptions are in the catalogue like any other.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ TITLES = {"swagger": "API (Swagger UI)", "redoc": "API (ReDoc)"}
 
 
 def translated(schema: dict, lang: str, release: str) -> dict:
-    """The OpenAPI description with its description, tags and summaries in `lang` (a copy; what the catalogue
+    """The OpenAPI description with its descriptions, tags and summaries in `lang` (a copy; what the catalogue
     lacks stays English)."""
     if lang == "en":
         return schema
     words = WORDS[lang]
     out = copy.deepcopy(schema)
+    for text, where, key in descriptions(out):
+        where[key] = words.get(text, text)
     out["info"]["description"] = words[DESCRIPTION].format(release=release)
     for operations in out.get("paths", {}).values():
         for operation in operations.values():
@@ -47,6 +51,22 @@ def translated(schema: dict, lang: str, release: str) -> dict:
             if "tags" in operation:
                 operation["tags"] = [words.get(tag, tag) for tag in operation["tags"]]
     return out
+
+
+def descriptions(node: object) -> list[tuple[str, dict, str]]:
+    """Every `description` text of an OpenAPI document, with the object holding it: (text, object, "description").
+    A schema property named `description` is an object, not a text, and examples are data: both are left alone."""
+    found: list[tuple[str, dict, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                found.append((value, node, key))
+            elif key not in ("example", "examples"):
+                found.extend(descriptions(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(descriptions(item))
+    return found
 
 
 def api_docs_router(runtime: Runtime) -> APIRouter:
@@ -65,7 +85,13 @@ def api_docs_router(runtime: Runtime) -> APIRouter:
 
     def docs(request: Request, which: str) -> Response:
         lang = choose_language(request)[0]
-        context = {"lang": lang, "which": which, "title": WORDS[lang][TITLES[which]], "words": chrome_words(lang)}
+        document = {text for text, _, _ in descriptions(request.app.openapi())}
+        context = {
+            "lang": lang,
+            "which": which,
+            "title": WORDS[lang][TITLES[which]],
+            "words": chrome_words(lang, document),
+        }
         return page(request, "api_docs.html", context)
 
     async def swagger(request: Request) -> Response:
@@ -80,6 +106,9 @@ def api_docs_router(runtime: Runtime) -> APIRouter:
     return router
 
 
-def chrome_words(lang: str) -> dict[str, str]:
-    """What api-docs.js replaces in the page: each English text with its text in `lang`."""
-    return {en: text for en, text in WORDS[lang].items() if en != text} if lang != "en" else {}
+def chrome_words(lang: str, document: set[str]) -> dict[str, str]:
+    """What api-docs.js replaces in the page: each English text with its text in `lang`, but for the descriptions
+    of the document (already translated in /openapi.json?lang=, and too many to carry in every page)."""
+    if lang == "en":
+        return {}
+    return {en: text for en, text in WORDS[lang].items() if en != text and en not in document}
