@@ -1,6 +1,7 @@
 """/docs and /redoc in the reader's language (issue 13, the last probe's leftovers: they were English only while
 the site is in four languages): the page's header, title and language choice, the OpenAPI description's
-description, tags and route summaries, and Swagger UI's and ReDoc's own words (api/api_docs.py)."""
+description, tags, route summaries and every description (operations, parameters, request bodies, responses,
+schemas), and Swagger UI's and ReDoc's own words (api/api_docs.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 
 import pytest
 
-from benelux_graph.api.api_docs import CATALOGUE, DESCRIPTION
+from benelux_graph.api.api_docs import CATALOGUE, DESCRIPTION, translated
 
 pytestmark = pytest.mark.server
 
@@ -52,7 +53,68 @@ def test_the_openapi_description_speaks_the_language(http, lang):
             assert spec["paths"][path][method]["tags"] == [
                 WORDS[t][lang] if t in WORDS else t for t in operation["tags"]
             ]
-    assert spec["paths"].keys() == english["paths"].keys() and spec["components"] == english["components"]
+    english_texts, texts = texts_of(english), texts_of(spec)
+    assert texts.keys() == english_texts.keys()  # the same places, and nothing else changed:
+    assert without_texts(spec) == without_texts(english)
+    for where, text in english_texts.items():
+        if text in WORDS:  # a missing one is test_every_description_is_in_the_catalogue's
+            assert texts[where] == WORDS[text][lang], where
+
+
+def texts_of(node, where=()) -> dict[tuple, str]:
+    """{place: text} of every `description` of an OpenAPI document (a schema property named `description` is an
+    object, not a text)."""
+    found = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                found[where] = value
+            else:
+                found.update(texts_of(value, (*where, key)))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found.update(texts_of(item, (*where, i)))
+    return found
+
+
+def without_texts(node):
+    """The document without its words: descriptions, summaries and tags."""
+    if isinstance(node, dict):
+        return {
+            k: without_texts(v)
+            for k, v in node.items()
+            if not (k in ("description", "summary") and isinstance(v, str)) and k != "tags"
+        }
+    if isinstance(node, list):
+        return [without_texts(item) for item in node]
+    return node
+
+
+def test_every_description_is_in_the_catalogue(http):
+    """A new route, parameter or response whose description has no French, Dutch and German text fails here,
+    named, rather than staying English in /docs?lang= unnoticed."""
+    english = http.get("/openapi.json").json()
+    english["info"].pop("description")  # with the release in it: test_the_openapi_description_speaks_the_language
+    missing = sorted({text for text in texts_of(english).values() if text not in WORDS})
+    assert missing == [], "not in web/api_docs.json:\n" + "\n".join(map(repr, missing))
+
+
+def test_the_english_document_is_untouched(http):
+    """Clients and schemathesis read the English document: its descriptions are the code's, byte for byte."""
+    assert http.get("/openapi.json?lang=en").content == http.get("/openapi.json").content
+    for text in texts_of(http.get("/openapi.json").json()).values():
+        assert WORDS.get(text, {"en": text})["en"] == text
+
+
+def test_a_text_the_catalogue_lacks_stays_english():
+    schema = {
+        "info": {"description": DESCRIPTION},
+        "paths": {"/x": {"get": {"description": "no such text", "parameters": [{"description": "Cancel"}]}}},
+    }
+    out = translated(schema, "de", "r1")
+    assert out["paths"]["/x"]["get"]["description"] == "no such text"
+    assert out["paths"]["/x"]["get"]["parameters"][0]["description"] == WORDS["Cancel"]["de"]
+    assert schema["paths"]["/x"]["get"]["description"] == "no such text"  # the English one is not changed
 
 
 @pytest.mark.browser
@@ -76,5 +138,29 @@ def test_swagger_ui_and_redoc_draw_it_in_french(browser, site_server):
     redoc.wait_for_selector("h1", timeout=15_000)
     redoc.wait_for_function("document.body.innerText.includes('Point d\\'accès SPARQL 1.1')", timeout=15_000)
     assert "Réponses" in redoc.locator("body").inner_text()
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_swagger_ui_shows_parameter_descriptions_in_german(browser, site_server):
+    """In Chromium: an operation expanded on /docs?lang=de shows its description (Markdown, with `depth` as code)
+    and its parameters' in German, and no English one."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_server.url + "/docs?lang=de")
+    page.wait_for_selector(".opblock-summary", timeout=15_000)
+    page.locator(".opblock-summary", has_text="Ein Knoten und seine Nachbarschaft").first.click()
+    page.wait_for_selector(".parameters .parameter__name", timeout=10_000)
+    block = page.locator(".opblock.is-open").first
+    description = block.locator(".opblock-description-wrapper").inner_text()
+    assert "Der Knoten, jeder Knoten höchstens depth Beziehungen von ihm entfernt" in description
+    depth = block.locator(".parameters tr", has_text="depth").first.locator(".parameters-col_description")
+    assert "Entfernung in Beziehungen (1-3)" in depth.inner_text()
+    parameters = block.locator(".parameters").first.inner_text()
+    assert "vollständige IRI oder Slug nach /id/" in parameters
+    assert "relationships away" not in parameters and "full IRI or slug" not in parameters
     context.close()
     assert errors == []
