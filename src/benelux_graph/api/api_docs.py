@@ -72,6 +72,7 @@ def descriptions(node: object) -> list[tuple[str, dict, str]]:
 def api_docs_router(runtime: Runtime) -> APIRouter:
     router = APIRouter()
     documents: dict[tuple[int, str], dict] = {}  # (id of the app's schema, lang) -> the translated schema
+    texts: dict[int, set[str]] = {}  # id of the app's schema -> its descriptions (left out of the page's words)
 
     async def openapi_json(request: Request) -> Response:
         lang = request.query_params.get("lang") or "en"  # checked and normalised by api/parameters.py
@@ -85,7 +86,11 @@ def api_docs_router(runtime: Runtime) -> APIRouter:
 
     def docs(request: Request, which: str) -> Response:
         lang = choose_language(request)[0]
-        document = {text for text, _, _ in descriptions(request.app.openapi())}
+        schema = request.app.openapi()
+        if id(schema) not in texts:  # walked once per schema (4 ms), not on every page
+            texts.clear()
+            texts[id(schema)] = {text for text, _, _ in descriptions(schema)}
+        document = texts[id(schema)]
         context = {
             "lang": lang,
             "which": which,
