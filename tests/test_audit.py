@@ -207,3 +207,11 @@ def test_themes_the_sentences_state_are_there(store, s, o, sentence):
 def test_the_dates_the_programme_leaves_out_come_from_their_authority(store, instrument, date, authority):
     # the programmes name these instruments without a date; the date is the one the authority's own label gives
     assert cited_in(store, f"bxr:{instrument}", "dcterms:issued", f'"{date}"^^xsd:date') == {authority}
+
+
+def test_the_leaflet_is_the_home_of_all_four_energy_forums_it_lists(store):
+    # cwp-0030 "The home of regional energy cooperation: Benelux Energy Expertise Network, Pentilateral Energy
+    # Forum, Gas Platform and North Sea Energy Cooperation" - each a fact of the 2021-2024 leaflet only
+    for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform"):
+        assert cited_in(store, "bxr:benelux-union", "bx:hosts", f"bxr:{forum}") == {"cwp-0030"}
+    assert cited_in(store, "bxr:benelux-union", "bx:hosts", "bxr:north-seas-energy-cooperation") == {"cwp-0030"}
