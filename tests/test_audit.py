@@ -139,3 +139,79 @@ def test_the_eidas_analysis_is_the_sections_not_the_regulations_theme(ledgers, s
     assert "jwp-0140" in [
         c.sentence for c in ledgers.cited if (c.s, c.p) == (BXR["jwp-digital-archiving"], BX.addressesTheme)
     ]
+
+
+def cited_in(store, s: str, p: str, o: str) -> set[str]:
+    """The sentences and authorities a fact is cited to (the last segment of each citation IRI)."""
+    rows = store.query(
+        sparql_prologue()
+        + f"SELECT ?c WHERE {{ ?f rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ; bx:citation ?c }}"
+    )
+    return {row[0].value.rsplit("/", 1)[-1] for row in rows}
+
+
+def test_the_european_strategic_agenda_has_the_period_the_programme_gives_it(store):
+    # jwp-0051: "... the topics from the European Strategic Agenda for 2024-2029" (audit 7: the period was missing)
+    assert cited_in(store, "bxr:european-strategic-agenda-2024-2029", "dcterms:temporal", "bxr:period-2024-2029") == {
+        "jwp-0051"
+    }
+    years = store.query(
+        sparql_prologue()
+        + """SELECT ?b ?e WHERE { bxr:period-2024-2029 time:hasBeginning/time:inXSDgYear ?b ;
+                                                         time:hasEnd/time:inXSDgYear ?e }"""
+    )
+    assert [(b.value, e.value) for b, e in years] == [("2024", "2029")]
+
+
+@pytest.mark.parametrize(
+    "partner, sentences",
+    [
+        ("north-rhine-westphalia", {"cwp-0031", "jwp-0185"}),  # "Deep partnership"; "For instance, cooperation with"
+        ("greater-region", {"cwp-0032", "jwp-0189"}),
+        ("france", {"cwp-0032"}),  # jwp-0187 only explores collaboration with France
+        ("nordics", {"cwp-0032"}),
+        ("baltic-states", {"cwp-0032", "jwp-0190"}),  # "other regional partners, including ... the Baltic States"
+        ("nordic-council", {"jwp-0190"}),
+        ("lower-saxony", {"jwp-0189"}),
+    ],
+)
+def test_a_cooperation_with_a_region_or_regional_partner_addresses_regional_cooperation(store, partner, sentences):
+    # the leaflet sets them out under "Ally of regional cooperation"; the 2025-2028 programme in its paragraph on
+    # cooperation with border regions and "other regional partners" (audit 7: the theme was missing)
+    fact = (f"bxr:cooperation-{partner}", "bx:addressesTheme", "theme:regional-cooperation")
+    assert cited_in(store, *fact) == sentences
+
+
+@pytest.mark.parametrize(
+    "s, o, sentence",
+    [
+        ("bxr:jwp-smes", "theme:energy-security", "jwp-0105"),  # "ensuring a reliable and stable energy supply"
+        ("bxr:jwp-industry", "theme:green-transition", "jwp-0114"),  # "with attention to ... the green transition"
+        ("bxr:jwp-industry", "theme:energy", "jwp-0116"),  # "Attention is also given to energy efficiency"
+        ("bxr:cross-border-green-infrastructure", "theme:biodiversity", "jwp-0182"),
+    ],
+)
+def test_themes_the_sentences_state_are_there(store, s, o, sentence):
+    assert sentence in cited_in(store, s, "bx:addressesTheme", o)
+
+
+@pytest.mark.parametrize(
+    "instrument, date, authority",
+    [
+        ("benelux-treaty", "2008-06-17", "benelux-treaty-2008"),  # The Hague, 17 June 2008
+        ("benelux-police-treaty", "2018-07-23", "benelux-police-treaty-2018"),  # Brussels, 23 July 2018
+        ("european-strategic-agenda-2024-2029", "2024-06-27", "eu-strategic-agenda-2024-2029"),
+        ("european-green-deal", "2019-12-11", "european-green-deal-2019"),  # COM(2019) 640
+    ],
+)
+def test_the_dates_the_programme_leaves_out_come_from_their_authority(store, instrument, date, authority):
+    # the programmes name these instruments without a date; the date is the one the authority's own label gives
+    assert cited_in(store, f"bxr:{instrument}", "dcterms:issued", f'"{date}"^^xsd:date') == {authority}
+
+
+def test_the_leaflet_is_the_home_of_all_four_energy_forums_it_lists(store):
+    # cwp-0030 "The home of regional energy cooperation: Benelux Energy Expertise Network, Pentilateral Energy
+    # Forum, Gas Platform and North Sea Energy Cooperation" - each a fact of the 2021-2024 leaflet only
+    for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform"):
+        assert cited_in(store, "bxr:benelux-union", "bx:hosts", f"bxr:{forum}") == {"cwp-0030"}
+    assert cited_in(store, "bxr:benelux-union", "bx:hosts", "bxr:north-seas-energy-cooperation") == {"cwp-0030"}

@@ -230,14 +230,18 @@ def test_country_participations(run):
         # INTRODUCTION: Belgium, the Netherlands and Luxembourg ... through the Benelux Union.
         assert (c, bxr("benelux-union"), role("member")) in triples
         # Through the Union: the Penta secretariat, the NSEC role, the Secretariat-General's chair of the
-        # Scheldt Council, and the energy forums the Union is "the home" of (2021-2024).
+        # Scheldt Council, and the four energy forums the Union is "the home" of (2021-2024, cwp-0030; audit 7:
+        # the leaflet lists the NSEC with the other three).
         assert (c, bxr("pentalateral-energy-forum"), role("secretariat")) in triples
         assert (c, bxr("north-seas-energy-cooperation"), role("participant")) in triples
         assert (c, bxr("scheldt-council"), role("chair")) in triples
-        for forum in ("benelux-energy-expertise-network", "gas-platform", "pentalateral-energy-forum"):
+        for forum in (
+            "benelux-energy-expertise-network",
+            "gas-platform",
+            "pentalateral-energy-forum",
+            "north-seas-energy-cooperation",
+        ):
             assert (c, bxr(forum), str(BX.hosts)) in triples
-        # Not the NSEC: "a key role in the North Seas Energy Cooperation partnership" is no hosting (issue 12).
-        assert (c, bxr("north-seas-energy-cooperation"), str(BX.hosts)) not in triples
     via = {(r["country"], r["organisation"]): r["via"] for r in rows if r["relation"] == role("chair")}
     assert via[(bxr("belgium"), bxr("scheldt-council"))] == bxr("secretariat-general")
     # BENELUX+: "the presidencies of the Greater Region held by ... Luxembourg in 2027-2028" - directly.
@@ -403,11 +407,12 @@ def test_secretariat_general_roles(run):
     # project Einstein Telescope and supports it where necessary."
     assert (sg, str(BX.supports), bxr("einstein-telescope")) in got
     # 2021-2024: "The home of regional energy cooperation: Benelux Energy Expertise Network, Pentilateral Energy
-    # Forum, Gas Platform and North Sea Energy Cooperation" - the audit of issue 12 keeps the NSEC out: the 2025-2028
-    # programme says only "playing a key role in the North Seas Energy Cooperation partnership".
+    # Forum, Gas Platform and North Sea Energy Cooperation" - all four (audit 7; issue 12 had kept the NSEC out on
+    # the 2025-2028 programme's "playing a key role in the North Seas Energy Cooperation partnership", but each
+    # bx:hosts is now the leaflet's own, cited to cwp-0030).
     for forum in ("benelux-energy-expertise-network", "pentalateral-energy-forum", "gas-platform"):
         assert (union, str(BX.hosts), bxr(forum)) in got
-    assert (union, str(BX.hosts), bxr("north-seas-energy-cooperation")) not in got
+    assert (union, str(BX.hosts), bxr("north-seas-energy-cooperation")) in got
     assert (union, str(BX.secretariatProvidedBy), bxr("pentalateral-energy-forum")) in got
 
 
@@ -519,7 +524,7 @@ def test_body_roles_by_theme_energy(run):
     assert {role("secretariat"), str(BX.hosts)} <= roles[bxr("pentalateral-energy-forum")]
     # "The Benelux Union remains dedicated to playing a key role in the North Seas Energy Cooperation partnership."
     assert role("participant") in roles[bxr("north-seas-energy-cooperation")]
-    assert str(BX.hosts) not in roles[bxr("north-seas-energy-cooperation")]  # a key role is no hosting
+    assert str(BX.hosts) in roles[bxr("north-seas-energy-cooperation")]  # the leaflet's "home of" (cwp-0030)
     assert str(BX.hosts) in roles[bxr("gas-platform")]
 
 
