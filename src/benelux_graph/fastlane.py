@@ -21,9 +21,9 @@ and a thread cannot be killed. So the rule is:
    process under `benelux-graph serve` makes that process drain (stop accepting, finish what it is answering,
    within the time limit) and exit, and uvicorn's supervisor starts a fresh one on the same socket
    (api/app.py: `drain_and_exit`). So the CPU and memory a runaway takes in a thread end at the same limits as
-   in a worker, at the price of one server process's restart (a few seconds; its pending connections wait in the
-   listening socket's backlog, or are served by the other server processes). Where no supervisor would start
-   another (an application embedded in a test), the trip is only logged.
+   in a worker, at the price of one server process's restart (a few seconds; with one server process its pending
+   connections wait in the listening socket's backlog; with several, new ones go to the others: server.balanced).
+   Where no supervisor would start another (an application embedded in a test), the trip is only logged.
 
 So a runaway query can reach a thread only by sharing its shape with queries that ran fast, and then holds that
 thread only: never a caller past BUDGET, never the event loop, never the workers, and never past the time limit.
