@@ -49,3 +49,48 @@ def test_workers_still_sets_the_number(tmp_path):
     with serving(tmp_path, "--workers", "1", workers="1") as url:
         time.sleep(1)
         assert len(server_processes(url.process.pid)) == 1
+
+
+def established(pid: int, port: int) -> int:
+    """Connections to `port` that process `pid` holds open (its socket descriptors among /proc/net/tcp's
+    established ones on that local port)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # 01: ESTABLISHED
+            inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+def test_two_server_processes_share_a_burst_of_connections(tmp_path):
+    """32 keep-alive connections opened at once, as a benchmark or a pool of clients does, are spread over both
+    server processes (each listens on a socket of its own, SO_REUSEPORT): on one shared socket the process that
+    woke first accepted every one waiting, and the other sat idle while its twin's p99 grew (issue 15)."""
+    import socket
+
+    with serving(tmp_path, processes=2, workers="1") as url:
+        deadline = time.monotonic() + 60
+        while len(found := server_processes(url.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(found) == 2, url.tail()
+        port = int(url.rsplit(":", 1)[1])
+        for _ in range(3):  # three bursts: each must be shared
+            conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
+            try:
+                for c in conns:
+                    c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                for c in conns:
+                    assert c.recv(12).startswith(b"HTTP/1.1 200")
+                shares = sorted(established(pid, port) for pid in found)
+                assert sum(shares) == 32, shares
+                assert shares[0] >= 6, f"connections per server process: {shares}"
+            finally:
+                for c in conns:
+                    c.close()
