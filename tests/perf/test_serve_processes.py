@@ -51,6 +51,12 @@ def test_workers_still_sets_the_number(tmp_path):
         assert len(server_processes(url.process.pid)) == 1
 
 
+def listening(port: int) -> int:
+    """Sockets listening on `port` (/proc/net/tcp state 0A)."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(int(f[1].split(":")[1], 16) == port and f[3] == "0A" for f in (line.split() for line in lines))
+
+
 def established(pid: int, port: int) -> int:
     """Connections to `port` that process `pid` holds open (its socket descriptors among /proc/net/tcp's
     established ones on that local port)."""
@@ -81,6 +87,10 @@ def test_two_server_processes_share_a_burst_of_connections(tmp_path):
             time.sleep(0.1)
         assert len(found) == 2, url.tail()
         port = int(url.rsplit(":", 1)[1])
+        # a process listens once it has loaded the store: until both do, the first takes every connection
+        while listening(port) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert listening(port) == 2, url.tail()
         for _ in range(3):  # three bursts: each must be shared
             conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
             try:
