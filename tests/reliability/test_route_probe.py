@@ -3,6 +3,10 @@ every route): each test is one defect it reproduced, on a real server (this fold
 
 from __future__ import annotations
 
+import threading
+import time
+
+import httpx
 import pytest
 
 pytestmark = pytest.mark.server
@@ -21,3 +25,44 @@ def test_a_file_with_a_lifetime_revalidates_to_304(client, path, encoding):
     assert again.status_code == 304, (path, again.status_code)
     assert again.headers["etag"] == etag and again.content == b""
     assert client.get(path, headers={"Accept-Encoding": encoding, "If-None-Match": '"other"'}).status_code == 200
+
+
+#: A valid query whose comment opens a string that never closes, at every one of its 30,000 escaped quotes.
+UNCLOSED_QUOTES = 'ASK {} # "' + '\\"' * 30_000
+
+
+def test_the_fast_lanes_shape_of_a_query_is_read_in_linear_time():
+    """fastlane.VARYING masks the strings of a query (its shape) on the event loop: a string that never closes was
+    scanned to the end of its line from each of its escaped quotes, quadratic (60 KB: about 50 s)."""
+    from benelux_graph.fastlane import shape
+    from benelux_graph.query_jobs import Job
+
+    start = time.perf_counter()
+    key = shape(Job(query=UNCLOSED_QUOTES))
+    assert time.perf_counter() - start < 1.0  # linear: a few ms
+    assert key is not None and key[0].startswith("ASK {} #")
+    # what it masks is unchanged: strings, IRIs and numbers
+    masked = shape(Job(query='SELECT * { ?s <http://x/y> "a\\"b", \'c\', 12.5e3 } # "open'))
+    assert masked is not None and masked[0] == 'SELECT * { ?s _ _, _, _ } # "open'
+
+
+def test_a_query_of_unclosed_quotes_does_not_stall_the_server(live_server):
+    outcome = {}
+
+    def hostile():
+        outcome["r"] = httpx.post(
+            live_server.url + "/sparql",
+            content=UNCLOSED_QUOTES.encode(),
+            headers={"content-type": "application/sparql-query"},
+            timeout=120,
+        )
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    assert httpx.get(live_server.url + "/healthz", timeout=120).status_code == 200
+    waited = time.monotonic() - start
+    thread.join(120)
+    assert outcome["r"].status_code == 200, outcome["r"].text
+    assert waited < 0.5, f"/healthz waited {waited:.1f} s"
