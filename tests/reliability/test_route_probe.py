@@ -7,6 +7,7 @@ import threading
 import time
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 pytestmark = pytest.mark.server
@@ -80,3 +81,35 @@ def test_a_json_contribution_with_an_unclosed_string_is_refused_at_once(client):
     assert r.status_code == 400, r.text[:300]
     assert r.json()["error"]["type"] == "syntax-error"
     assert elapsed < 3.0, f"{elapsed:.1f} s"
+
+
+#: Each format of the endpoint (README, "Formats") by its `format=` name, and its W3C format IRI.
+W3C_FORMATS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "trig": "TriG",
+    "nquads": "N-Quads",
+}
+
+
+def test_the_service_description_lists_every_result_format_the_endpoint_answers(client):
+    """sd:resultFormat says which formats a client may ask for: N-Quads was answered but not listed."""
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    for name in W3C_FORMATS:
+        query = "ASK {}" if name in ("json", "xml", "csv", "tsv") else construct
+        assert client.get("/sparql", params={"query": query, "format": name}).status_code == 200, name
+    described = ox.parse(
+        client.get("/sparql", headers={"Accept": "application/n-triples"}).content, ox.RdfFormat.N_TRIPLES
+    )
+    listed = {
+        t.object.value
+        for t in described
+        if t.predicate.value == "http://www.w3.org/ns/sparql-service-description#resultFormat"
+    }
+    assert listed == {"http://www.w3.org/ns/formats/" + f for f in W3C_FORMATS.values()}
