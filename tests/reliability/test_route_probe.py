@@ -113,3 +113,35 @@ def test_the_service_description_lists_every_result_format_the_endpoint_answers(
         if t.predicate.value == "http://www.w3.org/ns/sparql-service-description#resultFormat"
     }
     assert listed == {"http://www.w3.org/ns/formats/" + f for f in W3C_FORMATS.values()}
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/sparql", "GET, HEAD, POST"),
+        ("/validate", "GET, HEAD, POST"),
+        ("/id/belgium", "GET, HEAD"),
+        ("/healthz", "GET, HEAD"),
+    ],
+)
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_405_says_which_methods_the_path_answers_in_one_order(client, path, allowed, method):
+    """A 405's message was Starlette's "Method Not Allowed", and its Allow listed the methods in the order of a
+    set, different from one request to the next (`POST, HEAD, GET`, then `GET, HEAD, POST`)."""
+    for _ in range(3):
+        answer = client.request(method, path, headers={"Accept": "application/json"})
+        assert answer.status_code == 405
+        assert answer.headers["allow"] == allowed
+        assert allowed in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT"])
+def test_a_404_of_a_program_says_where_to_look(client, method):
+    """A path no route serves answered a program `"message": "Not Found"`; /admin/reload without a token answers
+    alike (it must look like any unknown path)."""
+    for path in ("/no-such-thing", "/admin/reload"):
+        answer = client.request(method, path, headers={"Accept": "application/json"})
+        assert answer.status_code == 404
+        message = answer.json()["error"]["message"]
+        assert message != "Not Found" and "/" in message, message
+    assert client.get("/admin/reload").json() == client.get("/no-such-thing").json()
