@@ -3,8 +3,10 @@ every route): each test is one defect it reproduced, on a real server (this fold
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from urllib.parse import urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -145,3 +147,42 @@ def test_a_404_of_a_program_says_where_to_look(client, method):
         message = answer.json()["error"]["message"]
         assert message != "Not Found" and "/" in message, message
     assert client.get("/admin/reload").json() == client.get("/no-such-thing").json()
+
+
+def test_the_framed_benelux_plus_page_leaves_the_frame_for_pages_that_refuse_one(client):
+    """The Benelux+ page is made to be framed by another site (frame-ancestors *), every other page refuses a frame
+    (frame-ancestors 'none', X-Frame-Options: DENY): the site header's links and search on the framed page opened
+    those pages inside the frame, where the browser refused them. They open in the whole window now; the language
+    choice, which stays on the Benelux+ page, stays in the frame."""
+    html = client.get("/benelux-plus?lang=nl").text
+    header = html[html.index('<header class="site">') : html.index("</header>")]
+    links = re.findall(r'<a ([^>]*)href="([^"]*)"([^>]*)>', header)
+    assert len(links) >= 10
+    for before, href, after in links:
+        path = urlsplit(href).path
+        framed = "target=" not in before + after
+        if path == "/benelux-plus":
+            assert framed, href
+        else:
+            assert 'target="_top"' in before + after, href
+            refused = client.get(href, headers={"Accept": "text/html"})
+            assert "frame-ancestors 'none'" in refused.headers["content-security-policy"], href
+    assert re.search(r'<form role="search" action="[^"]*/search" method="get" target="_top">', header)
+    assert "frame-ancestors *" in client.get("/benelux-plus").headers["content-security-policy"]
+    # the other pages' headers are unchanged
+    assert 'target="_top"' not in client.get("/sources").text
+
+
+@pytest.mark.browser
+def test_a_ministry_framing_the_page_gets_the_next_page_in_its_window(page, live_server):
+    """Chromium: a page of another origin (localhost against 127.0.0.1) frames /benelux-plus; following the site
+    header's "Sources" leaves the frame and opens the page in the window (inside the frame it was refused)."""
+    other_origin = live_server.url.replace("127.0.0.1", "localhost")
+    page.goto(other_origin + "/robots.txt")
+    page.set_content(
+        f'<iframe src="{live_server.url}/benelux-plus?lang=fr" style="width:1200px;height:800px"></iframe>'
+    )
+    frame = page.frame_locator("iframe")
+    frame.locator("header.site nav a[href*='/sources']").click()
+    page.wait_for_url("**/sources?lang=fr", timeout=20_000)
+    assert page.url.startswith(live_server.url + "/sources")
