@@ -186,3 +186,31 @@ def test_a_ministry_framing_the_page_gets_the_next_page_in_its_window(page, live
     frame.locator("header.site nav a[href*='/sources']").click()
     page.wait_for_url("**/sources?lang=fr", timeout=20_000)
     assert page.url.startswith(live_server.url + "/sources")
+
+
+QUERY_ANSWERS = ["/sparql?query=ASK%7B%7D", "/api/queries/country-participations"]
+
+
+@pytest.mark.parametrize("path", QUERY_ANSWERS)
+def test_if_match_is_evaluated_on_query_answers(client, path):
+    """RFC 9110 13.1.1: If-Match is evaluated before the method is performed; files and pages did (the fifth
+    probe), query answers ignored it (200 whatever tag it named)."""
+    etag = client.get(path).headers["etag"]
+    refused = client.get(path, headers={"If-Match": '"not-this-one"'})
+    assert refused.status_code == 412, refused.status_code
+    assert refused.json()["error"]["type"] == "precondition-failed"
+    assert client.head(path, headers={"If-Match": '"not-this-one"'}).status_code == 412
+    for tag in ("*", etag):
+        assert client.get(path, headers={"If-Match": tag}).status_code == 200, tag
+
+
+def test_a_post_is_never_answered_304(client):
+    """304 answers a conditional GET or HEAD only (RFC 9110 15.4.5); for another method a matching If-None-Match is
+    a 412 (13.1.2). A POSTed query naming its answer's tag got a 304, with no body for a client that sent one."""
+    etag = client.get("/sparql?query=ASK%7B%7D").headers["etag"]
+    for headers in ({"If-None-Match": etag}, {"If-None-Match": "*"}):
+        answer = client.post("/sparql", data={"query": "ASK{}"}, headers=headers)
+        assert answer.status_code == 412, (headers, answer.status_code)
+        assert answer.json()["error"]["type"] == "precondition-failed"
+    assert client.post("/sparql", data={"query": "ASK{}"}, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get("/sparql?query=ASK%7B%7D", headers={"If-None-Match": etag}).status_code == 304

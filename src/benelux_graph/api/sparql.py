@@ -186,6 +186,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             default_graphs=graph_list(params, "default-graph-uri") if graph_params else None,
             named_graphs=graph_list(params, "named-graph-uri") if graph_params else None,
             if_none_match=request.headers.get("if-none-match"),
+            if_match=request.headers.get("if-match"),
+            method=request.method,
             no_cache=no_cache(request),
             client=request.client,
             cost=request.scope.get(QUERY_COST),
