@@ -214,3 +214,40 @@ def test_a_post_is_never_answered_304(client):
         assert answer.json()["error"]["type"] == "precondition-failed"
     assert client.post("/sparql", data={"query": "ASK{}"}, headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get("/sparql?query=ASK%7B%7D", headers={"If-None-Match": etag}).status_code == 304
+
+
+AGREEMENT = (
+    "@prefix bx: <https://w3id.org/benelux-graph/ontology#> . <https://w3id.org/benelux-graph/id/x> a bx:Agreement ."
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/turtle", AGREEMENT),
+        (
+            "application/ld+json",
+            '{"@id": "https://w3id.org/benelux-graph/id/x", "@type": "https://w3id.org/benelux-graph/ontology#Agreement"}',
+        ),
+    ],
+)
+def test_a_contribution_saved_with_a_byte_order_mark_is_read(client, content_type, body):
+    """Editors on Windows save UTF-8 with a byte-order mark: the contribution was refused with "\ufeff is not a
+    valid subject" (an invisible character in the message) or "invalid JSON"."""
+    answer = client.post("/validate", content=b"\xef\xbb\xbf" + body.encode(), headers={"Content-Type": content_type})
+    assert answer.status_code == 200, answer.text[:300]
+    plain = client.post("/validate", content=body.encode(), headers={"Content-Type": content_type})
+    assert answer.json()["conforms"] == plain.json()["conforms"]
+
+
+def test_a_form_field_given_twice_is_refused_naming_it(client):
+    """The one rule for parameters (a parameter given twice is a 400 naming it) held for /sparql's form, not for
+    the /validate form, which silently checked the last `data`."""
+    answer = client.post(
+        "/validate",
+        content=b"data=x&data=y&syntax=turtle",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["type"] == "bad-parameter"
+    assert "'data'" in answer.json()["error"]["message"]
