@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from ..release_reload import Releases
-from .errors import ApiError
+from .errors import NO_SUCH_PATH, ApiError
 from .runtime import Runtime
 
 log = logging.getLogger("benelux_graph.api")
@@ -95,7 +95,7 @@ def admin_router(runtime: Runtime) -> APIRouter:
         token = runtime.admin_token
         releases = request.scope.get(RELEASES)
         if not token or releases is None:
-            raise ApiError(404, "not-found", "Not Found")
+            raise ApiError(404, "not-found", NO_SUCH_PATH)
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
             raise ApiError(

@@ -27,6 +27,7 @@ from ..dumps import FORMAT_BY_EXTENSION as DUMP_BY_EXTENSION
 from ..rdf_writers import jsonld_context, serialize
 from .errors import ApiError
 from .http_conventions import not_modified, root, serve_get_and_head, validators
+from .messages import choose_language
 from .negotiation import HTML, JSON, choose
 from .openapi import (
     NOT_MODIFIED,
@@ -147,8 +148,12 @@ def downloads_router(runtime: Runtime) -> APIRouter:
             )
         data = linked_data(runtime)
         pub = data.publication
-        etag = data.etag("void", fmt.name, base_url(request))
-        headers = {**validators(etag, pub.last_modified), "Vary": "Accept"}
+        if fmt is HTML:  # the page is in the reader's language: one tag per language, or a 304 serves another's
+            lang, explicit = choose_language(request)
+            etag = data.etag("void", fmt.name, base_url(request), lang, str(explicit))
+        else:
+            etag = data.etag("void", fmt.name, base_url(request))
+        headers = {**validators(etag, pub.last_modified), "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, pub.last_modified):
             return Response(status_code=304, headers=headers)
         _, files = pub.served_files()

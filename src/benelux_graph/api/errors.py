@@ -64,6 +64,11 @@ class ApiError(Exception):
         return f"{self.status} {self.type}: {self.message}{where}\n"
 
 
+#: The message of a 404 for a path no route serves (and of /admin/reload when it is off: it must look the same).
+NO_SUCH_PATH = "nothing is served at this path; the service's entry points are listed at /"
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def api_error(exc: Exception) -> ApiError:
     """The ApiError an exception is answered with."""
     if isinstance(exc, ApiError):
@@ -82,11 +87,13 @@ def api_error(exc: Exception) -> ApiError:
         return ApiError(exc.status, exc.type, exc.message)
     if isinstance(exc, HTTPException):
         headers = dict(exc.headers or {})
+        message = str(exc.detail)
         if exc.status_code == 405:
             headers["Allow"] = with_head(headers.get("Allow", ""))
-        return ApiError(
-            exc.status_code, HTTP_TYPES.get(exc.status_code, "http-error"), str(exc.detail), headers=headers
-        )
+            message = f"this path answers {headers['Allow']} only"
+        elif exc.status_code == 404 and message == "Not Found":  # Starlette's words for a path no route serves
+            message = NO_SUCH_PATH
+        return ApiError(exc.status_code, HTTP_TYPES.get(exc.status_code, "http-error"), message, headers=headers)
     if isinstance(exc, RequestValidationError):
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return ApiError(400, "bad-request", problems or "the request is not valid")
@@ -95,11 +102,12 @@ def api_error(exc: Exception) -> ApiError:
 
 def with_head(allow: str) -> str:
     """A 405's Allow with HEAD wherever GET is: every GET route answers HEAD (api/http_conventions.py, the static
-    files), but Starlette lists the methods of the first route of the path only (`GET`, its HEAD twin apart)."""
-    methods = [m.strip() for m in allow.split(",") if m.strip()]
-    if "GET" in methods and "HEAD" not in methods:
-        methods.append("HEAD")
-    return ", ".join(methods)
+    files), but Starlette lists the methods of the first route of the path only (`GET`, its HEAD twin apart); in
+    one order (Starlette's comes from a set, another at each request)."""
+    methods = {m.strip() for m in allow.split(",") if m.strip()}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods, key=lambda m: (METHOD_ORDER.index(m) if m in METHOD_ORDER else 99, m)))
 
 
 def error_response(request_headers, exc: Exception) -> Response:

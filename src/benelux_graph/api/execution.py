@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.responses import Response
 
 from ..errors import ParameterError
@@ -32,7 +33,7 @@ from ..query_jobs import Job
 from ..result_writers import capped
 from .cache import Answer, answer_key, caches_for, etag
 from .errors import ApiError, api_error
-from .http_conventions import any_tag, etag_matches
+from .http_conventions import any_tag, check_preconditions, etag_matches
 from .negotiation import GRAPHS, RESULTS, Format, choose, describe
 from .ratelimit import QueryCost, client_key
 from .requestlog import query_line
@@ -55,9 +56,23 @@ class QueryRequest:
     substitutions: dict | None = None
     via: str = "/sparql"
     if_none_match: str | None = None  # the request's If-None-Match header
+    if_match: str | None = None  # the request's If-Match header
+    method: str = "GET"  # a 304 answers GET and HEAD only; another method's matching If-None-Match is a 412
     no_cache: bool = False  # the request said Cache-Control: no-cache (or Pragma: no-cache): run it again
     client: tuple | None = None  # the connection's peer (request.client): whose turn it is for a worker
     cost: QueryCost | None = None  # the rate limiter's meter of this request's query time (ratelimit.QUERY_COST)
+
+
+def not_modified(req: QueryRequest, headers: dict) -> Response:
+    """The 304 of a GET or HEAD whose If-None-Match names the answer; for a POST, the 412 RFC 9110 13.1.2 asks."""
+    if req.method in ("GET", "HEAD"):
+        return Response(status_code=304, headers=headers)
+    raise ApiError(
+        412,
+        "precondition-failed",
+        "If-None-Match names this answer: a POST is not answered 304 (revalidate with GET)",
+        headers={"ETag": headers["ETag"]},
+    )
 
 
 def time_limit(runtime: Runtime, requested: str | None) -> float:
@@ -175,16 +190,17 @@ async def answer(runtime: Runtime, req: QueryRequest) -> Response:
             )
             headers["ETag"] = etag(key)
             headers["Cache-Control"] = f"public, max-age={caches.max_age}"
+            check_preconditions(Headers({"if-match": req.if_match} if req.if_match else {}), headers["ETag"], None)
             # `*` matches an answer that exists: a cached one, not a query that may yet fail (RFC 9110 13.2.1)
             star = any_tag(req.if_none_match)
             if not req.no_cache and etag_matches(req.if_none_match, headers["ETag"]) and not star:
                 status, cache = 304, "validated"
-                return Response(status_code=304, headers=headers)
+                return not_modified(req, headers)
             if caches.enabled and not req.no_cache:
                 hit = caches.answers.get(key)
                 if hit is not None and star:
                     status, cache = 304, "validated"
-                    return Response(status_code=304, headers=headers)
+                    return not_modified(req, headers)
                 if hit is not None:
                     status, size, length, truncated, cache = 200, hit.size, len(hit.body), hit.truncated, "hit"
                     return cached_response(hit, headers, settings)

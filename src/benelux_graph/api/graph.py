@@ -514,7 +514,7 @@ def graph_router(runtime: Runtime) -> APIRouter:
             bp_js=versioned("/benelux-plus/static/benelux-plus.js", WEB / "benelux-plus.js"),
             description=html.escape(UI[lang]["door_network_text"]),
             skip=html.escape(UI[lang]["skip"]),
-            header=site_header(request),
+            header=site_header(request, framed=True),
             head_links=head_links(request),
         )
         headers = {"Cache-Control": "no-cache", "Vary": "Accept-Language"}

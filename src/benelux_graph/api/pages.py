@@ -54,10 +54,12 @@ def page_context(request: Request, context: dict) -> dict:
     }
 
 
-def site_header(request: Request) -> str:
+def site_header(request: Request, framed: bool = False) -> str:
     """The site's header (navigation, search, language choice) as HTML, for a page not rendered from these
-    templates (the Benelux+ page): put it first in <body>, with <link rel="stylesheet" href="/static/site.css">."""
-    return templates.get_template("site_header.html").render(page_context(request, {}))
+    templates (the Benelux+ page): put it first in <body>, with <link rel="stylesheet" href="/static/site.css">.
+    `framed`: the page may be shown in another site's frame, where the other pages may not (frame-ancestors
+    'none'): its links to them and the search open in the whole window, not in the frame (refused there)."""
+    return templates.get_template("site_header.html").render(page_context(request, {"leave_frame": framed}))
 
 
 def page(request: Request, name: str, context: dict, status: int = 200, headers: dict | None = None) -> Response:

@@ -72,6 +72,8 @@ async def run_saved(runtime: Runtime, q: NamedQuery, request: Request) -> Respon
         substitutions=q.bindings(given),
         via=f"/api/queries/{q.name}",
         if_none_match=request.headers.get("if-none-match"),
+        if_match=request.headers.get("if-match"),
+        method=request.method,
         no_cache=no_cache(request),
         client=request.client,
         cost=request.scope.get(QUERY_COST),

@@ -24,6 +24,7 @@ RESULT_FORMATS = (
     "JSON-LD",
     "RDF_XML",
     "TriG",
+    "N-Quads",
 )
 PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": str(DCTERMS), "rdfs": str(RDFS), "owl": str(OWL)}
 

@@ -7,6 +7,7 @@ languages) and a program with the service's entry points, as JSON or Turtle, by 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urlencode
@@ -14,13 +15,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
 from .assets import cache_control
 from .errors import ApiError
-from .http_conventions import ConditionalFiles, add_head_routes, root
+from .http_conventions import ConditionalFiles, add_head_routes, not_modified, root
 from .messages import number
 from .negotiation import GRAPHS, HTML, JSON, choose
 from .openapi import answers
@@ -190,6 +191,17 @@ def home(request: Request, runtime: Runtime) -> Response:
 
 
 _REDOC: dict[Path, bytes] = {}
+FAVICON = STATIC / "favicon.ico"
+
+
+def revalidated(request: Request, body: bytes, media_type: str, max_age: int) -> Response:
+    """A file made in memory that a client may keep `max_age` seconds, then revalidate by its content's ETag (a
+    304 rather than the whole file again)."""
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def redoc_without_cdn(path: Path) -> bytes:
@@ -222,23 +234,18 @@ def site_router(runtime: Runtime) -> APIRouter:
         return await run_in_threadpool(home, request, runtime)
 
     @router.get("/vendor/redoc/redoc.standalone.js", include_in_schema=False)
-    async def redoc_bundle() -> Response:
+    async def redoc_bundle(request: Request) -> Response:
         """ReDoc's bundle, its one CDN address (the Redocly logo in the sidebar) pointed at the local favicon."""
         path = runtime.settings.root.joinpath("node_modules", *REDOC, "redoc.standalone.js")
         if not path.is_file():
             raise ApiError(404, "not-found", "ReDoc is not installed: run `npm ci` (or `make setup`)")
         body = await run_in_threadpool(redoc_without_cdn, path)
-        return Response(
-            body, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": f"public, max-age={WEEK}"}
-        )
+        return revalidated(request, body, "text/javascript; charset=utf-8", WEEK)
 
     @router.get("/favicon.ico", include_in_schema=False)
-    async def favicon() -> FileResponse:
-        return FileResponse(
-            STATIC / "favicon.ico",
-            media_type="image/vnd.microsoft.icon",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+    async def favicon(request: Request) -> Response:
+        body = await run_in_threadpool(FAVICON.read_bytes)
+        return revalidated(request, body, "image/vnd.microsoft.icon", 86400)
 
     @router.get("/robots.txt", include_in_schema=False)
     async def robots() -> PlainTextResponse:

@@ -37,6 +37,8 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and runs queries only"
 
+#: The editor is in the reader's language and the service description at the same URL in the asked format.
+EDITOR_VARY = {"Vary": "Accept, Accept-Language"}
 ERRORS = {
     400: {"description": "malformed or refused query"},
     406: {"description": "no acceptable format"},
@@ -172,7 +174,7 @@ def sparql_router(runtime: Runtime) -> APIRouter:
         # a link followed in a browser (GET, and HEAD like it), or one that asks for the editor (format=html)
         editor = by_name(list(formats), (HTML,)) is HTML if formats else wants_editor(request)
         if request.method != "POST" and editor:
-            return HTMLResponse(editor_page(runtime, request, queries[0]), headers={"Vary": "Accept"})
+            return HTMLResponse(editor_page(runtime, request, queries[0]), headers=EDITOR_VARY)
         if not queries[0].strip():  # the parser would say "expected [_]"
             raise ApiError(400, "malformed-query", "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
         graph_params = {"default-graph-uri", "named-graph-uri"} & names
@@ -184,6 +186,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             default_graphs=graph_list(params, "default-graph-uri") if graph_params else None,
             named_graphs=graph_list(params, "named-graph-uri") if graph_params else None,
             if_none_match=request.headers.get("if-none-match"),
+            if_match=request.headers.get("if-match"),
+            method=request.method,
             no_cache=no_cache(request),
             client=request.client,
             cost=request.scope.get(QUERY_COST),
@@ -229,7 +233,7 @@ def describe_service(
             f"the service description can be given as {describe(GRAPHS)}, the query editor as text/html",
         )
     if fmt is HTML:
-        return HTMLResponse(editor_page(runtime, request), headers={"Vary": "Accept"})
+        return HTMLResponse(editor_page(runtime, request), headers=EDITOR_VARY)
     written = {} if written is None else written
     if fmt.name not in written:
         endpoint = runtime.settings.base_url + "/sparql"  # the public base URL, never the request's Host
