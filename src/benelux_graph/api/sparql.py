@@ -205,9 +205,20 @@ def sparql_router(runtime: Runtime) -> APIRouter:
     return router
 
 
+#: Accept header -> whether it asks for the editor (wants_editor): a few distinct headers make most requests.
+EDITOR_WANTED: dict[str | None, bool] = {}
+
+
 def wants_editor(request: Request) -> bool:
     """Whether the client prefers a page to any answer format: a browser opening `/sparql?query=...`."""
-    return choose(request.headers.get("accept"), [], RESULTS + GRAPHS + (HTML,)) is HTML
+    accept = request.headers.get("accept")
+    wanted = EDITOR_WANTED.get(accept)
+    if wanted is None:
+        wanted = choose(accept, [], RESULTS + GRAPHS + (HTML,)) is HTML
+        if len(EDITOR_WANTED) >= 512:
+            EDITOR_WANTED.clear()
+        EDITOR_WANTED[accept] = wanted
+    return wanted
 
 
 #: The service description's formats: a query's graph formats, N-Triples also for text/plain as every other
