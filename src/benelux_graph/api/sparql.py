@@ -209,6 +209,13 @@ def sparql_router(runtime: Runtime) -> APIRouter:
 EDITOR_WANTED: dict[str | None, bool] = {}
 
 
+def endpoint_app(router: APIRouter):
+    """The ASGI app of the plain route that serves /sparql (sparql_router's first), for the lean path (api/lean.py)."""
+    route = router.routes[0]
+    assert isinstance(route, Route) and route.path == "/sparql"
+    return route.app
+
+
 def wants_editor(request: Request) -> bool:
     """Whether the client prefers a page to any answer format: a browser opening `/sparql?query=...`."""
     accept = request.headers.get("accept")
