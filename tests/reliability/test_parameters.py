@@ -26,6 +26,8 @@ TWICE = [
     ),
     ("/api/graph/metrics?scope=graph&scope=benelux-plus", "scope"),
     ("/?lang=fr&lang=de", "lang"),
+    ("/sparql?query=ASK%7B%7D&qu%65ry=ASK%7B%7D", "query"),  # a name %-escaped is the same name
+    ("/search?q=a&%71=b", "q"),
 ]
 
 
@@ -135,3 +137,16 @@ def test_a_saved_query_keeps_its_own_lang_parameter(client):
     assert answer.status_code == 400
     assert "must be one of en, fr, nl, de (a region" not in answer.json()["error"]["message"]
     assert client.get("/api/queries/label-lookup?entity=bxr:greater-region&lang=de", headers=JSON).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a=1&b=2", "a&&b=", "q%75ery=x&lang", "a+b=1&a%20b=2", "=x&&", "%zz=1", "l%C3%A9=1", "x=%FF&y"],
+)
+def test_field_names_are_the_names_parse_qsl_reads(text):
+    """The check reads only the names (a SPARQL query's value is long): the same names parse_qsl gives."""
+    from urllib.parse import parse_qsl
+
+    from benelux_graph.api.parameters import field_names
+
+    assert field_names(text) == [name for name, _ in parse_qsl(text, keep_blank_values=True)]

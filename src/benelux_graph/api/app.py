@@ -28,6 +28,7 @@ from .downloads import downloads_router
 from .fairness import Fairness
 from .graph import graph_router
 from .health import health_router
+from .lean import LeanSparql
 from .middleware import Cors, PublicOrigin, RequestHead, ServiceHeaders, TrailingSlash, install_openapi
 from .pacing import Pacing
 from .pages import error_page, not_found_page
@@ -39,7 +40,7 @@ from .runtime import Runtime
 from .saved_query_routes import queries_router
 from .site import mount_static, site_router
 from .sources import sources_router
-from .sparql import sparql_router
+from .sparql import endpoint_app, sparql_router
 from .validate import validate_router
 from .vendor import mount_vendor
 from .vocabulary_routes import vocabulary_router
@@ -96,7 +97,8 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     )
     app.state.runtime = runtime
     errors.install(app, not_found_page, error_page)
-    app.include_router(sparql_router(runtime))
+    sparql = sparql_router(runtime)
+    app.include_router(sparql)
     app.include_router(queries_router(runtime))
     app.include_router(health_router(runtime))
     app.include_router(graph_router(runtime))
@@ -110,6 +112,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
     app.include_router(api_docs_router(runtime))  # /docs, /redoc, /openapi.json
     mount_static(app)  # /static (api/site.py)
     mount_vendor(app, settings.root)  # only the library files the pages use (api/vendor.py)
+    app.add_middleware(LeanSparql, endpoint=endpoint_app(sparql), handlers=app.exception_handlers)  # api/lean.py
     app.add_middleware(TrailingSlash)  # /page/<slug>/ -> /page/<slug> (api/middleware.py)
     app.add_middleware(
         Parameters, error_page=error_page

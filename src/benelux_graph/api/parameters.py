@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from starlette.requests import Request
 
@@ -58,14 +58,26 @@ def language(value: str) -> str | None:
     return primary
 
 
+def field_names(text: str) -> list[str]:
+    """The names of a query string's fields, as parse_qsl reads them (blank fields skipped), values not decoded."""
+    names = []
+    for field in text.split("&"):
+        if field:
+            name = field.partition("=")[0]
+            names.append(unquote(name.replace("+", " ")) if "%" in name or "+" in name else name)
+    return names
+
+
 def checked_query_string(path: str, query_string: bytes) -> bytes:
     """The query string with `lang` normalised (or dropped when empty); raises ApiError for a broken rule."""
     if not query_string:
         return query_string
     text = query_string.decode("latin-1")
-    pairs = parse_qsl(text, keep_blank_values=True)
-    repeated(pairs)
-    if path.startswith(OWN_LANG) or not any(name == "lang" for name, _ in pairs):
+    names = field_names(text)
+    if len(names) != len(set(names)) or "lang" in names:  # only then are the values read (a SPARQL query's
+        pairs = parse_qsl(text, keep_blank_values=True)  # are long, and decoding them is most of the work)
+        repeated(pairs)
+    if path.startswith(OWN_LANG) or "lang" not in names:
         return query_string
     chosen = language(next(v for k, v in pairs if k == "lang"))
     kept = []

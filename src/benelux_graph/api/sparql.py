@@ -209,9 +209,27 @@ def sparql_router(runtime: Runtime) -> APIRouter:
     return router
 
 
+#: Accept header -> whether it asks for the editor (wants_editor): a few distinct headers make most requests.
+EDITOR_WANTED: dict[str | None, bool] = {}
+
+
+def endpoint_app(router: APIRouter):
+    """The ASGI app of the plain route that serves /sparql (sparql_router's first), for the lean path (api/lean.py)."""
+    route = router.routes[0]
+    assert isinstance(route, Route) and route.path == "/sparql"
+    return route.app
+
+
 def wants_editor(request: Request) -> bool:
     """Whether the client prefers a page to any answer format: a browser opening `/sparql?query=...`."""
-    return choose(request.headers.get("accept"), [], RESULTS + GRAPHS + (HTML,)) is HTML
+    accept = request.headers.get("accept")
+    wanted = EDITOR_WANTED.get(accept)
+    if wanted is None:
+        wanted = choose(accept, [], RESULTS + GRAPHS + (HTML,)) is HTML
+        if len(EDITOR_WANTED) >= 512:
+            EDITOR_WANTED.clear()
+        EDITOR_WANTED[accept] = wanted
+    return wanted
 
 
 #: The service description's formats: a query's graph formats, N-Triples also for text/plain as every other
