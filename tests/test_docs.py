@@ -1,6 +1,18 @@
-"""Docs that cannot drift: every setting is documented in the README."""
+"""Docs that cannot drift: every setting is documented in the README, and its examples run."""
+
+import shlex
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
 
 from benelux_graph.settings import documented_settings
+from support.live_server import children, serving
+
+LOCAL = "http://127.0.0.1:8000"
 
 
 def test_every_setting_is_in_the_readme(settings):
@@ -14,3 +26,66 @@ def test_the_readme_opens_with_the_two_commands(settings):
     head = (settings.root / "README.md").read_text(encoding="utf-8").splitlines()[:5]
     assert any(line.startswith("make serve") for line in head)
     assert any(line.startswith("make test") for line in head)
+
+
+def readme_curls(root: Path) -> list[str]:
+    """The `curl` lines of the README's code (fenced blocks and indented ones) that ask the local server."""
+    lines, fenced = [], False
+    for line in (root / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif (fenced or line.startswith("    ")) and line.strip().startswith("curl ") and LOCAL in line:
+            lines.append(line.strip())
+    return lines
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.server
+def test_serve_says_where_answers_every_readme_example_and_stops_on_ctrl_c(settings, tmp_path):
+    """What a newcomer does after `make serve`: read where it serves, try the README's examples, press Ctrl-C."""
+    examples = readme_curls(settings.root)
+    assert len(examples) >= 6, examples
+    (tmp_path / "my-query.rq").write_text("SELECT ?country { ?country a bx:Country }\n", encoding="utf-8")
+    with serving(tmp_path, processes=None) as url:  # as `make serve` runs it: serve's default processes
+        deadline = time.monotonic() + 60
+        while "serving release" not in url.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        where = next(line for line in url.log.read_text().splitlines() if "serving release" in line)
+        assert f" at {url}/ " in where, where
+        for path in ("/sparql", "/docs", "/benelux-plus", "/downloads"):
+            assert f" {path}" in where, where
+            page = httpx.get(url + path, headers={"Accept": "text/html"}, timeout=60)
+            assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), path
+        for example in examples:
+            command = [arg.replace(LOCAL, url) for arg in shlex.split(example, comments=True)]
+            done = subprocess.run(
+                [*command, "--fail", "-sS", "-w", "\n%{http_code}"],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert done.returncode == 0 and done.stdout.endswith("\n200"), (example, done.stdout[-300:], done.stderr)
+        assert (tmp_path / "benelux-plus.gexf").read_text().startswith("<?xml")  # curl -OJ names the file
+        tree = descendants(url.process.pid)
+        assert len(tree) >= 2, tree  # its server processes (and the query workers they started)
+        url.process.send_signal(signal.SIGINT)  # Ctrl-C
+        assert url.process.wait(30) == 0, url.tail()
+        deadline = time.monotonic() + 10
+        while [pid for pid in tree if alive(pid)] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in tree if alive(pid)], "orphans left after Ctrl-C"
