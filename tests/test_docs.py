@@ -1,5 +1,6 @@
 """Docs that cannot drift: every setting is documented in the README, and its examples run."""
 
+import re
 import shlex
 import signal
 import subprocess
@@ -89,3 +90,32 @@ def test_serve_says_where_answers_every_readme_example_and_stops_on_ctrl_c(setti
         while [pid for pid in tree if alive(pid)] and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not [pid for pid in tree if alive(pid)], "orphans left after Ctrl-C"
+
+
+DOCS = ("README.md", "SECURITY.md", "ontology/README.md", "data/ledger/README.md", "queries/README.md")
+
+
+def test_every_command_the_docs_name_exists_with_the_options_they_give(settings):
+    """The README's command table lists exactly the CLI's commands, and every `benelux-graph CMD --opt` written in
+    the docs names a command and options it has (an option renamed in the code and not in the docs fails here)."""
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from benelux_graph.cli import app
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    readme = (settings.root / "README.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `benelux-graph ([a-z]+)", readme, flags=re.MULTILINE))
+    assert table == set(commands), f"README's command table: {sorted(table)}, the CLI's: {sorted(commands)}"
+    for name in commands:
+        done = CliRunner().invoke(app, [name, "--help"])
+        assert done.exit_code == 0, (name, done.output)
+    for doc in DOCS:
+        text = (settings.root / doc).read_text(encoding="utf-8")
+        for name, rest in re.findall(r"benelux-graph ([a-z]+)((?: [^`|\n]*)?)", text):
+            if name == "serves":  # prose: "benelux-graph serves a curated knowledge graph"
+                continue
+            assert name in commands, f"{doc}: benelux-graph {name}{rest}"
+            options = {o for p in commands[name].params for o in p.opts}
+            for option in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", rest.split("#")[0]):
+                assert option in options, f"{doc}: benelux-graph {name}{rest}: no option {option}"
