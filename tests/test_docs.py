@@ -40,6 +40,14 @@ def readme_curls(root: Path) -> list[str]:
     return lines
 
 
+def first_screen_paths(root: Path) -> list[str]:
+    """The paths the README's first screen tells a newcomer to open (its table before "What is here")."""
+    head = (root / "README.md").read_text(encoding="utf-8").split("## What is here")[0]
+    paths = re.findall(r"^\| `(/[^`]*)` \|", head, flags=re.MULTILINE)
+    assert {"/", "/sparql", "/benelux-plus", "/downloads", "/ontology", "/docs"} <= set(paths), paths
+    return paths
+
+
 def descendants(pid: int) -> list[int]:
     found = []
     for child in children(pid):
@@ -68,6 +76,7 @@ def test_serve_says_where_answers_every_readme_example_and_stops_on_ctrl_c(setti
         assert f" at {url}/ " in where, where
         for path in ("/sparql", "/docs", "/benelux-plus", "/downloads"):
             assert f" {path}" in where, where
+        for path in first_screen_paths(settings.root):  # the README's "open:" table, each a page
             page = httpx.get(url + path, headers={"Accept": "text/html"}, timeout=60)
             assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), path
         for example in examples:
