@@ -128,3 +128,26 @@ def test_every_command_the_docs_name_exists_with_the_options_they_give(settings)
             options = {o for p in commands[name].params for o in p.opts}
             for option in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", rest.split("#")[0]):
                 assert option in options, f"{doc}: benelux-graph {name}{rest}: no option {option}"
+
+
+def test_every_turtle_example_of_the_docs_is_in_the_graph(settings, store):
+    """The modelling patterns are shown on real entities: each statement of a ```turtle block (those without a
+    blank node or a `…` standing for what is left out) must be in the graph, so an example cannot drift from
+    the data it shows."""
+    from rdflib import BNode, Graph
+
+    from benelux_graph.namespaces import PREFIXES
+
+    prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    checked = 0
+    for doc in DOCS:
+        text = (settings.root / doc).read_text(encoding="utf-8")
+        for block in re.findall(r"```turtle\n(.*?)```", text, flags=re.DOTALL):
+            example = Graph().parse(data=prologue + block, format="turtle")
+            for triple in example:
+                if any(isinstance(term, BNode) or "…" in term for term in triple):
+                    continue
+                statement = " ".join(term.n3() for term in triple)
+                assert bool(store.query(f"ASK {{ {statement} }}")), f"{doc}: not in the graph: {statement}"
+                checked += 1
+    assert checked >= 30, checked
