@@ -151,3 +151,20 @@ def test_every_turtle_example_of_the_docs_is_in_the_graph(settings, store):
                 assert bool(store.query(f"ASK {{ {statement} }}")), f"{doc}: not in the graph: {statement}"
                 checked += 1
     assert checked >= 30, checked
+
+
+def test_every_default_the_readme_gives_is_the_settings_default(settings):
+    """The README's tables of limits give defaults (`| BENELUX_X | 10 |`): each must be what Settings() holds."""
+    from dataclasses import fields
+
+    from benelux_graph.settings import Settings
+
+    defaults = {"BENELUX_" + f.name.upper(): getattr(Settings(), f.name) for f in fields(Settings)}
+    readme = (settings.root / "README.md").read_text(encoding="utf-8")
+    readme = re.sub(r"<!-- settings:start -->.*<!-- settings:end -->", "", readme, flags=re.DOTALL)
+    given = re.findall(r"`(BENELUX_[A-Z_]+)` \| (\(none\)|[\d,.]+(?: s)?) \|", readme)
+    assert len(given) >= 12, given
+    for variable, text in given:
+        expected = defaults[variable]
+        value = text.removesuffix(" s").replace(",", "")
+        assert (not expected) if value == "(none)" else float(value) == expected, f"README: {variable} {text}"
