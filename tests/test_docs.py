@@ -168,3 +168,17 @@ def test_every_default_the_readme_gives_is_the_settings_default(settings):
         expected = defaults[variable]
         value = text.removesuffix(" s").replace(",", "")
         assert (not expected) if value == "(none)" else float(value) == expected, f"README: {variable} {text}"
+
+
+def test_the_cost_the_ontology_readme_gives_for_a_cited_fact_is_the_graphs(settings, store):
+    """ontology/README.md weighs statement nodes by their size: "about N triples per cited fact" (the fact, its
+    citations and their selectors). It said 14 while the graph held 17.4."""
+    text = (settings.root / "ontology" / "README.md").read_text(encoding="utf-8")
+    said = int(re.search(r"about (\d+) triples per cited fact", text).group(1))
+    facts = store.query("SELECT (COUNT(DISTINCT ?f) AS ?n) { ?f a <https://w3id.org/benelux-graph/ontology#Fact> }")
+    count = "SELECT (COUNT(*) AS ?n) {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{}')) }}"
+    triples = store.query(count.format("https://w3id.org/benelux-graph/id/fact/"))
+    per_fact = int(next(iter(triples))["n"].value) / int(next(iter(facts))["n"].value)
+    assert abs(per_fact - said) <= 1, (
+        f"ontology/README.md says about {said} triples per cited fact, the graph {per_fact:.1f}"
+    )
