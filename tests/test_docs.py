@@ -182,3 +182,17 @@ def test_the_cost_the_ontology_readme_gives_for_a_cited_fact_is_the_graphs(setti
     assert abs(per_fact - said) <= 1, (
         f"ontology/README.md says about {said} triples per cited fact, the graph {per_fact:.1f}"
     )
+
+
+def test_the_queries_readme_gives_each_querys_parameters_and_defaults(settings):
+    """queries/README.md's table names each saved query's parameters with their defaults (`year` (`2027`)):
+    a parameter added, renamed or given another default in the query's header must be changed there too."""
+    from benelux_graph.saved_queries import load_queries
+
+    queries = load_queries(settings.queries_dir)
+    readme = (settings.queries_dir / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[`([a-z0-9-]+)`\]\([a-z0-9-]+\.rq\) \| .*? \| (.*) \|$", readme, flags=re.MULTILINE)
+    assert len(rows) == len(queries), sorted(set(queries) - {name for name, _ in rows})
+    for name, cell in rows:
+        given = sorted(re.findall(r"`([a-z]+)` \(`([^`]+)`", cell))
+        assert given == sorted((p.name, str(p.default)) for p in queries[name].params), f"queries/README.md: {name}"
