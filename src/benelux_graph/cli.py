@@ -198,6 +198,7 @@ def serve(
     settings = Settings.from_env(**overrides)
     try:
         server.check(settings)  # a public URL or proxy list that cannot work stops here
+        server.check_port(settings)  # so does a port another server holds, before the store loads
     except BeneluxGraphError as e:
         fail(e)
     # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once
