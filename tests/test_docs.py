@@ -196,3 +196,16 @@ def test_the_queries_readme_gives_each_querys_parameters_and_defaults(settings):
     for name, cell in rows:
         given = sorted(re.findall(r"`([a-z]+)` \(`([^`]+)`", cell))
         assert given == sorted((p.name, str(p.default)) for p in queries[name].params), f"queries/README.md: {name}"
+
+
+def test_a_second_make_serve_does_not_set_up_again(settings):
+    """Once set up, `make serve` only checks (from its kept answer) and serves: no pip, no npm (a target made
+    phony, or a stamp no longer written, would reinstall everything on each start)."""
+    if (
+        not (settings.root / ".venv" / ".installed").exists()
+        or not (settings.root / "node_modules" / ".installed").exists()
+    ):
+        pytest.skip("not set up by make (a venv of one's own)")
+    done = subprocess.run(["make", "-n", "serve"], cwd=settings.root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:-1] == ["benelux-graph validate --quiet", "benelux-graph serve"], done.stdout
