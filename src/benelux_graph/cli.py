@@ -119,8 +119,9 @@ def stats(
     format: ReportFormat = typer.Option(ReportFormat.text, "--format"),
     unsourced: bool = typer.Option(False, "--unsourced", help="list the relationship facts without a source"),
 ) -> None:
-    """Entities per class, relationships per kind, the share with provenance and with each language, and the
-    relationship facts with a source of their own."""
+    """Entities per class, relationships per kind, the share with provenance and with each language, the
+    relationship facts with a source of their own, and the completeness report: the gaps the sources leave open
+    (missing translations, themes, dates, parties), which are not SHACL results."""
     from .graph_stats import compute_stats
 
     store = load_store(Settings.from_env())
