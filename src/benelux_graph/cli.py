@@ -1,7 +1,8 @@
 """The `benelux-graph` command.
 
-Exit codes: 0 success (validate: the data conforms), 1 validate: the data does not conform, 2 an error
-(a file that cannot be read, a malformed query, a bad option): the message says what and where.
+Exit codes: 0 success, 1 a "no" (validate: the data does not conform; facts --check: data/facts.ttl is out of
+date; diff: the releases differ), 2 an error (a file that cannot be read, a malformed query, a bad option, a port
+already taken): the message says what and where.
 """
 
 from __future__ import annotations
