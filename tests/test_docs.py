@@ -209,3 +209,11 @@ def test_a_second_make_serve_does_not_set_up_again(settings):
     done = subprocess.run(["make", "-n", "serve"], cwd=settings.root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:-1] == ["benelux-graph validate --quiet", "benelux-graph serve"], done.stdout
+
+
+def test_every_make_target_the_docs_name_exists(settings):
+    targets = set(re.findall(r"^([a-z-]+):", (settings.root / "Makefile").read_text(encoding="utf-8"), re.MULTILINE))
+    for doc in DOCS:
+        text = (settings.root / doc).read_text(encoding="utf-8")
+        for target in re.findall(r"(?:`|^)make ([a-z-]+)", text, flags=re.MULTILINE):
+            assert target in targets, f"{doc}: make {target} is no target of the Makefile"
