@@ -93,3 +93,18 @@ def test_a_broken_data_file_is_reported_with_file_line_and_column(tmp_path, sett
     out = run("stats", root=root)
     assert out.returncode == 2
     assert "broken.ttl:2:" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_serve_on_a_port_already_taken_says_which_and_what_to_do(settings):
+    """A newcomer's `make serve` while something else listens on 8000: exit 2 at once with the address and the
+    setting to change, not uvicorn's bare "[Errno 98] Address already in use" (exit 3) after the store loaded."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = run("serve", "--port", str(port), "--workers", "1")
+    assert out.returncode == 2, out.stderr
+    assert f"127.0.0.1:{port}" in out.stderr and "BENELUX_PORT" in out.stderr and "--port" in out.stderr
+    assert "Traceback" not in out.stderr

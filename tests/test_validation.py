@@ -186,6 +186,15 @@ def test_cli_only_warnings_exit_1():
     assert done.stdout.strip().splitlines()[-1].startswith("does not conform: 0 violations, 1 warning")
 
 
+def test_cli_quiet_still_names_the_warning_that_fails_it():
+    """`make serve` runs `validate --quiet`: a warning stops it (exit 1), so the warning must be printed, not only
+    counted in the summary (it printed violations only, and a newcomer saw "does not conform" without why)."""
+    done = cli("--quiet", str(BASE), str(SHAPES_TESTS / "invalid" / "passage-unused.ttl"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Warning:" in done.stdout
+    assert done.stdout.strip().splitlines()[-1].startswith("does not conform: 0 violations, 1 warning")
+
+
 def test_cli_json_conforms_follows_the_specification():
     """A warning is a SHACL result: `conforms` is false, as pyshacl's own report and other engines say."""
     done = cli("--format", "json", str(BASE), str(SHAPES_TESTS / "invalid" / "passage-unused.ttl"))

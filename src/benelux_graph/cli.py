@@ -1,7 +1,8 @@
 """The `benelux-graph` command.
 
-Exit codes: 0 success (validate: the data conforms), 1 validate: the data does not conform, 2 an error
-(a file that cannot be read, a malformed query, a bad option): the message says what and where.
+Exit codes: 0 success, 1 a "no" (validate: the data does not conform; facts --check: data/facts.ttl is out of
+date; diff: the releases differ), 2 an error (a file that cannot be read, a malformed query, a bad option, a port
+already taken): the message says what and where.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def open_store(settings: Settings):
 def validate(
     files: list[Path] | None = typer.Argument(None, help="Turtle files to check (default: the project's data)"),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="report as text or JSON"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="print the violations and the summary only (no warnings)"),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="print the results and the one-line summary only (as text already does)"
+    ),
     force: bool = typer.Option(False, "--force", help="check again even if nothing changed since the last check"),
 ) -> None:
     """Check data against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
@@ -102,11 +105,9 @@ def validate(
         report = validate_files(settings, files or None)
     except BeneluxGraphError as e:
         fail(e)
-    if quiet and format is ReportFormat.text:
-        lines = report.to_text().splitlines()
-        output = "\n".join([r.to_line() for r in report.violations] + lines[-1:])
-    else:
-        output = report.to_json() if format is ReportFormat.json else report.to_text()
+    # --quiet prints every result too: a warning fails the check (and `make serve`) as a violation does, so it
+    # must be named, not only counted
+    output = report.to_json() if format is ReportFormat.json else report.to_text()
     typer.echo(output)
     exit_code = 0 if report.conforms else 1
     if inputs_key:
@@ -119,8 +120,9 @@ def stats(
     format: ReportFormat = typer.Option(ReportFormat.text, "--format"),
     unsourced: bool = typer.Option(False, "--unsourced", help="list the relationship facts without a source"),
 ) -> None:
-    """Entities per class, relationships per kind, the share with provenance and with each language, and the
-    relationship facts with a source of their own."""
+    """Entities per class, relationships per kind, the share with provenance and with each language, the
+    relationship facts with a source of their own, and the completeness report: the gaps the sources leave open
+    (missing translations, themes, dates, parties), which are not SHACL results."""
     from .graph_stats import compute_stats
 
     store = load_store(Settings.from_env())
@@ -198,6 +200,7 @@ def serve(
     settings = Settings.from_env(**overrides)
     try:
         server.check(settings)  # a public URL or proxy list that cannot work stops here
+        server.check_port(settings)  # so does a port another server holds, before the store loads
     except BeneluxGraphError as e:
         fail(e)
     # with several processes too: a file that cannot be read, or a store that cannot serve, stops here, once

@@ -53,6 +53,22 @@ def default_processes() -> int:
     return max(1, min(cores, MAX_DEFAULT_PROCESSES))
 
 
+def check_port(settings: Settings) -> None:
+    """Refuse at once an address another server holds (an earlier `serve` still running, or anything on 8000),
+    saying what to change: uvicorn only says "[Errno 98] Address already in use" once the store has loaded.
+    Bound as uvicorn binds (SO_REUSEADDR), then let go."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as e:
+            raise BeneluxGraphError(
+                f"cannot listen on {settings.host}:{settings.port}: {e.strerror or e}; is another server there? "
+                "choose another port with BENELUX_PORT (BENELUX_PORT=8080 make serve) or serve --port"
+            ) from None
+
+
 def check(settings: Settings) -> None:
     """Refuse, before serving, a public URL or a proxy list that would not work (BeneluxGraphError)."""
     if settings.public_url:

@@ -68,9 +68,11 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore) -> FastAPI:
         show_query_log()
         await run_in_threadpool(runtime.engine.start)
         runtime.checker.start()  # in the background: the validation workers load while the server serves
-        logging.getLogger("benelux_graph.api").info(
-            "serving release %s: %d triples in %d graphs, %d saved queries, %d query workers",
+        logging.getLogger("benelux_graph.api").info(  # says where, for a newcomer who just ran `make serve`
+            "serving release %s at %s/ (query editor /sparql, API docs /docs, Benelux+ /benelux-plus, "
+            "dumps /downloads): %d triples in %d graphs, %d saved queries, %d query workers",
             store.release,
+            settings.base_url,
             len(store),
             len(store.files),
             len(runtime.queries),
