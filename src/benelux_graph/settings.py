@@ -88,7 +88,7 @@ class Settings:
     client_fairness: bool = field(
         default=True,
         metadata={
-            "help": "while other addresses are served, one address has at most 4 requests in the server process at once, an address whose requests take long (on average over 0.1 s and 4x the quickest address being served) waits up to 0.5 s while quicker ones are in flight, and an address using more than twice the share of the server of the lightest address being served (its requests per second, 10 ms each, plus its time in the application, decaying by half every second) waits up to 0.5 s while that one is served (api/fairness.py); a lone address, and addresses using the server alike, are never held"
+            "help": "while other addresses are served, one address has at most 4 requests in the server process at once, and an address whose requests take long (on average over 0.1 s and 4x the quickest address being served) waits up to 0.5 s while quicker ones are in flight (api/fairness.py); a lone address is never held"
         },
     )
     admin_token: str = field(
