@@ -24,21 +24,16 @@ pytestmark = pytest.mark.server
 
 
 class Sleeper:
-    """GET /sleep/<ms>: answers 200 after that many milliseconds; `peak` holds each client's most requests at once,
-    `started` how many of its requests went in, `beside` how many of those while another client had one in."""
+    """GET /sleep/<ms>: answers 200 after that many milliseconds; `peak` holds each client's most requests at once."""
 
     def __init__(self):
         self.now: collections.Counter[str] = collections.Counter()
         self.peak: collections.Counter[str] = collections.Counter()
-        self.started: collections.Counter[str] = collections.Counter()
-        self.beside: collections.Counter[str] = collections.Counter()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return
         client = scope["client"][0]
-        self.started[client] += 1
-        self.beside[client] += any(n > 0 for k, n in self.now.items() if k != client)
         self.now[client] += 1
         self.peak[client] = max(self.peak[client], self.now[client])
         try:
@@ -144,54 +139,3 @@ def test_a_slow_client_waits_while_a_quicker_one_is_served_but_is_never_starved(
     assert max(held) < 0.3 + fairness.MAX_WAIT + 0.5, held  # ... at most MAX_WAIT
     assert len(held) >= 2  # not starved
     assert max(quick) < 0.3, max(quick)
-
-
-async def paced(c: httpx.AsyncClient, path: str, every: float, seconds: float) -> list[float]:
-    """A request every `every` seconds (a reader), one at a time, for `seconds`: their latencies."""
-    latencies = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        start = time.perf_counter()
-        assert (await c.get(path)).status_code == 200
-        latencies.append(time.perf_counter() - start)
-        await asyncio.sleep(max(0.0, every - latencies[-1]))
-    return latencies
-
-
-async def flood(c: httpx.AsyncClient, path: str, seconds: float, connections: int = fairness.PER_CLIENT) -> None:
-    """Cheap requests one after another on each of `connections` connections for `seconds` (never slow, but a
-    large share of the server)."""
-    await asyncio.gather(*(sequential(c, path, seconds) for _ in range(connections)))
-
-
-def test_a_client_flooding_cheap_requests_waits_while_a_light_reader_is_served(sleeper):
-    async def scenario():
-        async with client(sleeper.url, "127.0.8.8", 4) as heavy, client(sleeper.url, "127.0.8.9") as reader:
-            flooding = asyncio.ensure_future(flood(heavy, "/sleep/2", 4.0))
-            await asyncio.sleep(0.5)
-            await paced(reader, "/sleep/20", 0.1, fairness.USAGE_HALF_LIFE + 0.2)  # its usage becomes known
-            before = collections.Counter(sleeper.started), collections.Counter(sleeper.beside)
-            latencies = await paced(reader, "/sleep/20", 0.1, 1.5)
-            await flooding
-            return before, latencies
-
-    (started, beside), latencies = run(scenario())
-    flooder = sleeper.started["127.0.8.8"] - started["127.0.8.8"]
-    reader = sleeper.started["127.0.8.9"] - started["127.0.8.9"]
-    flooder_beside = sleeper.beside["127.0.8.8"] - beside["127.0.8.8"]
-    # its requests go in between the reader's (never starved), not beside them: a reader's page has the server to itself
-    assert flooder > 50 and reader > 10, (flooder, reader)
-    assert flooder_beside < 0.05 * flooder, (flooder_beside, flooder)
-    assert max(latencies) < 0.02 + fairness.MAX_WAIT / 2, latencies
-
-
-def test_clients_using_the_server_alike_are_not_held(sleeper):
-    """A benchmark from many addresses: none is heavy beside the others, each keeps its pace."""
-
-    async def scenario():
-        async with client(sleeper.url, "127.0.8.10", 4) as a, client(sleeper.url, "127.0.8.11", 4) as b:
-            return await asyncio.gather(sequential(a, "/sleep/5", 2.0), sequential(b, "/sleep/5", 2.0))
-
-    a, b = run(scenario())
-    assert 0.6 < len(a) / len(b) < 1.6, (len(a), len(b))
-    assert max(a + b) < fairness.MAX_WAIT / 2, max(a + b)
