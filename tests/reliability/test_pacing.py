@@ -16,6 +16,7 @@ from benelux_graph.api.pacing import (
     QUERY_FLOOR,
     QUERY_RATE,
     REPEAT_DELAY,
+    REPEAT_FLOOR,
     UNIT_MS,
     Decaying,
     Pacing,
@@ -189,3 +190,25 @@ def test_a_client_repeating_one_request_waits_while_another_browses_and_never_al
     assert statistics.median(alone) < REPEAT_DELAY, alone
     assert sum(d >= REPEAT_DELAY for d in repeated) > 100, sorted(repeated)[::20]  # most of the repeats waited
     assert statistics.median(paged) < REPEAT_DELAY, paged
+
+
+def test_a_visitor_going_through_a_few_pages_fast_is_no_repeater_beside_distinct_requests():
+    """Seven pages 300 times a second (each page 43 a second, above REPEAT_FLOOR), beside a client whose requests
+    are all distinct (its most repeated counts 1): each page is a seventh of what the visitor sends, never paced."""
+    now = [0.0]
+    pacing = Pacing(app=None, clock=lambda: now[0])
+    paced: dict[str, list[bool]] = {}
+
+    def request(key: str, path: str, query: bytes = b"") -> None:
+        paced.setdefault(key, []).append(pacing.repeating(key, {"method": "GET", "path": path, "query_string": query}))
+        pacing.last_seen.pop(key, None)
+        pacing.last_seen[key] = now[0]
+
+    pages = ["/", "/page/benelux-union", "/search", "/sparql", "/api/queries/a", "/api/queries/b", "/page/x"]
+    for i in range(1_500):
+        now[0] += 1 / 300
+        request("visitor", pages[i % len(pages)])
+        request("distinct", "/sparql", f"query=ASK{{}}%23{i}".encode())
+    assert pacing.repeats.count(f"visitor {hash(('GET', '/', b''))}") > REPEAT_FLOOR  # often enough to be paced...
+    assert not any(paced["visitor"]), paced["visitor"].count(True)  # ... but a small part of what it sends
+    assert not any(paced["distinct"])
