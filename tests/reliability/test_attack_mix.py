@@ -32,7 +32,10 @@ average 8-12 from other work): 1.4x, 1.9x, 2.3x, 4.5x and 5.5x in five runs with
 (api/pacing.py), against 3.8x and 6.9x with httpx and before it. What remains is distinct cheap queries one after
 another (tiny timeouts, 1,000-1,700 in 12 s once the repeats were paced), which only BENELUX_QUERY_PACING (off by
 default, issue 15) holds back (1.6x, 1.9x and 4.2x with it; each alone raises the ordinary p99 about 7x), and the
-machine's own load; see SECURITY.md's known gaps. The p99 of each of the ordinary client's paths is printed, quiet
+machine's own load; see SECURITY.md's known gaps. Since the repeat pacing no longer takes the ordinary client's
+seven pages for repeats (api/pacing.py REPEAT_SHARE; it held some of them 0.1 s beside distinct-query floods): tiny
+timeouts alone 1.6-1.8x (were 3.2-4.1x), doubled answers alone 1.8-2.7x (were 2.8-3.7x), all at once 5.5x and 9x
+in two runs at load average 8-18. The p99 of each of the ordinary client's paths is printed, quiet
 and attacked. Until the target holds, the test also accepts an attacked p99 up to ATTACK_CEILING (default 0.4 s:
 pages and queries stay usable), and prints the ratio; ATTACK_CEILING=0 asks for the 2x alone. ATTACK_ONLY=name,...
 runs those attackers alone (names as in `attacks()`, and slow-headers).
