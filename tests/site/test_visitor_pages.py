@@ -1,0 +1,31 @@
+"""What a visitor reads in a real browser (Debian's Chromium, via Playwright) on pages the other site tests do
+not open: no raw machinery (a compact IRI such as `bxr:membership-…`) where a name should be."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+COMPACT_IRI = re.compile(r"\bbxr?:[\w-]+")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sources/joint-work-programme-2025-2028",  # facts about memberships, under the sentences they come from
+        "/page/membership-frans-weekers-secretary-general",  # a membership's own page
+        "/page/fact/membership-frans-weekers-secretary-general.org-member.frans-weekers",  # one of its facts
+        "/page/secretariat-general-address",  # an address
+    ],
+)
+def test_a_node_without_a_label_is_named_in_words(browser, site_server, path, lang):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    response = page.goto(f"{site_server.url}{path}?lang={lang}")
+    assert response.ok, response.status
+    shown = page.locator("body").inner_text() + "\n" + page.title()
+    assert COMPACT_IRI.findall(shown) == [], path
+    page.close()
