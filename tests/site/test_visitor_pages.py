@@ -31,3 +31,14 @@ def test_a_visitor_reads_names_not_compact_iris(browser, site_server, path, lang
     shown = page.locator("body").inner_text() + "\n" + page.title()
     assert COMPACT_IRI.findall(shown) == [], path
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "day"), [("fr", "1er janvier 2024"), ("nl", "1 januari 2024"), ("de", "1. Januar 2024")]
+)
+def test_a_period_gives_its_days_in_the_readers_language(browser, site_server, lang, day):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    assert page.goto(f"{site_server.url}/page/period-2024-2029?lang={lang}").ok
+    shown = page.locator("main").inner_text()
+    assert day in shown and "January" not in shown and "December" not in shown, shown
+    page.close()
