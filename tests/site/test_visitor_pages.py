@@ -42,3 +42,19 @@ def test_a_period_gives_its_days_in_the_readers_language(browser, site_server, l
     shown = page.locator("main").inner_text()
     assert day in shown and "January" not in shown and "December" not in shown, shown
     page.close()
+
+
+def test_a_sentence_anchor_is_a_target_a_thumb_can_hit(browser, site_server):
+    """The `#` after each sentence of a source document (its #jwp-NNNN link, to share one sentence) was 5 px wide
+    on a phone: WCAG 2.5.8 asks for 24 x 24 px."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    assert page.goto(f"{site_server.url}/sources/joint-work-programme-2025-2028?lang=nl").ok
+    boxes = page.locator("a.anchor").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+    )
+    assert len(boxes) > 100
+    small = [b for b in boxes if b[0] < 24 or b[1] < 24]
+    assert small == [], small[:3]
+    page.locator("a.anchor[href='#jwp-0003']").click()
+    assert page.url.endswith("#jwp-0003")
+    page.close()
