@@ -81,3 +81,13 @@ def test_the_api_page_passes_axe_but_for_swagger_uis_nested_buttons(browser, sit
     assert found == [], found
     assert page.locator("#servers").get_attribute("aria-label") == "Serveurs"
     page.close()
+
+
+@pytest.mark.parametrize("width", [720, 640])  # 1440 px and 1280 px screens at 200 % zoom
+def test_an_entity_page_at_200_percent_zoom_scrolls_only_down(browser, site_server, width):
+    """The relationship tables of an entity page (German headers are long) were wider than a 601-722 px window,
+    so the whole page scrolled sideways at 200 % zoom (WCAG 1.4.10): a wide table scrolls in its own box."""
+    page = browser.new_page(viewport={"width": width, "height": 450})
+    assert page.goto(f"{site_server.url}/page/greater-region?lang=de").ok
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.close()
