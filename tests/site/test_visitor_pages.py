@@ -91,3 +91,16 @@ def test_an_entity_page_at_200_percent_zoom_scrolls_only_down(browser, site_serv
     assert page.goto(f"{site_server.url}/page/greater-region?lang=de").ok
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     page.close()
+
+
+def test_a_phone_scrolls_an_answer_table_in_its_own_box(browser, site_server):
+    """The editor on a phone: after Run, the results table (565 px) pushed the whole page 188 px sideways."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    assert page.goto(f"{site_server.url}/sparql?lang=de").ok
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+    page.locator(".yasqe_queryButton").click()
+    page.wait_for_selector(".yasr tbody tr", timeout=20_000)
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    box = page.locator(".yasr .dt-layout-table .dt-layout-cell").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table is still whole, in a box that scrolls
+    page.close()
