@@ -52,7 +52,11 @@ HAS_SELECTOR = _ns("oa", "hasSelector")
 EXACT = _ns("oa", "exact")
 RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_ns("rdf", n) for n in ("subject", "predicate", "object"))
 INTERVAL = _ns("time", "Interval")
-NARY = (_ns("org", "Membership"), _ns("bx", "Cooperation"))
+MEMBERSHIP = _ns("org", "Membership")
+MEMBERSHIP_PARTS = (_ns("org", "member"), _ns("org", "role"), _ns("org", "organization"))
+ADDRESS = _ns("vcard", "Address")
+ADDRESS_PARTS = (("street-address",), ("postal-code", "locality"), ("country-name",))
+NARY = (MEMBERSHIP, _ns("bx", "Cooperation"))
 PERIOD_PROPERTIES = (MEMBER_DURING, TEMPORAL)
 
 LABELS = (PREF_LABEL, RDFS_LABEL, TITLE, FOAF_NAME)
@@ -231,8 +235,30 @@ class Index:
             if quote is not None:
                 text = quote.value if len(quote.value) <= 80 else quote.value[:77].rsplit(" ", 1)[0] + " …"
                 return f"“{text}”", quote.language
+        named = self._composed_label(node, lang)
+        if named is not None:
+            return named
         short = compact(node.value)
         return TERM_LABELS.get(short, short), None
+
+    def _composed_label(self, node: ox.NamedNode, lang: str) -> tuple[str, str | None] | None:
+        """A name in words for the two kinds of node the data leaves unlabelled, so that no page shows a visitor
+        `bxr:…`: a membership ("member · role · organisation") and a postal address (its lines)."""
+        if self.is_a(node, (MEMBERSHIP,)):
+            parts = [self.value(node, p) for p in MEMBERSHIP_PARTS]
+            if any(p is None for p in parts):
+                return None
+            named = [self.label(p, lang) for p in parts]
+            fallback = next((x for _, x in named if x and x != lang), None)  # the language a part fell back to
+            return " · ".join(text for text, _ in named), fallback or lang
+        if self.is_a(node, (ADDRESS,)):
+            lines = [
+                " ".join(v.value for v in (self.value(node, _ns("vcard", k)) for k in keys) if v is not None)
+                for keys in ADDRESS_PARTS
+            ]
+            text = ", ".join(line for line in lines if line)
+            return (text, None) if text else None
+        return None
 
     def labels(self, node) -> dict[str, list[str]]:
         """Preferred labels by language, in LANGUAGES order then the others."""

@@ -8,7 +8,10 @@
   const url = element.dataset.openapi;
   const words = JSON.parse(document.getElementById("api-docs-words").textContent || "{}");
 
+  const translating = Object.keys(words).length > 0;
+
   function translate(root) {
+    if (!translating) return;
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       const text = n.nodeValue.trim();
@@ -17,17 +20,28 @@
       }
     }
   }
-  if (Object.keys(words).length) {
-    new MutationObserver(function (changes) {
-      for (const change of changes) {
-        for (const node of change.addedNodes) {
-          if (node.nodeType === Node.ELEMENT_NODE) translate(node);
-          else if (node.nodeType === Node.TEXT_NODE && node.parentNode) translate(node.parentNode);
-        }
-        if (change.type === "characterData" && change.target.parentNode) translate(change.target.parentNode);
-      }
-    }).observe(element, { childList: true, subtree: true, characterData: true });
+  // What Swagger UI leaves out for a screen reader or a keyboard (axe-core): a name for its <select>s (the
+  // server, an example) and a way to scroll a long example without a mouse.
+  function repair(root) {
+    for (const select of root.querySelectorAll("select:not([aria-label])")) {
+      const name = select.id === "servers" ? "Servers" : "Examples";
+      select.setAttribute("aria-label", words[name] || name);
+    }
+    for (const code of root.querySelectorAll(".highlight-code pre:not([tabindex])")) {
+      code.setAttribute("tabindex", "0");
+    }
   }
+  new MutationObserver(function (changes) {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node.nodeType === Node.ELEMENT_NODE) {
+          translate(node);
+          repair(node);
+        } else if (node.nodeType === Node.TEXT_NODE && node.parentNode) translate(node.parentNode);
+      }
+      if (change.type === "characterData" && change.target.parentNode) translate(change.target.parentNode);
+    }
+  }).observe(element, { childList: true, subtree: true, characterData: true });
   if (window.SwaggerUIBundle) {
     window.SwaggerUIBundle({ url: url, domNode: element, deepLinking: true });
   } else if (window.Redoc) {
