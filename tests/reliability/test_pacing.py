@@ -147,15 +147,22 @@ def test_query_pacing_is_off_by_default():
     assert Settings().query_pacing is False
 
 
+def seen(pacing: Pacing, key: str, path: str, query: bytes, now: float) -> bool:
+    """A GET of `path` by `key` at `now`, as Pacing sees it: whether it is a repeat to slow down (its end recorded
+    as __call__ records it)."""
+    repeat = pacing.repeating(key, {"method": "GET", "path": path, "query_string": query})
+    pacing.last_seen.pop(key, None)
+    pacing.last_seen[key] = now
+    return repeat
+
+
 def test_a_client_repeating_one_request_is_slowed_while_others_are_served_and_varied_or_like_clients_never():
     now = [0.0]
     pacing = Pacing(app=None, clock=lambda: now[0])
     paced: dict[str, list[bool]] = {}
 
     def request(key: str, path: str, query: bytes = b"") -> None:
-        paced.setdefault(key, []).append(pacing.repeating(key, {"method": "GET", "path": path, "query_string": query}))
-        pacing.last_seen.pop(key, None)
-        pacing.last_seen[key] = now[0]  # as __call__ does when the request ends
+        paced.setdefault(key, []).append(seen(pacing, key, path, query, now[0]))
 
     for _ in range(300):  # alone, repeating the saved-query list 100 times a second: never slowed
         now[0] += 0.01
@@ -200,9 +207,7 @@ def test_a_visitor_going_through_a_few_pages_fast_is_no_repeater_beside_distinct
     paced: dict[str, list[bool]] = {}
 
     def request(key: str, path: str, query: bytes = b"") -> None:
-        paced.setdefault(key, []).append(pacing.repeating(key, {"method": "GET", "path": path, "query_string": query}))
-        pacing.last_seen.pop(key, None)
-        pacing.last_seen[key] = now[0]
+        paced.setdefault(key, []).append(seen(pacing, key, path, query, now[0]))
 
     pages = ["/", "/page/benelux-union", "/search", "/sparql", "/api/queries/a", "/api/queries/b", "/page/x"]
     for i in range(1_500):

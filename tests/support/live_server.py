@@ -216,3 +216,28 @@ class Canary:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def healthz_wait_during(
+    url: str, query: str, timeout: float = 60, head_start: float = 0.2
+) -> tuple[httpx.Response, float]:
+    """POST `query` to /sparql in a thread and, `head_start` seconds later, time a GET /healthz: the query's answer
+    and how long /healthz waited (a query held on the event loop would hold /healthz with it)."""
+    outcome = {}
+
+    def hostile():
+        outcome["r"] = httpx.post(
+            url + "/sparql",
+            content=query.encode(),
+            headers={"content-type": "application/sparql-query"},
+            timeout=timeout,
+        )
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(head_start)
+    start = time.monotonic()
+    assert httpx.get(url + "/healthz", timeout=timeout).status_code == 200
+    waited = time.monotonic() - start
+    thread.join(timeout)
+    return outcome["r"], waited
