@@ -37,7 +37,7 @@
     const option = document.createElement("option");
     option.value = q.name;
     option.textContent = q.title + " (" + q.name + ")";
-    if (config.words.lang !== "en") option.lang = "en"; // the saved queries' titles are written in English
+    if (q.titleLang !== config.words.lang) option.lang = q.titleLang; // a title the header lacks is English
     picker.appendChild(option);
   });
   picker.addEventListener("change", () => {
@@ -49,9 +49,9 @@
         " — " + w.unbound + " " + config.apiBase + "/" + q.name + "?" + q.params[0].name + "=…"
       : "";
     about.textContent = "";
-    const text = document.createElement("span"); // the description is written in English
+    const text = document.createElement("span"); // the description, in the page's language or else English
     text.textContent = q.description;
-    if (w.lang !== "en") text.lang = "en";
+    if (q.descriptionLang !== w.lang) text.lang = q.descriptionLang;
     about.append(text, params);
     yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
     picker.value = "";
