@@ -65,13 +65,14 @@ def test_the_french_editor_lists_french_titles(page, live_server, settings):
     options = page.eval_on_selector_all(
         "#saved-queries option[value]:not([value=''])", "os => os.map(o => [o.value, o.textContent, o.lang])"
     )
-    assert options == [[q.name, f"{q.titles['fr']} ({q.name})", ""] for q in saved.values()]
-    assert "Qui exerce une présidence une année donnée (presidency-in-year)" in [text for _, text, _ in options]
+    assert options == [[q.name, q.titles["fr"], ""] for q in saved.values()]
+    assert "Qui exerce une présidence une année donnée" in [text for _, text, _ in options]
     page.select_option("#saved-queries", "secretariat-provider")
     page.wait_for_selector(".tabPanel.active .yasqe .CodeMirror")
     about = page.locator("#saved-query-description span").first
     assert about.inner_text() == saved["secretariat-provider"].descriptions["fr"]
     assert about.get_attribute("lang") is None
+    assert page.locator("#saved-query-description code").first.inner_text() == "secretariat-provider"
     tab = page.locator(".tabsList .tab.active").inner_text()
     assert tab.splitlines()[0].strip() == saved["secretariat-provider"].titles["fr"]  # then its close button
     assert errors == []

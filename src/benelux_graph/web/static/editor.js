@@ -36,7 +36,7 @@
   config.queries.forEach((q) => {
     const option = document.createElement("option");
     option.value = q.name;
-    option.textContent = q.title + " (" + q.name + ")";
+    option.textContent = q.title; // its name (English words, as code) is shown with its description once picked
     if (q.titleLang !== config.words.lang) option.lang = q.titleLang; // a title the header lacks is English
     picker.appendChild(option);
   });
@@ -52,7 +52,9 @@
     const text = document.createElement("span"); // the description, in the page's language or else English
     text.textContent = q.description;
     if (q.descriptionLang !== w.lang) text.lang = q.descriptionLang;
-    about.append(text, params);
+    const name = document.createElement("code");
+    name.textContent = q.name;
+    about.append(text, " (", name, ")", params);
     yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
     picker.value = "";
   });
