@@ -251,7 +251,8 @@ EXECUTABLE = {
 
 
 def queries_quads(settings: Settings) -> list[ox.Quad]:
-    """Each saved query as a `sh:SPARQLExecutable` in the graph `…/graph/queries`."""
+    """Each saved query as a `sh:SPARQLExecutable` in the graph `…/graph/queries`, its label and comment in each
+    language of its header."""
     g = ox.NamedNode(QUERIES_GRAPH)
     out: list[ox.Quad] = []
     for q in load_queries(settings.queries_dir).values():
@@ -276,8 +277,12 @@ def queries_quads(settings: Settings) -> list[ox.Quad]:
 
         add(RDF_TYPE, ox.NamedNode(SH + "SPARQLExecutable"))
         add(RDF_TYPE, ox.NamedNode(SH + cls))
-        add(RDFS + "label", ox.Literal(q.title, language="en"))
+        for lang, title in q.titles.items():
+            add(RDFS + "label", ox.Literal(title, language=lang))
         add(RDFS + "comment", ox.Literal(comment, language="en"))
+        for lang, description in q.descriptions.items():  # the parameters' words are English: with the English one
+            if lang != "en":
+                add(RDFS + "comment", ox.Literal(description, language=lang))
         add(SH + prop, ox.Literal(standalone_query(q.text)))
         add(DCTERMS + "identifier", ox.Literal(q.name))
         for tag in q.tags:
