@@ -66,7 +66,7 @@ def test_the_french_editor_lists_french_titles(page, live_server, settings):
         "#saved-queries option[value]:not([value=''])", "os => os.map(o => [o.value, o.textContent, o.lang])"
     )
     assert options == [[q.name, q.titles["fr"], ""] for q in saved.values()]
-    assert "Qui exerce une présidence une année donnée" in [text for _, text, _ in options]
+    assert "Qui exerce une présidence au cours d'une année donnée" in [text for _, text, _ in options]
     page.select_option("#saved-queries", "secretariat-provider")
     page.wait_for_selector(".tabPanel.active .yasqe .CodeMirror")
     about = page.locator("#saved-query-description span").first
