@@ -15,7 +15,7 @@ import pytest
 
 from benelux_graph.errors import ParameterError, QueryError
 from benelux_graph.namespaces import BX, BXR, ROLE, STATUS, THEME
-from benelux_graph.saved_queries import PARAM_TYPES, get_query, load_queries, load_query, parse_header
+from benelux_graph.saved_queries import LANGUAGES, PARAM_TYPES, get_query, load_queries, load_query, parse_header
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
@@ -186,6 +186,53 @@ def test_readme_lists_every_query():
     checks = sorted((QUERIES_DIR / "checks").glob("*.rq"))
     missing_checks = [p.stem for p in checks if f"checks/{p.name}" not in readme]
     assert not missing_checks, f"queries/README.md does not list the checks {missing_checks}"
+
+
+def test_every_query_speaks_the_four_languages():
+    """A reader in fr/nl/de sees the saved queries' titles and descriptions in their language (editor, home page,
+    /api/queries?lang=, /docs): a query whose header lacks one is named here, rather than shown in English."""
+    missing = [
+        f"{path.name}: {key} in {lang}"
+        for path in QUERY_FILES
+        for key in ("title", "description")
+        for lang in LANGUAGES
+        if lang not in (parse_header(path)[key] if isinstance(parse_header(path)[key], dict) else {"en": 1})
+    ]
+    assert missing == [], "not translated:\n" + "\n".join(missing)
+    untranslated = [
+        f"{q.name}: {lang}"
+        for q in load_queries(QUERIES_DIR).values()
+        for lang in LANGUAGES[1:]
+        if q.titles[lang] == q.title or q.descriptions[lang] == q.description
+    ]
+    assert untranslated == [], "the same text as the English one:\n" + "\n".join(untranslated)
+
+
+def test_header_words_in_languages(tmp_path):
+    """An English-only header stays valid; a mapping needs English and only the site's languages."""
+    path = tmp_path / "some-query.rq"
+    path.write_text("#+ title: Things\n#+ description: All the things.\nSELECT ?s WHERE { ?s ?p ?o }\n")
+    q = load_query(path)
+    assert (q.title_in("de"), q.description_in("fr"), q.titles) == ("Things", "All the things.", {"en": "Things"})
+    path.write_text(
+        "#+ title: {en: Things, de: Dinge}\n#+ description:\n#+   en: All the things.\n#+   nl: Alle dingen.\n"
+        "SELECT ?s WHERE { ?s ?p ?o }\n"
+    )
+    q = load_query(path)
+    assert (q.title, q.title_in("de"), q.title_in("nl"), q.description_in("nl")) == (
+        "Things",
+        "Dinge",
+        "Things",
+        "Alle dingen.",
+    )
+    for title, error in [
+        ("{de: Dinge}", "needs a non-empty 'title'"),
+        ("{en: Things, es: Cosas}", "unknown languages ['es']"),
+        ("{en: Things, fr: ''}", "'title' in 'fr' must be a non-empty text"),
+    ]:
+        path.write_text(f"#+ title: {title}\n#+ description: d\nSELECT ?s WHERE {{ ?s ?p ?o }}\n")
+        with pytest.raises(QueryError, match=re.escape(error)):
+            load_query(path)
 
 
 def test_readme_lists_no_query_that_does_not_exist():

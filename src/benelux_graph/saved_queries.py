@@ -1,7 +1,9 @@
 """Saved queries: queries/*.rq files whose `#+` comment lines carry a YAML header (grlc style).
 
-    #+ title: Forums each country takes part in
-    #+ description: ...
+    #+ title: Forums each country takes part in     # English only, or in each language:
+    #+ description:                                 # {en: ..., fr: ..., nl: ..., de: ...}
+    #+   en: ...
+    #+   fr: ...
     #+ tags: [energy]
     #+ params:
     #+   - name: country        # a variable of the query, bound by substitution, never by pasting text
@@ -29,6 +31,8 @@ from .namespaces import BXR, GRAPH, PREFIXES, XSD
 from .settings import Settings
 from .sparql_text import declared_prefixes, tokens
 
+#: the languages a title or description is written in; English is required, the others fall back to it
+LANGUAGES = ("en", "fr", "nl", "de")
 PARAM_TYPES = ("iri", "string", "integer", "year", "lang")
 #: the years a `year` parameter takes, as the graph API's `year` filter (four digits, no year zero)
 YEARS = (1000, 2999)
@@ -62,6 +66,16 @@ class NamedQuery:
     path: Path
     tags: tuple[str, ...] = ()
     params: tuple[Parameter, ...] = field(default_factory=tuple)
+    #: {lang: text} of the header's languages (English always; `title`/`description` are the English ones)
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`, else in English."""
+        return self.titles.get(lang) or self.title
+
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.description
 
     def bindings(self, given: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
         """Typed substitutions for the query's parameters, from strings (defaults fill gaps)."""
@@ -146,9 +160,7 @@ def load_query(path: Path) -> NamedQuery:
     allowed = {"title", "description", "tags", "params"}
     if set(header) - allowed:
         raise QueryError(f"{path}: unknown header keys {sorted(set(header) - allowed)}; allowed: {sorted(allowed)}")
-    for key in ("title", "description"):
-        if not isinstance(header.get(key), str) or not header[key].strip():
-            raise QueryError(f"{path}: the header needs a non-empty '{key}'")
+    words = {key: languages(path, key, header.get(key)) for key in ("title", "description")}
     if not NAME.match(path.stem):
         raise QueryError(f"{path}: a query file name must be lower-case words joined by hyphens")
     text = path.read_text(encoding="utf-8")
@@ -169,13 +181,31 @@ def load_query(path: Path) -> NamedQuery:
     tags = header.get("tags") or []
     return NamedQuery(
         path.stem,
-        header["title"].strip(),
-        header["description"].strip(),
+        words["title"]["en"],
+        words["description"]["en"],
         text,
         path,
         tuple(str(t) for t in tags),
         tuple(params),
+        words["title"],
+        words["description"],
     )
+
+
+def languages(path: Path, key: str, value: object) -> dict[str, str]:
+    """{lang: text} of a header's `title` or `description`: a text (English) or a mapping of languages to texts,
+    with English."""
+    if isinstance(value, str):
+        value = {"en": value}
+    if not isinstance(value, dict) or not isinstance(value.get("en"), str) or not value["en"].strip():
+        raise QueryError(f"{path}: the header needs a non-empty '{key}' (a text, or {{en: ..., fr: ...}} with en)")
+    unknown = sorted(str(lang) for lang in value if lang not in LANGUAGES)
+    if unknown:
+        raise QueryError(f"{path}: '{key}' has unknown languages {unknown}; use {', '.join(LANGUAGES)}")
+    for lang, text in value.items():
+        if not isinstance(text, str) or not text.strip():
+            raise QueryError(f"{path}: '{key}' in '{lang}' must be a non-empty text")
+    return {lang: value[lang].strip() for lang in LANGUAGES if lang in value}
 
 
 def load_queries(directory: Path) -> dict[str, NamedQuery]:
@@ -221,7 +251,8 @@ EXECUTABLE = {
 
 
 def queries_quads(settings: Settings) -> list[ox.Quad]:
-    """Each saved query as a `sh:SPARQLExecutable` in the graph `…/graph/queries`."""
+    """Each saved query as a `sh:SPARQLExecutable` in the graph `…/graph/queries`, its label and comment in each
+    language of its header."""
     g = ox.NamedNode(QUERIES_GRAPH)
     out: list[ox.Quad] = []
     for q in load_queries(settings.queries_dir).values():
@@ -246,8 +277,12 @@ def queries_quads(settings: Settings) -> list[ox.Quad]:
 
         add(RDF_TYPE, ox.NamedNode(SH + "SPARQLExecutable"))
         add(RDF_TYPE, ox.NamedNode(SH + cls))
-        add(RDFS + "label", ox.Literal(q.title, language="en"))
+        for lang, title in q.titles.items():
+            add(RDFS + "label", ox.Literal(title, language=lang))
         add(RDFS + "comment", ox.Literal(comment, language="en"))
+        for lang, description in q.descriptions.items():  # the parameters' words are English: with the English one
+            if lang != "en":
+                add(RDFS + "comment", ox.Literal(description, language=lang))
         add(SH + prop, ox.Literal(standalone_query(q.text)))
         add(DCTERMS + "identifier", ox.Literal(q.name))
         for tag in q.tags:

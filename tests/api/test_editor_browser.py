@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from benelux_graph.saved_queries import load_queries
+
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 BUILD = Path(__file__).resolve().parents[2] / "build"
@@ -50,3 +52,27 @@ def test_a_saved_query_opens_in_a_tab_and_runs(editor):
     assert rows
     BUILD.mkdir(exist_ok=True)
     editor.screenshot(path=str(BUILD / "editor-saved-query.png"), full_page=True)
+
+
+def test_the_french_editor_lists_french_titles(page, live_server, settings):
+    """/sparql?lang=fr: the picker's saved queries carry their French titles (from the queries' headers, not marked
+    as English), and a picked one opens in a tab named in French, above its French description."""
+    saved = load_queries(settings.queries_dir)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + "/sparql?lang=fr")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+    options = page.eval_on_selector_all(
+        "#saved-queries option[value]:not([value=''])", "os => os.map(o => [o.value, o.textContent, o.lang])"
+    )
+    assert options == [[q.name, q.titles["fr"], ""] for q in saved.values()]
+    assert "Qui exerce une présidence au cours d'une année donnée" in [text for _, text, _ in options]
+    page.select_option("#saved-queries", "secretariat-provider")
+    page.wait_for_selector(".tabPanel.active .yasqe .CodeMirror")
+    about = page.locator("#saved-query-description span").first
+    assert about.inner_text() == saved["secretariat-provider"].descriptions["fr"]
+    assert about.get_attribute("lang") is None
+    assert page.locator("#saved-query-description code").first.inner_text() == "secretariat-provider"
+    tab = page.locator(".tabsList .tab.active").inner_text()
+    assert tab.splitlines()[0].strip() == saved["secretariat-provider"].titles["fr"]  # then its close button
+    assert errors == []

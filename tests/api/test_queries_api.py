@@ -39,6 +39,33 @@ def test_list(client, saved):
     ]
 
 
+def test_list_in_a_language(client, saved):
+    """?lang=de: the titles and descriptions of the queries' headers in German; without it, English as before;
+    `titles` and `descriptions` carry the four languages either way. Another lang is a 400."""
+    english, german = client.get("/api/queries").json(), client.get("/api/queries?lang=de").json()
+    assert [q["name"] for q in german] == list(saved)
+    presidency = next(q for q in german if q["name"] == "presidency-in-year")
+    assert presidency["title"] == "Wer in einem bestimmten Jahr einen Vorsitz innehat"
+    for en, de in zip(english, german, strict=True):
+        query = saved[en["name"]]
+        assert (en["title"], en["description"]) == (query.title, query.description)
+        assert (
+            (de["title"], de["description"])
+            == (query.titles["de"], query.descriptions["de"])
+            != (
+                en["title"],
+                en["description"],
+            )
+        )
+        assert en["titles"] == de["titles"] and set(de["titles"]) == set(de["descriptions"]) == {"en", "fr", "nl", "de"}
+        assert {k: v for k, v in en.items() if k not in ("title", "description")} == {
+            k: v for k, v in de.items() if k not in ("title", "description")
+        }
+    assert client.get("/api/queries?lang=fr-BE").json()[0]["title"] == saved[english[0]["name"]].titles["fr"]
+    bad = client.get("/api/queries?lang=es")
+    assert bad.status_code == 400 and "lang" in bad.json()["error"]["message"]
+
+
 def test_every_saved_query_is_an_openapi_operation_with_its_parameters(client, saved):
     spec = client.get("/openapi.json").json()
     for name, query in saved.items():

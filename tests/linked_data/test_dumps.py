@@ -13,7 +13,7 @@ import pytest
 import rdflib
 
 from benelux_graph.dumps import FORMATS, QUERIES_GRAPH, Publication, queries_quads
-from benelux_graph.saved_queries import load_queries
+from benelux_graph.saved_queries import LANGUAGES, load_queries
 from benelux_graph.store import GraphStore
 
 from .conftest import canonical, rdflib_quads
@@ -119,8 +119,17 @@ def test_each_saved_query_is_published_as_a_shacl_executable(settings, publicati
     for node in executables:
         name = node.value.rsplit("/", 1)[-1]
         by_p = {q.predicate.value: q.object for q in ds.quads_for_subject(node)}
-        assert by_p["http://www.w3.org/2000/01/rdf-schema#label"].value == queries[name].title
-        assert by_p["http://www.w3.org/2000/01/rdf-schema#comment"].value.startswith(queries[name].description)
+        by_lang = {
+            (q.predicate.value.rsplit("#", 1)[-1], q.object.language): q.object.value
+            for q in ds.quads_for_subject(node)
+            if q.predicate.value.startswith("http://www.w3.org/2000/01/rdf-schema#")
+        }
+        query = queries[name]
+        assert {lang: by_lang["label", lang] for lang in LANGUAGES} == query.titles  # in the four languages
+        assert by_lang["comment", "en"].startswith(query.description)
+        assert {lang: by_lang["comment", lang] for lang in LANGUAGES[1:]} == {
+            lang: query.descriptions[lang] for lang in LANGUAGES[1:]
+        }
         text = by_p.get(sh + "select") or by_p.get(sh + "construct") or by_p.get(sh + "ask")
         ox.Store().query(text.value)  # stands on its own: every prefix it uses is declared
 

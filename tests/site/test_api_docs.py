@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from benelux_graph.api.api_docs import CATALOGUE, DESCRIPTION, translated
+from benelux_graph.api.api_docs import CATALOGUE, DESCRIPTION, query_description, translated
+from benelux_graph.saved_queries import load_queries
 
 pytestmark = pytest.mark.server
 
@@ -39,13 +40,17 @@ def test_english_stays_the_default(http):
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "de"])
-def test_the_openapi_description_speaks_the_language(http, lang):
+def test_the_openapi_description_speaks_the_language(http, settings, lang):
     english, spec = http.get("/openapi.json").json(), http.get(f"/openapi.json?lang={lang}").json()
     assert spec["info"]["description"].startswith(WORDS[DESCRIPTION][lang].split("{")[0])
-    saved = {f"/api/queries/{q['name']}" for q in http.get("/api/queries").json()}
+    saved = {f"/api/queries/{q.name}": q for q in load_queries(settings.queries_dir).values()}
     for path, operations in english["paths"].items():
         for method, operation in operations.items():
-            if path in saved:  # a saved query's title is English only, as on every page
+            if path in saved:  # a saved query's words are its header's, in each language (queries/README.md)
+                q, local = saved[path], spec["paths"][path][method]
+                assert (operation["summary"], local["summary"]) == (q.title, q.titles[lang]), path
+                assert local["description"].startswith(q.descriptions[lang] + "\n\n"), path
+                assert local["description"].endswith(f"`queries/{q.name}.rq`"), path
                 continue
             assert operation["summary"] in WORDS, f"no translation of {method} {path}: {operation['summary']!r}"
             assert spec["paths"][path][method]["summary"] == WORDS[operation["summary"]][lang]
@@ -89,12 +94,14 @@ def without_texts(node):
     return node
 
 
-def test_every_description_is_in_the_catalogue(http):
+def test_every_description_is_in_the_catalogue(http, settings):
     """A new route, parameter or response whose description has no French, Dutch and German text fails here,
-    named, rather than staying English in /docs?lang= unnoticed."""
+    named, rather than staying English in /docs?lang= unnoticed. A saved query's is in its own header (and
+    tests/test_queries.py checks it has the four languages)."""
     english = http.get("/openapi.json").json()
     english["info"].pop("description")  # with the release in it: test_the_openapi_description_speaks_the_language
-    missing = sorted({text for text in texts_of(english).values() if text not in WORDS})
+    headers = {query_description(q) for q in load_queries(settings.queries_dir).values()}
+    missing = sorted({text for text in texts_of(english).values() if text not in WORDS and text not in headers})
     assert missing == [], "not in web/api_docs.json:\n" + "\n".join(map(repr, missing))
 
 
@@ -103,6 +110,7 @@ def test_the_english_document_is_untouched(http):
     assert http.get("/openapi.json?lang=en").content == http.get("/openapi.json").content
     for text in texts_of(http.get("/openapi.json").json()).values():
         assert WORDS.get(text, {"en": text})["en"] == text
+    assert not [key for key in WORDS if "\n\nSource: `queries/" in key]  # one place: the queries' headers
 
 
 def test_a_text_the_catalogue_lacks_stays_english():

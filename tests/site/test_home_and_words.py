@@ -3,12 +3,16 @@ message catalogue of the pages (every key in every language)."""
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
 
 import pytest
 import rdflib
 
 from benelux_graph.api import messages
+from benelux_graph.api.site import FEATURED
+from benelux_graph.saved_queries import load_queries
 
 pytestmark = [pytest.mark.server]
 
@@ -23,6 +27,20 @@ def test_the_home_page_is_a_page_for_a_browser(http):
     assert "Joint Work Programme 2025-2028" in r.text and "Common Work Programme 2021-2024" in r.text
     french = http.get("/", params={"lang": "fr"}, headers={"Accept": BROWSER}).text
     assert "lang=fr" in french.split('id="door-ask"')[1].split("</section>")[0]  # the editor opens in French
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de"])
+def test_the_home_page_shows_the_saved_queries_in_the_readers_language(http, settings, lang):
+    """The saved questions under "ask" carry their titles in the reader's language (from the queries' headers),
+    not marked as English; in English, the English ones."""
+    saved = load_queries(settings.queries_dir)
+    for shown, wanted in ((lang, lang), (None, "en")):
+        html = http.get("/", params={"lang": shown} if shown else {}, headers={"Accept": BROWSER}).text
+        door = html.split('id="door-ask"')[1].split("</section>")[0]
+        titles = re.findall(r'<li><a href="[^"]*"( lang="en")?>([^<]*)</a></li>', door)
+        assert len(titles) >= 3 and all(marked == "" for marked, _ in titles), titles
+        featured = {name: saved[name].titles[wanted] for name in FEATURED}
+        assert {html_module.unescape(t) for _, t in titles} == set(featured.values())
 
 
 def test_the_home_page_gives_a_program_the_entry_points(http, site_server):

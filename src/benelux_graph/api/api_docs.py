@@ -7,18 +7,21 @@ English, untouched: a program gets the same document whatever its Accept-Languag
 The words come from one catalogue, `web/api_docs.json`, keyed by the English text (each in the four languages;
 a missing one is refused at start): the route summaries, the tags, the descriptions and the words Swagger UI and
 ReDoc write themselves ("Try it out", "Responses"...), which `web/static/api-docs.js` replaces in the page. A text
-the catalogue lacks stays English (tests/site/test_api_docs.py lists it). The saved queries' titles are shown as
-they are (English only, as everywhere on the site); their descriptions are in the catalogue like any other.
+the catalogue lacks stays English (tests/site/test_api_docs.py lists it). The saved queries' titles and
+descriptions are not in the catalogue: they live in each query's own header, in the four languages
+(queries/README.md), and are taken from there.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
+from ..saved_queries import NamedQuery
 from .messages import LANGUAGES, choose_language, load
 from .pages import page
 from .runtime import Runtime
@@ -30,14 +33,23 @@ DESCRIPTION = (
     "(dataset release {release}). Read-only."
 )
 TITLES = {"swagger": "API (Swagger UI)", "redoc": "API (ReDoc)"}
+SOURCE = "Source: `queries/{name}.rq`"
 
 
-def translated(schema: dict, lang: str, release: str) -> dict:
+def query_description(q: NamedQuery, lang: str = "en") -> str:
+    """The description of a saved query's route: the query's own, and where its text is."""
+    return q.description_in(lang) + "\n\n" + WORDS[lang][SOURCE].format(name=q.name)
+
+
+def translated(schema: dict, lang: str, release: str, queries: Iterable[NamedQuery] = ()) -> dict:
     """The OpenAPI description with its descriptions, tags and summaries in `lang` (a copy; what the catalogue
-    lacks stays English)."""
+    and the saved queries' headers lack stays English)."""
     if lang == "en":
         return schema
-    words = WORDS[lang]
+    words = dict(WORDS[lang])
+    for q in queries:
+        words[q.title] = q.title_in(lang)
+        words[query_description(q)] = query_description(q, lang)
     out = copy.deepcopy(schema)
     for text, where, key in descriptions(out):
         where[key] = words.get(text, text)
@@ -81,7 +93,7 @@ def api_docs_router(runtime: Runtime) -> APIRouter:
         if key not in documents:
             if len(documents) >= 2 * len(LANGUAGES):  # a reloaded release's schema: the old ones go
                 documents.clear()
-            documents[key] = translated(schema, lang, runtime.store.release)
+            documents[key] = translated(schema, lang, runtime.store.release, runtime.queries.values())
         return JSONResponse(documents[key])
 
     def docs(request: Request, which: str) -> Response:

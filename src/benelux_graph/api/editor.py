@@ -32,7 +32,7 @@ def default_query() -> str:
     return prologue + "\n" + DEFAULT_QUERY
 
 
-def editor_config(runtime: Runtime, base: str) -> dict:
+def editor_config(runtime: Runtime, base: str, lang: str = "en") -> dict:
     return {
         "endpoint": base + "/sparql",
         "apiBase": base + "/api/queries",
@@ -41,8 +41,11 @@ def editor_config(runtime: Runtime, base: str) -> dict:
         "queries": [
             {
                 "name": q.name,
-                "title": q.title,
-                "description": q.description,
+                "title": q.title_in(lang),
+                "description": q.description_in(lang),
+                # the language each is written in: the reader's, or English where the header lacks it
+                "titleLang": lang if lang in q.titles else "en",
+                "descriptionLang": lang if lang in q.descriptions else "en",
                 "sparql": q.text,
                 "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params],
             }
@@ -61,10 +64,10 @@ def editor_page(runtime: Runtime, request, query: str | None = None) -> str:
     """The editor in the reader's language, with the site's header; `query` (from `/sparql?query=` in a browser,
     e.g. an entity page's "Query it in SPARQL") opens in the editor instead of the example."""
     base = root(request)
-    config = editor_config(runtime, base)
+    context = page_context(request, {})
+    config = editor_config(runtime, base, context["lang"])
     if query is not None:
         config["defaultQuery"] = query
-    context = page_context(request, {})
     words = context["t"]
     config["words"] = {
         "query": words["editor_query_label"],

@@ -1,6 +1,7 @@
 """/api/queries: the saved queries of queries/ as an API.
 
-GET /api/queries lists them (name, title, description, tags, parameters). Each one gets its own route,
+GET /api/queries lists them (name, title, description, tags, parameters; `?lang=fr|nl|de` gives the title and
+description in that language, English without it, and `titles`/`descriptions` hold all four). Each one gets its own route,
 GET /api/queries/{name}?param=..., generated at startup, so that the OpenAPI documentation shows its
 parameters; values are bound as typed RDF terms by substitution, never pasted into the text. `format` and
 `timeout` are the endpoint's own parameters (a saved query cannot use those names). The answer is negotiated as
@@ -19,10 +20,11 @@ from starlette.responses import Response
 from ..errors import ParameterError, QueryRefused
 from ..saved_queries import YEARS, NamedQuery, get_query
 from ..sparql_text import inspect_query
+from .api_docs import query_description
 from .execution import QueryRequest, answer
 from .http_conventions import add_get_and_head, root
 from .negotiation import GRAPHS, RESULTS
-from .openapi import format_values, query_answers
+from .openapi import format_values, lang_parameter, query_answers
 from .ratelimit import QUERY_COST
 from .runtime import Runtime
 from .sparql import no_cache
@@ -37,11 +39,16 @@ SCHEMA_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
-def summary(q: NamedQuery, base: str) -> dict:
+LANG_PARAMETER = lang_parameter("the language of the titles and descriptions (English by default)")
+
+
+def summary(q: NamedQuery, base: str, lang: str = "en") -> dict:
     return {
         "name": q.name,
-        "title": q.title,
-        "description": q.description,
+        "title": q.title_in(lang),
+        "description": q.description_in(lang),
+        "titles": q.titles,
+        "descriptions": q.descriptions,
         "tags": list(q.tags),
         "params": [
             {"name": p.name, "type": p.type, "description": p.description, "default": p.default, "enum": list(p.enum)}
@@ -149,15 +156,16 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
 def queries_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(prefix="/api/queries", tags=["saved queries"])
 
-    listings: dict[str, bytes] = {}  # root path -> the listing's JSON: the saved queries never change while served
+    # (root path, lang) -> the listing's JSON: the saved queries never change while served
+    listings: dict[tuple[str, str], bytes] = {}
 
     async def list_queries(request: Request) -> Response:
-        base = root(request)
-        if base not in listings:  # FastAPI's encoding of it took 13 ms on the event loop, every time
-            listings[base] = json.dumps(
-                [summary(q, base) for q in runtime.queries.values()], ensure_ascii=False, separators=(",", ":")
+        key = (root(request), request.query_params.get("lang") or "en")  # lang: checked by api/parameters.py
+        if key not in listings:  # FastAPI's encoding of it took 13 ms on the event loop, every time
+            listings[key] = json.dumps(
+                [summary(q, *key) for q in runtime.queries.values()], ensure_ascii=False, separators=(",", ":")
             ).encode("utf-8")
-        return Response(listings[base], media_type="application/json")
+        return Response(listings[key], media_type="application/json")
 
     add_get_and_head(
         router,
@@ -165,6 +173,7 @@ def queries_router(runtime: Runtime) -> APIRouter:
         list_queries,
         summary="List the saved queries",
         description="Name, title, description, tags, parameters, URL and text of each query.",
+        openapi_extra={"parameters": [LANG_PARAMETER]},
     )
     for q in runtime.queries.values():
         if any(p.name in RESERVED for p in q.params):
@@ -174,7 +183,7 @@ def queries_router(runtime: Runtime) -> APIRouter:
             f"/{q.name}",
             endpoint_for(runtime, q),
             summary=q.title,
-            description=q.description + f"\n\nSource: `queries/{q.name}.rq`",
+            description=query_description(q),
             response_class=Response,
             responses=query_answers(form_of(q)),
         )

@@ -168,8 +168,9 @@ def home(request: Request, runtime: Runtime) -> Response:
     featured = [runtime.queries[n] for n in FEATURED if n in runtime.queries] or list(runtime.queries.values())[:6]
     queries = [
         {
-            "title": q.title,
-            "description": q.description,
+            "title": q.title_in(lang),
+            "description": q.description_in(lang),
+            "lang": None if lang in q.titles else "en",  # a title not (yet) in the reader's language is English
             "href": f"{base}/sparql?{urlencode({'query': q.text, **({'lang': lang} if explicit else {})})}",
         }
         for q in featured

@@ -36,8 +36,8 @@
   config.queries.forEach((q) => {
     const option = document.createElement("option");
     option.value = q.name;
-    option.textContent = q.title + " (" + q.name + ")";
-    if (config.words.lang !== "en") option.lang = "en"; // the saved queries' titles are written in English
+    option.textContent = q.title; // its name (English words, as code) is shown with its description once picked
+    if (q.titleLang !== config.words.lang) option.lang = q.titleLang; // a title the header lacks is English
     picker.appendChild(option);
   });
   picker.addEventListener("change", () => {
@@ -49,10 +49,12 @@
         " — " + w.unbound + " " + config.apiBase + "/" + q.name + "?" + q.params[0].name + "=…"
       : "";
     about.textContent = "";
-    const text = document.createElement("span"); // the description is written in English
+    const text = document.createElement("span"); // the description, in the page's language or else English
     text.textContent = q.description;
-    if (w.lang !== "en") text.lang = "en";
-    about.append(text, params);
+    if (q.descriptionLang !== w.lang) text.lang = q.descriptionLang;
+    const name = document.createElement("code");
+    name.textContent = q.name;
+    about.append(text, " (", name, ")", params);
     yasgui.addTab(true, { name: q.title, yasqe: { value: q.sparql } });
     picker.value = "";
   });
