@@ -61,6 +61,10 @@ def test_invalid_case(shacl_report, case):
     assert not stray, f"{case.name}: unexpected violations:\n" + "\n".join(r.to_line() for r in stray)
     # a result of any severity, a warning too, means the graph does not conform (SHACL 1.0, 3.6.1)
     assert not report.conforms
+    # each result in the /validate page's other languages too, a SPARQL one's {?var} filled in (validation._tagged)
+    untranslated = [r.to_line() for r in report.results if [lang for lang, _ in r.translations] != ["de", "fr", "nl"]]
+    assert not untranslated, f"{case.name}: results without their French, Dutch and German text: {untranslated}"
+    assert not [r.to_line() for r in report.results if "{?" in r.message_in("fr") or "{$" in r.message_in("de")]
 
 
 @pytest.mark.parametrize("case", [BASE, *VALID], ids=lambda p: p.stem)
@@ -186,3 +190,26 @@ def test_every_ontology_class_has_a_shape(store, shapes):
     }
     missing = sorted(str(c) for c in own - targeted)
     assert not missing, f"ontology classes without a shape: {missing}"
+
+
+LANGUAGES = {"en", "fr", "nl", "de"}
+
+
+def test_every_message_is_in_the_four_languages(shapes):
+    """Each sh:message has exactly one text in English, French, Dutch and German (the /validate page shows the
+    reader's), and each says the same {?var} as the English one."""
+    wrong = []
+    for node in set(shapes.subjects(SH.message, None)):
+        messages = list(shapes.objects(node, SH.message))
+        languages = [m.language for m in messages if isinstance(m, rdflib.Literal)]
+        english = next((str(m) for m in messages if getattr(m, "language", None) == "en"), "")
+        where = next(iter(shapes.subjects(SH.sparql, node)), node)  # a SPARQL constraint: name its shape
+        if sorted(languages) != sorted(LANGUAGES):
+            wrong.append(
+                f"{where} {english!r}: has {sorted(map(str, languages))}, lacks {sorted(LANGUAGES - set(languages))}"
+            )
+        variables = sorted(re.findall(r"\{[?$]\w+\}", english))
+        for m in messages:
+            if sorted(re.findall(r"\{[?$]\w+\}", str(m))) != variables:
+                wrong.append(f"{where} {english!r}: the {m.language} text says other {{?var}}: {str(m)!r}")
+    assert not wrong, "sh:message not in en, fr, nl and de:\n" + "\n".join(sorted(wrong))

@@ -49,6 +49,18 @@ class ValidationResult:
     value: str | None  # the offending value in Turtle notation, if the constraint names one
     source_shape: str  # bxsh:ShapeName, or bxsh:ParentShape[path] for an anonymous property shape
     file: str | None = None  # the data file that defines the focus node, relative to the project root if inside it
+    # The message in the shapes' other languages, (("fr", "..."), ...): for the /validate page, not for programs
+    # (to_dict leaves it out, so the JSON keeps its fields); equality and hashing ignore it.
+    translations: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+
+    def message_in(self, lang: str) -> str:
+        """The message in `lang`, or in English where the shape has none in it."""
+        return dict(self.translations).get(lang, self.message)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        del out["translations"]
+        return out
 
     def to_line(self) -> str:
         where = self.focus_node + (f" {self.path}" if self.path else "")
@@ -107,7 +119,7 @@ class ValidationReport:
         return {
             "conforms": self.conforms,
             "counts": self.counts,
-            "results": [asdict(r) for r in self.sorted_results()],
+            "results": [r.to_dict() for r in self.sorted_results()],
         }
 
     def to_json(self) -> str:
@@ -188,13 +200,22 @@ def report_from_graph(
         path = results_graph.value(r, SH.resultPath)
         value = results_graph.value(r, SH.value)
         shape = results_graph.value(r, SH.sourceShape)
-        messages = list(results_graph.objects(r, SH.resultMessage))
+        constraint = results_graph.value(r, SH.sourceConstraint)
+        templates = [
+            m
+            for node in (shape, constraint)
+            if node is not None
+            for g in (shapes, results_graph)
+            for m in g.objects(node, SH.message)
+        ]
+        messages = _tagged(list(results_graph.objects(r, SH.resultMessage)), templates)
         results.append(
             ValidationResult(
                 severity=_SEVERITY_NAMES.get(results_graph.value(r, SH.resultSeverity), "Violation"),
                 focus_node=_show(focus, names),
                 path=_show_path(results_graph, path, names) if path is not None else None,
                 message=_pick_message(messages),
+                translations=_translations(messages),
                 value=_show(value, names) if value is not None else None,
                 source_shape=_show_shape(shapes, shape, names),
                 file=locate(focus, path, value, results_graph),
@@ -272,6 +293,31 @@ def _pick_message(messages: list) -> str:
         return "does not conform"
     english = [m for m in messages if isinstance(m, Literal) and m.language in (None, "en")]
     return str((english or messages)[0])
+
+
+def _tagged(messages: list, templates: list) -> list:
+    """The messages with their language: pySHACL drops the tag of a message whose {?var} it fills in (a SPARQL
+    constraint's), so a plain one gets the language of the shape's template it matches."""
+    out = []
+    for m in messages:
+        if isinstance(m, Literal) and m.language is None:
+            for t in templates:
+                if isinstance(t, Literal) and t.language and _template(str(t)).fullmatch(str(m)):
+                    m = Literal(str(m), lang=t.language)
+                    break
+        out.append(m)
+    return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(text: str) -> re.Pattern:
+    return re.compile("(.*)".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", text)), re.DOTALL)
+
+
+def _translations(messages: list) -> tuple[tuple[str, str], ...]:
+    """The messages in languages other than English, one per language, sorted by language."""
+    found = {m.language: str(m) for m in messages if isinstance(m, Literal) and m.language not in (None, "en")}
+    return tuple(sorted(found.items()))
 
 
 def _show(node, names: rdflib.Graph) -> str:

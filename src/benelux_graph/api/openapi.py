@@ -235,7 +235,12 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "conforms": {"type": "boolean"},
             "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "results": {"type": "array", "items": {"type": "object", "required": ["severity", "message"]}},
+            "results": {
+                "type": "array",
+                "description": "each result's message in English, whatever the language asked for (the /validate "
+                "page shows it in French, Dutch or German)",
+                "items": {"type": "object", "required": ["severity", "message"]},
+            },
             "statements": {"type": "integer", "minimum": 1},
             "release": STRING,
             "note": STRING,

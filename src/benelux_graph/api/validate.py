@@ -19,13 +19,13 @@ RDF-star refused first, with a 400) and `Validator.check` within the validation 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .contribution_check import EXAMPLE, FORM, SYNTAXES
+from .contribution_errors import localized_message
 from .errors import ApiError
 from .http_conventions import serve_get_and_head
 from .negotiation import HTML, JSON, choose
@@ -60,28 +60,27 @@ def validate_router(runtime: Runtime) -> APIRouter:
                 f"send the contribution as text/turtle or application/ld+json (or {FORM} with "
                 f"data=... and syntax=turtle|jsonld), not as '{media_type or 'nothing'}'",
             )
-        body = await read_body(request, runtime.settings.max_body_bytes)
         from_form = media_type == FORM
         offered = (HTML, JSON) if from_form else (JSON, HTML)
         fmt = choose(request.headers.get("accept"), request.query_params.getlist("format"), offered)
         if fmt is None:
             raise ApiError(406, "not-acceptable", "the report can be given as application/json or text/html")
         # The form is read in the worker too (decoding a megabyte of %XX takes a while); it says what it read.
-        form = (
-            {"syntax": "turtle", "text": ""}
-            if from_form
-            else {"syntax": SYNTAXES[media_type], "text": body.decode("utf-8", errors="replace")}
-        )
+        form = {"syntax": "turtle", "text": ""}
         try:
+            body = await read_body(request, runtime.settings.max_body_bytes)
+            if not from_form:
+                form = {"syntax": SYNTAXES[media_type], "text": body.decode("utf-8", errors="replace")}
             outcome = await runtime.checker.check(body, "form" if from_form else SYNTAXES[media_type], form)
         except ApiError as error:
-            if fmt is HTML:
+            if fmt is HTML:  # the refusal on the page, in its language (api/contribution_errors.py)
                 return page(
                     request,
                     "ld/validate.html",
                     {
                         "report": None,
                         "error": error,
+                        "explain": localized_message,
                         "text": form["text"],
                         "syntax": form["syntax"],
                         "statements": None,
@@ -110,7 +109,7 @@ def validate_router(runtime: Runtime) -> APIRouter:
             "release": runtime.store.release,
             "note": "results the contribution brings, checked with the project's ontology, data and shapes",
         }
-        answer["results"] = [asdict(r) for r in report.sorted_results()]
+        answer["results"] = [r.to_dict() for r in report.sorted_results()]
         return Response(json.dumps(answer, ensure_ascii=False, indent=1), media_type="application/json")
 
     async def either(request: Request) -> Response:

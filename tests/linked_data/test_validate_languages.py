@@ -1,0 +1,125 @@
+"""/validate in the reader's language: the shapes' messages and the refusals of unreadable input in French, Dutch
+and German on the page (the parser's own detail kept, marked English), while the JSON API keeps its English
+`message` and its fields for programs. Queried over HTTP on the live server."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import httpx
+import pytest
+
+from benelux_graph.api.contribution_check import MAX_CHAIN, MAX_NESTING, parse_contribution, read_form
+from benelux_graph.api.contribution_errors import PATTERNS, localized_message
+from benelux_graph.api.errors import ApiError
+
+PREFIXES = """@prefix bx: <https://w3id.org/benelux-graph/ontology#> .
+@prefix bxr: <https://w3id.org/benelux-graph/id/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+"""
+# a membership with no role and no source passage (as in test_validate.py)
+INVALID = (
+    PREFIXES
+    + """
+bxr:membership-example-invalid a org:Membership ;
+    org:member bxr:luxembourg ;
+    org:organization bxr:greater-region .
+"""
+)
+
+FIELDS = ["severity", "focus_node", "path", "message", "value", "source_shape", "file"]
+
+
+@pytest.fixture(scope="module")
+def web(ld_server):
+    with httpx.Client(base_url=ld_server, timeout=60) as c:
+        yield c
+
+
+def test_a_french_reader_sees_the_shapes_messages_in_french(web):
+    r = web.post("/validate?lang=fr", data={"syntax": "turtle", "data": INVALID})
+    assert r.status_code == 200
+    text = html.unescape(r.text)
+    assert "doit avoir exactement un org:role ; utilisez un nœud d’adhésion par rôle" in text
+    assert "needs exactly one org:role" not in text
+    # a message in the page's language is not marked English
+    assert '<td lang="en">' not in r.text
+
+
+def test_accept_language_chooses_the_messages_language(web):
+    r = web.post("/validate", data={"syntax": "turtle", "data": INVALID}, headers={"Accept-Language": "de"})
+    assert "braucht genau ein org:role; verwenden Sie einen Mitgliedschaftsknoten je Rolle" in html.unescape(r.text)
+    r = web.post("/validate?lang=nl", data={"syntax": "turtle", "data": INVALID})
+    assert "heeft precies één org:role nodig; gebruik één lidmaatschapsknoop per rol" in html.unescape(r.text)
+
+
+def test_the_json_keeps_its_english_messages_and_fields(web):
+    r = web.post(
+        "/validate?lang=fr",
+        content=INVALID.encode(),
+        headers={"Content-Type": "text/turtle", "Accept-Language": "fr"},
+    )
+    results = r.json()["results"]
+    assert results and all(list(result) == FIELDS for result in results)
+    assert any(
+        result["message"] == "needs exactly one org:role; use one membership node per role" for result in results
+    )
+
+
+def test_an_unreadable_contribution_is_refused_in_the_readers_language(web):
+    r = web.post("/validate?lang=fr", data={"syntax": "turtle", "data": PREFIXES + "bxr:x a .\n"})
+    assert r.status_code == 400
+    text = html.unescape(r.text)
+    assert "le Turtle ne peut pas être lu : " in text and "the Turtle cannot be read" not in text
+    assert "ligne 4" in text  # the parser's line, kept
+    detail = r.text.split("le Turtle ne peut pas être lu : ", 1)[1]
+    assert detail.startswith('<span lang="en">')  # the parser's own words, marked as English
+    r = web.post(
+        "/validate", data={"syntax": "jsonld", "data": '{"@id": "x",\n  "a": }'}, headers={"Accept-Language": "nl"}
+    )
+    assert r.status_code == 400 and "ongeldige JSON: " in html.unescape(r.text) and "regel 2" in r.text
+
+
+def test_a_body_over_the_limit_is_refused_on_the_page_in_german(web, settings):
+    r = web.post("/validate?lang=de", data={"syntax": "turtle", "data": "#" * (settings.max_body_bytes + 1)})
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert f"größer als die Grenze von {settings.max_body_bytes} Bytes" in html.unescape(r.text)
+
+
+def refusal(call) -> ApiError:
+    with pytest.raises(ApiError) as caught:
+        call()
+    return caught.value
+
+
+def chain(n: int) -> bytes:
+    context = {f"t{i}": f"t{i + 1}:x" for i in range(n)} | {f"t{n}": "https://example.org/"}
+    return json.dumps({"@context": context, "@id": "https://example.org/a", "t0": "x"}).encode()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de"])
+def test_every_refusal_of_unreadable_input_has_its_words(lang):
+    """Each refusal parse_contribution and read_form write is matched by a pattern, so no reader gets English."""
+    refusals = [
+        refusal(lambda: parse_contribution(b"bxr:x a .", "turtle")),
+        refusal(lambda: parse_contribution(b'{"a": }', "jsonld")),
+        refusal(lambda: parse_contribution(b"\xff{}", "jsonld")),
+        refusal(lambda: parse_contribution(b"[" * (MAX_NESTING + 1), "jsonld")),
+        refusal(lambda: parse_contribution(PREFIXES.encode() + b"bxr:x bx:p " + b"(" * (MAX_NESTING + 1), "turtle")),
+        refusal(lambda: parse_contribution(chain(MAX_CHAIN + 2), "jsonld")),
+        refusal(lambda: parse_contribution(b'{"@context": "https://example.org/c", "@id": "x"}', "jsonld")),
+        refusal(
+            lambda: parse_contribution(
+                b"<< <http://e.org/a> <http://e.org/b> <http://e.org/c> >> <http://e.org/d> <http://e.org/e> .",
+                "turtle",
+            )
+        ),
+        refusal(lambda: parse_contribution(PREFIXES.encode(), "turtle")),
+        refusal(lambda: read_form(b"data=a&data=b")),
+        refusal(lambda: read_form(b"syntax=rdfxml")),
+    ]
+    assert len({e.message for e in refusals}) == len(refusals)
+    english = [e.message for e in refusals if not localized_message(e, lang)[1]]
+    assert not english, f"refusals with no {lang} text: {english}"
+    assert all(lang in templates for _, templates in PATTERNS)
