@@ -48,8 +48,8 @@ three places alike: in the application while the event loop lagged 100-260 ms, b
 (loop lag, 55-142 ms), and after the server had sent the answer, in the client's own process (51-95 ms: it took 22 s
 of CPU in a minute, the server process 24 s, at the same priority). Of the loop's lag in the attacked windows,
 three quarters was its thread waiting for a core (runnable, not running: 0.43 of 0.59 s in one run) and the rest
-CPU on the loop, including full garbage-collector passes of 60 and 109 ms (7 and 25 ms outside the attacks: what
-the attacks leave in the caches after startup's gc.freeze). The pages' index is now built before that freeze
+CPU on the loop, including full garbage-collector passes of 60 and 109 ms (7 and 25 ms outside the attacks, whose allocations
+trigger them more often: they walked the pages' index, built on first page view after startup's gc.freeze). The pages' index is now built before that freeze
 (api/app.app_from_env; tests/reliability/test_frozen_heap.py): a full pass after warm-up 172 -> 4 ms; then 5.3x,
 3.3x and 3.9x in three runs (quiet 9-10 ms, attacked 30-53 ms, load average 5.6), so ATTACK_CEILING stays. By group: the five contributions alone 3.1x (their
 validation workers, at nice 19, took 12 s of CPU in a minute), tiny timeouts and doubled answers together 2.4x
