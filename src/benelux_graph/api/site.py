@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
@@ -193,6 +193,7 @@ def home(request: Request, runtime: Runtime) -> Response:
 
 _REDOC: dict[Path, bytes] = {}
 FAVICON = STATIC / "favicon.ico"
+DAY = "public, max-age=86400"
 
 
 def revalidated(request: Request, body: bytes, media_type: str, max_age: int) -> Response:
@@ -245,12 +246,17 @@ def site_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/favicon.ico", include_in_schema=False)
     async def favicon(request: Request) -> Response:
-        body = await run_in_threadpool(FAVICON.read_bytes)
-        return revalidated(request, body, "image/vnd.microsoft.icon", 86400)
+        # a file response (Range, If-Range) that revalidates by its ETag (a route's FileResponse never answers 304)
+        file = FileResponse(
+            FAVICON, stat_result=FAVICON.stat(), media_type="image/vnd.microsoft.icon", headers={"Cache-Control": DAY}
+        )
+        if not_modified(request, file.headers["etag"]):
+            return Response(status_code=304, headers={"ETag": file.headers["etag"], "Cache-Control": DAY})
+        return file
 
     @router.get("/robots.txt", include_in_schema=False)
     async def robots() -> PlainTextResponse:
-        return PlainTextResponse(ROBOTS, headers={"Cache-Control": "public, max-age=86400"})
+        return PlainTextResponse(ROBOTS, headers={"Cache-Control": DAY})
 
     # HEAD like GET (ServiceHeaders drops the body), kept out of the OpenAPI document
     add_head_routes(router)
