@@ -3,12 +3,12 @@ through every middleware, with the same answers and errors; any other request is
 
 from __future__ import annotations
 
-import asyncio
 import json
 from urllib.parse import quote
 
 from benelux_graph.api.app import create_app
 from benelux_graph.api.lean import LeanSparql
+from support.aio import run_async
 
 ASK = quote("ASK { ?s ?p ?o }")
 
@@ -46,7 +46,7 @@ def call(app, method: str, target: str, headers: dict, body: bytes = b""):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))  # a thread of its own: browser tests keep a loop on the main thread
     head = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
     return sent[0]["status"], head, b"".join(m.get("body", b"") for m in sent[1:])
 
