@@ -67,6 +67,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS, TIME
 from rdflib.term import Node
 
 from .errors import BeneluxGraphError
+from .ledger import ROLE_PLAIN  # membership role -> its plain triple: one table for the data and the graph
 from .namespaces import BX, BXR, OA, ORG, ROLE, SRC, STATUS, THEME, VCARD
 
 LANGUAGES = ("en", "fr", "nl", "de")
@@ -148,14 +149,6 @@ INVERSES = {
     BX.successorOf: BX.predecessorOf,
 }
 SYMMETRIC = {BX.cooperatesWith}
-#: role -> (plain predicate, True if the plain triple runs organisation -> member)
-ROLE_PLAIN: dict[Node | None, tuple[URIRef, bool]] = {
-    ROLE.member: (ORG.memberOf, False),
-    ROLE.participant: (BX.participatesIn, False),
-    ROLE.presidency: (BX.presidencyHeldBy, True),
-    ROLE.chair: (BX.chairedBy, True),
-    ROLE.secretariat: (BX.secretariatProvidedBy, True),
-}
 HEAVY_KINDS = {"concerns": 2.0, "isPartOf": 2.0, "publisher": 2.0}
 IDENTIFIERS = {BX.iso3166Alpha2: "iso3166Alpha2", BX.iso3166Alpha3: "iso3166Alpha3", BX.nutsCode: "nutsCode"}
 #: Labels of edge kinds that are not ontology properties of their own.
