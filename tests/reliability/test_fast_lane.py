@@ -94,6 +94,19 @@ def test_service_never_runs_in_the_server_process():
         assert fastlane.shape(Job(text)) is None, text
 
 
+def test_a_text_seen_again_is_not_scanned_again_and_keeps_its_shape():
+    """The shape of a text is remembered (fastlane.cached_text_shape): the same shape, None for a SERVICE call the
+    second time too; a text longer than CACHED_CHARS is scanned each time, never kept."""
+    long = "ASK { ?s ?p 'a' } #" + "x" * fastlane.CACHED_CHARS
+    for text in ("SELECT ?s { ?s ?p 'x1' } LIMIT 3", "ASK { SERVICE <http://x/> { ?s ?p ?o } }", long):
+        first = fastlane.shape(Job(text))
+        hits = fastlane.cached_text_shape.cache_info().hits
+        assert fastlane.shape(Job(text)) == first
+        assert fastlane.cached_text_shape.cache_info().hits == hits + (text is not long)
+        assert first == (None if "SERVICE" in text else fastlane.shape(Job(text.replace("'", '"'))))
+    assert fastlane.shape(Job("SELECT ?s { ?s ?p 'x1' } LIMIT 3"))[0] == "SELECT ?s { ?s ?p _ } LIMIT _"
+
+
 def test_a_name_that_holds_the_word_service_is_no_service_call(engine):
     """A class named Service (an IRI, or a prefixed name) is an ordinary query: it may run in a thread."""
     for text in (

@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from ..sparql_text import QueryText, inspect_query, tokens
+from ..sparql_text import QueryText, inspect_query
 
 DEFAULT_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_AGE = 300
@@ -135,7 +135,7 @@ class Caches:
         parsed = self.parsed.get(key) if self.enabled else None
         if parsed is None:
             info = inspect_query(text, allowlist, prefixes)
-            volatile = any(t.kind == "word" and t.text.upper() in VOLATILE for t in tokens(text))
+            volatile = not VOLATILE.isdisjoint(info.words)  # the guard's words: the text is tokenized once
             parsed = Parsed(info, cacheable=info.form is not None and not volatile)
             if self.enabled:
                 self.parsed.put(key, parsed, 2 * len(text))
