@@ -21,6 +21,7 @@ from ..errors import QueryError, QueryRefused
 from ..formats import DESCRIPTIONS
 from ..result_writers import graph
 from ..syntax import plain_message
+from .contribution_errors import refusal
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
@@ -89,12 +90,12 @@ async def read_body(request: Request, limit: int) -> bytes:
         )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
+        raise refusal(413, "body-too-large", "refusal_body_too_large", limit=limit)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
+            raise refusal(413, "body-too-large", "refusal_body_too_large", limit=limit)
     return bytes(body)
 
 
