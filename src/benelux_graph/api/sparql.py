@@ -8,6 +8,7 @@ Description (RDF) or, to a browser, with the query editor. SPARQL Update is refu
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -99,6 +100,38 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+#: The charsets a direct POST may declare (as Python's codecs name them); any other is refused 415, never read as
+#: UTF-8 whatever it says (a query in ISO-8859-1 ran altered, its é as U+FFFD).
+CHARSETS = {"utf-8": "UTF-8", "ascii": "US-ASCII", "iso8859-1": "ISO-8859-1", "cp1252": "windows-1252"}
+CHARSETS |= {"utf-16": "UTF-16", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
+def charset(content_type: str) -> str:
+    """The codec of the charset a Content-Type declares (UTF-8 when it declares none), or a 415 naming it."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            declared = value.strip().strip('"')
+            try:
+                codec = codecs.lookup(declared).name
+            except LookupError:
+                codec = ""
+            if codec not in CHARSETS:
+                raise refusal(415, "unsupported-media-type", "refusal_charset", charset=declared[:40])
+            return codec
+    return "utf-8"
+
+
+def transcoded(body: bytes, codec: str) -> str:
+    """A body in the charset it declared (not UTF-8) as text, its byte order mark dropped; UTF-16 needs one."""
+    if codec == "utf-16" and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise refusal(400, "bad-request", "refusal_no_bom")
+    try:
+        return body.decode(codec).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise refusal(400, "bad-request", "refusal_not_charset", charset=CHARSETS[codec]) from None
+
+
 def decode(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
@@ -131,7 +164,9 @@ async def protocol_parameters(request: Request, runtime: Runtime) -> list[tuple[
     if media_type == DIRECT:
         if any(name == "query" for name, _ in params):
             raise ApiError(400, "bad-request", "a query sent as the body must not also be a URL parameter")
-        return params + [("query", decode(body, "query"))]
+        codec = charset(request.headers.get("content-type", ""))
+        text = decode(body, "query") if codec == "utf-8" else transcoded(body, codec)
+        return params + [("query", text)]
     raise ApiError(
         415,
         "unsupported-media-type",
