@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import string
 
 import httpx
@@ -178,3 +179,24 @@ def test_rewording_the_english_leaves_no_language_behind():
         said, in_lang = localized_message(error, lang, catalogue)
         assert in_lang and said == say(error.key, lang, error.params) and "Reworded" not in said
         assert str(MAX_NESTING) in said
+
+
+def test_the_shapes_page_says_the_messages_in_the_readers_language(web):
+    """/shapes showed the shapes' messages in English only, where /validate says them in French, Dutch or German:
+    the same words on both (the shapes' names stay English, marked so)."""
+    english = words(web.get("/shapes", headers={"Accept": "text/html"}).text)
+    assert "needs exactly one org:role; use one membership node per role" in english
+    r = web.get("/shapes?lang=fr", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    french = words(r.text)
+    assert "doit avoir exactement un org:role ; utilisez un nœud d’adhésion par rôle" in french
+    assert "needs exactly one org:role" not in french
+    cell = r.text.split("doit avoir exactement un <code>org:role</code>", 1)[0].rsplit("<td", 1)[1]
+    assert 'lang="en"' not in cell  # in the page's language: not marked English
+    german = words(web.get("/shapes", headers={"Accept": "text/html", "Accept-Language": "de"}).text)
+    assert "braucht genau ein org:role; verwenden Sie einen Mitgliedschaftsknoten je Rolle" in german
+
+
+def words(page: str) -> str:
+    """A page's text without its markup (the shapes' messages show the names they quote as code)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
