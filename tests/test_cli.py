@@ -108,3 +108,25 @@ def test_serve_on_a_port_already_taken_says_which_and_what_to_do(settings):
     assert out.returncode == 2, out.stderr
     assert f"127.0.0.1:{port}" in out.stderr and "BENELUX_PORT" in out.stderr and "--port" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_query_list_speaks_the_language_asked_for_or_the_locales():
+    """`query --list` gave English titles only; it takes `--lang`, else the locale (LANG), as the site takes
+    `?lang=` else Accept-Language."""
+    english = run("query", "--list")
+    assert english.returncode == 0 and "Who holds a presidency in a given year" in english.stdout
+    french = run("query", "--list", "--lang", "fr")
+    assert french.returncode == 0, french.stderr
+    assert "Qui exerce une présidence au cours d'une année donnée" in french.stdout
+    assert "Who holds a presidency" not in french.stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    german = subprocess.run(
+        [sys.executable, "-m", "benelux_graph", "query", "--list"],
+        capture_output=True,
+        text=True,
+        env={**env, "LANG": "de_DE.UTF-8"},
+        timeout=120,
+    )
+    assert "Wer in einem bestimmten Jahr einen Vorsitz innehat" in german.stdout, german.stderr
+    refused = run("query", "--list", "--lang", "es")
+    assert refused.returncode != 0 and "--lang takes one of en, fr, nl, de" in refused.stderr + refused.stdout

@@ -206,6 +206,14 @@ def test_every_query_speaks_the_four_languages():
         if q.titles[lang] == q.title or q.descriptions[lang] == q.description
     ]
     assert untranslated == [], "the same text as the English one:\n" + "\n".join(untranslated)
+    parameters = [
+        f"{q.name}: parameter {p.name} in {lang}"
+        for q in load_queries(QUERIES_DIR).values()
+        for p in q.params
+        for lang in LANGUAGES
+        if lang not in p.descriptions or (lang != "en" and p.descriptions[lang] == p.description)
+    ]
+    assert parameters == [], "parameters not described in every language:\n" + "\n".join(parameters)
 
 
 def test_header_words_in_languages(tmp_path):

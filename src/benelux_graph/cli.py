@@ -157,13 +157,16 @@ def query(
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for a saved query's parameter"),
     format: TableFormat = typer.Option(TableFormat.table, "--format"),
     list_saved: bool = typer.Option(False, "--list", help="list the saved queries"),
+    lang: str | None = typer.Option(
+        None, "--lang", help="language of --list's titles: en, fr, nl or de (default: the locale's, LANG, else en)"
+    ),
 ) -> None:
     """Run SPARQL over the graph and print a table, CSV or JSON."""
     from .cli_query import run_cli_query
 
     settings = Settings.from_env()
     try:
-        output = run_cli_query(settings, text, param, format.value, list_saved)
+        output = run_cli_query(settings, text, param, format.value, list_saved, lang)
     except BeneluxGraphError as e:
         fail(e)
     typer.echo(output)

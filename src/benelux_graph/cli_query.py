@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +13,7 @@ import pyoxigraph as ox
 from .errors import QueryError
 from .namespaces import PREFIXES
 from .query_jobs import Job, evaluate
-from .saved_queries import get_query, load_queries
+from .saved_queries import LANGUAGES, get_query, load_queries
 from .settings import Settings
 from .store import GraphStore
 from .syntax import plain_message
@@ -76,10 +78,25 @@ def no_such(text: str, saved: dict) -> str:
     return f"no such saved query or file: '{text}'{hint} (`benelux-graph query --list` lists the saved queries)"
 
 
-def run_cli_query(settings: Settings, text: str | None, params: list[str], fmt: str, list_saved: bool) -> str:
+def list_language(asked: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """The language of `--list`'s titles: `--lang`, else the locale's (LC_ALL, LC_MESSAGES, LANG: `fr_BE.UTF-8` is
+    French), as the site takes `?lang=` else Accept-Language; English when it is none of the four."""
+    if asked is not None:
+        if asked.strip().lower() not in LANGUAGES:
+            raise QueryError(f"--lang takes one of {', '.join(LANGUAGES)}, not '{asked}'")
+        return asked.strip().lower()
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    lang = re.split(r"[_.@-]", locale.lower(), maxsplit=1)[0]
+    return lang if lang in LANGUAGES else "en"
+
+
+def run_cli_query(
+    settings: Settings, text: str | None, params: list[str], fmt: str, list_saved: bool, lang: str | None = None
+) -> str:
     saved = load_queries(settings.queries_dir)
     if list_saved:
-        return "\n".join(f"{q.name:40s} {q.title}" for q in saved.values())
+        language = list_language(lang)
+        return "\n".join(f"{q.name:40s} {q.title_in(language)}" for q in saved.values())
     if not text:
         raise QueryError("give SPARQL text, a .rq file or the name of a saved query (see --list)")
     given = {}

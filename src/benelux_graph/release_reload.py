@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import tempfile
@@ -43,7 +44,20 @@ class Runtime(Protocol):
     engine: Engine
     releases: object | None
 
+    def prepare(self) -> None: ...
+
     def close(self) -> None: ...
+
+
+def refreeze() -> None:
+    """In a process that froze its startup heap (api/app.app_from_env), once a retired release is gone: what it
+    left is collected and what serves now, the new release's pages' index included, is frozen in its place, so
+    that full collector passes no longer walk it. Frozen while the old release was still referenced, its
+    reference cycles would never be collected (a release leaked per reload). One full pass per reload."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 class Generation:
@@ -165,6 +179,7 @@ class Releases:
         except BeneluxGraphError as e:
             runtime.close()
             raise ReleaseRefused(f"the new release's query workers cannot start: {e}") from None
+        runtime.prepare()  # before the switch, as at startup (refreeze, when the old release is gone)
         return app, runtime
 
     def reload(self) -> dict:
@@ -212,10 +227,16 @@ class Releases:
         generation.runtime.close()
         if generation.folder is not None:
             shutil.rmtree(generation.folder, ignore_errors=True)
+        release = generation.release
         with self.lock:
             if generation in self.retired:
                 self.retired.remove(generation)
-        log.info("release %s retired", generation.release)
+            gone = generation.retired and not self.retired
+            if generation.retired:  # what still names it (this thread's argument) holds nothing
+                del generation.app, generation.runtime
+        log.info("release %s retired", release)
+        if gone:
+            refreeze()
 
     def close(self) -> None:
         """At shutdown: stop the workers of every release started by a reload (the first one's application

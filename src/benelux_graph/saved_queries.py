@@ -9,7 +9,7 @@
     #+   - name: country        # a variable of the query, bound by substitution, never by pasting text
     #+     type: iri            # iri | string | integer | year | lang
     #+     default: bxr:belgium
-    #+     description: the country
+    #+     description: the country   # English only, or {en: ..., fr: ..., nl: ..., de: ...}
     #+     enum: [bxr:belgium, bxr:netherlands]   # optional closed list
 
 The file stays valid SPARQL; the header becomes the API operation's documentation. A malformed header is an
@@ -55,6 +55,11 @@ class Parameter:
     description: str
     default: str | None = None
     enum: tuple[str, ...] = ()
+    #: {lang: text} of the header's languages (English always; `description` is the English one)
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.description
 
 
 @dataclass(frozen=True)
@@ -173,11 +178,9 @@ def load_query(path: Path) -> NamedQuery:
         if not re.search(r"[?$]" + re.escape(raw["name"]) + r"\b", text):
             raise QueryError(f"{path}: parameter '{raw['name']}' is not a variable of the query")
         default = None if raw.get("default") is None else str(raw["default"])
-        params.append(
-            Parameter(
-                raw["name"], raw["type"], raw["description"], default, tuple(str(e) for e in raw.get("enum") or ())
-            )
-        )
+        described = languages(path, f"description of parameter '{raw['name']}'", raw["description"])
+        enum = tuple(str(e) for e in raw.get("enum") or ())
+        params.append(Parameter(raw["name"], raw["type"], described["en"], default, enum, described))
     tags = header.get("tags") or []
     return NamedQuery(
         path.stem,

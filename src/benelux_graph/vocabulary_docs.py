@@ -255,6 +255,20 @@ def ontology_doc(
     )
 
 
+class Said(str):
+    """A text and the language it is in (None: no language tag), so that a page marks what is not in its own."""
+
+    lang: str | None = None
+
+
+def said(literal: ox.Literal | None) -> Said | None:
+    if literal is None:
+        return None
+    text = Said(literal.value)
+    text.lang = literal.language
+    return text
+
+
 @dataclass
 class PropertyShapeDoc:
     name: str | None
@@ -273,7 +287,7 @@ class ShapeDoc:
     targets: list[tuple[str, list[Link]]]
     constraints: list[tuple[str, str]]
     properties: list[PropertyShapeDoc]
-    sparql: list[tuple[str | None, str]]  # (message, SELECT text)
+    sparql: list[tuple[Said | None, str]]  # (message, SELECT text)
     severity: str
     message: str | None
 
@@ -299,16 +313,16 @@ SHAPE_SKIP = {
 }
 
 
-def shapes_doc(shapes: Index, graphs: dict, href: Callable[[str], str | None]) -> list[ShapeDoc]:
+def shapes_doc(shapes: Index, graphs: dict, href: Callable[[str], str | None], lang: str = "en") -> list[ShapeDoc]:
     """Every named shape (node shapes, and property shapes with an IRI) with its targets, constraints and
-    messages. `graphs` maps each shape IRI to the named graph (file) it comes from."""
+    messages, in `lang` where the shapes have it (their messages: the four languages, as /validate says them),
+    else English. `graphs` maps each shape IRI to the named graph (file) it comes from."""
 
     def text(n) -> str:
         return term_text(shapes, n)
 
-    def literal(n, local: str) -> str | None:
-        found = shapes.literal(n, (_ns("sh", local),), "en")
-        return found.value if found is not None else None
+    def literal(n, local: str) -> Said | None:
+        return said(shapes.literal(n, (_ns("sh", local),), lang))
 
     def severity(n) -> str:
         s = shapes.value(n, _ns("sh", "severity"))

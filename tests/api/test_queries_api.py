@@ -33,6 +33,7 @@ def test_list(client, saved):
             "name": "forum",
             "type": "iri",
             "description": saved["secretariat-provider"].params[0].description,
+            "descriptions": saved["secretariat-provider"].params[0].descriptions,
             "default": "bxr:pentalateral-energy-forum",
             "enum": [],
         }
@@ -58,9 +59,13 @@ def test_list_in_a_language(client, saved):
             )
         )
         assert en["titles"] == de["titles"] and set(de["titles"]) == set(de["descriptions"]) == {"en", "fr", "nl", "de"}
-        assert {k: v for k, v in en.items() if k not in ("title", "description")} == {
-            k: v for k, v in de.items() if k not in ("title", "description")
+        assert {k: v for k, v in en.items() if k not in ("title", "description", "params")} == {
+            k: v for k, v in de.items() if k not in ("title", "description", "params")
         }
+        # the parameters' descriptions too, from the header (one place)
+        assert [p["description"] for p in en["params"]] == [p.description for p in query.params]
+        assert [p["description"] for p in de["params"]] == [p.descriptions["de"] for p in query.params]
+        assert [{**p, "description": None} for p in en["params"]] == [{**p, "description": None} for p in de["params"]]
     assert client.get("/api/queries?lang=fr-BE").json()[0]["title"] == saved[english[0]["name"]].titles["fr"]
     bad = client.get("/api/queries?lang=es")
     assert bad.status_code == 400 and "lang" in bad.json()["error"]["message"]

@@ -146,3 +146,26 @@ def test_a_range_beyond_the_file_is_a_416_in_the_error_shape(client, path):
         assert error["status"] == 416 and str(size) in error["message"], error
         assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"
     assert client.head(path, headers={"Range": f"bytes={size + 10}-"}).status_code == 416
+
+
+def test_the_favicon_is_served_as_the_static_files_are(client):
+    """/favicon.ico goes through the one path of the static files (api/site.py CachedStatic): its 304, Range,
+    beyond-the-end 416, HEAD and preconditions are theirs, not a copy of them (If-Match was ignored)."""
+    for path in ("/favicon.ico", "/static/site.css"):
+        whole = client.get(path, headers={"Accept-Encoding": "identity"})
+        etag, size = whole.headers["etag"], len(whole.content)
+        assert whole.headers["cache-control"] == "public, max-age=86400" and "last-modified" in whole.headers
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.headers["etag"] == etag and again.content == b""
+        assert again.headers["cache-control"] == "public, max-age=86400"
+        since = client.get(path, headers={"If-Modified-Since": whole.headers["last-modified"]})
+        assert since.status_code == 304, (path, since.status_code)
+        part = client.get(path, headers={"Range": "bytes=0-9", "Accept-Encoding": "identity"})
+        assert part.status_code == 206 and part.content == whole.content[:10]
+        assert part.headers["content-range"] == f"bytes 0-9/{size}"
+        assert client.get(path, headers={"Range": f"bytes={size}-"}).status_code == 416
+        head = client.head(path, headers={"Accept-Encoding": "identity"})
+        assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == str(size)
+        refused = client.get(path, headers={"If-Match": '"other"'})
+        assert refused.status_code == 412, (path, refused.status_code)
+        assert refused.json()["error"]["type"] == "precondition-failed"

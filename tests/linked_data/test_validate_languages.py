@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import string
 
 import httpx
 import pytest
 
+from benelux_graph.api import messages
 from benelux_graph.api.contribution_check import MAX_CHAIN, MAX_NESTING, parse_contribution, read_form
-from benelux_graph.api.contribution_errors import PATTERNS, localized_message
+from benelux_graph.api.contribution_errors import localized_message, say
+from benelux_graph.api.contributions import ContributionChecker
 from benelux_graph.api.errors import ApiError
 
 PREFIXES = """@prefix bx: <https://w3id.org/benelux-graph/ontology#> .
@@ -100,7 +104,7 @@ def chain(n: int) -> bytes:
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "de"])
 def test_every_refusal_of_unreadable_input_has_its_words(lang):
-    """Each refusal parse_contribution and read_form write is matched by a pattern, so no reader gets English."""
+    """Each refusal parse_contribution and read_form write carries its catalogue key, so no reader gets English."""
     refusals = [
         refusal(lambda: parse_contribution(b"bxr:x a .", "turtle")),
         refusal(lambda: parse_contribution(b'{"a": }', "jsonld")),
@@ -122,4 +126,77 @@ def test_every_refusal_of_unreadable_input_has_its_words(lang):
     assert len({e.message for e in refusals}) == len(refusals)
     english = [e.message for e in refusals if not localized_message(e, lang)[1]]
     assert not english, f"refusals with no {lang} text: {english}"
-    assert all(lang in templates for _, templates in PATTERNS)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_refusal_key_has_the_four_languages_with_the_same_parameters():
+    """A translation that drops or invents a parameter would show a raw {name} or fail: each language of each
+    `refusal_*` key names exactly the English one's."""
+    catalogue = json.loads(messages.CATALOGUE.read_text(encoding="utf-8"))
+    keys = [key for key in catalogue if key.startswith("refusal_")]
+    assert len(keys) > 20
+    for key in keys:
+        texts = catalogue[key]
+        assert set(texts) == set(messages.LANGUAGES), key
+        assert all(texts.values()), key
+        assert {lang: placeholders(text) for lang, text in texts.items()} == dict.fromkeys(
+            messages.LANGUAGES, placeholders(texts["en"])
+        ), key
+
+
+def test_the_english_message_is_the_catalogues_text_byte_for_byte():
+    """What programs read in `message` did not change when the refusals became keys."""
+    nested = refusal(lambda: parse_contribution(b"[" * (MAX_NESTING + 1), "jsonld"))
+    assert nested.message == f"the contribution nests arrays and objects more than {MAX_NESTING} levels deep " + (
+        f"(at line 1, column {MAX_NESTING + 1})"
+    )
+    remote = refusal(lambda: parse_contribution(b'{"@context": "https://example.org/c", "@id": "x"}', "jsonld"))
+    assert remote.message == (
+        "the JSON-LD @context at the top names 'https://example.org/c': this service never fetches anything, so a "
+        "context must be inline (or the project's own, https://w3id.org/benelux-graph/context.jsonld)"
+    )
+    checker = ContributionChecker.__new__(ContributionChecker)
+    checker.memory = 1_500_000_000
+    assert checker.lost("validating", -11).message == (
+        "the validation of this contribution crashed (SIGSEGV), probably short of memory (the limit is "
+        "1,500,000,000 bytes); send a smaller one"
+    )
+
+
+def test_rewording_the_english_leaves_no_language_behind():
+    """The page finds a translation by its key, not by the English words: a catalogue whose English was reworded
+    still says every refusal in French, Dutch and German."""
+    catalogue = {lang: dict(words) for lang, words in messages.UI.items()}
+    for key in catalogue["en"]:
+        if key.startswith("refusal_"):
+            catalogue["en"][key] = "Reworded: " + catalogue["en"][key]
+    error = refusal(lambda: parse_contribution(b"[" * (MAX_NESTING + 1), "jsonld"))
+    assert say(error.key, "en", error.params, catalogue).startswith("Reworded: the contribution nests")
+    for lang in ("fr", "nl", "de"):
+        said, in_lang = localized_message(error, lang, catalogue)
+        assert in_lang and said == say(error.key, lang, error.params) and "Reworded" not in said
+        assert str(MAX_NESTING) in said
+
+
+def test_the_shapes_page_says_the_messages_in_the_readers_language(web):
+    """/shapes showed the shapes' messages in English only, where /validate says them in French, Dutch or German:
+    the same words on both (the shapes' names stay English, marked so)."""
+    english = words(web.get("/shapes", headers={"Accept": "text/html"}).text)
+    assert "needs exactly one org:role; use one membership node per role" in english
+    r = web.get("/shapes?lang=fr", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    french = words(r.text)
+    assert "doit avoir exactement un org:role ; utilisez un nœud d’adhésion par rôle" in french
+    assert "needs exactly one org:role" not in french
+    cell = r.text.split("doit avoir exactement un <code>org:role</code>", 1)[0].rsplit("<td", 1)[1]
+    assert 'lang="en"' not in cell  # in the page's language: not marked English
+    german = words(web.get("/shapes", headers={"Accept": "text/html", "Accept-Language": "de"}).text)
+    assert "braucht genau ein org:role; verwenden Sie einen Mitgliedschaftsknoten je Rolle" in german
+
+
+def words(page: str) -> str:
+    """A page's text without its markup (the shapes' messages show the names they quote as code)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from benelux_graph.api.api_docs import CATALOGUE, DESCRIPTION, query_description, translated
+from benelux_graph.api.api_docs import CATALOGUE, DESCRIPTION, parameter_description, query_description, translated
 from benelux_graph.saved_queries import load_queries
 
 pytestmark = pytest.mark.server
@@ -100,7 +100,8 @@ def test_every_description_is_in_the_catalogue(http, settings):
     tests/test_queries.py checks it has the four languages)."""
     english = http.get("/openapi.json").json()
     english["info"].pop("description")  # with the release in it: test_the_openapi_description_speaks_the_language
-    headers = {query_description(q) for q in load_queries(settings.queries_dir).values()}
+    queries = load_queries(settings.queries_dir).values()
+    headers = {query_description(q) for q in queries} | {parameter_description(p) for q in queries for p in q.params}
     missing = sorted({text for text in texts_of(english).values() if text not in WORDS and text not in headers})
     assert missing == [], "not in web/api_docs.json:\n" + "\n".join(map(repr, missing))
 
@@ -111,6 +112,22 @@ def test_the_english_document_is_untouched(http):
     for text in texts_of(http.get("/openapi.json").json()).values():
         assert WORDS.get(text, {"en": text})["en"] == text
     assert not [key for key in WORDS if "\n\nSource: `queries/" in key]  # one place: the queries' headers
+
+
+def test_the_saved_queries_parameters_are_described_in_one_place(http, settings):
+    """A parameter's words live in its query's header only (they were in web/api_docs.json as well, keyed by the
+    English text: reworded in the header, the others fell back to English); /openapi.json?lang= and
+    /api/queries?lang= take them from there."""
+    queries = load_queries(settings.queries_dir)
+    assert not [key for key in WORDS if any(key.startswith(p.description) for q in queries.values() for p in q.params)]
+    q = queries["body-roles-by-theme"]
+    theme = next(p for p in q.params if p.name == "theme")
+    german = http.get("/openapi.json?lang=de").json()["paths"]["/api/queries/body-roles-by-theme"]["get"]
+    described = {p["name"]: p["description"] for p in german["parameters"]}
+    assert described["theme"] == theme.descriptions["de"] + " (iri, Standard theme:energy)"
+    listed = http.get("/api/queries?lang=fr").json()
+    params = next(item for item in listed if item["name"] == q.name)["params"]
+    assert next(p for p in params if p["name"] == "theme")["description"] == theme.descriptions["fr"]
 
 
 def test_a_text_the_catalogue_lacks_stays_english():

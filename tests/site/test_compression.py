@@ -111,3 +111,37 @@ def test_an_answer_compressed_once_is_not_compressed_again(live_server, http, pa
     assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
     assert memo.hits == hits + 1 and again_body == first_body
     assert gzip.decompress(again_body) == raw(http, path)[1]
+
+
+#: Answers revalidated by their ETag, one of each kind of 304: a page, a negotiated document, a query, the graph
+#: API, the downloads, the static and npm files, an in-memory file.
+NOT_MODIFIED_ROUTES = [
+    "/page/greater-region",
+    "/ontology",
+    "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%20500",
+    "/api/graph",
+    "/api/graph/benelux-plus",
+    "/static/site.css",
+    "/vendor/yasgui/yasgui.min.js",
+    "/downloads/benelux-graph.ttl",
+    "/downloads/benelux-graph.nq.gz",
+    "/favicon.ico",
+    "/vendor/redoc/redoc.standalone.js",
+]
+
+
+def vary(response) -> list[str]:
+    return sorted(v.strip().lower() for v in response.headers.get("vary", "").split(",") if v.strip())
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+@pytest.mark.parametrize("path", NOT_MODIFIED_ROUTES)
+def test_a_304_says_the_vary_its_200_says(http, path, encoding):
+    """RFC 9110 15.4.5: a 304 sends the Vary the 200 would; it lacked `Accept-Encoding` (no Content-Type to tell
+    a text answer), so a cache that updates its stored headers from the 304 stopped keeping both codings apart."""
+    headers = {"Accept": "*/*", "Accept-Encoding": encoding}
+    whole = http.get(path, headers=headers)
+    assert whole.status_code == 200 and whole.headers.get("etag"), (path, whole.status_code)
+    again = http.get(path, headers={**headers, "If-None-Match": whole.headers["etag"]})
+    assert again.status_code == 304, (path, again.status_code)
+    assert vary(again) == vary(whole), (path, whole.headers.get("vary"), again.headers.get("vary"))

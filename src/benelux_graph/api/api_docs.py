@@ -8,7 +8,7 @@ The words come from one catalogue, `web/api_docs.json`, keyed by the English tex
 a missing one is refused at start): the route summaries, the tags, the descriptions and the words Swagger UI and
 ReDoc write themselves ("Try it out", "Responses"...), which `web/static/api-docs.js` replaces in the page. A text
 the catalogue lacks stays English (tests/site/test_api_docs.py lists it). The saved queries' titles and
-descriptions are not in the catalogue: they live in each query's own header, in the four languages
+descriptions, and their parameters' descriptions, are not in the catalogue: they live in each query's own header, in the four languages
 (queries/README.md), and are taken from there.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
-from ..saved_queries import NamedQuery
+from ..saved_queries import NamedQuery, Parameter
 from .messages import LANGUAGES, choose_language, load
 from .pages import page
 from .runtime import Runtime
@@ -41,6 +41,12 @@ def query_description(q: NamedQuery, lang: str = "en") -> str:
     return q.description_in(lang) + "\n\n" + WORDS[lang][SOURCE].format(name=q.name)
 
 
+def parameter_description(p: Parameter, lang: str = "en") -> str:
+    """A saved query's parameter as its route documents it: the query's own words, its type and default."""
+    shape = "({type}, default {default})" if p.default else "({type}, required)"
+    return p.description_in(lang) + " " + WORDS[lang][shape].format(type=p.type, default=p.default)
+
+
 def translated(schema: dict, lang: str, release: str, queries: Iterable[NamedQuery] = ()) -> dict:
     """The OpenAPI description with its descriptions, tags and summaries in `lang` (a copy; what the catalogue
     and the saved queries' headers lack stays English)."""
@@ -50,6 +56,7 @@ def translated(schema: dict, lang: str, release: str, queries: Iterable[NamedQue
     for q in queries:
         words[q.title] = q.title_in(lang)
         words[query_description(q)] = query_description(q, lang)
+        words.update((parameter_description(p), parameter_description(p, lang)) for p in q.params)
     out = copy.deepcopy(schema)
     for text, where, key in descriptions(out):
         where[key] = words.get(text, text)

@@ -200,9 +200,6 @@ def app_from_env() -> FastAPI:
     app = create_app(settings, store)
     # a fast-lane thread past its limits ends this process, which the supervisor replaces (fastlane.py, rule 5)
     fastlane.ON_RUNAWAY = drain_and_exit(settings.query_timeout + 1)
-    if not settings.serve_from_store:
-        # the pages' index, built on first use otherwise, is made before the freeze: built after it, its 137,000
-        # objects were walked by every full collector pass, 60-110 ms on the event loop under issue 13's attacks
-        _ = app.state.runtime.linked_data.index
+    app.state.runtime.prepare()  # the pages' index, made before the freeze (a reload makes it again: release_reload)
     gc.freeze()  # what startup made lives as long as the process: kept out of the collector's full passes
     return app

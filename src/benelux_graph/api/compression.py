@@ -7,12 +7,15 @@ after this has measured them, so HEAD gets the headers GET would, Content-Length
 - A compressed answer is another representation: its ETag gets `-gzip` (`"abc"` -> `"abc-gzip"`) and it says
   `Vary: Accept-Encoding`. An `If-None-Match` (or `If-Match`) naming the `-gzip` tag is given to the route without the suffix, so
   the route's own 304 logic keeps working, and a 304 names the tag the client sent.
+- A 304 says the `Vary: Accept-Encoding` its 200 would (RFC 9110 15.4.5), here for every route: it has no
+  Content-Type, so the path tells (text_answer).
 - Streamed bodies are compressed chunk by chunk: nothing is held whole in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import zlib
 
 from starlette.concurrency import run_in_threadpool
@@ -81,6 +84,16 @@ def add_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return headers + [(b"vary", b"Accept-Encoding")]
 
 
+def text_answer(start, path: str) -> bool:
+    """Whether an answer is text, so that its 200 and its 304 say `Vary: Accept-Encoding`: by its Content-Type, or
+    for a 304 (which has none) by its path: a file's type from its extension (a .gz or an image is not text), else
+    a route's answer, and every route answers text."""
+    if start["status"] != 304 or any(k.lower() == b"content-type" for k, _ in start["headers"]):
+        return Compression.is_text(start)
+    kind, coding = mimetypes.guess_type(path)
+    return coding is None and (kind is None or kind.encode().startswith(TEXT_TYPES))
+
+
 async def squeeze(compressor, body: bytes, more: bool, memo: LRU | None = None) -> bytes:
     """`body` through `compressor` (flushed unless `more`); a whole answer is looked up in `memo` first (its
     level follows from its length, so the digest and the length are the key)."""
@@ -115,7 +128,7 @@ class Compression:
             and not scope.get("path", "").startswith(AS_IS)
         )
         if not wanted:
-            return await self.app(scope, receive, self.vary_only(send))
+            return await self.app(scope, receive, self.vary_only(send, scope["path"]))
         if scope["method"] == "HEAD":  # run as GET, so the body is compressed and measured like GET's (a static
             scope = {**scope, "method": "GET"}  # file sends HEAD none); ServiceHeaders then drops it
         asked_gzip_tag = SUFFIX.encode() + b'"' in request_headers.get(b"if-none-match", b"")
@@ -140,7 +153,8 @@ class Compression:
                 start = state["start"]
                 if not self.compressible(start, body, more):
                     state["as_is"] = True
-                    headers = add_vary(list(start["headers"])) if self.is_text(start) else start["headers"]
+                    text = text_answer(start, scope["path"])
+                    headers = add_vary(list(start["headers"])) if text else start["headers"]
                     await send({**start, "headers": headers})
                     return await send(message)
                 level = FAST_LEVEL if len(body) > FAST_BYTES else LEVEL
@@ -177,14 +191,14 @@ class Compression:
         )
 
     @staticmethod
-    def vary_only(send):
+    def vary_only(send, path: str):
         """Without compression, a text answer still says it depends on Accept-Encoding (caches keep both)."""
 
         async def wrapped(message):
             if (
                 message["type"] == "http.response.start"
-                and Compression.is_text(message)
                 and message["status"] in (200, 304)
+                and text_answer(message, path)
             ):
                 message = {**message, "headers": add_vary(list(message["headers"]))}
             await send(message)

@@ -21,7 +21,7 @@ from ..dumps import CONTEXT_IRI
 from ..rdf_writers import jsonld_context
 from ..store import to_rdflib
 from ..validation import ValidationReport, validate_graph
-from .errors import ApiError
+from .contribution_errors import Phrase, refusal
 
 SYNTAXES = {
     "text/turtle": "turtle",
@@ -75,12 +75,13 @@ def inline_contexts(node, path: str = "") -> None:
         for item in items:
             if isinstance(item, str):
                 if item not in OWN_CONTEXTS:
-                    raise ApiError(
+                    raise refusal(
                         400,
                         "remote-context",
-                        f"the JSON-LD @context at {path or 'the top'} names '{item}': this service "
-                        "never fetches anything, so a context must be inline (or the project's own, "
-                        f"{CONTEXT_IRI})",
+                        "refusal_remote_context",
+                        where=path or Phrase("refusal_word_top"),
+                        iri=item,
+                        own=CONTEXT_IRI,
                     )
                 resolved.append(jsonld_context()["@context"])
             else:
@@ -98,11 +99,7 @@ def inline_contexts(node, path: str = "") -> None:
                             and isinstance(term.get("@context"), str)
                             and term["@context"] not in OWN_CONTEXTS
                         ):
-                            raise ApiError(
-                                400,
-                                "remote-context",
-                                f"a scoped @context names '{term['@context']}': contexts must be inline",
-                            )
+                            raise refusal(400, "remote-context", "refusal_scoped_context", iri=term["@context"])
 
 
 #: Deepest nesting of brackets (Turtle collections and blank nodes, JSON arrays and objects) a contribution may
@@ -142,14 +139,8 @@ def check_nesting(text: str, syntax: str) -> None:
     if at is not None:
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1
-        what = "collections and blank nodes" if syntax == "turtle" else "arrays and objects"
-        raise ApiError(
-            400,
-            "nested-too-deep",
-            f"the contribution nests {what} more than {MAX_NESTING} levels deep (at line {line}, column {column})",
-            line,
-            column,
-        )
+        what = Phrase("refusal_word_collections" if syntax == "turtle" else "refusal_word_arrays")
+        raise refusal(400, "nested-too-deep", "refusal_nesting", line, column, what=what, max=MAX_NESTING)
 
 
 def contexts(document):
@@ -211,12 +202,7 @@ def check_contexts(document) -> None:
                 terms.update(item)
         chain = longest_chain(terms)
         if chain > MAX_CHAIN:
-            raise ApiError(
-                400,
-                "context-too-deep",
-                f"a JSON-LD @context defines a chain of {chain} terms, each "
-                f"through the next; at most {MAX_CHAIN} are accepted",
-            )
+            raise refusal(400, "context-too-deep", "refusal_chain", chain=chain, max=MAX_CHAIN)
 
 
 def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
@@ -229,14 +215,14 @@ def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         if syntax == "jsonld":
-            raise ApiError(400, "syntax-error", "the body is not valid UTF-8") from None
+            raise refusal(400, "syntax-error", "refusal_not_utf8") from None
         text = data.decode("utf-8", errors="replace")  # Oxigraph says where
     check_nesting(text, syntax)
     if syntax == "jsonld":
         try:
             document = json.loads(text)
         except json.JSONDecodeError as e:
-            raise ApiError(400, "syntax-error", f"invalid JSON: {e.msg}", e.lineno, e.colno) from None
+            raise refusal(400, "syntax-error", "refusal_invalid_json", e.lineno, e.colno, detail=e.msg) from None
         del text
         check_contexts(document)
         inline_contexts(document)
@@ -248,23 +234,14 @@ def parse_contribution(data: bytes, syntax: str) -> list[ox.Triple]:
     except SyntaxError as e:
         line, column = line_column(e)
         message = str(e.args[0] if e.args else e)
-        raise ApiError(
-            400,
-            "syntax-error",
-            f"the {'Turtle' if syntax == 'turtle' else 'JSON-LD'} cannot be read: {message}",
-            line,
-            column,
-        ) from None
+        name = "Turtle" if syntax == "turtle" else "JSON-LD"
+        raise refusal(400, "syntax-error", "refusal_unreadable", line, column, syntax=name, detail=message) from None
     for q in parsed:
         if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) or q.predicate.value == RDF_REIFIES:
-            raise ApiError(
-                400,
-                "unsupported-rdf-star",
-                "RDF-star and RDF 1.2 triple terms (<< ... >>, rdf:reifies) are not supported in a contribution",
-            )
+            raise refusal(400, "unsupported-rdf-star", "refusal_rdf_star")
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
     if not triples:
-        raise ApiError(400, "empty-contribution", "the contribution holds no statements")
+        raise refusal(400, "empty-contribution", "refusal_empty")
     return triples
 
 
@@ -273,14 +250,14 @@ def read_form(body: bytes) -> tuple[str, str]:
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
     except (UnicodeDecodeError, ValueError) as e:
-        raise ApiError(400, "bad-request", f"the form cannot be read: {e}") from None
+        raise refusal(400, "bad-request", "refusal_form", detail=str(e)) from None
     fields = dict(pairs)
     for name in fields:  # the one rule of every route (api/parameters.py): a field given twice is no choice
         if (count := sum(1 for k, _ in pairs if k == name)) > 1:
-            raise ApiError(400, "bad-parameter", f"give field '{name}' once, not {count} times")
+            raise refusal(400, "bad-parameter", "refusal_field_twice", name=name, count=count)
     syntax = fields.get("syntax", "turtle")
     if syntax not in OX:
-        raise ApiError(400, "bad-parameter", "syntax must be turtle or jsonld")
+        raise refusal(400, "bad-parameter", "refusal_syntax")
     return syntax, fields.get("data", "")
 
 

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from ..engine import START_TIMEOUT
 from ..query_workers import Worker, alive, jobs, limit_memory, receive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
+from .contribution_errors import refusal
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -111,36 +112,21 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
             report = validator.check(triples)
             conn.send(("ok", report, len(triples), memory_of("VmRSS") > loaded + GROWTH))
         except ApiError as e:
-            conn.send(("error", e.status, e.type, e.message, e.line, e.column, memory_of("VmRSS") > loaded + GROWTH))
+            conn.send(refused(e, memory_of("VmRSS") > loaded + GROWTH))
         except MemoryError:
-            conn.send(
-                (
-                    "error",
-                    422,
-                    "validation-too-large",
-                    "checking this contribution needs more memory than "
-                    f"the limit of {memory:,} bytes; send a smaller one",
-                    None,
-                    None,
-                    True,
-                )
-            )
+            limit = f"{memory:,}"
+            conn.send(refused(refusal(422, "validation-too-large", "refusal_memory", limit=limit), True))
         except RecursionError:
-            conn.send(
-                ("error", 400, "nested-too-deep", "the contribution is nested too deeply to be read", None, None, True)
-            )
+            conn.send(refused(refusal(400, "nested-too-deep", "refusal_too_deep"), True))
         except Exception as e:  # noqa: BLE001 - any other failure is this contribution's answer, not a 500
-            conn.send(
-                (
-                    "error",
-                    422,
-                    "validation-failed",
-                    f"the contribution could not be checked: {type(e).__name__}: {str(e)[:300]}",
-                    None,
-                    None,
-                    True,
-                )
-            )
+            detail = f"{type(e).__name__}: {str(e)[:300]}"
+            conn.send(refused(refusal(422, "validation-failed", "refusal_check_failed", detail=detail), True))
+
+
+def refused(e: ApiError, replace: bool) -> tuple:
+    """A refusal as the worker sends it (an exception with keyword arguments does not pickle), and whether the
+    worker asks to be replaced."""
+    return ("error", e.status, e.type, e.message, e.line, e.column, e.key, e.params, replace)
 
 
 # --- the pool, in the server process ----------------------------------------------------------------------
@@ -319,12 +305,12 @@ class ContributionChecker:
                 if worker is None:
                     waiting = sum(1 for w in self._waiters if not w.future.done())
                     if waiting >= self.queue:
-                        raise ApiError(
+                        raise refusal(
                             503,
                             "validation-busy",
-                            f"every validation worker is busy and {waiting} "
-                            "more contributions wait; try again in a few seconds",
+                            "refusal_busy",
                             headers={"Retry-After": str(max(1, round(self.timeout)))},
+                            waiting=waiting,
                         )
                     waiter = Waiter(loop, loop.create_future())
                     self._waiters.append(waiter)
@@ -333,11 +319,12 @@ class ContributionChecker:
                 try:
                     worker = await asyncio.wait_for(waiter.future, max(0.0, deadline - loop.time()))
                 except TimeoutError:
-                    raise ApiError(
+                    raise refusal(
                         503,
                         "validation-busy",
-                        f"no validation worker came free in {self.wait_limit:g} s; try again later",
+                        "refusal_no_worker",
                         headers={"Retry-After": "10"},
+                        limit=f"{self.wait_limit:g}",
                     ) from None
             assert worker is not None  # taken from the idle list, or handed over by the future
             if alive(worker):
@@ -371,12 +358,7 @@ class ContributionChecker:
                     break
         except TimeoutError:
             self._replace(worker)
-            raise ApiError(
-                503,
-                "validation-timeout",
-                f"checking this contribution took longer than the time "
-                f"limit of {self.timeout:g} s and was stopped; send a smaller one",
-            ) from None
+            raise refusal(503, "validation-timeout", "refusal_timeout", limit=f"{self.timeout:g}") from None
         except (EOFError, OSError):
             for _ in range(200):  # its exit code says why it died: waited for on the loop, 2 s at most
                 if worker.process.exitcode is not None:
@@ -394,8 +376,8 @@ class ContributionChecker:
             self._give_back(worker)
         if message[0] == "ok":
             return Outcome(message[1], message[2])
-        _, status, kind, text, line, column, _ = message
-        raise ApiError(status, kind, text, line, column)
+        _, status, kind, text, line, column, key, params, _ = message
+        raise ApiError(status, kind, text, line, column, key=key, params=params)
 
     async def _receive(self, worker: Worker, loop, deadline: float) -> tuple:
         """The worker's next message, read on the event loop as it arrives (engine.receive) until `deadline`."""
@@ -404,26 +386,8 @@ class ContributionChecker:
     def lost(self, stage: str, exitcode: int | None) -> ApiError:
         """The error of a request whose worker died under it."""
         if exitcode == -signal.SIGKILL:
-            return ApiError(
-                503,
-                "validation-unavailable",
-                "the validation worker was stopped while it checked "
-                "this contribution (killed by an operator or by the system, short of memory); a fresh "
-                "one is starting: try again",
-                headers={"Retry-After": "5"},
-            )
+            return refusal(503, "validation-unavailable", "refusal_worker_stopped", headers={"Retry-After": "5"})
         if stage == "parsing":
-            return ApiError(
-                400,
-                "unreadable-contribution",
-                "the contribution could not be parsed: the parser "
-                f"crashed on it ({signal_name(exitcode)}); it is probably nested or chained too deeply, "
-                "or too large",
-            )
-        return ApiError(
-            422,
-            "validation-failed",
-            f"the validation of this contribution crashed "
-            f"({signal_name(exitcode)}), probably short of memory (the limit is {self.memory:,} "
-            "bytes); send a smaller one",
-        )
+            return refusal(400, "unreadable-contribution", "refusal_parser_crashed", detail=signal_name(exitcode))
+        limit = f"{self.memory:,}"
+        return refusal(422, "validation-failed", "refusal_crashed", detail=signal_name(exitcode), limit=limit)

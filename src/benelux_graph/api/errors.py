@@ -45,10 +45,14 @@ class ApiError(Exception):
         column: int | None = None,
         headers: dict[str, str] | None = None,
         problems: list[str] | None = None,
+        key: str | None = None,
+        params: dict | None = None,
     ):
         self.status, self.type, self.message, self.line, self.column = status, type, message, line, column
         self.headers = headers or {}
         self.problems = problems or []  # what is wrong, one line each (a refused release's violations)
+        # the message as a key of the site's catalogue and its parameters, to be said in the page's language
+        self.key, self.params = key, params or {}
         super().__init__(message)
 
     def body(self) -> dict:

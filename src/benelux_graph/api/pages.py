@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from ..dumps import LICENSE, LICENSE_NAME
@@ -34,6 +36,20 @@ templates = Jinja2Templates(
 templates.env.globals["asset"] = lambda name: versioned("/static/" + name, STATIC / name)
 # {{ n|number(lang) }}: 1,842,611 in English, 1 842 611 in French, 1.842.611 in Dutch and German
 templates.env.filters["number"] = number
+#: What a shape's message quotes, in any language: prefixed names (bxr:start-of-2025) and example values in quotes.
+QUOTED = re.compile(r'"[^"]*"|\b[a-z][a-z0-9]*:[A-Za-z0-9_][\w.-]*\w')
+
+
+def code_spans(text: str) -> Markup:
+    """{{ message|code_spans }}: the names and values a message quotes as code (they are not its language)."""
+    out, at = Markup(""), 0
+    for m in QUOTED.finditer(text):
+        out += escape(text[at : m.start()]) + Markup("<code>{}</code>").format(m.group())
+        at = m.end()
+    return out + escape(text[at:])
+
+
+templates.env.filters["code_spans"] = code_spans
 
 
 def page_context(request: Request, context: dict) -> dict:

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from ..errors import ParameterError, QueryRefused
 from ..saved_queries import YEARS, NamedQuery, get_query
 from ..sparql_text import inspect_query
-from .api_docs import query_description
+from .api_docs import parameter_description, query_description
 from .execution import QueryRequest, answer
 from .http_conventions import add_get_and_head, root
 from .negotiation import GRAPHS, RESULTS
@@ -51,7 +51,14 @@ def summary(q: NamedQuery, base: str, lang: str = "en") -> dict:
         "descriptions": q.descriptions,
         "tags": list(q.tags),
         "params": [
-            {"name": p.name, "type": p.type, "description": p.description, "default": p.default, "enum": list(p.enum)}
+            {
+                "name": p.name,
+                "type": p.type,
+                "description": p.description_in(lang),
+                "descriptions": p.descriptions,
+                "default": p.default,
+                "enum": list(p.enum),
+            }
             for p in q.params
         ],
         "url": f"{base}/api/queries/{q.name}",
@@ -109,7 +116,7 @@ def endpoint_for(runtime: Runtime, q: NamedQuery):
         extra: dict[str, Any] = dict(SCHEMA_TYPES[p.type])
         if p.enum:
             extra["enum"] = list(p.enum)
-        description = p.description + (f" ({p.type}" + (f", default {p.default}" if p.default else ", required") + ")")
+        description = parameter_description(p)  # in the query's header, in four languages (api_docs.translated)
         parameters.append(
             inspect.Parameter(
                 f"param_{i}",

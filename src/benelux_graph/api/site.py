@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from .. import __version__
 from ..namespaces import BXR, PREFIXES
@@ -192,7 +192,7 @@ def home(request: Request, runtime: Runtime) -> Response:
 
 
 _REDOC: dict[Path, bytes] = {}
-FAVICON = STATIC / "favicon.ico"
+FAVICON = STATIC / "favicon.ico"  # served from /static too
 DAY = "public, max-age=86400"
 
 
@@ -246,13 +246,8 @@ def site_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/favicon.ico", include_in_schema=False)
     async def favicon(request: Request) -> Response:
-        # a file response (Range, If-Range) that revalidates by its ETag (a route's FileResponse never answers 304)
-        file = FileResponse(
-            FAVICON, stat_result=FAVICON.stat(), media_type="image/vnd.microsoft.icon", headers={"Cache-Control": DAY}
-        )
-        if not_modified(request, file.headers["etag"]):
-            return Response(status_code=304, headers={"ETag": file.headers["etag"], "Cache-Control": DAY})
-        return file
+        # one of the static files, served by their one path (validators, 304, Range, 416, preconditions)
+        return await STATIC_FILES.get_response(FAVICON.name, request.scope)
 
     @router.get("/robots.txt", include_in_schema=False)
     async def robots() -> PlainTextResponse:
@@ -280,6 +275,9 @@ class CachedStatic(ConditionalFiles):
 WEEK = 7 * 86400
 
 
+STATIC_FILES = CachedStatic(directory=STATIC)
+
+
 def mount_static(app: FastAPI) -> None:
-    """/static, the project's own files (the npm libraries under /vendor: api/vendor.py)."""
-    app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    """/static, the project's own files (the npm libraries under /vendor: api/vendor.py), and /favicon.ico."""
+    app.mount("/static", STATIC_FILES, name="static")

@@ -8,6 +8,7 @@ Description (RDF) or, to a browser, with the query editor. SPARQL Update is refu
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +22,7 @@ from ..errors import QueryError, QueryRefused
 from ..formats import DESCRIPTIONS
 from ..result_writers import graph
 from ..syntax import plain_message
+from .contribution_errors import refusal
 from .editor import editor_page
 from .errors import ApiError
 from .execution import QueryRequest, answer
@@ -89,13 +91,45 @@ async def read_body(request: Request, limit: int) -> bytes:
         )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
+        raise refusal(413, "body-too-large", "refusal_body_too_large", limit=limit)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise ApiError(413, "body-too-large", f"the request body is larger than the limit of {limit} bytes")
+            raise refusal(413, "body-too-large", "refusal_body_too_large", limit=limit)
     return bytes(body)
+
+
+#: The charsets a direct POST may declare (as Python's codecs name them); any other is refused 415, never read as
+#: UTF-8 whatever it says (a query in ISO-8859-1 ran altered, its é as U+FFFD).
+CHARSETS = {"utf-8": "UTF-8", "ascii": "US-ASCII", "iso8859-1": "ISO-8859-1", "cp1252": "windows-1252"}
+CHARSETS |= {"utf-16": "UTF-16", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
+def charset(content_type: str) -> str:
+    """The codec of the charset a Content-Type declares (UTF-8 when it declares none), or a 415 naming it."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            declared = value.strip().strip('"')
+            try:
+                codec = codecs.lookup(declared).name
+            except LookupError:
+                codec = ""
+            if codec not in CHARSETS:
+                raise refusal(415, "unsupported-media-type", "refusal_charset", charset=declared[:40])
+            return codec
+    return "utf-8"
+
+
+def transcoded(body: bytes, codec: str) -> str:
+    """A body in the charset it declared (not UTF-8) as text, its byte order mark dropped; UTF-16 needs one."""
+    if codec == "utf-16" and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise refusal(400, "bad-request", "refusal_no_bom")
+    try:
+        return body.decode(codec).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise refusal(400, "bad-request", "refusal_not_charset", charset=CHARSETS[codec]) from None
 
 
 def decode(data: bytes, what: str) -> str:
@@ -130,7 +164,9 @@ async def protocol_parameters(request: Request, runtime: Runtime) -> list[tuple[
     if media_type == DIRECT:
         if any(name == "query" for name, _ in params):
             raise ApiError(400, "bad-request", "a query sent as the body must not also be a URL parameter")
-        return params + [("query", decode(body, "query"))]
+        codec = charset(request.headers.get("content-type", ""))
+        text = decode(body, "query") if codec == "utf-8" else transcoded(body, codec)
+        return params + [("query", text)]
     raise ApiError(
         415,
         "unsupported-media-type",

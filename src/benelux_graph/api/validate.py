@@ -32,7 +32,7 @@ from .negotiation import HTML, JSON, choose
 from .openapi import answers, format_parameter, ref, validate_request_body
 from .pages import page
 from .runtime import Runtime
-from .sparql import read_body
+from .sparql import charset, read_body, transcoded
 
 
 def validate_router(runtime: Runtime) -> APIRouter:
@@ -69,6 +69,9 @@ def validate_router(runtime: Runtime) -> APIRouter:
         form = {"syntax": "turtle", "text": ""}
         try:
             body = await read_body(request, runtime.settings.max_body_bytes)
+            codec = "utf-8" if from_form else charset(request.headers.get("content-type", ""))
+            if codec != "utf-8":  # what the worker parses is UTF-8 (Turtle's and JSON's own encoding)
+                body = transcoded(body, codec).encode("utf-8")
             if not from_form:
                 form = {"syntax": SYNTAXES[media_type], "text": body.decode("utf-8", errors="replace")}
             outcome = await runtime.checker.check(body, "form" if from_form else SYNTAXES[media_type], form)

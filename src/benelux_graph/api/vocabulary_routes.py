@@ -92,7 +92,7 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
             for q in data.publication.quads:
                 if graph_iri(q) == g and isinstance(q.subject, ox.NamedNode):
                     names.setdefault(q.subject, name)
-        shapes = shapes_doc(data.shapes_index, names, href)
+        shapes = shapes_doc(data.shapes_index, names, href, lang)
         return page(
             request,
             "ld/shapes.html",
