@@ -1,0 +1,56 @@
+"""What the seventh probe of a default server found (issue 13, hidden probes: security, protocol, every route),
+where the six before it were thin: result formats on edge values, every route's parameters. Each test is one
+defect it reproduced, on a real server (this folder's `client`)."""
+
+from __future__ import annotations
+
+import xml.dom.minidom
+
+import pytest
+import rdflib
+
+pytestmark = pytest.mark.server
+
+
+def xml_literal(body: bytes) -> str:
+    """The text of the first literal of a SPARQL XML results document, read by a real XML parser."""
+    literal = xml.dom.minidom.parseString(body).getElementsByTagName("literal")[0]
+    return "".join(node.data for node in literal.childNodes)
+
+
+def test_a_carriage_return_survives_the_xml_results(client):
+    """A literal holding a carriage return was written raw into the SPARQL XML results: every XML parser reads
+    a raw CR as a line feed (XML 1.0, 2.11), so "a\\rb" came back "a\\nb", an altered value. JSON kept it."""
+    answer = client.get("/sparql", params={"query": 'SELECT ?e { VALUES ?e { "a\\rb" } }', "format": "xml"})
+    assert answer.status_code == 200, answer.text
+    assert xml_literal(answer.content) == "a\rb"
+
+
+def test_a_carriage_return_survives_a_construct_in_rdf_xml(client):
+    """The same in a CONSTRUCT's RDF/XML (Oxigraph's writer, which Oxigraph's own parser reads back unchanged,
+    but rdflib, through expat, as a line feed)."""
+    query = 'CONSTRUCT { <http://example.org/s> <http://example.org/p> "a\\rb" } WHERE {}'
+    answer = client.get("/sparql", params={"query": query, "format": "rdfxml"})
+    assert answer.status_code == 200, answer.text
+    graph = rdflib.Graph().parse(data=answer.content, format="xml")  # expat, as most XML clients read it
+    assert [str(o) for o in graph.objects()] == ["a\rb"]
+
+
+@pytest.mark.parametrize(
+    "query, fmt",
+    [
+        ('SELECT ?e { VALUES ?e { "x\\u0001y" } }', "xml"),
+        ('CONSTRUCT { <http://example.org/s> <http://example.org/p> "x\\u0001y" } WHERE {}', "rdfxml"),
+    ],
+    ids=["select-xml", "construct-rdfxml"],
+)
+def test_a_character_xml_cannot_carry_is_refused_not_written(client, query, fmt):
+    """U+0001 is no XML 1.0 character, even as a reference: it was written raw, a 200 that no XML parser can
+    read ("not well-formed"). Now a clear error that names the character and the formats that can carry it."""
+    answer = client.get("/sparql", params={"query": query, "format": fmt})
+    assert answer.status_code == 400, answer.text[:300]
+    error = answer.json()["error"]
+    assert error["type"] == "query-failed"
+    assert "U+0001" in error["message"] and "JSON" in error["message"]
+    fine = client.get("/sparql", params={"query": query, "format": "json" if fmt == "xml" else "ntriples"})
+    assert fine.status_code == 200 and "\\u0001" in fine.text
