@@ -54,3 +54,27 @@ def test_a_character_xml_cannot_carry_is_refused_not_written(client, query, fmt)
     assert "U+0001" in error["message"] and "JSON" in error["message"]
     fine = client.get("/sparql", params={"query": query, "format": "json" if fmt == "xml" else "ntriples"})
     assert fine.status_code == 200 and "\\u0001" in fine.text
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/search?q=%FF&format=json",
+        "/search?q=lux&lang=%FF",
+        "/api/queries/facts-from-section?section=%FF",
+        "/api/graph?theme=%C3",
+        "/page/belgium?x%FF=1",
+    ],
+)
+def test_a_parameter_that_is_not_utf8_is_refused_on_every_route(client, target):
+    """`%FF` was read as U+FFFD on every route but /sparql (fixed by the sixth probe): /search looked for a
+    character the client never sent, and a saved query bound it into a literal and answered 200 with no rows."""
+    answer = client.get(target, headers={"Accept": "application/json"})
+    assert answer.status_code == 400, answer.text[:300]
+    error = answer.json()["error"]
+    assert error["type"] == "bad-request" and "UTF-8" in error["message"], error
+
+
+def test_a_parameter_in_utf8_is_still_read(client):
+    answer = client.get("/search?q=belgi%C3%AB&format=json")
+    assert answer.status_code == 200 and answer.json()["query"] == "belgië"
