@@ -5,6 +5,7 @@ defect it reproduced, on a real server (this folder's `client`)."""
 from __future__ import annotations
 
 import xml.dom.minidom
+from urllib.parse import quote
 
 import pytest
 import rdflib
@@ -78,3 +79,24 @@ def test_a_parameter_that_is_not_utf8_is_refused_on_every_route(client, target):
 def test_a_parameter_in_utf8_is_still_read(client):
     answer = client.get("/search?q=belgi%C3%AB&format=json")
     assert answer.status_code == 200 and answer.json()["query"] == "belgië"
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+def count(answer) -> int:
+    assert answer.status_code == 200, answer.text[:300]
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("blank", ["default-graph-uri=", "named-graph-uri=", "default-graph-uri=%20&named-graph-uri="])
+def test_a_blank_graph_uri_selects_no_dataset(client, blank):
+    """A blank `default-graph-uri=` (a form's empty field) was read as naming no graph, yet as a dataset given:
+    the query saw an empty default graph and answered 0 rows, where without the field it sees the ontology and
+    the data. A blank names no graph; an ill-formed one is still a 400 (`relative`)."""
+    query = "query=" + quote(COUNT)
+    plain = count(client.get(f"/sparql?{query}"))
+    assert plain > 1000
+    assert count(client.get(f"/sparql?{query}&{blank}")) == plain
+    bad = client.get(f"/sparql?{query}&default-graph-uri=relative")
+    assert bad.status_code == 400 and bad.json()["error"]["type"] == "bad-parameter"
