@@ -100,3 +100,31 @@ def test_a_blank_graph_uri_selects_no_dataset(client, blank):
     assert count(client.get(f"/sparql?{query}&{blank}")) == plain
     bad = client.get(f"/sparql?{query}&default-graph-uri=relative")
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "bad-parameter"
+
+
+QUOTED = {
+    "unclosed": "ASK {" + "<" * 30_000,
+    "nested": "ASK { " + "<< " * 100 + "?s ?p ?o" + " >> ?p ?o" * 100 + " }",
+}
+
+
+@pytest.mark.parametrize("kind", QUOTED)
+def test_quoted_triples_nest_like_brackets(client, live_server, kind):
+    """The nesting guard (sparql_text.MAX_DEPTH, 64 levels) counted brackets, not a quoted triple's `<<`, which
+    Oxigraph parses recursively too: 30,000 `<` overflowed a worker's stack (503 engine-unavailable, the worker
+    killed and replaced), 100 nested quoted triples kept one busy for minutes (up to the time limit). Both are
+    refused before any worker, with the place."""
+    live_server.wait_for_workers(2)
+    before = set(live_server.engine.worker_pids)
+    answer = client.post("/sparql", data={"query": QUOTED[kind]})
+    assert answer.status_code == 400, answer.text[:300]
+    error = answer.json()["error"]
+    assert error["type"] == "query-refused" and "<<" in error["message"] and error["line"] == 1, error
+    assert set(live_server.engine.worker_pids) == before, "a query worker died"
+
+
+def test_a_quoted_triple_and_comparisons_still_run(client):
+    query = "SELECT ?t { BIND(<<( <http://e/s> <http://e/p> 1 )>> AS ?t) FILTER(1<2 && 2>1 && 3 >= 2) }"
+    answer = client.post("/sparql", data={"query": query})
+    assert answer.status_code == 200, answer.text[:300]
+    assert len(answer.json()["results"]["bindings"]) == 1
