@@ -7,8 +7,12 @@ from __future__ import annotations
 import xml.dom.minidom
 from urllib.parse import quote
 
+import httpx
 import pytest
 import rdflib
+from reliability_settings import reliability_settings
+
+from support.live_server import LiveServer
 
 pytestmark = pytest.mark.server
 
@@ -128,3 +132,27 @@ def test_a_quoted_triple_and_comparisons_still_run(client):
     answer = client.post("/sparql", data={"query": query})
     assert answer.status_code == 200, answer.text[:300]
     assert len(answer.json()["results"]["bindings"]) == 1
+
+
+BASED = "https://data.example.org/benelux"
+
+
+@pytest.fixture(scope="module")
+def based(settings, store):
+    """A server whose public base URL has a path (a reverse proxy serving it under /benelux)."""
+    with LiveServer(reliability_settings(settings, workers=1, public_url=BASED), store) as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    "path, target", [("/sparql/", "/sparql"), ("/downloads/?format=json", "/downloads?format=json")]
+)
+def test_a_framework_redirect_stays_under_a_public_url_with_a_path(based, path, target):
+    """Every absolute URL the server writes starts with BENELUX_PUBLIC_URL (README): Starlette's own trailing-
+    slash redirect took only its scheme and host, `/sparql/` went to https://data.example.org/sparql, outside
+    the deployment. The service description, written from the base URL, was right."""
+    answer = httpx.get(based.url + path, timeout=30)
+    assert answer.status_code == 307, answer.text[:200]
+    assert answer.headers["location"] == BASED + target
+    described = httpx.get(based.url + "/sparql", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert f"<{BASED}/sparql>" in described.text
