@@ -156,3 +156,25 @@ def test_a_framework_redirect_stays_under_a_public_url_with_a_path(based, path, 
     assert answer.headers["location"] == BASED + target
     described = httpx.get(based.url + "/sparql", headers={"Accept": "application/n-triples"}, timeout=30)
     assert f"<{BASED}/sparql>" in described.text
+
+
+TOKEN = "s3cret-token-for-the-probe"
+
+
+@pytest.fixture(scope="module")
+def admin(settings, store):
+    with LiveServer(reliability_settings(settings, workers=1, admin_token=TOKEN), store) as server:
+        yield server
+
+
+def test_two_authorization_headers_are_refused(admin):
+    """Authorization holds one credential (RFC 9110 11.6.2), not a list: with two, POST /admin/reload read the
+    first and reloaded (200) whatever the second said, as two Content-Types were read before the sixth probe.
+    Now a 400 that does not repeat the values; one right token still reloads, a wrong one is a 401."""
+    right, wrong = ("authorization", f"Bearer {TOKEN}"), ("authorization", "Bearer nothing")
+    with httpx.Client(base_url=admin.url, timeout=120) as c:
+        twice = c.post("/admin/reload", headers=httpx.Headers([right, wrong]))
+        assert twice.status_code == 400, twice.text[:200]
+        assert twice.json()["error"]["type"] == "bad-request" and TOKEN not in twice.text
+        assert c.post("/admin/reload", headers=httpx.Headers([wrong])).status_code == 401
+        assert c.post("/admin/reload", headers=httpx.Headers([right])).status_code == 200
