@@ -178,3 +178,13 @@ def test_two_authorization_headers_are_refused(admin):
         assert twice.json()["error"]["type"] == "bad-request" and TOKEN not in twice.text
         assert c.post("/admin/reload", headers=httpx.Headers([wrong])).status_code == 401
         assert c.post("/admin/reload", headers=httpx.Headers([right])).status_code == 200
+
+
+def test_the_language_links_of_a_page_keep_its_escaped_path(client):
+    """The language choice, canonical and hreflang links were written from Starlette's `url.path`, which escapes
+    `?` only: on /page/a%3Fb%20c%23d (the 404 page a browser gets) they read `/page/a%3Fb c#d?lang=fr`, a raw
+    space and a `#` that cut the link to /page/a%3Fb c."""
+    answer = client.get("/page/a%3Fb%20c%23d", headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    assert 'href="/page/a%3Fb%20c%23d?lang=fr"' in answer.text
+    assert "/page/a%3Fb%20c%23d?lang=en" in answer.text.split('rel="canonical"')[1].split(">")[0]
