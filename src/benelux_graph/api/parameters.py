@@ -75,13 +75,22 @@ def field_names(text: str) -> list[str]:
 NOT_ASCII = re.compile(r"%[89a-fA-F][0-9a-fA-F]|[\x80-\xff]")
 
 
+#: A run of %-escapes and raw bytes: a UTF-8 sequence never spans an ASCII character, so each run is checked
+#: alone, in C (bytes.fromhex), where unquoting the whole string took 17 ms of the event loop for 120 KB of `%C3%A9`.
+RUN = re.compile(rb"(?:%[0-9A-Fa-f]{2}|[\x80-\xff])+")
+
+
 def utf8(query_string: bytes) -> None:
     """A 400 naming the first field whose name or value is not UTF-8 once %-decoded: it was read as U+FFFD, a
     character the client never sent (`/search?q=%FF`, a saved query's string parameter bound as U+FFFD)."""
-    for field in query_string.split(b"&"):
+    for m in RUN.finditer(query_string):
+        run = m.group()
+        escapes_only = len(run) == 3 * run.count(b"%")
+        raw = bytes.fromhex(run.replace(b"%", b"").decode("ascii")) if escapes_only else unquote_to_bytes(run)
         try:
-            unquote_to_bytes(field).decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError:
+            field = query_string[: m.start()].rpartition(b"&")[2]
             name = unquote_to_bytes(field.partition(b"=")[0].replace(b"+", b" ")).decode("utf-8", "replace")[:40]
             raise ApiError(
                 400, "bad-request", f"parameter {name!r} is not valid UTF-8 once %-decoded (RFC 3986 2.5)"
