@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .errors import EvaluationError
 from .formats import Format
 from .namespaces import PREFIXES
 from .results import Result
@@ -27,6 +29,8 @@ from .results import Result
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+#: Characters XML 1.0 cannot carry at all, not even as a character reference (XML 1.0, 2.2 "Char").
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def serialize(result: Result, fmt: Format) -> bytes:
@@ -56,7 +60,13 @@ def graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None
     items: list = triples
     if rdf_format is ox.RdfFormat.TRIG:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+    if rdf_format is ox.RdfFormat.RDF_XML:
+        for t in triples:  # Oxigraph writes the characters as they are (see xml_text)
+            if isinstance(t.object, ox.Literal):
+                xml_text(t.object.value)
+        body = ox.serialize(items, format=rdf_format, prefixes={**PREFIX_MAP, **(prefixes or {})}) or b""
+        return body.replace(b"\r", b"&#13;")  # in a literal only: names and IRIs hold none
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return ox.serialize(items, format=rdf_format, prefixes={**PREFIX_MAP, **(prefixes or {})}) or b""
     return ox.serialize(items, format=rdf_format) or b""  # bytes, as no output is given
 
@@ -97,6 +107,19 @@ def term_json(term) -> dict:
     return out
 
 
+def xml_text(value: str) -> str:
+    """`value` as XML character data that reads back as it is: a carriage return as a reference (a parser reads a
+    raw one as a line feed), and a character XML 1.0 cannot hold refused, where a raw one made the document
+    unreadable to every XML parser."""
+    bad = NOT_XML.search(value)
+    if bad:
+        raise EvaluationError(
+            f"the answer holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry: ask for it "
+            "as JSON, CSV or TSV (format=json)"
+        )
+    return escape(value, {"\r": "&#13;"})
+
+
 def term_xml(term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -108,10 +131,10 @@ def term_xml(term) -> str:
             f"</predicate><object>{term_xml(term.object)}</object></triple>"
         )
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(term.language)}>{xml_text(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{xml_text(term.value)}</literal>"
+    return f"<literal>{xml_text(term.value)}</literal>"
 
 
 def term_csv(term) -> str:

@@ -31,9 +31,10 @@ from .errors import QueryRefused
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 #: Words that only SPARQL Update uses: none of them can appear as a bare word in a valid query.
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING")
-#: The deepest nesting of brackets (braces, parentheses, square brackets) and negations (`!`) accepted. Oxigraph
-#: parses and evaluates a query recursively: in a worker's 8 MB stack, some 700 levels of `EXISTS { FILTER(` or
-#: 2,000 of `{` overflow it and kill the worker. Queries written by people nest a dozen levels at most.
+#: The deepest nesting of brackets (braces, parentheses, square brackets, a quoted triple's `<<`) and negations
+#: (`!`) accepted. Oxigraph parses and evaluates a query recursively: in a worker's 8 MB stack, some 700 levels of
+#: `EXISTS { FILTER(` or 2,000 of `{` overflow it and kill the worker (and 15,000 `<<`; 100 nested quoted triples
+#: take minutes). Queries written by people nest a dozen levels at most.
 MAX_DEPTH = 64
 
 #: One token at an offset (tried in order). Two kinds are read apart, because a pattern for them reads far ahead
@@ -161,9 +162,19 @@ def endpoint_iri(tok: Token, prefixes: dict[str, str]) -> str | None:
 
 
 def _marks(toks: list[Token]):
-    """Each token as (mark, offset): a mark opens or closes a level (`(`, `[`, `{`, `)`, `]`, `}`), or negates
+    """Each token as (mark, offset): a mark opens or closes a level (`(`, `[`, `{`, `)`, `]`, `}`, and a quoted
+    triple's `<<` and `>>`, which Oxigraph parses recursively too: 30,000 `<` killed a worker), or negates
     what follows (`!`); any other token is an operand (""). The characters of what reads as an IRI count too."""
-    for tok in toks:
+    paired = -1  # the index of the second `<` or `>` of a pair, already yielded
+    for i, tok in enumerate(toks):
+        if i == paired:
+            continue
+        if tok.kind == "other" and tok.text in "<>" and i + 1 < len(toks):
+            after = toks[i + 1]
+            if after.kind == "other" and after.text == tok.text and after.offset == tok.offset + 1:
+                paired = i + 1
+                yield ("(" if tok.text == "<" else ")"), tok.offset
+                continue
         if tok.kind == "other" and tok.text in "([{!)]}":
             yield tok.text, tok.offset
         elif tok.kind == "iri":
@@ -244,8 +255,8 @@ def inspect_query(text: str, allowlist: tuple[str, ...] = (), prefixes: dict[str
         raise refuse(
             text,
             beyond,
-            f"the query is nested {depth} levels deep (braces, parentheses, square brackets "
-            f"and `!`); at most {MAX_DEPTH} levels are accepted",
+            f"the query is nested {depth} levels deep (braces, parentheses, square brackets, quoted triples "
+            f"`<<` and `!`); at most {MAX_DEPTH} levels are accepted",
         )
     starts = [t.offset for t in toks]
     for m in LONE_SERVICE.finditer(text):

@@ -267,18 +267,43 @@ class Cors(CORSMiddleware):
 
 
 class PublicOrigin:
-    """Requests are seen with the public base URL's scheme and host, whatever their `Host` header says."""
+    """Requests are seen with the public base URL's scheme and host, whatever their `Host` header says; a
+    redirect the framework writes from them (`/sparql/` to `/sparql`) gets the base URL's path too, which the
+    scheme and host alone lost (`https://host/base` redirected to `https://host/sparql`)."""
 
     def __init__(self, app, base_url: str):
         url = urlsplit(base_url)
         self.app, self.scheme, self.host = app, url.scheme, url.netloc.encode("latin-1")
         self.server = (url.hostname, url.port or (443 if url.scheme == "https" else 80))
+        self.origin = f"{url.scheme}://{url.netloc}".encode("latin-1")
+        self.base_path = url.path.rstrip("/").encode("latin-1")  # b"" for a base URL without a path
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            headers = [(k, v) for k, v in scope.get("headers", []) if k != b"host"] + [(b"host", self.host)]
-            scope = {**scope, "scheme": self.scheme, "server": self.server, "headers": headers}
-        return await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = [(k, v) for k, v in scope.get("headers", []) if k != b"host"] + [(b"host", self.host)]
+        scope = {**scope, "scheme": self.scheme, "server": self.server, "headers": headers}
+        if not self.base_path:
+            return await self.app(scope, receive, send)
+
+        async def based(message):
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                message = {
+                    **message,
+                    "headers": [(k, self.located(v) if k == b"location" else v) for k, v in message.get("headers", [])],
+                }
+            await send(message)
+
+        return await self.app(scope, receive, based)
+
+    def located(self, location: bytes) -> bytes:
+        """An absolute Location at the public origin but outside the base path, put under it."""
+        if not location.startswith(self.origin + b"/"):
+            return location
+        path = location[len(self.origin) :]
+        if path == self.base_path or path.startswith(self.base_path + b"/"):
+            return location  # written from the base URL already
+        return self.origin + self.base_path + path
 
 
 class RequestHead:
@@ -292,8 +317,10 @@ class RequestHead:
 
     ALLOW = b"GET, HEAD, POST, OPTIONS"
     #: Fields that are not lists, which the parser lets through twice and a route would read the first of silently
-    #: (Host is checked above; two Content-Lengths the parser refuses itself).
-    ONCE = (b"content-type",)
+    #: (Host is checked above; two Content-Lengths the parser refuses itself). Two Authorization headers let
+    #: POST /admin/reload through on the first, whatever the second said.
+    ONCE = (b"content-type", b"authorization")
+    SECRET = (b"authorization",)  # its values are not repeated in the error
 
     def __init__(self, app):
         self.app = app
@@ -312,7 +339,7 @@ class RequestHead:
             values = [v.decode("latin-1") for k, v in scope.get("headers", []) if k == name]
             if len(values) > 1:
                 field = name.decode().title()
-                said = ", ".join(repr(v[:60]) for v in values[:3])
+                said = "values not shown" if name in self.SECRET else ", ".join(repr(v[:60]) for v in values[:3])
                 error = ApiError(
                     400,
                     "bad-request",

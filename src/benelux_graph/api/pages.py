@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import Request
@@ -137,7 +137,7 @@ def language_links(request: Request, lang: str) -> list[dict]:
             {
                 "code": code,
                 "name": LANGUAGE_NAMES[code],
-                "href": f"{request.url.path}?{urlencode(params)}",
+                "href": f"{path_of(request)}?{urlencode(params)}",
                 "absolute": f"{public}?{urlencode(params)}",
                 "current": code == lang,
             }
@@ -157,7 +157,14 @@ def error_page(request: Request, status: int, kind: str, message: str, headers: 
 def public_url(request: Request) -> str:
     """The request's path under the public base URL (BENELUX_PUBLIC_URL), without its query."""
     runtime: Runtime = request.app.state.runtime
-    return runtime.settings.base_url + request.url.path.removeprefix(root(request))
+    return runtime.settings.base_url + path_of(request).removeprefix(root(request))
+
+
+def path_of(request: Request) -> str:
+    """The request's path as a URL writes it, every character that needs it escaped: Starlette's `url.path`
+    escapes `?` alone, and a space or `#` in it made this page's links (language choice, canonical, hreflang)
+    no URL, or another page's."""
+    return quote(request.scope["path"], safe="/:@!$&'()*+,;=~")
 
 
 def x_default(request: Request) -> str:

@@ -213,7 +213,8 @@ def sparql_router(runtime: Runtime) -> APIRouter:
             return HTMLResponse(editor_page(runtime, request, queries[0]), headers=EDITOR_VARY)
         if not queries[0].strip():  # the parser would say "expected [_]"
             raise ApiError(400, "malformed-query", "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE")
-        graph_params = {"default-graph-uri", "named-graph-uri"} & names
+        # a blank one (a form's empty field) names no graph, as graph_list reads it: it was an empty dataset
+        graph_params = {k for k, v in params if k in ("default-graph-uri", "named-graph-uri") and v.strip()}
         req = QueryRequest(
             text=queries[0],
             accept=request.headers.get("accept"),
