@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..engine import START_TIMEOUT
+from ..priority import idle_after
 from ..query_workers import Worker, alive, jobs, limit_memory, receive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .errors import ApiError
@@ -99,6 +100,7 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
         return
     conn.send(("ready",))
     for body, syntax in jobs(conn):
+        back = [True]
         try:
             if syntax == "form":
                 syntax, text = read_form(body)
@@ -108,7 +110,11 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
             triples = parse_contribution(body, syntax)
             del body
             conn.send(("parsed", len(triples)))
-            report = validator.check(triples)
+            # A check still running after IDLE_AFTER is a large one: on spare CPU only from then (priority.py).
+            # Reading stays at the worker's nice level: it is bounded by size and nesting, and the quick refusals
+            # of the audit's bodies then never wait behind every other process of a busy machine.
+            with idle_after() as back:
+                report = validator.check(triples)
             conn.send(("ok", report, len(triples), memory_of("VmRSS") > loaded + GROWTH))
         except ApiError as e:
             conn.send(("error", e.status, e.type, e.message, e.line, e.column, memory_of("VmRSS") > loaded + GROWTH))
@@ -141,6 +147,8 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
                     True,
                 )
             )
+        if not back[0]:
+            return  # left at SCHED_IDLE: the server replaces a worker that has gone
 
 
 # --- the pool, in the server process ----------------------------------------------------------------------
