@@ -20,8 +20,6 @@ from reliability_support import LiveServer, ServerProcess
 
 from benelux_graph.api.contribution_check import EXAMPLE
 from benelux_graph.api.contributions import ContributionChecker
-from benelux_graph.api.errors import ApiError
-from support.aio import run_async as run
 
 pytestmark = pytest.mark.server
 
@@ -328,18 +326,3 @@ def test_a_long_check_runs_only_on_a_core_nothing_else_wants(slow_limit_server):
     while any(os.sched_getscheduler(p) != os.SCHED_OTHER for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert pids and all(os.sched_getscheduler(p) == os.SCHED_OTHER for p in pids)
-
-
-def test_a_contribution_waits_for_a_worker_no_longer_than_twice_the_time_limit(settings):
-    """No worker can start here (no store): the request is refused 503 with Retry-After after twice the time
-    limit, not after the whole queue's limits and a minute more (62.5 s before)."""
-    checker = ContributionChecker(reliability_settings(settings, validate_timeout=0.5), store=None)
-    start = time.monotonic()
-    try:
-        with pytest.raises(ApiError) as refused:
-            run(checker.check(EXAMPLE.encode(), "turtle"))
-    finally:
-        checker.close()
-    assert refused.value.status == 503 and refused.value.type == "validation-busy"
-    assert refused.value.headers["Retry-After"]
-    assert time.monotonic() - start < 5

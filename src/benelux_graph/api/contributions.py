@@ -188,10 +188,8 @@ class ContributionChecker:
         self.queue = max(0, settings.validate_queue)
         self.timeout = settings.validate_timeout
         self.memory = settings.validate_memory_bytes
-        #: the longest a request waits for a worker: twice the time limit (a check run to its limit ahead of it, and
-        #: its worker's replacement), then 503 with Retry-After, rather than queueing without end (a worker restarting
-        #: on a busy machine once held the queue past the audit's clients' 60 s: issue 13)
-        self.wait_limit = 2 * self.timeout
+        #: the longest a request waits for a worker: its turn behind a full queue, and a replacement's start
+        self.wait_limit = (self.queue // self.size + 1) * self.timeout + 60
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._workers: dict[int | None, Worker] = {}  # every started worker, busy or idle, by pid
