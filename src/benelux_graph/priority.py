@@ -16,9 +16,11 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 #: A ten-triple contribution is checked in well under this; a check still running after it is a large one.
 IDLE_AFTER = 0.5
+LOWEST_NICE = 19
 
 
 def idle(tid: int) -> None:
@@ -54,3 +56,16 @@ def idle_after(seconds: float = IDLE_AFTER) -> Iterator[list[bool]]:
         timer.cancel()
         timer.join()
         back[0] = restored(tid)
+
+
+def lowest_nice_here() -> None:
+    """This thread at nice 19 (on Linux a thread's nice is its own; elsewhere the whole process's, so nothing)."""
+    if os.uname().sysname == "Linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_NICE)
+
+
+def low_priority_threads(n: int, name: str) -> ThreadPoolExecutor:
+    """`n` threads at nice 19, for work the server does for an untrusted client off the event loop that releases
+    the GIL (zlib): they then take no core from the event loop's thread."""
+    return ThreadPoolExecutor(n, thread_name_prefix=name, initializer=lowest_nice_here)
