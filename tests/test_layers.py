@@ -41,6 +41,7 @@ FLOORS: dict[str, int] = {
     "benelux_graph.engine": SERVICES,
     "benelux_graph.query_jobs": SERVICES,
     "benelux_graph.query_workers": SERVICES,
+    "benelux_graph.priority": FOUNDATIONS,
     "benelux_graph.fastlane": SERVICES,
     "benelux_graph.remote_engine": SERVICES,
     "benelux_graph.validation": SERVICES,

@@ -301,3 +301,28 @@ def test_handing_a_large_contribution_to_a_worker_that_does_not_read_it_never_ho
         with contextlib.suppress(ProcessLookupError):  # killed at its time limit
             os.kill(pid, signal.SIGCONT)
     assert r.status_code == 503 and r.json()["error"]["type"] == "validation-timeout", r.text[:300]
+
+
+def test_a_long_check_runs_only_on_a_core_nothing_else_wants(slow_limit_server):
+    """At nice 19 a worker checking a contribution to its time limit still took 12 s of CPU a minute from the
+    event loop on two cores (tests/reliability/test_attack_mix.py): past priority.IDLE_AFTER a check runs at
+    SCHED_IDLE, and the worker is back at the ordinary policy for the next one (whose start it must not starve)."""
+    url = slow_limit_server.url
+    pid = wait_for_validation_worker(slow_limit_server)
+    assert os.sched_getscheduler(pid) == os.SCHED_OTHER
+    policies = set()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(httpx.post, url + "/validate", content=SLOW.encode(), headers=TURTLE, timeout=60)
+        while not future.done():
+            with contextlib.suppress(OSError):  # replaced at its time limit
+                policies.add(os.sched_getscheduler(pid))
+            time.sleep(0.05)
+    assert future.result().status_code == 503, future.result().text[:300]
+    assert os.SCHED_IDLE in policies, policies
+    r = httpx.post(url + "/validate", content=contribution(300).encode(), headers=TURTLE, timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    deadline = time.monotonic() + 5  # put back just after it has sent its answer
+    pids = slow_limit_server.runtime.checker.worker_pids
+    while any(os.sched_getscheduler(p) != os.SCHED_OTHER for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pids and all(os.sched_getscheduler(p) == os.SCHED_OTHER for p in pids)

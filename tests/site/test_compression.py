@@ -4,11 +4,17 @@ files cacheable for long; a favicon."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
+import os
+import threading
+import zlib
 from urllib.parse import quote
 
 import pytest
+
+from benelux_graph.api.compression import squeeze
 
 pytestmark = [pytest.mark.server]
 
@@ -145,3 +151,24 @@ def test_a_304_says_the_vary_its_200_says(http, path, encoding):
     again = http.get(path, headers={**headers, "If-None-Match": whole.headers["etag"]})
     assert again.status_code == 304, (path, again.status_code)
     assert vary(again) == vary(whole), (path, whole.headers.get("vary"), again.headers.get("vary"))
+
+
+def test_a_large_answer_is_compressed_at_the_lowest_cpu_priority():
+    """A 2 MB answer (issue 13's doubled string) is compressed on a thread at nice 19, which takes a core from the
+    event loop's thread only when no other wants it (zlib releases the GIL); pages are compressed as before."""
+    seen: list[int] = []
+
+    class Recording:  # zlib's compressor, noting the priority of the thread that runs it
+        def __init__(self):
+            self.zlib = zlib.compressobj(1, zlib.DEFLATED, 31)
+
+        def compress(self, data: bytes) -> bytes:
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return self.zlib.compress(data)
+
+        def flush(self) -> bytes:
+            return self.zlib.flush()
+
+    body = b"ab" * 1_000_000
+    assert gzip.decompress(asyncio.run(squeeze(Recording(), body, False))) == body
+    assert seen == [19]

@@ -14,12 +14,14 @@ after this has measured them, so HEAD gets the headers GET would, Content-Length
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import mimetypes
 import zlib
 
 from starlette.concurrency import run_in_threadpool
 
+from ..priority import low_priority_threads
 from .cache import LRU
 from .negotiation import entries, qvalue
 
@@ -31,6 +33,10 @@ AS_IS = ("/downloads/",)
 LEVEL, FAST_LEVEL, FAST_BYTES = 6, 1, 256 * 1024
 OFF_LOOP_BYTES = 64 * 1024  # a larger part is compressed in a worker thread, not on the event loop
 SUFFIX = "-gzip"
+#: Parts over FAST_BYTES are compressed here, at nice 19: zlib releases the GIL, so those threads take a core from
+#: the event loop's thread only when no other wants it (issue 13: a 2 MB doubled answer cost 7.7 ms of the server's
+#: CPU; pages and lists are far smaller).
+LARGE = low_priority_threads(2, "benelux-gzip-large")
 #: Compressed answers kept by the digest of what they compress: the same page, list or query answer asked for
 #: again (by any client) is not compressed again. Compressing took a third of the server's CPU under issue 13's
 #: attacks (a 50 KB list at level 6 on every request, a 2 MB answer at level 1). Whole answers of at most
@@ -110,6 +116,8 @@ async def squeeze(compressor, body: bytes, more: bool, memo: LRU | None = None) 
             memo.put(key, data, len(data))
         return data
 
+    if len(body) > FAST_BYTES:  # an answer only a query builds (2 MB doubled strings): at nice 19 (priority.py)
+        return await asyncio.get_running_loop().run_in_executor(LARGE, run)
     return await run_in_threadpool(run) if len(body) > OFF_LOOP_BYTES else run()
 
 

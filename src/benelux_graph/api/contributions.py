@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..engine import START_TIMEOUT
+from ..priority import idle_after
 from ..query_workers import Worker, alive, jobs, limit_memory, receive  # a worker and its pipe, as the query engine's
 from ..settings import Settings
 from .contribution_errors import refusal
@@ -100,6 +101,7 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
         return
     conn.send(("ready",))
     for body, syntax in jobs(conn):
+        back = [True]
         try:
             if syntax == "form":
                 syntax, text = read_form(body)
@@ -109,7 +111,11 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
             triples = parse_contribution(body, syntax)
             del body
             conn.send(("parsed", len(triples)))
-            report = validator.check(triples)
+            # A check still running after IDLE_AFTER is a large one: on spare CPU only from then (priority.py).
+            # Reading stays at the worker's nice level: it is bounded by size and nesting, and the quick refusals
+            # of the audit's bodies then never wait behind every other process of a busy machine.
+            with idle_after() as back:
+                report = validator.check(triples)
             conn.send(("ok", report, len(triples), memory_of("VmRSS") > loaded + GROWTH))
         except ApiError as e:
             conn.send(refused(e, memory_of("VmRSS") > loaded + GROWTH))
@@ -121,6 +127,8 @@ def worker_main(conn, material: str, graphs: dict[str, list[str]], memory: int) 
         except Exception as e:  # noqa: BLE001 - any other failure is this contribution's answer, not a 500
             detail = f"{type(e).__name__}: {str(e)[:300]}"
             conn.send(refused(refusal(422, "validation-failed", "refusal_check_failed", detail=detail), True))
+        if not back[0]:
+            return  # left at SCHED_IDLE: the server replaces a worker that has gone
 
 
 def refused(e: ApiError, replace: bool) -> tuple:
