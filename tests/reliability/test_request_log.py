@@ -78,30 +78,3 @@ def test_a_stderr_nobody_reads_holds_up_neither_the_loop_nor_memory():
         logger.removeHandler(handler)
         stream.close()
         os.close(r)
-
-
-def test_a_line_kept_without_a_record_is_written_as_its_record_would_be(monkeypatch):
-    """While the service's lines go to show_query_log's BatchHandler alone, `write` keeps the time, message and
-    values only (no LogRecord on the event loop); the writer thread writes the same line, with the time of the
-    call, not of the writing."""
-    import io
-    import logging
-
-    from benelux_graph.api import requestlog
-
-    stream = io.StringIO()
-    handler = requestlog.BatchHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    parent = logging.getLogger("benelux_graph")
-    monkeypatch.setattr(parent, "handlers", [handler])
-    monkeypatch.setattr(parent, "level", logging.INFO)
-    monkeypatch.setattr(logging.root, "handlers", [])  # pytest's own capture
-    monkeypatch.setattr(requestlog, "_batch", handler)
-    with handler.writing:  # the writer thread waits: what is pending can be seen
-        called = time.time()
-        requestlog.write("query sha256=%s status=%d ms=%.1f", "ab", 200, 1.25)
-        assert handler.pending == [(handler.pending[0][0], "query sha256=%s status=%d ms=%.1f", ("ab", 200, 1.25))]
-        time.sleep(1.1)  # written a second later: the line keeps the time of the call
-    handler.flush()
-    assert stream.getvalue().endswith(" INFO benelux_graph.api: query sha256=ab status=200 ms=1.2\n")
-    assert stream.getvalue()[:19] == time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(called))

@@ -26,48 +26,10 @@ log = logging.getLogger("benelux_graph.api")
 _note: contextvars.ContextVar[dict | None] = contextvars.ContextVar("benelux_request_note", default=None)
 
 
-#: The BatchHandler show_query_log installed (None: it installed none).
-_batch: BatchHandler | None = None
-
-
 def write(message: str, *args) -> None:
-    """Log an INFO line on `benelux_graph.api` without looking up the caller (Logger.info's costliest part). While
-    the lines go to show_query_log's BatchHandler alone, only the time, message and values are kept: the writer
-    thread makes the record (LogRecord's lookups of thread, process and file names were a third of logging's
-    cost on the event loop, issue 15)."""
-    if not log.isEnabledFor(logging.INFO):
-        return
-    batch = _batch
-    if batch is not None and _alone(batch):
-        batch.keep(time.time(), message, args)
-    else:
+    """Log an INFO line on `benelux_graph.api` without looking up the caller (Logger.info's costliest part)."""
+    if log.isEnabledFor(logging.INFO):
         log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, message, args, None))
-
-
-def _alone(batch: BatchHandler) -> bool:
-    """Whether `benelux_graph.api`'s records go to `batch` only, unfiltered (a test or an embedding application
-    adds handlers and filters of its own: their records are made as usual)."""
-    parent = log.parent
-    return (
-        not log.handlers
-        and not log.filters
-        and log.propagate
-        and parent is not None
-        and parent.handlers == [batch]
-        and not parent.filters
-        and not batch.filters
-        and batch.level <= logging.INFO
-        and (not parent.propagate or not logging.root.handlers)
-    )
-
-
-def made(created: float, message: str, args: tuple) -> logging.LogRecord:
-    """The record `write` would have made at `created` (in the writer thread: its thread and process fields are
-    that thread's, which the service's format does not show)."""
-    record = log.makeRecord(log.name, logging.INFO, __file__, 0, message, args, None)
-    record.created = created
-    record.msecs = int((created - int(created)) * 1000) + 0.0
-    return record
 
 
 def query_line(message: str, *args) -> None:
@@ -141,23 +103,17 @@ class BatchHandler(logging.Handler):
     def __init__(self, stream=None):
         super().__init__()
         self.stream = stream
-        self.pending: list[logging.LogRecord | tuple] = []  # records, or `keep`'s (created, message, args)
+        self.pending: list[logging.LogRecord] = []
         self.dropped = 0
         self.writing = threading.Lock()
         threading.Thread(target=self._run, name="benelux-log-writer", daemon=True).start()
         atexit.register(self.flush)  # the lines still pending are written before the process ends
 
-    def emit(self, record: logging.LogRecord | tuple) -> None:
+    def emit(self, record: logging.LogRecord) -> None:
         if len(self.pending) < self.MAX_PENDING:
             self.pending.append(record)
         else:
             self.dropped += 1
-
-    def keep(self, created: float, message: str, args: tuple) -> None:
-        """`write`'s line, kept without a record (made when written: `made`)."""
-        assert self.lock is not None  # Handler.__init__ made it
-        with self.lock:  # as Handler.handle holds it around emit: flush takes the list under it
-            self.emit((created, message, args))
 
     def flush(self) -> None:
         # emit runs under self.lock (Handler.handle): held only to take the records, never while writing, so
@@ -170,7 +126,7 @@ class BatchHandler(logging.Handler):
             if not records and not dropped:
                 return
             stream = self.stream or sys.stderr
-            text = "".join(self.format(made(*r) if isinstance(r, tuple) else r) + "\n" for r in records)
+            text = "".join(self.format(r) + "\n" for r in records)
             if dropped:
                 text += f"{dropped} log lines dropped: stderr was not read fast enough\n"
             try:
@@ -191,9 +147,7 @@ def show_query_log() -> None:
     logger = logging.getLogger("benelux_graph")
     if logger.handlers or logging.getLogger().handlers:
         return
-    global _batch
     handler = BatchHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    _batch = handler
