@@ -10,8 +10,6 @@
   keep-alive timeout (5 s) closes an idle connection. httptools (uvicorn's choice when installed) also reads
   headers of any size: a head beyond MAX_HEAD_BYTES is answered 431.
 - WebSockets are off (no route takes one): a handshake is answered as the ordinary request it also is.
-- Writes: uvicorn writes an answer's head and body apart; `CoalescedWrites` sends what one turn of the event loop
-  wrote in one system call (issue 15: the CPU of an executed query).
 """
 
 from __future__ import annotations
@@ -210,56 +208,19 @@ else:
     _Protocol = object
 
 
-class CoalescedWrites:
-    """The connection's transport as uvicorn's protocol sees it, with the writes of one turn of the event loop sent
-    together: uvicorn writes an answer's head and its body apart, two system calls and two loopback packets per
-    answer (about 13 % of a server process's event loop on executed queries, issue 15). What is written is held
-    until the loop's next turn (`call_soon`), or until the connection is closed, and then goes out in one
-    `writelines` (one writev, no copy). The order of writes is kept; everything else is the transport's own."""
-
-    __slots__ = ("_transport", "_loop", "_held")
-
-    def __init__(self, transport, loop) -> None:
-        self._transport, self._loop = transport, loop
-        self._held: list[bytes] | None = None
-
-    def write(self, data: bytes) -> None:
-        if self._held is None:
-            self._held = [data]
-            self._loop.call_soon(self.flush)
-        else:
-            self._held.append(data)
-
-    def flush(self) -> None:
-        held, self._held = self._held, None
-        if held and not self._transport.is_closing():  # a connection lost meanwhile: nobody to write to
-            self._transport.writelines(held)
-
-    def write_eof(self) -> None:
-        self.flush()
-        self._transport.write_eof()
-
-    def close(self) -> None:
-        self.flush()
-        self._transport.close()
-
-    def __getattr__(self, name: str):
-        return getattr(self._transport, name)
-
-
 class ReadDeadline(_Protocol):
     """Mixed into uvicorn's HTTP protocol (h11 or httptools): a request must arrive whole within `read_timeout`
     seconds (on the config) of its first byte, or of the connection's opening, else 408; and its head (request
     line and headers) may hold at most MAX_HEAD_BYTES (httptools sets no limit at all), else 431. Either way the
     connection is then closed. The clock stops once the body is complete or the application has started
-    answering. The protocol writes through `CoalescedWrites`: an answer's head and body in one system call."""
+    answering."""
 
     _deadline = None
     _head_bytes = 0
     _draining = False
 
     def connection_made(self, transport) -> None:
-        super().connection_made(CoalescedWrites(transport, self.loop))  # type: ignore[arg-type]
+        super().connection_made(transport)
         self._arm()
 
     def connection_lost(self, exc) -> None:

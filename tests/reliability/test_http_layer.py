@@ -479,30 +479,3 @@ def test_a_compressed_body_is_refused_as_such(client, path, content_type, body):
     assert error["type"] == "unsupported-media-type" and "gzip" in error["message"], error
     plain = client.post(path, content=body, headers={"Content-Type": content_type, "Content-Encoding": "identity"})
     assert plain.status_code == 200, plain.text
-
-
-# --- writes ---------------------------------------------------------------------------------------------------
-
-
-def writes_of(thread) -> int:
-    """The write system calls a thread of this process has made so far (Linux /proc)."""
-    with open(f"/proc/self/task/{thread.native_id}/io") as io:
-        return int(next(line.split()[1] for line in io if line.startswith("syscw:")))
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/io"), reason="counts write system calls in /proc")
-def test_an_answer_leaves_the_server_in_one_write(live_server):
-    """uvicorn writes an answer's head and its body apart: two system calls (and two loopback packets) per answer,
-    some 13 % of an event loop on executed queries (issue 15). The server's protocol sends them in one."""
-    query = "/sparql?query=ASK%7B%7D"
-    with connect(live_server.url, "127.0.0.1") as sock:
-        request = f"GET {query} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode()
-        sock.sendall(request)
-        assert read_one(sock).startswith(b"HTTP/1.1 200")  # executed once: the rest are answered from the cache
-        before, count = writes_of(live_server.thread), 30
-        for _ in range(count):
-            sock.sendall(request)
-            answer = read_one(sock)
-            assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"}"), answer[-200:]
-        written = writes_of(live_server.thread) - before
-    assert written <= count + 3, f"{written} writes for {count} answers"
