@@ -36,7 +36,7 @@ RULES = [
     ("mw Compression", r"compression\.py"),
     ("mw Parameters", r"api/parameters\.py"),
     ("Starlette/FastAPI routing, exception layers, request", r"starlette/|fastapi/"),
-    ("uvicorn HTTP protocol (and server.py's read deadline)", r"uvicorn/protocols|httptools|server\.py"),
+    ("uvicorn HTTP protocol (and server.py's read deadline)", r"uvicorn/protocols|httptools|benelux_graph/server\.py"),
 ]
 
 
@@ -48,6 +48,8 @@ def layers(path: str) -> tuple[int, collections.Counter]:
             frames = stack.split(";")
             if not any("Loop__run" in f or "run_forever" in f for f in frames):
                 continue  # another thread: fast-lane threads, the log writer, pipe readers
+            if "epoll_pwait" in frames[-1]:  # waiting for events (--native shows it): idle, not a layer's time
+                continue  # (it was counted as uvicorn's: uvicorn/server.py is below every frame of the loop)
             main += int(n)
             for frame in reversed(frames):
                 hit = next((name for name, rule in RULES if re.search(rule, frame)), None)

@@ -212,14 +212,30 @@ class FastLane:
             return None
         started = time.perf_counter()
         state: dict = {"deadline": time.monotonic() + limit}
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+
+        def call():  # in the thread: the outcome goes to the waiter directly (wrap_future and wait_for cost the
+            try:  # event loop twice as much per job, 28 against 15 us, issue 15)
+                outcome = self._call(job, state)
+            except BaseException as exc:
+                _settle_soon(loop, waiter, None, exc)
+                raise
+            _settle_soon(loop, waiter, outcome, None)
+            return outcome
+
         try:
-            future = self._pool.submit(self._call, job, state)
+            future = self._pool.submit(call)
         except RuntimeError:  # the pool was shut down (the engine is closing)
             self._done(state)
             return None
         future.add_done_callback(lambda _: self._done(state))  # a thread is free when pyoxigraph returns
+        timer = loop.call_later(BUDGET, _settle, waiter, None, TimeoutError())
         try:
-            result = await asyncio.wait_for(asyncio.wrap_future(future), BUDGET)
+            result = await waiter
+        except asyncio.CancelledError:
+            future.cancel()  # the caller left: a job still queued never runs
+            raise
         except TimeoutError:
             with self._lock:
                 state["given_up"] = True
@@ -235,6 +251,8 @@ class FastLane:
                         self._watching = True
                         threading.Thread(target=self._watch, name="benelux-fastlane-watch", daemon=True).start()
             return None
+        finally:
+            timer.cancel()
         result.round_trip = time.perf_counter() - started
         result.lane = "thread"
         if result.body is None or len(result.body) > LANE_BYTES:
@@ -243,6 +261,22 @@ class FastLane:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _settle(waiter: asyncio.Future, outcome, error: BaseException | None) -> None:
+    """On the event loop: the waiter's outcome, unless it has one (given up at BUDGET, or cancelled)."""
+    if not waiter.done():
+        if error is None:
+            waiter.set_result(outcome)
+        else:
+            waiter.set_exception(error)
+
+
+def _settle_soon(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future, outcome, error: BaseException | None):
+    try:
+        loop.call_soon_threadsafe(_settle, waiter, outcome, error)
+    except RuntimeError:  # the loop is closed: nobody waits
+        pass
 
 
 def resident() -> int:

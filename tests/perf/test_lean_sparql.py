@@ -84,3 +84,26 @@ def test_sparql_goes_past_the_routers_and_other_paths_through_them(settings, sto
     status, _, _ = call(app, "GET", "/healthz", {"Accept": "application/json"})
     status_put, _, body = call(app, "PUT", "/sparql", accept)
     assert routed == ["/healthz", "/sparql"] and status == 200 and status_put == 405
+
+
+def test_a_request_does_not_look_for_opentelemetry_providers(settings, store, monkeypatch):
+    """No OpenTelemetry SDK is installed: FastAPI's native telemetry, on by default, looked up three global
+    providers on every request to find nothing configured (issue 15). It is off: no lookup per request."""
+    from opentelemetry import _logs, metrics, trace
+
+    looked: list[str] = []
+    for module, name in (
+        (trace, "get_tracer_provider"),
+        (metrics, "get_meter_provider"),
+        (_logs, "get_logger_provider"),
+    ):
+        original = getattr(module, name)
+
+        def counting(*args, _original=original, _name=name, **kwargs):
+            looked.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+    app = create_app(settings, store)
+    status, _, _ = call(app, "GET", f"/sparql?query={ASK}", {"Accept": "application/sparql-results+json"})
+    assert status == 200 and looked == []
