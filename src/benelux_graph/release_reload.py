@@ -99,8 +99,9 @@ def shown_path(path: str, folder: Path) -> str:
 class Releases:
     """The release being served and the ones finishing their requests; reloads one at a time."""
 
-    def __init__(self, runtime: Runtime, app, factory: Callable):
+    def __init__(self, runtime: Runtime, app, factory: Callable, forget: Callable[[], None] = lambda: None):
         self.settings = runtime.settings
+        self.forget = forget  # empties the web framework's caches that name a retired release's endpoints
         self.current = Generation(app, runtime, None)
         self.retired: list[Generation] = []
         self.factory = factory  # create_app(settings, store), given by the application (no import back up)
@@ -234,6 +235,7 @@ class Releases:
             gone = generation.retired and not self.retired
             if generation.retired:  # what still names it (this thread's argument) holds nothing
                 del generation.app, generation.runtime
+        self.forget()
         log.info("release %s retired", release)
         if gone:
             refreeze()

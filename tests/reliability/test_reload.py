@@ -260,3 +260,30 @@ def fresh(url: str) -> tuple[str, str]:
     """What a new connection is answered (no keep-alive: each may reach another server process)."""
     with httpx.Client(base_url=url, timeout=60) as c:
         return served(c)
+
+
+def test_a_retired_release_is_freed(reloadable, project_copy):
+    """After a reload the retired release's runtime (store, indexes, caches) is freed: nothing still refers to it
+    (FastAPI's caches of what each endpoint is, keyed on the endpoint, a closure over its release's runtime, kept
+    one release in memory per reload)."""
+    import gc
+    import weakref
+
+    releases = reloadable.runtime.releases
+    with httpx.Client(base_url=reloadable.url, timeout=120) as c:
+        relabel(project_copy, LABEL_B)
+        assert c.post("/admin/reload", headers=AUTH).status_code == 200
+        served(c)  # the reloaded release serves a query, a page and the VoID page: its caches are used
+        assert c.get("/ontology", headers={"Accept": "text/html"}).status_code == 200
+        assert c.get("/.well-known/void", headers={"Accept": "text/html"}).status_code == 200
+        reloaded = weakref.ref(releases.current.runtime)
+        relabel(project_copy, LABEL_A)
+        assert c.post("/admin/reload", headers=AUTH).status_code == 200
+        assert served(c)[1] == LABEL_A
+    deadline = time.monotonic() + 30
+    while reloaded() is not None and time.monotonic() < deadline:  # closed by a thread of its own, then collected
+        gc.collect()
+        time.sleep(0.1)
+    assert not releases.retired
+    holders = [] if reloaded() is None else [type(r).__name__ for r in gc.get_referrers(reloaded())]
+    assert reloaded() is None, f"the retired runtime is still referenced by {holders}"

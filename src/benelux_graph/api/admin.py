@@ -27,6 +27,19 @@ from .runtime import Runtime
 
 log = logging.getLogger("benelux_graph.api")
 
+
+def forget_endpoints() -> None:
+    """Empty the caches in which FastAPI keeps what it found out about each endpoint (module-level lru_caches of
+    4,096 entries, keyed on the function itself): a retired release's endpoints, closures over its runtime, kept
+    that runtime (store, indexes, caches) alive after a reload, one release per reload. The endpoints served now
+    are looked at again on their next request (microseconds each)."""
+    from fastapi.dependencies import models
+
+    for value in list(vars(models).values()):
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
 #: The scope key under which the switch passes itself to the application it chose.
 RELEASES = "benelux.releases"
 
@@ -37,7 +50,9 @@ class ReleaseSwitch:
     def __init__(self, app, runtime: Runtime, factory: Callable):
         self.app = app
         existing = getattr(runtime, "releases", None)
-        self.releases: Releases = existing if existing is not None else Releases(runtime, app, factory)
+        self.releases: Releases = (
+            existing if existing is not None else Releases(runtime, app, factory, forget=forget_endpoints)
+        )
         self.signal_installed = False
 
     async def __call__(self, scope, receive, send):

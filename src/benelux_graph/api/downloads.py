@@ -39,6 +39,7 @@ from .openapi import (
     see_other,
 )
 from .pages import page
+from .rendered_pages import RenderedPages
 from .resources import RDF_FORMATS, linked_data
 from .runtime import Runtime
 
@@ -47,6 +48,7 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 def downloads_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["downloads"])
+    void_pages = RenderedPages(runtime.settings)  # the VoID page, built once per release and language
 
     def served():
         return linked_data(runtime).publication.served_files()
@@ -156,21 +158,21 @@ def downloads_router(runtime: Runtime) -> APIRouter:
         headers = {**validators(etag, pub.last_modified), "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, pub.last_modified):
             return Response(status_code=304, headers=headers)
+        if fmt is HTML:
+            return void_pages.serve(request, etag, lambda: void_page(request, pub, headers))
         _, files = pub.served_files()
         triples = void_triples(pub, files, base_url(request))
-        if fmt is HTML:
-            turtle = serialize(triples, DUMP_BY_EXTENSION["ttl"], VOID_PREFIXES).decode("utf-8")
-            return page(
-                request,
-                "ld/void.html",
-                {"turtle": turtle, "formats": RDF_FORMATS, "release": pub.release, "graphs": pub.graph_counts},
-                headers=headers,
-            )
         dump_format = next(f for f in FORMATS if f.name == fmt.name)
         body = serialize(
             triples, dump_format, VOID_PREFIXES, [f"VoID and DCAT description of the {TITLE}, release {pub.release}"]
         )
         return Response(body, 200, headers, media_type=fmt.content_type)
+
+    def void_page(request: Request, pub, headers: dict) -> Response:
+        _, files = pub.served_files()
+        turtle = serialize(void_triples(pub, files, base_url(request)), DUMP_BY_EXTENSION["ttl"], VOID_PREFIXES)
+        context = {"turtle": turtle.decode("utf-8"), "formats": RDF_FORMATS, "release": pub.release}
+        return page(request, "ld/void.html", {**context, "graphs": pub.graph_counts}, headers=headers)
 
     async def void(request: Request) -> Response:
         return await run_in_threadpool(void_document, request)

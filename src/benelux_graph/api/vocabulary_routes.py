@@ -25,6 +25,7 @@ from .messages import choose_language
 from .negotiation import HTML, Format, choose, jsonld_form
 from .openapi import NOT_MODIFIED, answers, format_parameter
 from .pages import not_found_page, page
+from .rendered_pages import RenderedPages
 from .resources import (
     BY_EXTENSION,
     RDF_FORMATS,
@@ -41,6 +42,7 @@ from .runtime import Runtime
 
 def vocabulary_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["linked data"])
+    rendered = RenderedPages(runtime.settings)  # the HTML pages, built once per release, page and language
 
     def ld() -> LinkedData:
         return linked_data(runtime)
@@ -80,8 +82,10 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
         headers = {**validators(etag, data.publication.last_modified), **vary, "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
-        base = root(request)
-        href = href_for(base)
+        return rendered.serve(request, etag, lambda: document_page(request, which, data, lang, headers))
+
+    def document_page(request: Request, which: str, data: LinkedData, lang: str, headers: dict) -> Response:
+        href = href_for(root(request))
         if which == "ontology":
             doc = ontology_doc(data.ontology_index, ONTOLOGY_IRI, href, data.class_counts)
             return page(request, "ld/ontology.html", {"doc": doc, "formats": RDF_FORMATS}, headers=headers)
@@ -133,20 +137,24 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
         source = runtime.store.files.get(iri)
-        return page(
+        return rendered.serve(
             request,
-            "ld/graph.html",
-            {
-                "default": False,
-                "iri": iri,
-                "name": path,
-                "statements": len(statements),
-                "formats": RDF_FORMATS,
-                "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
-                "source": relative_source(source, runtime.settings.root),
-                "href": href_for(root(request)),
-            },
-            headers=headers,
+            etag,
+            lambda: page(
+                request,
+                "ld/graph.html",
+                {
+                    "default": False,
+                    "iri": iri,
+                    "name": path,
+                    "statements": len(statements),
+                    "formats": RDF_FORMATS,
+                    "subjects": sorted({q.subject.value for q in statements if isinstance(q.subject, ox.NamedNode)}),
+                    "source": relative_source(source, runtime.settings.root),
+                    "href": href_for(root(request)),
+                },
+                headers=headers,
+            ),
         )
 
     default_bodies: dict[tuple[str, str], Response] = {}  # (release, format) -> the default graph, written once
@@ -177,6 +185,9 @@ def vocabulary_router(runtime: Runtime) -> APIRouter:
         headers = {**validators(etag, data.publication.last_modified), "Vary": "Accept, Accept-Language"}
         if not_modified(request, etag, data.publication.last_modified):
             return Response(status_code=304, headers=headers)
+        return rendered.serve(request, etag, lambda: default_listing(request, data, headers))
+
+    def default_listing(request: Request, data: LinkedData, headers: dict) -> Response:
         default = set(runtime.store.default_graphs)
         statements = {q.triple for q in data.publication.quads if graph_iri(q) in default}
         context = {
