@@ -321,7 +321,7 @@ def test_a_lane_job_hands_its_outcome_straight_to_the_event_loop(monkeypatch):
             await queued
 
     try:
-        asyncio.run(scenario())
+        run(scenario())  # on a thread of its own (support.aio): browser tests keep a loop on the main thread
     finally:
         lane.close()
     assert ran == ["good", "bad", "hold"]

@@ -4,7 +4,6 @@ files cacheable for long; a favicon."""
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import os
@@ -15,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from benelux_graph.api.compression import squeeze
+from support.aio import run_async
 
 pytestmark = [pytest.mark.server]
 
@@ -170,5 +170,5 @@ def test_a_large_answer_is_compressed_at_the_lowest_cpu_priority():
             return self.zlib.flush()
 
     body = b"ab" * 1_000_000
-    assert gzip.decompress(asyncio.run(squeeze(Recording(), body, False))) == body
+    assert gzip.decompress(run_async(squeeze(Recording(), body, False))) == body  # a thread: see support.aio
     assert seen == [19]
