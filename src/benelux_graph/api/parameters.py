@@ -71,33 +71,39 @@ def field_names(text: str) -> list[str]:
     return names
 
 
-#: A byte no UTF-8 text of ASCII characters holds: a %-escape or raw byte of 0x80 and more.
-NOT_ASCII = re.compile(r"%[89a-fA-F][0-9a-fA-F]|[\x80-\xff]")
-
-
-#: A run of %-escapes and raw bytes: a UTF-8 sequence never spans an ASCII character, so each run is checked
-#: alone, in C (bytes.fromhex), where unquoting the whole string took 17 ms of the event loop for 120 KB of `%C3%A9`.
-RUN = re.compile(rb"[%\x80-\xff][%0-9A-Fa-f\x80-\xff]*")  # one character class: no backtracking
+#: A run of bytes of 0x80 and more, %-escaped or raw: only they can break UTF-8, and a UTF-8 sequence never spans
+#: an ASCII character, so each run is checked alone (in C: bytes.fromhex). Checking every %-escape run cost a
+#: saved query's text (its titles in four languages) 0.23 ms a request on the event loop; unquoting the whole
+#: string took 17 ms for 120 KB of `%C3%A9`. The two branches begin with different bytes: linear.
+HIGH_RUN = re.compile(rb"(?:%[89A-Fa-f][0-9A-Fa-f]|[\x80-\xff])+")
+#: The same when the query string has no raw byte of 0x80 and more (bytes.isascii), as clients send it: a pattern
+#: that begins with a literal `%` is searched for ten times faster (9 us for a saved query against 113).
+ESCAPED_RUN = re.compile(rb"%[89A-Fa-f][0-9A-Fa-f](?:%[89A-Fa-f][0-9A-Fa-f])*")
 
 
 def utf8(query_string: bytes) -> None:
     """A 400 naming the first field whose name or value is not UTF-8 once %-decoded: it was read as U+FFFD, a
-    character the client never sent (`/search?q=%FF`, a saved query's string parameter bound as U+FFFD)."""
-    for m in RUN.finditer(query_string):
-        run = m.group()
-        try:
-            raw = bytes.fromhex(run.replace(b"%", b"").decode("ascii")) if len(run) == 3 * run.count(b"%") else b""
-        except ValueError:  # `%C%A9`, raw bytes: read as the parser reads them
-            raw = b""
-        raw = raw or unquote_to_bytes(run)
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            field = query_string[: m.start()].rpartition(b"&")[2]
-            name = unquote_to_bytes(field.partition(b"=")[0].replace(b"+", b" ")).decode("utf-8", "replace")[:40]
-            raise ApiError(
-                400, "bad-request", f"parameter {name!r} is not valid UTF-8 once %-decoded (RFC 3986 2.5)"
-            ) from None
+    character the client never sent (`/search?q=%FF`, a saved query's string parameter bound as U+FFFD). The runs
+    are found in C and each distinct one is decoded once (a text in four languages repeats its few letters)."""
+    pattern = ESCAPED_RUN if query_string.isascii() else HIGH_RUN
+    if all(map(is_utf8, set(pattern.findall(query_string)))):
+        return
+    m = next(m for m in pattern.finditer(query_string) if not is_utf8(m.group()))
+    field = query_string[: m.start()].rpartition(b"&")[2]
+    name = unquote_to_bytes(field.partition(b"=")[0].replace(b"+", b" ")).decode("utf-8", "replace")[:40]
+    raise ApiError(400, "bad-request", f"parameter {name!r} is not valid UTF-8 once %-decoded (RFC 3986 2.5)")
+
+
+def is_utf8(run: bytes) -> bool:
+    try:
+        raw = bytes.fromhex(run.replace(b"%", b"").decode("ascii")) if len(run) == 3 * run.count(b"%") else b""
+    except ValueError:  # raw bytes among the escapes: read as the parser reads them
+        raw = b""
+    try:
+        (raw or unquote_to_bytes(run)).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def checked_query_string(path: str, query_string: bytes) -> bytes:
@@ -105,8 +111,7 @@ def checked_query_string(path: str, query_string: bytes) -> bytes:
     if not query_string:
         return query_string
     text = query_string.decode("latin-1")
-    if NOT_ASCII.search(text):
-        utf8(query_string)
+    utf8(query_string)
     names = field_names(text)
     if len(names) != len(set(names)) or "lang" in names:  # only then are the values read (a SPARQL query's
         pairs = parse_qsl(text, keep_blank_values=True)  # are long, and decoding them is most of the work)
